@@ -1,0 +1,36 @@
+"""Regularization Lab: L1, L2 and elastic-net regularization you can see and check.
+
+One objective everywhere (see :mod:`reglab.objective`)::
+
+    minimize over b, w:  1/(2n) · Σᵢ (yᵢ − b − zᵢᵀw)²  +  λ · ( α‖w‖₁ + (1−α)/2 · ‖w‖₂² )
+
+>>> import reglab
+>>> f = reglab.fit(X, y, penalty="l1", lam=0.1)            # doctest: +SKIP
+>>> p = reglab.path(X, y, penalty="elasticnet", l1_ratio=0.5)  # doctest: +SKIP
+>>> cv = reglab.cross_validate(X, y, penalty="l2", folds=5, seed=0)  # doctest: +SKIP
+"""
+
+from .errors import DataError
+from .fitting import Design, Fit, Path, fit, lambda_grid, path, prepare
+from .objective import PENALTIES, Penalty, kkt_residual, lambda_max, objective_value
+from .selection import CVResult, cross_validate
+
+__all__ = [
+    "PENALTIES",
+    "CVResult",
+    "DataError",
+    "Design",
+    "Fit",
+    "Path",
+    "Penalty",
+    "cross_validate",
+    "fit",
+    "kkt_residual",
+    "lambda_grid",
+    "lambda_max",
+    "objective_value",
+    "path",
+    "prepare",
+]
+
+__version__ = "0.1.0"

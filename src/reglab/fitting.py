@@ -1,0 +1,492 @@
+"""Fits at one λ and regularization paths for the objective of :mod:`reglab.objective`.
+
+    minimize over b, w:  1/(2n) · Σᵢ (yᵢ − b − zᵢᵀw)²  +  λ · ( α‖w‖₁ + (1−α)/2 · ‖w‖₂² )
+
+``zᵢ`` is xᵢ standardized (column mean 0, population sd 1) when ``standardize=True``,
+else xᵢ itself.  Because the intercept is unpenalized, the solver works on centered
+data and recovers ``b = ȳ − z̄ᵀw``.  Coefficients are reported on the original scale,
+``βⱼ = wⱼ / sdⱼ`` and ``β₀ = ȳ − Σⱼ βⱼ·x̄ⱼ``; a constant column gets ``βⱼ = 0``.
+
+Solvers (one :class:`Design` of sufficient statistics per dataset, reused by every λ):
+
+* ridge (α = 0): closed form for every λ from one eigendecomposition of the p × p Gram
+  matrix ``ZcᵀZc`` (or one thin SVD of ``Zc`` when p > n):
+  ``w(λ) = (ZcᵀZc + nλ I)⁻¹ Zcᵀyc``;
+* lasso / elastic net: scikit-learn's coordinate descent (``enet_path``) on the
+  precomputed Gram, warm-started along decreasing λ, run to a tight tolerance so the
+  KKT residual is ≤ 1e-5 · λ_max.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import enet_path
+
+from .errors import DataError
+from .objective import Penalty
+
+#: Accuracy standard of the product: KKT residual relative to λ_max.
+KKT_TOLERANCE = 1e-5
+#: Coordinate-descent settings reaching KKT_TOLERANCE (scikit-learn's default tol gives ~1e-5–5e-5).
+_CD_TOL = 1e-12
+_CD_MAX_ITER = 100_000
+
+
+def _feature_names(X: Any, p: int, feature_names: Sequence[str] | None) -> tuple[str, ...]:
+    if feature_names is not None:
+        names = tuple(str(n) for n in feature_names)
+    elif isinstance(X, pd.DataFrame):
+        names = tuple(str(c) for c in X.columns)
+    else:
+        names = tuple(f"x{j + 1}" for j in range(p))
+    if len(names) != p:
+        raise DataError(f"{len(names)} feature names were given for {p} feature columns.")
+    return names
+
+
+def validate_xy(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Check ``X`` (n × p numeric, finite) and ``y`` (length n, finite); return float arrays.
+
+    Raises :class:`~reglab.DataError` with a message for the person who supplied the data.
+    """
+    if isinstance(X, pd.DataFrame):
+        non_numeric = [str(c) for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+        if non_numeric:
+            raise DataError(
+                f"Feature column(s) {', '.join(repr(c) for c in non_numeric[:5])} are not numeric. "
+                "Encode or drop them before fitting (the Data page can one-hot encode them)."
+            )
+    try:
+        X_arr = np.asarray(X, dtype=float)
+        y_arr = np.asarray(y, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"The features and target must be numbers ({exc}).") from None
+    if X_arr.ndim == 1:
+        X_arr = X_arr.reshape(-1, 1)
+    if X_arr.ndim != 2:
+        raise DataError(f"Features must form a table (2-D), got an array with {X_arr.ndim} dimensions.")
+    y_arr = y_arr.reshape(-1) if y_arr.ndim == 2 and 1 in y_arr.shape else y_arr
+    if y_arr.ndim != 1:
+        raise DataError("The target must be a single column.")
+    n, p = X_arr.shape
+    if len(y_arr) != n:
+        raise DataError(f"The features have {n} rows but the target has {len(y_arr)} values.")
+    if n < 2:
+        raise DataError(f"At least 2 rows are needed to fit a model; got {n}.")
+    if p < 1:
+        raise DataError("No feature columns were given: choose at least one feature.")
+    bad_rows = ~np.isfinite(X_arr).all(axis=1)
+    if bad_rows.any():
+        first = int(np.flatnonzero(bad_rows)[0])
+        raise DataError(
+            f"{int(bad_rows.sum())} row(s) of the features contain missing or infinite values "
+            f"(first at row {first + 1}). Drop or impute them first."
+        )
+    if not np.isfinite(y_arr).all():
+        first = int(np.flatnonzero(~np.isfinite(y_arr))[0])
+        raise DataError(
+            f"The target contains missing or infinite values (first at row {first + 1}). "
+            "Drop those rows first."
+        )
+    return X_arr, y_arr
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """A validated regression problem and its sufficient statistics (built once per dataset).
+
+    Attributes
+    ----------
+    Zc : ndarray of shape (n_samples, n_features)
+        The design the solver sees, centered: ``(X − x̄) / scale`` (constant columns are 0).
+    yc : ndarray of shape (n_samples,)
+        Centered target ``y − ȳ``.
+    x_mean, x_scale : ndarray of shape (n_features,)
+        Column means and the scales divided out (population sd when standardizing, else 1;
+        1 for constant columns, whose ``Zc`` column is 0).
+    constant : ndarray of bool, shape (n_features,)
+        Columns with zero variance: their coefficient is reported as 0.
+    gram : ndarray of shape (n_features, n_features)
+        ``ZcᵀZc`` (unnormalized).
+    zy : ndarray of shape (n_features,)
+        ``Zcᵀyc``.
+    """
+
+    Zc: NDArray[np.float64]
+    yc: NDArray[np.float64]
+    y_mean: float
+    x_mean: NDArray[np.float64]
+    x_scale: NDArray[np.float64]
+    constant: NDArray[np.bool_]
+    standardize: bool
+    feature_names: tuple[str, ...]
+    gram: NDArray[np.float64]
+    zy: NDArray[np.float64]
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.Zc.shape[0])
+
+    @property
+    def n_features(self) -> int:
+        return int(self.Zc.shape[1])
+
+    @property
+    def Z(self) -> NDArray[np.float64]:
+        """The (uncentered) design of the objective: standardized or raw features."""
+        return self.Zc + (0.0 if self.standardize else self.x_mean)
+
+    def intercept_for(self, w: NDArray[np.float64]) -> float:
+        """The optimal intercept ``b = ȳ − z̄ᵀw`` in the objective's coordinates."""
+        return float(self.y_mean - self.z_mean() @ w)
+
+    def z_mean(self) -> NDArray[np.float64]:
+        """Column means of ``Z`` (0 when standardized, x̄ otherwise)."""
+        return np.zeros(self.n_features) if self.standardize else self.x_mean
+
+    def to_original(self, w: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Map solver weights ``w`` (shape (..., p)) to original-scale ``(β, β₀)``."""
+        beta = np.where(self.constant, 0.0, w / self.x_scale)
+        intercept = self.y_mean - beta @ self.x_mean
+        return beta, intercept
+
+    def correlation(self) -> NDArray[np.float64]:
+        """``Zcᵀyc / n``: the gradient of the datafit at w = 0, up to sign."""
+        return self.zy / self.n_samples
+
+    def fingerprint(self) -> str:
+        """A hash of the data values and standardization (not of names or shapes alone)."""
+        digest = hashlib.blake2b(digest_size=16)
+        for part in (self.Zc, self.yc, self.x_mean, self.x_scale, np.array([self.y_mean, self.standardize])):
+            digest.update(np.ascontiguousarray(part).tobytes())
+        return digest.hexdigest()
+
+
+def prepare(
+    X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None
+) -> Design:
+    """Validate ``X`` (n × p) and ``y`` (n,) once and compute the sufficient statistics.
+
+    Standardization uses the population sd (ddof = 0), as glmnet does; a column whose sd is
+    0 (or negligible against its mean, i.e. constant up to rounding) is flagged constant.
+    """
+    names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
+    X_arr, y_arr = validate_xy(X, y)
+    x_mean = X_arr.mean(axis=0)
+    centered = X_arr - x_mean
+    sd = np.sqrt((centered**2).mean(axis=0))
+    # Rounding makes a constant column's sd ~1e-17·|mean| instead of 0.
+    constant = sd <= 1e-12 * np.maximum(np.abs(x_mean), 1.0)
+    scale = np.where(constant | (not standardize), 1.0, sd)
+    Zc = np.asfortranarray(centered / scale)
+    Zc[:, constant] = 0.0
+    y_mean = float(y_arr.mean())
+    yc = y_arr - y_mean
+    gram = Zc.T @ Zc
+    zy = Zc.T @ yc
+    return Design(
+        Zc=Zc,
+        yc=yc,
+        y_mean=y_mean,
+        x_mean=x_mean,
+        x_scale=scale,
+        constant=constant,
+        standardize=bool(standardize),
+        feature_names=names,
+        gram=gram,
+        zy=zy,
+    )
+
+
+def lambda_grid(
+    design: Design, penalty: Penalty, n_lambdas: int = 100, min_ratio: float | None = None
+) -> NDArray[np.float64]:
+    """glmnet's default grid: ``n_lambdas`` values log-spaced from λ_max down to λ_max·ratio.
+
+    ``ratio`` is 1e-4 when n > p and 1e-2 otherwise; λ_max is
+    :meth:`Penalty.lambda_max` of ``Zcᵀyc / n``.  Returned in decreasing order.
+    """
+    lam_max = penalty.lambda_max(design.correlation())
+    if not np.isfinite(lam_max) or lam_max <= 0.0:
+        raise DataError(
+            "No feature varies together with the target (the target or every feature is constant), "
+            "so there is nothing for regularization to do. Choose another target or other features."
+        )
+    if min_ratio is None:
+        min_ratio = 1e-4 if design.n_samples > design.n_features else 1e-2
+    if n_lambdas < 1:
+        raise ValueError("n_lambdas must be at least 1.")
+    return np.geomspace(lam_max, lam_max * min_ratio, num=n_lambdas) if n_lambdas > 1 else np.array([lam_max])
+
+
+def _ridge_weights(design: Design, lambdas: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Closed-form ridge weights for every λ, shape (n_lambdas, p).
+
+    ``w(λ) = (G + nλI)⁻¹ Zcᵀyc``.  With ``G = V diag(e) Vᵀ``:
+    ``w(λ) = V diag(1/(e + nλ)) Vᵀ zy``; when p > n the thin SVD ``Zc = U S Vᵀ`` is cheaper:
+    ``w(λ) = V diag(s/(s² + nλ)) Uᵀ yc``.  At λ = 0 the minimum-norm least-squares solution.
+    """
+    n = design.n_samples
+    if "ridge_basis" not in design._cache:
+        if design.n_features <= n:
+            eigvals, V = np.linalg.eigh(design.gram)
+            eigvals = np.clip(eigvals, 0.0, None)
+            design._cache["ridge_basis"] = ("eig", eigvals, V, V.T @ design.zy)
+        else:
+            U, s, Vt = np.linalg.svd(design.Zc, full_matrices=False)
+            design._cache["ridge_basis"] = ("svd", s, Vt.T, U.T @ design.yc)
+    kind, spectrum, V, rotated = design._cache["ridge_basis"]
+    shrink_eps = 1e-12 * (spectrum.max() if spectrum.size else 1.0)
+    weights = np.empty((len(lambdas), design.n_features))
+    for i, lam in enumerate(lambdas):
+        if kind == "eig":
+            denom = spectrum + n * lam
+            factor = np.divide(1.0, denom, out=np.zeros_like(denom), where=denom > shrink_eps)
+        else:
+            denom = spectrum**2 + n * lam
+            factor = np.divide(spectrum, denom, out=np.zeros_like(denom), where=denom > shrink_eps**2)
+        weights[i] = V @ (factor * rotated)
+    return weights
+
+
+def _cd_weights(
+    design: Design, penalty: Penalty, lambdas: NDArray[np.float64], w_init: NDArray[np.float64] | None = None
+) -> NDArray[np.float64]:
+    """Lasso/elastic-net weights via scikit-learn's Gram coordinate descent, warm-started.
+
+    ``enet_path`` minimizes ``1/(2n)‖y − Xw‖² + λα‖w‖₁ + λ(1−α)/2‖w‖²`` with ``alpha=λ`` and
+    ``l1_ratio=α``: exactly our objective on centered data.  Inputs are validated once in
+    :func:`prepare`, so its checks and copies are skipped (``check_input=False``).
+    """
+    order = np.argsort(-lambdas, kind="stable")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        _, coefs, _ = enet_path(
+            design.Zc,
+            design.yc,
+            l1_ratio=penalty.alpha,
+            alphas=lambdas[order],
+            precompute=design.gram,
+            Xy=design.zy,
+            check_input=False,
+            coef_init=None if w_init is None else np.asfortranarray(w_init, dtype=float),
+            tol=_CD_TOL,
+            max_iter=_CD_MAX_ITER,
+        )
+    weights = np.empty((len(lambdas), design.n_features))
+    weights[order] = coefs.T
+    return weights
+
+
+def solve(
+    design: Design, penalty: Penalty, lambdas: ArrayLike, w_init: NDArray[np.float64] | None = None
+) -> NDArray[np.float64]:
+    """Solver weights ``w`` (objective coordinates) at each λ; shape (n_lambdas, n_features)."""
+    lambdas = np.atleast_1d(np.asarray(lambdas, dtype=float))
+    if np.any(~np.isfinite(lambdas)) or np.any(lambdas < 0):
+        raise ValueError("λ must be a finite number ≥ 0.")
+    if penalty.alpha == 0.0:
+        return _ridge_weights(design, lambdas)
+    if np.any(lambdas == 0):
+        raise ValueError("λ must be > 0 for the l1 and elastic-net penalties.")
+    return _cd_weights(design, penalty, lambdas, w_init)
+
+
+def kkt_residuals(design: Design, penalty: Penalty, lambdas: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """KKT residual of each row of ``weights`` (see :func:`reglab.objective.kkt_residual`).
+
+    Computed from the Gram: the datafit gradient is ``(G w − zy)/n``; the intercept
+    condition holds exactly because ``b = ȳ − z̄ᵀw``.
+    """
+    n = design.n_samples
+    grads = (weights @ design.gram - design.zy) / n
+    return np.array(
+        [float(penalty.subdiff_distance(w, g, lam).max(initial=0.0)) for w, g, lam in zip(weights, grads, lambdas)]
+    )
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A model at one λ.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_features,)
+        Original-scale coefficients β (0 for constant columns).
+    intercept : float
+        Original-scale intercept β₀.
+    weights : ndarray of shape (n_features,)
+        Solver-scale weights w (standardized coefficients when ``standardize=True``).
+    kkt : float
+        KKT residual of the objective at this solution, relative to λ_max.
+    """
+
+    penalty: str
+    l1_ratio: float
+    lam: float
+    standardize: bool
+    coef: NDArray[np.float64]
+    intercept: float
+    weights: NDArray[np.float64]
+    feature_names: tuple[str, ...]
+    lambda_max: float
+    kkt: float
+
+    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Predictions ``β₀ + Xβ`` for original-scale features ``X`` (n × p)."""
+        X_arr = np.asarray(X, dtype=float)
+        if X_arr.ndim == 1:
+            X_arr = X_arr.reshape(-1, 1)
+        return self.intercept + X_arr @ self.coef
+
+    @property
+    def n_nonzero(self) -> int:
+        """Number of coefficients that are exactly non-zero."""
+        return int(np.count_nonzero(self.coef))
+
+
+@dataclass(frozen=True)
+class Path:
+    """A regularization path: solutions at every λ of a decreasing grid.
+
+    Attributes
+    ----------
+    lambdas : ndarray of shape (n_lambdas,)
+        Decreasing λ values.
+    coefs : ndarray of shape (n_lambdas, n_features)
+        Original-scale coefficients at each λ.
+    intercepts : ndarray of shape (n_lambdas,)
+    weights : ndarray of shape (n_lambdas, n_features)
+        Solver-scale (standardized) weights.
+    kkt : ndarray of shape (n_lambdas,)
+        KKT residual at each λ, relative to λ_max.
+    """
+
+    penalty: str
+    l1_ratio: float
+    standardize: bool
+    lambdas: NDArray[np.float64]
+    coefs: NDArray[np.float64]
+    intercepts: NDArray[np.float64]
+    weights: NDArray[np.float64]
+    feature_names: tuple[str, ...]
+    lambda_max: float
+    kkt: NDArray[np.float64]
+
+    @property
+    def n_nonzero(self) -> NDArray[np.int_]:
+        """Number of non-zero coefficients at each λ."""
+        return np.count_nonzero(self.coefs, axis=1)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy (long) table: one row per (λ, feature) with both coefficient scales."""
+        k, p = self.coefs.shape
+        return pd.DataFrame(
+            {
+                "lambda": np.repeat(self.lambdas, p),
+                "feature": np.tile(np.array(self.feature_names, dtype=object), k),
+                "coef": self.coefs.reshape(-1),
+                "coef_standardized": self.weights.reshape(-1),
+            }
+        )
+
+
+def fit_design(design: Design, penalty: Penalty, lam: float, w_init: NDArray[np.float64] | None = None) -> Fit:
+    """:func:`fit` on a prepared :class:`Design` (reuses its Gram; optional warm start)."""
+    lam = float(lam)
+    weights = solve(design, penalty, [lam], w_init)[0]
+    coef, intercept = design.to_original(weights)
+    lam_max = penalty.lambda_max(design.correlation())
+    kkt = kkt_residuals(design, penalty, np.array([lam]), weights[None, :])[0]
+    return Fit(
+        penalty=penalty.name,
+        l1_ratio=penalty.alpha,
+        lam=lam,
+        standardize=design.standardize,
+        coef=coef,
+        intercept=float(intercept),
+        weights=weights,
+        feature_names=design.feature_names,
+        lambda_max=lam_max,
+        kkt=float(kkt / lam_max) if lam_max > 0 else float(kkt),
+    )
+
+
+def path_design(
+    design: Design, penalty: Penalty, lambdas: ArrayLike | None = None, n_lambdas: int = 100
+) -> Path:
+    """:func:`path` on a prepared :class:`Design`."""
+    lam_grid = lambda_grid(design, penalty, n_lambdas) if lambdas is None else np.asarray(lambdas, dtype=float)
+    lam_grid = np.sort(lam_grid)[::-1]
+    weights = solve(design, penalty, lam_grid)
+    coefs, intercepts = design.to_original(weights)
+    lam_max = penalty.lambda_max(design.correlation())
+    kkt = kkt_residuals(design, penalty, lam_grid, weights)
+    return Path(
+        penalty=penalty.name,
+        l1_ratio=penalty.alpha,
+        standardize=design.standardize,
+        lambdas=lam_grid,
+        coefs=coefs,
+        intercepts=np.asarray(intercepts, dtype=float),
+        weights=weights,
+        feature_names=design.feature_names,
+        lambda_max=lam_max,
+        kkt=kkt / lam_max if lam_max > 0 else kkt,
+    )
+
+
+def fit(
+    X: ArrayLike,
+    y: ArrayLike,
+    penalty: str = "l1",
+    lam: float = 0.1,
+    l1_ratio: float = 0.5,
+    standardize: bool = True,
+    feature_names: Sequence[str] | None = None,
+) -> Fit:
+    """Fit the model at one λ.
+
+    Solves ``min 1/(2n)‖y − b − Zw‖² + λ(α‖w‖₁ + (1−α)/2‖w‖²)`` (see module docstring).
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    penalty : {"l1", "l2", "elasticnet"}
+    lam : float
+        λ ≥ 0 (> 0 for l1/elastic net), in the units of the objective above.
+    l1_ratio : float
+        α for the elastic net; ignored for l1 (α = 1) and l2 (α = 0).
+    standardize : bool
+        Fit on standardized features (coefficients are still reported on the original scale).
+    """
+    return fit_design(prepare(X, y, standardize, feature_names), Penalty.of(penalty, l1_ratio), lam)
+
+
+def path(
+    X: ArrayLike,
+    y: ArrayLike,
+    penalty: str = "l1",
+    l1_ratio: float = 0.5,
+    n_lambdas: int = 100,
+    lambdas: ArrayLike | None = None,
+    standardize: bool = True,
+    feature_names: Sequence[str] | None = None,
+) -> Path:
+    """Solutions along a decreasing λ grid (glmnet's default grid unless ``lambdas`` is given).
+
+    Same objective as :func:`fit`; lasso/elastic net warm-start each λ from the previous
+    one, ridge solves every λ from one eigendecomposition.
+    """
+    design = prepare(X, y, standardize, feature_names)
+    return path_design(design, Penalty.of(penalty, l1_ratio), lambdas, n_lambdas)

@@ -1,0 +1,153 @@
+"""The one objective of Regularization Lab, and everything needed to check a solution of it.
+
+Regression with an unpenalized intercept ``b`` and penalized weights ``w``::
+
+    minimize over b, w:  1/(2n) · Σᵢ (yᵢ − b − zᵢᵀw)²  +  λ · ( α‖w‖₁ + (1−α)/2 · ‖w‖₂² )
+
+``zᵢ`` is the feature row the solver sees (standardized or raw, see
+:mod:`reglab.fitting`); ``α`` is the L1 ratio: 1 for ``"l1"`` (lasso), 0 for
+``"l2"`` (ridge), strictly between for ``"elasticnet"``.  The same λ means the
+same thing for all three penalties.  scikit-learn equivalents:
+``Lasso(alpha=λ)``, ``ElasticNet(alpha=λ, l1_ratio=α)``, ``Ridge(alpha=n·λ)``;
+glmnet ``lambda=λ, alpha=α``; Spark ``regParam=λ, elasticNetParam=α``.
+
+Following skglm, a penalty is a small object that knows its own value, its
+proximal operator, its subdifferential and the smallest λ that zeroes every
+weight; the KKT check, the λ grid and the Learn page all use the same object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+PenaltyName = Literal["l1", "l2", "elasticnet"]
+PENALTIES: tuple[PenaltyName, ...] = ("l1", "l2", "elasticnet")
+
+#: glmnet's floor on α in λ_max = max|Zᵀ(y−ȳ)|/(n·max(α, 0.001)): ridge has no finite λ
+#: at which every weight is exactly 0, so its grid starts where lasso's would at α = 0.001.
+ALPHA_FLOOR_FOR_GRID = 1e-3
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """The elastic-net family ``P(w) = α‖w‖₁ + (1−α)/2 · ‖w‖₂²`` (multiplied by λ in the objective).
+
+    Parameters
+    ----------
+    name : {"l1", "l2", "elasticnet"}
+        Which penalty; ``l1`` forces α = 1 and ``l2`` forces α = 0.
+    l1_ratio : float
+        α for ``"elasticnet"`` (0 ≤ α ≤ 1); ignored for ``l1``/``l2``.
+    """
+
+    name: PenaltyName
+    l1_ratio: float = 1.0
+
+    @staticmethod
+    def of(name: str, l1_ratio: float = 0.5) -> "Penalty":
+        """Build the penalty called ``name`` (case-insensitive; "lasso"/"ridge" accepted)."""
+        key = str(name).strip().lower().replace("-", "").replace("_", "").replace(" ", "")
+        key = {"lasso": "l1", "ridge": "l2", "enet": "elasticnet"}.get(key, key)
+        if key == "l1":
+            return Penalty("l1", 1.0)
+        if key == "l2":
+            return Penalty("l2", 0.0)
+        if key == "elasticnet":
+            ratio = float(l1_ratio)
+            if not (0.0 <= ratio <= 1.0) or not np.isfinite(ratio):
+                raise ValueError(f"l1_ratio must lie in [0, 1] for the elastic net, got {l1_ratio!r}.")
+            return Penalty("elasticnet", ratio)
+        raise ValueError(f"Unknown penalty {name!r}: use one of 'l1', 'l2', 'elasticnet'.")
+
+    @property
+    def alpha(self) -> float:
+        """The L1 share α of the penalty (1 for lasso, 0 for ridge)."""
+        return float(self.l1_ratio)
+
+    def value(self, w: ArrayLike) -> float:
+        """``α‖w‖₁ + (1−α)/2 · ‖w‖₂²`` (not yet multiplied by λ)."""
+        w = np.asarray(w, dtype=float)
+        return float(self.alpha * np.abs(w).sum() + 0.5 * (1.0 - self.alpha) * np.dot(w, w))
+
+    def prox(self, w: ArrayLike, lam: float, step: float) -> NDArray[np.float64]:
+        """Proximal operator of ``step·λ·P``: soft-thresholding then ridge shrinkage.
+
+        ``prox(w) = sign(w)·max(|w| − step·λ·α, 0) / (1 + step·λ·(1−α))``; coordinates with
+        ``|w| ≤ step·λ·α`` land exactly on 0, which a (sub)gradient step never does.
+        """
+        w = np.asarray(w, dtype=float)
+        thresholded = np.sign(w) * np.maximum(np.abs(w) - step * lam * self.alpha, 0.0)
+        return thresholded / (1.0 + step * lam * (1.0 - self.alpha))
+
+    def subdiff_distance(self, w: ArrayLike, grad: ArrayLike, lam: float) -> NDArray[np.float64]:
+        """Per-coordinate distance of ``−grad`` to ``λ·∂P(w)``: 0 exactly at an optimum.
+
+        For ``wⱼ ≠ 0``: ``|gradⱼ + λ(1−α)wⱼ + λα·sign(wⱼ)|``; for ``wⱼ = 0``:
+        ``max(|gradⱼ| − λα, 0)`` (the subdifferential of |·| at 0 is [−1, 1]).
+        """
+        w = np.asarray(w, dtype=float)
+        grad = np.asarray(grad, dtype=float)
+        smooth = grad + lam * (1.0 - self.alpha) * w
+        at_zero = np.maximum(np.abs(smooth) - lam * self.alpha, 0.0)
+        off_zero = np.abs(smooth + lam * self.alpha * np.sign(w))
+        return np.where(w == 0.0, at_zero, off_zero)
+
+    def lambda_max(self, correlation: ArrayLike) -> float:
+        """Smallest λ at which w = 0 solves the problem (glmnet's grid start for ridge).
+
+        ``correlation`` is ``Zᵀ(y − ȳ)/n``; λ_max = max|correlation| / max(α, 0.001).
+        """
+        corr = np.abs(np.asarray(correlation, dtype=float))
+        top = float(corr.max()) if corr.size else 0.0
+        return top / max(self.alpha, ALPHA_FLOOR_FOR_GRID)
+
+
+def datafit_value(Z: NDArray[np.float64], y: NDArray[np.float64], intercept: float, w: NDArray[np.float64]) -> float:
+    """Squared-error datafit ``1/(2n)·‖y − b − Zw‖²``."""
+    residual = y - intercept - Z @ w
+    return float(residual @ residual) / (2.0 * len(y))
+
+
+def objective_value(
+    Z: ArrayLike, y: ArrayLike, intercept: float, w: ArrayLike, lam: float, penalty: Penalty
+) -> float:
+    """The full objective ``1/(2n)‖y − b − Zw‖² + λ·P(w)``."""
+    Z = np.asarray(Z, dtype=float)
+    y = np.asarray(y, dtype=float)
+    w = np.asarray(w, dtype=float)
+    return datafit_value(Z, y, intercept, w) + lam * penalty.value(w)
+
+
+def lambda_max(Z: ArrayLike, y: ArrayLike, penalty: Penalty) -> float:
+    """λ_max = maxⱼ |Σᵢ zᵢⱼ(yᵢ − ȳ)| / (n · max(α, 0.001)) for design ``Z`` (n × p) and target ``y``.
+
+    Above λ_max every weight of an l1/elastic-net fit is exactly 0 (the intercept is ȳ).
+    """
+    Z = np.asarray(Z, dtype=float)
+    y = np.asarray(y, dtype=float)
+    Zc = Z - Z.mean(axis=0)
+    return penalty.lambda_max(Zc.T @ (y - y.mean()) / len(y))
+
+
+def kkt_residual(
+    Z: ArrayLike, y: ArrayLike, intercept: float, w: ArrayLike, lam: float, penalty: Penalty
+) -> float:
+    """Largest violation of the optimality conditions of the objective at ``(b, w)``.
+
+    Stationarity in the intercept: ``|mean(r)|`` with ``r = y − b − Zw``; in each weight:
+    the distance of ``Zᵀr/n`` to ``λ·∂P(wⱼ)`` (:meth:`Penalty.subdiff_distance`).  Units
+    are those of the gradient (target units × feature units), the same as λ, so a
+    residual is usually judged relative to λ_max.
+    """
+    Z = np.asarray(Z, dtype=float)
+    y = np.asarray(y, dtype=float)
+    w = np.asarray(w, dtype=float)
+    n = len(y)
+    residual = y - intercept - Z @ w
+    grad = -(Z.T @ residual) / n
+    worst_weight = float(penalty.subdiff_distance(w, grad, lam).max()) if w.size else 0.0
+    return max(abs(float(residual.mean())), worst_weight)
