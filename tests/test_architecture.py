@@ -1,0 +1,41 @@
+"""Structural rules of DESIGN.md that keep the code easy to change."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "reglab"
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_reglab_ui_imports_streamlit():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in SRC.rglob("*.py")
+        if "ui" not in path.relative_to(SRC).parts and "streamlit" in imported_modules(path)
+    ]
+    assert offenders == [], f"streamlit imported outside reglab.ui: {offenders}"
+    assert any("streamlit" in imported_modules(p) for p in (SRC / "ui").rglob("*.py"))
+
+
+def test_pages_are_thin_no_numerical_libraries():
+    scripts = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    assert len(scripts) == 5
+    for script in scripts:
+        heavy = imported_modules(script) & {"numpy", "scipy", "sklearn", "pandas"}
+        assert not heavy, f"{script.name} imports {heavy}: numerical code belongs in reglab"
+
+
+def test_pages_give_the_documented_urls():
+    stems = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+    assert stems == ["1_data", "2_explore", "3_compare", "4_learn"]

@@ -1,0 +1,55 @@
+"""Browser smoke test: a real `streamlit run`, headless Chromium, deep link first."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PAGES = [
+    ("/learn", "Learn"),  # first request to the fresh server is a deep link
+    ("/", "Regularization Lab"),
+    ("/data", "Data"),
+    ("/explore", "Explore"),
+    ("/compare", "Compare"),
+    ("/learn", "Learn"),
+]
+NAV_LABELS = ["Home", "Data", "Explore", "Compare", "Learn"]
+
+
+def wait_for_app(page):
+    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=30_000)
+    page.wait_for_selector("h1", timeout=30_000)
+    # Running indicator gone = the script finished.
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+
+
+def assert_no_exception(page):
+    boxes = page.locator('[data-testid="stException"]')
+    assert boxes.count() == 0, boxes.first.inner_text()
+
+
+def test_deep_link_then_every_page_has_its_content_sidebar_and_no_exception(app_url, page):
+    for path, heading in PAGES:
+        page.goto(app_url + path)
+        wait_for_app(page)
+        assert page.locator("h1").first.inner_text().strip().startswith(heading)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        for label in NAV_LABELS:
+            assert sidebar.get_by_role("link", name=label).count() >= 1, f"{label} link missing on {path}"
+        assert "Diabetes" in sidebar.inner_text()
+        assert_no_exception(page)
+
+
+def test_sidebar_link_navigates_to_the_page(app_url, page):
+    page.goto(app_url + "/")
+    wait_for_app(page)
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Learn").click()
+    page.wait_for_url("**/learn")
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text().startswith("Learn")
+
+
+def test_home_chart_is_drawn(app_url, page):
+    page.goto(app_url + "/")
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg', timeout=30_000)
+    assert_no_exception(page)

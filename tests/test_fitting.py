@@ -1,0 +1,160 @@
+"""reglab.fit / reglab.path: optimality (KKT) and agreement with scikit-learn at the mapped parameters."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.linear_model import ElasticNet, Lasso, Ridge
+
+import reglab
+from reglab.fitting import KKT_TOLERANCE
+from reglab.objective import Penalty, kkt_residual, lambda_max
+
+from conftest import make_problem, standardize
+
+
+def objective_coordinates(f: reglab.Fit, X: np.ndarray, standardize_on: bool):
+    """Rebuild (Z, b, w) of the stated objective from an original-scale fit, independently of reglab."""
+    if standardize_on:
+        sd = X.std(axis=0)
+        Z = standardize(X)
+        w = f.coef * np.where(sd > 0, sd, 0.0)
+    else:
+        Z, w = X, f.coef
+    b = float(np.mean(f.predict(X) - Z @ w))
+    return Z, b, w
+
+
+@settings(max_examples=60)
+@given(
+    shape=st.sampled_from([(80, 5), (200, 12), (25, 40), (12, 30)]),
+    rho=st.sampled_from([0.0, 0.6, 0.95]),
+    constant_column=st.booleans(),
+    standardize_on=st.booleans(),
+    penalty=st.sampled_from(["l1", "l2", "elasticnet"]),
+    l1_ratio=st.sampled_from([0.1, 0.5, 0.9]),
+    lam_fraction=st.sampled_from([1.0, 0.5, 0.1, 1e-2, 1e-3]),
+    seed=st.integers(0, 10_000),
+)
+def test_fit_satisfies_kkt_of_the_stated_objective(shape, rho, constant_column, standardize_on, penalty, l1_ratio, lam_fraction, seed):
+    n, p = shape
+    X, y, _ = make_problem(n, p, rho=rho, seed=seed)
+    if constant_column:
+        X[:, p // 2] = 3.25
+    pen = Penalty.of(penalty, l1_ratio)
+    Z_check = standardize(X) if standardize_on else X
+    lmax = lambda_max(Z_check, y, pen)
+    lam = lam_fraction * lmax
+    f = reglab.fit(X, y, penalty=penalty, lam=lam, l1_ratio=l1_ratio, standardize=standardize_on)
+    Z, b, w = objective_coordinates(f, X, standardize_on)
+    assert kkt_residual(Z, y, b, w, lam, pen) <= KKT_TOLERANCE * lmax
+    assert f.kkt <= KKT_TOLERANCE
+    if constant_column:
+        assert f.coef.shape == (p,) and f.coef[p // 2] == 0.0
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.9])
+@pytest.mark.parametrize("lam_fraction", [0.5, 0.05, 0.005])
+@pytest.mark.parametrize("penalty, l1_ratio", [("l1", 1.0), ("elasticnet", 0.3), ("elasticnet", 0.8)])
+def test_lasso_and_enet_agree_with_sklearn_at_alpha_equal_lambda(penalty, l1_ratio, lam_fraction, rho):
+    X, y, _ = make_problem(150, 20, rho=rho, seed=7)
+    Z = standardize(X)
+    pen = Penalty.of(penalty, l1_ratio)
+    lam = lam_fraction * lambda_max(Z, y, pen)
+    ours = reglab.fit(Z, y, penalty=penalty, lam=lam, l1_ratio=l1_ratio, standardize=False)
+    theirs = (Lasso(alpha=lam, tol=1e-12, max_iter=200_000) if penalty == "l1"
+              else ElasticNet(alpha=lam, l1_ratio=l1_ratio, tol=1e-12, max_iter=200_000)).fit(Z, y)
+    scale = np.abs(theirs.coef_).max()
+    np.testing.assert_allclose(ours.coef, theirs.coef_, atol=1e-4 * scale, rtol=0)
+    assert ours.intercept == pytest.approx(theirs.intercept_, abs=1e-4 * scale)
+
+
+@pytest.mark.parametrize("shape", [(150, 20), (30, 60)])
+@pytest.mark.parametrize("lam", [10.0, 0.3, 1e-3])
+def test_ridge_agrees_with_sklearn_ridge_at_alpha_n_lambda(shape, lam):
+    n, p = shape
+    X, y, _ = make_problem(n, p, rho=0.5, seed=11)
+    Z = standardize(X)
+    ours = reglab.fit(Z, y, penalty="l2", lam=lam, standardize=False)
+    theirs = Ridge(alpha=n * lam, solver="svd").fit(Z, y)
+    scale = np.abs(theirs.coef_).max()
+    np.testing.assert_allclose(ours.coef, theirs.coef_, atol=1e-10 * scale, rtol=0)
+
+
+@pytest.mark.parametrize("shape", [(120, 15), (25, 50)])
+def test_l2_path_equals_independent_ridge_fits_at_every_lambda(shape):
+    n, p = shape
+    X, y, _ = make_problem(n, p, rho=0.7, seed=5)
+    Z = standardize(X)
+    p_ridge = reglab.path(X, y, penalty="l2", n_lambdas=30)
+    for lam, coef_std in zip(p_ridge.lambdas, p_ridge.weights):
+        theirs = Ridge(alpha=n * lam, solver="svd").fit(Z, y)
+        np.testing.assert_allclose(coef_std, theirs.coef_, atol=1e-10 * np.abs(theirs.coef_).max(), rtol=0)
+
+
+@pytest.mark.parametrize("penalty", ["l1", "elasticnet"])
+def test_every_coefficient_is_zero_at_lambda_max_and_not_below(penalty):
+    X, y, _ = make_problem(100, 8, seed=2)
+    p_ = reglab.path(X, y, penalty=penalty, l1_ratio=0.5, n_lambdas=20)
+    assert p_.lambdas[0] == pytest.approx(p_.lambda_max)
+    assert np.all(p_.coefs[0] == 0.0)
+    below = reglab.fit(X, y, penalty=penalty, l1_ratio=0.5, lam=0.99 * p_.lambda_max)
+    assert below.n_nonzero >= 1
+
+
+def test_default_grid_is_glmnets():
+    X, y, _ = make_problem(100, 8, seed=2)
+    wide = reglab.path(X, y, penalty="l1")
+    assert len(wide.lambdas) == 100 and np.all(np.diff(wide.lambdas) < 0)
+    assert wide.lambdas[-1] / wide.lambdas[0] == pytest.approx(1e-4)  # n > p
+    Xw, yw, _ = make_problem(20, 50, seed=2)
+    tall = reglab.path(Xw, yw, penalty="elasticnet", l1_ratio=0.5)
+    assert tall.lambdas[-1] / tall.lambdas[0] == pytest.approx(1e-2)  # n ≤ p
+    # λ_max = max|Zᵀ(y − ȳ)| / (n·α), by hand:
+    Z = standardize(Xw)
+    assert tall.lambda_max == pytest.approx(np.abs(Z.T @ (yw - yw.mean())).max() / (20 * 0.5), rel=1e-12)
+
+
+def test_path_is_warm_started_solutions_of_each_lambda():
+    X, y, _ = make_problem(120, 10, rho=0.8, seed=4)
+    whole = reglab.path(X, y, penalty="l1", n_lambdas=15)
+    assert np.all(whole.kkt <= KKT_TOLERANCE)
+    for i in (3, 9, 14):
+        single = reglab.fit(X, y, penalty="l1", lam=whole.lambdas[i])
+        np.testing.assert_allclose(whole.coefs[i], single.coef, atol=1e-6 * np.abs(single.coef).max())
+
+
+def test_coefficients_are_reported_on_the_original_scale():
+    X, y, _ = make_problem(200, 6, seed=9)
+    f = reglab.fit(X, y, penalty="elasticnet", l1_ratio=0.5, lam=0.01)
+    Z = standardize(X)
+    # Predictions from (β₀, β) on X equal those from (b, w) on Z.
+    np.testing.assert_allclose(f.predict(X), y.mean() + Z @ f.weights, rtol=1e-12)
+    # Rescaling a feature by 1000 divides its coefficient by 1000 and changes nothing else.
+    X2 = X.copy()
+    X2[:, 0] *= 1000.0
+    f2 = reglab.fit(X2, y, penalty="elasticnet", l1_ratio=0.5, lam=0.01)
+    assert f2.coef[0] == pytest.approx(f.coef[0] / 1000.0, rel=1e-8)
+    np.testing.assert_allclose(f2.coef[1:], f.coef[1:], rtol=1e-8)
+
+
+def test_dataframe_columns_become_feature_names():
+    X, y, _ = make_problem(50, 3, seed=0)
+    df = pd.DataFrame(X, columns=["age", "bmi", "bp"])
+    assert reglab.path(df, y, n_lambdas=5).feature_names == ("age", "bmi", "bp")
+
+
+@pytest.mark.parametrize(
+    "X, y, message",
+    [
+        (np.array([[1.0, np.nan], [2.0, 3.0], [3.0, 1.0]]), np.array([1.0, 2.0, 3.0]), r"1 row\(s\) of the features contain missing"),
+        (np.ones((3, 2)), np.array([1.0, 2.0]), "3 rows but the target has 2"),
+        (np.array([[1.0], [2.0], [3.0]]), np.array([1.0, np.inf, 3.0]), "target contains missing or infinite"),
+        (pd.DataFrame({"a": [1.0, 2.0], "city": ["x", "y"]}), np.array([1.0, 2.0]), "'city' are not numeric"),
+        (np.array([[1.0, 2.0], [2.0, 5.0], [3.0, 1.0]]), np.array([4.0, 4.0, 4.0]), "nothing for regularization to do"),
+    ],
+)
+def test_unusable_input_raises_a_data_error_that_says_what_to_do(X, y, message):
+    with pytest.raises(reglab.DataError, match=message):
+        reglab.path(X, y)

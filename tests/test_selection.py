@@ -1,0 +1,60 @@
+"""reglab.cross_validate: an independent per-fold reference, the one-SE rule, reproducibility."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import ElasticNet, Lasso, Ridge
+from sklearn.model_selection import KFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import reglab
+from reglab.selection import one_se_rule
+
+from conftest import make_problem
+
+
+@pytest.mark.parametrize("penalty", ["l1", "l2", "elasticnet"])
+def test_cv_curve_matches_a_scikit_learn_pipeline_refit_inside_each_fold(penalty):
+    X, y, _ = make_problem(120, 8, rho=0.5, seed=3)
+    cv = reglab.cross_validate(X, y, penalty=penalty, l1_ratio=0.5, folds=4, seed=42, n_lambdas=12)
+    splits = list(KFold(n_splits=4, shuffle=True, random_state=42).split(X))
+    for i in (1, 6, 11):
+        lam = cv.lambdas[i]
+        model = {"l1": Lasso(alpha=lam, tol=1e-12, max_iter=100_000),
+                 "l2": Ridge(alpha=0.0),  # alpha set per fold below: n_train·λ
+                 "elasticnet": ElasticNet(alpha=lam, l1_ratio=0.5, tol=1e-12, max_iter=100_000)}[penalty]
+        errors = []
+        for train, test in splits:
+            if penalty == "l2":
+                model = Ridge(alpha=len(train) * lam, solver="svd")
+            # The scaler is fitted on the training fold only: no leakage.
+            pipe = make_pipeline(StandardScaler(), model).fit(X[train], y[train])
+            errors.append(np.mean((y[test] - pipe.predict(X[test])) ** 2))
+        assert cv.mean_error[i] == pytest.approx(np.mean(errors), rel=1e-6)
+        assert cv.se[i] == pytest.approx(np.std(errors, ddof=1) / 2.0, rel=1e-5)
+
+
+def test_one_se_rule_on_a_curve_worked_by_hand():
+    lambdas = np.array([8.0, 4.0, 2.0, 1.0, 0.5])
+    mean = np.array([9.0, 5.5, 5.2, 5.0, 5.1])
+    se = np.array([0.1, 0.1, 0.1, 0.4, 0.1])
+    # minimum 5.0 at λ = 1; threshold 5.4 → largest λ with mean ≤ 5.4 is 2.
+    assert one_se_rule(lambdas, mean, se) == (1.0, 2.0)
+
+
+def test_lambda_1se_is_at_least_lambda_min_and_the_curve_is_reproducible():
+    X, y, _ = make_problem(150, 10, seed=8)
+    a = reglab.cross_validate(X, y, penalty="l1", folds=5, seed=3)
+    b = reglab.cross_validate(X, y, penalty="l1", folds=5, seed=3)
+    c = reglab.cross_validate(X, y, penalty="l1", folds=5, seed=4)
+    assert a.lambda_1se >= a.lambda_min
+    np.testing.assert_array_equal(a.mean_error, b.mean_error)
+    assert not np.array_equal(a.fold_errors, c.fold_errors)
+    assert a.mean_error[a.index_min] == a.mean_error.min()
+    assert a.n_nonzero[0] == 0 and a.n_nonzero[-1] == 10
+
+
+def test_impossible_fold_counts_are_explained():
+    X, y, _ = make_problem(6, 2, seed=0)
+    with pytest.raises(reglab.DataError, match="between 2 and 6 folds"):
+        reglab.cross_validate(X, y, folds=10)
