@@ -10,7 +10,10 @@ One objective everywhere (see :mod:`reglab.objective`)::
 >>> cv = reglab.cross_validate(X, y, penalty="l2", folds=5, seed=0)  # doctest: +SKIP
 """
 
+from .data import Dataset, load_builtin, make_synthetic
 from .errors import DataError
+from .loading import load_csv, load_table, read_table
+from .preprocess import Prepared, column_summary, preprocess
 from .fitting import Design, Fit, Path, fit, lambda_grid, path, prepare
 from .objective import PENALTIES, Penalty, kkt_residual, lambda_max, objective_value
 from .selection import CVResult, cross_validate
@@ -19,6 +22,15 @@ __all__ = [
     "PENALTIES",
     "CVResult",
     "DataError",
+    "Dataset",
+    "Prepared",
+    "column_summary",
+    "load_builtin",
+    "load_csv",
+    "load_table",
+    "make_synthetic",
+    "preprocess",
+    "read_table",
     "Design",
     "Fit",
     "Path",

@@ -1,4 +1,5 @@
-"""Datasets: built-in (scikit-learn's bundled loaders, no downloads) and their metadata.
+"""Datasets: built-in (scikit-learn's bundled loaders, no downloads), synthetic with known
+truth, and uploaded files (read by :mod:`reglab.loading`).
 
 A :class:`Dataset` is a table plus what a model needs to know about it: which column is
 the target, whether the task is regression or classification, and — for synthetic data
@@ -33,7 +34,15 @@ class Truth:
     coef: np.ndarray | None
     intercept: float
     noise_sd: float
+    curve: str | None = None
     notes: str = ""
+
+    def mean_response(self, frame: pd.DataFrame, feature_names: list[str]) -> np.ndarray:
+        """E[y | x] at the rows of ``frame``: ``β₀ + xᵀβ`` or the true curve of ``x``."""
+        if self.curve is not None:
+            return TRUE_CURVES[self.curve](frame["x"].to_numpy(dtype=float))
+        assert self.coef is not None
+        return self.intercept + frame[feature_names].to_numpy(dtype=float) @ self.coef
 
 
 @dataclass(frozen=True)
@@ -122,3 +131,175 @@ def load_builtin(key: str) -> Dataset:
         return BUILTIN[key]()
     except KeyError:
         raise KeyError(f"Unknown built-in dataset {key!r}; choose one of {', '.join(BUILTIN)}.") from None
+
+
+# ----------------------------------------------------------------------------- synthetic data
+
+#: Smooth true curves for the 1-D polynomial dataset, as functions of x ∈ [−1, 1].
+TRUE_CURVES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sine": lambda x: np.sin(np.pi * x),
+}
+
+SYNTHETIC_TITLES = {
+    "sparse": "Sparse linear model",
+    "poly": "Polynomial features of a smooth curve",
+    "groups": "Groups of correlated features",
+}
+
+
+def _toeplitz_features(rng: np.random.Generator, n: int, p: int, rho: float) -> np.ndarray:
+    """Gaussian features with corr(xⱼ, xₖ) = ρ^|j−k| and unit variance (an AR(1) chain over j)."""
+    X = np.empty((n, p))
+    X[:, 0] = rng.standard_normal(n)
+    innovation_sd = np.sqrt(1.0 - rho**2)
+    for j in range(1, p):
+        X[:, j] = rho * X[:, j - 1] + innovation_sd * rng.standard_normal(n)
+    return X
+
+
+def _check_range(name: str, value: float, low: float, high: float) -> None:
+    if not (low <= value <= high):
+        raise ValueError(f"{name} must lie between {low:g} and {high:g}; got {value:g}.")
+
+
+def make_sparse_linear(
+    n: int = 200, p: int = 20, n_informative: int = 5, noise_sd: float = 1.0, rho: float = 0.5, seed: int = 0
+) -> Dataset:
+    """Sparse linear model with known coefficients.
+
+    ``y = 0.5 + Xβ + ε``, ε ~ N(0, σ²); X Gaussian with Toeplitz correlation
+    ``corr(xⱼ, xₖ) = ρ^|j−k|`` (as skglm's ``make_correlated_data``); the first
+    ``n_informative`` coefficients are ±(1 … 3) with random signs, the rest exactly 0.
+    """
+    _check_range("n", n, 10, 200_000)
+    _check_range("p", p, 1, 2_000)
+    _check_range("number of informative features", n_informative, 0, p)
+    _check_range("noise σ", noise_sd, 0.0, 1e6)
+    _check_range("correlation ρ", rho, 0.0, 0.99)
+    rng = np.random.default_rng(seed)
+    X = _toeplitz_features(rng, n, p, rho)
+    beta = np.zeros(p)
+    beta[:n_informative] = rng.choice([-1.0, 1.0], n_informative) * np.linspace(3.0, 1.0, n_informative)
+    y = 0.5 + X @ beta + noise_sd * rng.standard_normal(n)
+    names = [f"x{j + 1}" for j in range(p)]
+    frame = pd.DataFrame(X, columns=names)
+    frame["y"] = y
+    return Dataset(
+        key="sparse",
+        title=SYNTHETIC_TITLES["sparse"],
+        description=(
+            f"{n} rows, {p} features, {n_informative} of them informative (x1…x{n_informative}); "
+            f"feature correlation ρ^|j−k| with ρ = {rho:g}; noise σ = {noise_sd:g}."
+        ),
+        frame=frame,
+        target="y",
+        task="regression",
+        source="synthetic",
+        truth=Truth(coef=beta, intercept=0.5, noise_sd=noise_sd),
+        params={"n": n, "p": p, "k": n_informative, "noise": noise_sd, "rho": rho, "seed": seed},
+    )
+
+
+def make_polynomial(n: int = 30, degree: int = 9, noise_sd: float = 0.3, seed: int = 0) -> Dataset:
+    """1-D polynomial features ``x, x², …, x^d`` of a noisy sample of a smooth curve.
+
+    ``x ~ Uniform(−1, 1)``, ``y = sin(πx) + ε``, ε ~ N(0, σ²): the classic picture of
+    under-fitting (small d or large λ) and over-fitting (large d, small λ).
+    """
+    _check_range("n", n, 5, 100_000)
+    _check_range("degree", degree, 1, 30)
+    _check_range("noise σ", noise_sd, 0.0, 1e3)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1.0, 1.0, n)
+    y = TRUE_CURVES["sine"](x) + noise_sd * rng.standard_normal(n)
+    frame = pd.DataFrame({("x" if d == 1 else f"x^{d}"): x**d for d in range(1, degree + 1)})
+    frame["y"] = y
+    return Dataset(
+        key="poly",
+        title=SYNTHETIC_TITLES["poly"],
+        description=f"{n} points of y = sin(πx) + noise (σ = {noise_sd:g}), features x … x^{degree}.",
+        frame=frame,
+        target="y",
+        task="regression",
+        source="synthetic",
+        truth=Truth(coef=None, intercept=0.0, noise_sd=noise_sd, curve="sine"),
+        params={"n": n, "degree": degree, "noise": noise_sd, "seed": seed},
+    )
+
+
+def make_correlated_groups(
+    n: int = 200,
+    n_groups: int = 4,
+    group_size: int = 3,
+    within_corr: float = 0.95,
+    n_informative_groups: int = 2,
+    noise_sd: float = 1.0,
+    seed: int = 0,
+) -> Dataset:
+    """Groups of strongly correlated features: where L1 picks one and L2 spreads the weight.
+
+    Group g has a latent ``u_g ~ N(0, 1)``; its members are
+    ``x = √c·u_g + √(1−c)·e`` (unit variance, within-group correlation c).  The first
+    ``n_informative_groups`` groups carry a total effect of 2 split equally among members;
+    ``y = Xβ + ε``.
+    """
+    _check_range("n", n, 10, 200_000)
+    _check_range("number of groups", n_groups, 1, 100)
+    _check_range("group size", group_size, 2, 20)
+    _check_range("within-group correlation", within_corr, 0.0, 0.999)
+    _check_range("informative groups", n_informative_groups, 0, n_groups)
+    rng = np.random.default_rng(seed)
+    latent = rng.standard_normal((n, n_groups))
+    members = np.repeat(latent, group_size, axis=1)
+    X = np.sqrt(within_corr) * members + np.sqrt(1.0 - within_corr) * rng.standard_normal(members.shape)
+    beta = np.zeros(n_groups * group_size)
+    beta[: n_informative_groups * group_size] = 2.0 / group_size
+    y = X @ beta + noise_sd * rng.standard_normal(n)
+    names = [f"g{g + 1}_{m + 1}" for g in range(n_groups) for m in range(group_size)]
+    frame = pd.DataFrame(X, columns=names)
+    frame["y"] = y
+    return Dataset(
+        key="groups",
+        title=SYNTHETIC_TITLES["groups"],
+        description=(
+            f"{n} rows, {n_groups} groups of {group_size} features correlated at {within_corr:g} within a group; "
+            f"groups 1…{n_informative_groups} carry the signal, shared equally by their members."
+        ),
+        frame=frame,
+        target="y",
+        task="regression",
+        source="synthetic",
+        truth=Truth(coef=beta, intercept=0.0, noise_sd=noise_sd, notes="groups"),
+        params={"n": n, "groups": n_groups, "size": group_size, "corr": within_corr,
+                "k": n_informative_groups, "noise": noise_sd, "seed": seed},
+    )
+
+
+SYNTHETIC: dict[str, Callable[..., Dataset]] = {
+    "sparse": make_sparse_linear,
+    "poly": make_polynomial,
+    "groups": make_correlated_groups,
+}
+#: URL parameter name → generator keyword, per generator (what round-trips through st.query_params).
+SYNTHETIC_PARAMS: dict[str, dict[str, tuple[str, type]]] = {
+    "sparse": {"n": ("n", int), "p": ("p", int), "k": ("n_informative", int), "noise": ("noise_sd", float),
+               "rho": ("rho", float), "seed": ("seed", int)},
+    "poly": {"n": ("n", int), "degree": ("degree", int), "noise": ("noise_sd", float), "seed": ("seed", int)},
+    "groups": {"n": ("n", int), "groups": ("n_groups", int), "size": ("group_size", int),
+               "corr": ("within_corr", float), "k": ("n_informative_groups", int),
+               "noise": ("noise_sd", float), "seed": ("seed", int)},
+}
+
+
+def make_synthetic(kind: str, **url_params: float) -> Dataset:
+    """A synthetic dataset from its short URL parameters (e.g. ``make_synthetic("sparse", n=100)``)."""
+    if kind not in SYNTHETIC:
+        raise KeyError(f"Unknown synthetic dataset {kind!r}; choose one of {', '.join(SYNTHETIC)}.")
+    spec = SYNTHETIC_PARAMS[kind]
+    kwargs = {}
+    for short, value in url_params.items():
+        if short not in spec:
+            raise ValueError(f"{kind} has no parameter {short!r}.")
+        keyword, cast = spec[short]
+        kwargs[keyword] = cast(value)
+    return SYNTHETIC[kind](**kwargs)

@@ -1,0 +1,364 @@
+"""From a table to a model-ready design matrix, with a report of every action taken.
+
+Order of operations (each step counted in :attr:`Prepared.report`):
+
+1. keep the chosen target and features; ±∞ and absurd magnitudes (|x| ≥ 1e100, which
+   overflow squared-error arithmetic) become missing;
+2. rows whose target is missing are dropped (a model cannot learn from them);
+3. with ``missing="drop"``, rows with any missing feature are dropped;
+4. train/test split (seeded; stratified by class for classification targets);
+5. with ``missing="impute"``, gaps are filled with the training rows' median (numeric)
+   or most frequent value (categorical) — fitted on the training rows only, so the test
+   rows do not leak into the model;
+6. categorical columns are one-hot encoded with the training rows' levels (optionally
+   without the first level; rare levels past ``max_categories`` merged into "(other)").
+
+Standardization is not done here: it belongs to the model (:func:`reglab.prepare`) so
+that cross-validation can refit it inside each fold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from sklearn.model_selection import train_test_split
+
+from .errors import DataError
+
+Task = Literal["regression", "classification"]
+MissingStrategy = Literal["impute", "drop"]
+#: Values this large in magnitude are treated as missing (their squares overflow float64).
+MAX_MAGNITUDE = 1e100
+OTHER_LEVEL = "(other)"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A design matrix and target split into training and test rows.
+
+    Attributes
+    ----------
+    X_train, X_test : ndarray of shape (n_train, p), (n_test, p)
+        Numeric features in original units (one-hot columns are 0/1).
+    y_train, y_test : ndarray
+        Target (class codes 0…K−1 for classification).
+    feature_names : tuple of str
+        One name per column of X (one-hot columns are ``"column=level"``).
+    train_rows, test_rows : ndarray of int
+        Positions of the rows in the source table (for truth lookups and previews).
+    report : tuple of str
+        Every action taken, in order, in words.
+    """
+
+    X_train: NDArray[np.float64]
+    y_train: NDArray[np.float64]
+    X_test: NDArray[np.float64]
+    y_test: NDArray[np.float64]
+    feature_names: tuple[str, ...]
+    target: str
+    task: Task
+    class_labels: tuple[str, ...] | None
+    train_rows: NDArray[np.int_]
+    test_rows: NDArray[np.int_]
+    report: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def n_train(self) -> int:
+        return int(self.X_train.shape[0])
+
+    @property
+    def n_test(self) -> int:
+        return int(self.X_test.shape[0])
+
+    def fingerprint(self) -> str:
+        """Hash of every value and name that defines this design (cache key material)."""
+        digest = hashlib.blake2b(digest_size=16)
+        for arr in (self.X_train, self.y_train, self.X_test, self.y_test):
+            digest.update(np.ascontiguousarray(arr).tobytes())
+            digest.update(str(arr.shape).encode())
+        digest.update("\x1f".join((*self.feature_names, self.target, self.task)).encode())
+        return digest.hexdigest()
+
+
+def is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def column_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per-column summary for the Data page: type, missing %, distinct values, min and max."""
+    rows = []
+    for name in frame.columns:
+        col = frame[name]
+        numeric = is_numeric(col)
+        values = col.replace([np.inf, -np.inf], np.nan) if numeric else col
+        rows.append(
+            {
+                "column": str(name),
+                "type": "numeric" if numeric else "text",
+                "missing %": round(100.0 * float(col.isna().mean()), 1) if len(col) else 0.0,
+                "distinct": int(col.nunique(dropna=True)),
+                "min": float(values.min()) if numeric and values.notna().any() else None,
+                "max": float(values.max()) if numeric and values.notna().any() else None,
+            }
+        )
+    return pd.DataFrame(rows, columns=["column", "type", "missing %", "distinct", "min", "max"])
+
+
+def guess_task(target: pd.Series) -> Task:
+    """Classification for text targets and integer targets with at most 10 distinct values."""
+    values = target.dropna()
+    if not is_numeric(values):
+        return "classification"
+    finite = values[np.isfinite(values.astype(float))]
+    if len(finite) and np.all(finite == np.round(finite)) and finite.nunique() <= 10:
+        return "classification"
+    return "regression"
+
+
+def default_target(frame: pd.DataFrame) -> str:
+    """The last numeric column (the usual place of a target in a table)."""
+    numeric = [c for c in frame.columns if is_numeric(frame[c])]
+    if not numeric:
+        raise DataError("No column contains numbers, so there is no target to predict.")
+    return str(numeric[-1])
+
+
+def default_features(frame: pd.DataFrame, target: str, max_categories: int = 20) -> list[str]:
+    """Every column but the target, minus text columns that look like identifiers or free text."""
+    chosen = []
+    for name in frame.columns:
+        if name == target:
+            continue
+        col = frame[name]
+        if not is_numeric(col):
+            distinct = col.nunique(dropna=True)
+            if distinct > max_categories and distinct > 0.5 * max(col.notna().sum(), 1):
+                continue
+        chosen.append(str(name))
+    return chosen
+
+
+def _counted(n: int, what: str) -> str:
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
+
+
+def preprocess(
+    frame: pd.DataFrame,
+    target: str,
+    features: Sequence[str] | None = None,
+    categorical: Sequence[str] = (),
+    missing: MissingStrategy = "impute",
+    drop_first: bool = False,
+    max_categories: int = 20,
+    test_size: float = 0.25,
+    seed: int = 0,
+    task: Task | None = None,
+) -> Prepared:
+    """Turn ``frame`` into train/test design matrices (see the module docstring for the steps).
+
+    Parameters
+    ----------
+    target : str
+        Column to predict.
+    features : sequence of str, optional
+        Columns to use (default :func:`default_features`).
+    categorical : sequence of str
+        Numeric columns to treat as categories (codes such as zip codes); text columns
+        are always categorical.
+    missing : {"impute", "drop"}
+        Fill missing feature cells (training median / most frequent) or drop those rows.
+    drop_first : bool
+        One-hot without the first level (a baseline); penalized models do not need it.
+    max_categories : int
+        Levels kept per categorical column; rarer levels are merged into "(other)".
+    test_size : float
+        Share of rows held out for testing (0 keeps every row for training).
+    """
+    if target not in frame.columns:
+        raise DataError(f"The target column {target!r} is not in the table.")
+    features = list(default_features(frame, target, max_categories) if features is None else features)
+    missing_cols = [f for f in features if f not in frame.columns]
+    if missing_cols:
+        raise DataError(f"Feature column(s) {missing_cols[:3]} are not in the table.")
+    features = [f for f in features if f != target]
+    if not features:
+        raise DataError("Choose at least one feature column besides the target.")
+    if missing not in ("impute", "drop"):
+        raise ValueError("missing must be 'impute' or 'drop'.")
+    if not 0.0 <= test_size <= 0.9:
+        raise DataError(f"The test share must be between 0 and 0.9; got {test_size:g}.")
+    categorical_set = {c for c in categorical if c in features}
+    report: list[str] = []
+    warnings: list[str] = []
+    data = frame[[*features, target]].copy()
+    n_in = len(data)
+    kinds = {c: ("numeric" if is_numeric(data[c]) and c not in categorical_set else "categorical") for c in features}
+
+    # 1. non-finite and absurd values become missing
+    for name in [*features, target]:
+        if is_numeric(data[name]):
+            values = data[name].astype(float)
+            bad = ~np.isfinite(values) & values.notna() | (values.abs() >= MAX_MAGNITUDE)
+            if bad.any():
+                report.append(
+                    f"{_counted(int(bad.sum()), 'cell')} of {name!r} held ±infinity or a magnitude ≥ 1e100; "
+                    "treated as missing (such values overflow the squared error)."
+                )
+                data.loc[bad, name] = np.nan
+
+    # 2. target
+    task = task or guess_task(data[target])
+    if task == "regression" and not is_numeric(data[target]):
+        raise DataError(f"The target {target!r} holds text, so it cannot be predicted as a number. Choose a numeric target.")
+    no_target = data[target].isna()
+    if no_target.all():
+        raise DataError(f"The target {target!r} has no values. Choose another target column.")
+    if no_target.any():
+        report.append(f"Dropped {_counted(int(no_target.sum()), 'row')} with no value for the target {target!r}.")
+        data = data[~no_target]
+
+    # 3. rows with missing features (drop strategy)
+    if missing == "drop":
+        incomplete = data[features].isna().any(axis=1)
+        if incomplete.any():
+            per_column = data.loc[incomplete, features].isna().sum()
+            worst = ", ".join(f"{c!r}: {int(k)}" for c, k in per_column[per_column > 0].sort_values(ascending=False).head(4).items())
+            report.append(f"Dropped {_counted(int(incomplete.sum()), 'row')} with a missing feature value ({worst}).")
+            data = data[~incomplete]
+    if len(data) < 3:
+        raise DataError(
+            f"Only {len(data)} usable row(s) remain of {n_in}. Choose 'fill in missing values' instead of dropping rows, "
+            "or choose features with fewer gaps."
+        )
+
+    # classification labels
+    class_labels: tuple[str, ...] | None = None
+    if task == "classification":
+        labels = pd.Categorical(data[target].astype(str) if not is_numeric(data[target]) else data[target])
+        class_labels = tuple(str(c) for c in labels.categories)
+        y_all = labels.codes.astype(float)
+        if len(class_labels) < 2:
+            raise DataError(f"The target {target!r} has only one class ({class_labels[0]!r}); there is nothing to classify.")
+    else:
+        y_all = data[target].to_numpy(dtype=float)
+
+    # 4. split
+    rows = data.index.to_numpy()
+    positions = np.arange(len(data))
+    if test_size > 0:
+        stratify = None
+        if task == "classification":
+            counts = np.bincount(y_all.astype(int))
+            if counts[counts > 0].min() >= 2:
+                stratify = y_all
+            else:
+                warnings.append("A class has a single row, so the split could not be stratified by class.")
+        n_test = int(np.ceil(test_size * len(data)))
+        if len(data) - n_test < 3:
+            raise DataError(f"With {len(data)} usable rows, a {test_size:.0%} test share leaves too few rows to train on. Lower it.")
+        train_pos, test_pos = train_test_split(positions, test_size=n_test, random_state=seed, stratify=stratify)
+        train_pos, test_pos = np.sort(train_pos), np.sort(test_pos)
+        report.append(
+            f"Split {len(data):,} rows into {len(train_pos):,} for training and {len(test_pos):,} for testing "
+            f"(seed {seed}{', stratified by class' if stratify is not None else ''})."
+        )
+    else:
+        train_pos, test_pos = positions, positions[:0]
+        report.append(f"All {len(data):,} rows are used for training (no test rows).")
+    train, test = data.iloc[train_pos], data.iloc[test_pos]
+
+    # 5. impute with training statistics
+    blocks_train: list[np.ndarray] = []
+    blocks_test: list[np.ndarray] = []
+    names: list[str] = []
+    for name in features:
+        col_train, col_test = train[name], test[name]
+        gaps = int(col_train.isna().sum() + col_test.isna().sum())
+        if kinds[name] == "numeric":
+            values_train = col_train.astype(float)
+            values_test = col_test.astype(float)
+            if gaps:
+                fill = float(values_train.median()) if values_train.notna().any() else 0.0
+                report.append(f"Filled {_counted(gaps, 'missing cell')} of {name!r} with the training median {fill:.6g}.")
+                values_train, values_test = values_train.fillna(fill), values_test.fillna(fill)
+            blocks_train.append(values_train.to_numpy()[:, None])
+            blocks_test.append(values_test.to_numpy()[:, None])
+            names.append(name)
+            continue
+        # 6. one-hot encode
+        text_train = col_train.map(lambda v: None if pd.isna(v) else str(v))
+        text_test = col_test.map(lambda v: None if pd.isna(v) else str(v))
+        if gaps:
+            mode = text_train.mode(dropna=True)
+            fill_level = str(mode.iloc[0]) if len(mode) else "(missing)"
+            report.append(f"Filled {_counted(gaps, 'missing cell')} of {name!r} with the most frequent level {fill_level!r}.")
+            text_train, text_test = text_train.fillna(fill_level), text_test.fillna(fill_level)
+        counts = text_train.value_counts()
+        levels = sorted(counts.index)
+        if len(levels) > max_categories:
+            kept = set(counts.index[: max_categories - 1])
+            merged = len(levels) - len(kept)
+            warnings.append(
+                f"{name!r} has {len(levels)} levels; kept the {len(kept)} most frequent and merged {merged} rarer ones into {OTHER_LEVEL!r}."
+            )
+            text_train = text_train.where(text_train.isin(kept), OTHER_LEVEL)
+            text_test = text_test.where(text_test.isin(kept), OTHER_LEVEL)
+            levels = sorted(kept) + [OTHER_LEVEL]
+        unseen = int((~text_test.isin(levels)).sum())
+        if unseen:
+            report.append(f"{_counted(unseen, 'test row')} of {name!r} hold a level never seen in training: encoded as all zeros.")
+        encoded = levels[1:] if drop_first and len(levels) > 1 else levels
+        for level in encoded:
+            blocks_train.append((text_train == level).to_numpy(dtype=float)[:, None])
+            blocks_test.append((text_test == level).to_numpy(dtype=float)[:, None])
+            names.append(f"{name}={level}")
+        baseline = f", baseline {levels[0]!r}" if drop_first and len(levels) > 1 else ""
+        report.append(f"One-hot encoded {name!r} into {_counted(len(encoded), 'column')}{baseline}.")
+
+    X_train = np.hstack(blocks_train) if blocks_train else np.empty((len(train), 0))
+    X_test = np.hstack(blocks_test) if blocks_test else np.empty((len(test), 0))
+    _describe_degenerate_columns(X_train, names, warnings)
+    if X_train.shape[0] <= X_train.shape[1]:
+        warnings.append(
+            f"More features ({X_train.shape[1]}) than training rows ({X_train.shape[0]}): least squares has no unique "
+            "answer here, which is exactly where regularization helps."
+        )
+    report.insert(0, f"Started from {n_in:,} rows; target {target!r} ({task}); {len(features)} feature column(s).")
+    return Prepared(
+        X_train=np.ascontiguousarray(X_train),
+        y_train=y_all[train_pos],
+        X_test=np.ascontiguousarray(X_test),
+        y_test=y_all[test_pos],
+        feature_names=tuple(names),
+        target=target,
+        task=task,
+        class_labels=class_labels,
+        train_rows=rows[train_pos],
+        test_rows=rows[test_pos],
+        report=tuple(report),
+        warnings=tuple(warnings),
+    )
+
+
+def _describe_degenerate_columns(X: np.ndarray, names: list[str], warnings: list[str]) -> None:
+    """Warn about constant and perfectly collinear training columns (they stay in the model)."""
+    if X.shape[0] < 2 or X.shape[1] == 0:
+        return
+    sd = X.std(axis=0)
+    for j in np.flatnonzero(sd == 0):
+        warnings.append(f"{names[j]!r} is constant in the training rows: its coefficient will be 0.")
+    live = np.flatnonzero(sd > 0)
+    if 1 < len(live) <= 500:
+        corr = np.corrcoef(X[:, live], rowvar=False)
+        i, k = np.nonzero(np.triu(np.abs(corr) > 0.9999, k=1))
+        for a, b in list(zip(i, k))[:5]:
+            warnings.append(
+                f"{names[live[b]]!r} is perfectly collinear with {names[live[a]]!r} (correlation {corr[a, b]:+.4f}): "
+                "L1 will tend to keep one of them, L2 splits the weight between them."
+            )
