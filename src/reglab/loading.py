@@ -35,6 +35,8 @@ from .errors import DataError
 MAX_UPLOAD_MB = 50
 TEXT_EXTENSIONS = {".csv", ".tsv", ".txt", ".dat", ".tab", ""}
 DELIMITERS = [",", ";", "\t", "|"]
+#: Separator used for one-column files (ASCII unit separator: never in real text).
+SINGLE_COLUMN = "\x1f"
 #: Cells read as "missing" (case-insensitive, after trimming spaces).
 NA_TOKENS = {"", "na", "n/a", "nan", "null", "none", "-", "?", "#n/a", "#na", "missing", ".", "--"}
 _SAMPLE_CHARS = 64_000
@@ -116,6 +118,15 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    non_ascii = sum(1 for b in data[:200_000] if b >= 0x80)
+    if non_ascii < 16:
+        # Too few non-ASCII bytes for any statistical detector to tell code pages apart:
+        # take the WHATWG default for legacy Western text.
+        for fallback, label in (("cp1252", "Windows-1252 (Latin-1)"), ("latin_1", "Latin-1")):
+            try:
+                return data.decode(fallback), label
+            except UnicodeDecodeError:
+                continue
     import charset_normalizer
 
     matches = list(charset_normalizer.from_bytes(data[:200_000]))
@@ -182,6 +193,12 @@ def _detect_dialect(text: str) -> tuple[str, str]:
             first = sample.split("\n", 1)[0]
             counts = {d: first.count(d) for d in DELIMITERS}
             delimiter = max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+    header = sample.lstrip("\r\n").split("\n", 1)[0]
+    if delimiter not in header:
+        # A table's header holds its separator; without one, a "1,5" in the body is a
+        # decimal comma of a one-column file, not a second field.
+        in_header = [d for d in DELIMITERS if d in header]
+        delimiter = max(in_header, key=header.count) if in_header else SINGLE_COLUMN
     return delimiter, quotechar
 
 
@@ -217,7 +234,8 @@ def _parse_text(text: str, delimiter: str, quotechar: str) -> pd.DataFrame:
 
 
 def _delimiter_name(delimiter: str | None) -> str:
-    return {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(delimiter or "", repr(delimiter))
+    names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", SINGLE_COLUMN: "nothing (one column)"}
+    return names.get(delimiter or "", repr(delimiter))
 
 
 def _header(raw: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
@@ -404,7 +422,7 @@ def read_table(source: Source, filename: str | None = None, max_mb: float = MAX_
         notes.append(f"Text encoding detected: {encoding}.")
     text = text.lstrip("\ufeff")
     delimiter, quotechar = _detect_dialect(text)
-    notes.append(f"Columns separated by {_delimiter_name(delimiter)}.")
+    notes.append("One column (no separator found)." if delimiter == SINGLE_COLUMN else f"Columns separated by {_delimiter_name(delimiter)}.")
     raw = _parse_text(text, delimiter, quotechar)
     body = _header(raw, notes)
     frame, decimal = _type_columns(body, delimiter, notes)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from reglab.data import BUILTIN, DEFAULT_DATASET
-
 from . import state
-from .cache import builtin_dataset
+from .datastate import current_prepared, read_query_params, sync_query_params
 
-__all__ = ["PAGES", "frame", "state", "builtin_dataset"]
+__all__ = ["PAGES", "bind", "frame", "plain_list", "state", "show_error"]
+
+_INITIALIZED = "reglab.initialized"
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,48 @@ PAGES: tuple[PageInfo, ...] = (
 
 
 def _init_session() -> None:
-    if state.DATASET not in st.session_state:
-        chosen = st.query_params.get("dataset", DEFAULT_DATASET)
-        st.session_state[state.DATASET] = chosen if chosen in BUILTIN else DEFAULT_DATASET
     for key, value in state.DEFAULTS.items():
         st.session_state.setdefault(key, value)
+    if not st.session_state.get(_INITIALIZED):
+        read_query_params()
+        st.session_state[_INITIALIZED] = True
+
+
+def _store(widget: str, store_key: str, field: str | None) -> None:
+    if widget not in st.session_state:  # reset because the dataset changed in this run
+        return
+    value = st.session_state[widget]
+    if field is None:
+        st.session_state[store_key] = value
+    else:
+        st.session_state[store_key] = {**st.session_state.get(store_key, {}), field: value}
+
+
+def bind(store_key: str, field: str | None = None, default: object = None) -> dict:
+    """Widget kwargs (``key``, ``on_change``, ``args``) that keep its value in session state.
+
+    Widget state is dropped when the user leaves a page, so the lasting value lives in
+    ``st.session_state[store_key]`` (or its dict entry ``field``), is copied there by a
+    callback — before the next run starts, so the sidebar and URL see it at once — and
+    seeds the widget when the page is drawn again.
+    """
+    widget = state.widget_key(store_key if field is None else f"{store_key}.{field}")
+    if widget not in st.session_state:
+        stored = st.session_state.get(store_key)
+        value = stored if field is None else (stored or {}).get(field, default)
+        st.session_state[widget] = default if value is None else value
+    return {"key": widget, "on_change": _store, "args": (widget, store_key, field)}
+
+
+def plain_list(items: list[str] | tuple[str, ...]) -> None:
+    """Bulleted text that may contain user-supplied names: shown as plain text, never Markdown."""
+    if items:
+        st.text("\n".join(f"• {item}" for item in items))
+
+
+def show_error(message: str) -> None:
+    """A DataError (or similar) for the user: plain text in an error box, never a traceback."""
+    st.error(message.replace("$", "\\$"), icon=":material/error:")
 
 
 def frame(title: str, icon: str = ":material/tune:") -> None:
@@ -55,7 +92,15 @@ def frame(title: str, icon: str = ":material/tune:") -> None:
         for page in PAGES:
             st.page_link(page.script, label=page.label, icon=page.icon)
         st.divider()
-        dataset = builtin_dataset(st.session_state[state.DATASET])
         st.caption("Current dataset")
-        # Plain text: dataset titles may one day come from a user's file name.
-        st.text(f"{dataset.title}\n{dataset.shape_text}\ntarget: {dataset.target}")
+        dataset, prepared, error = current_prepared()
+        if dataset is None:
+            st.text("No usable dataset")
+        else:
+            # Plain text: titles and column names may come from a user's file.
+            st.text(f"{dataset.title}\n{dataset.shape_text}\ntarget: {prepared.target if prepared else dataset.target}")
+            if prepared is not None:
+                st.caption(f":material/check_circle: ready: {prepared.n_train} training rows × {len(prepared.feature_names)} features")
+        if error:
+            st.caption(":material/error: The data needs attention on the Data page.")
+    sync_query_params()

@@ -5,13 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import reglab
-from reglab.data import Dataset, load_builtin
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def builtin_dataset(key: str) -> Dataset:
-    """A built-in dataset by key (its content is fixed, so the key identifies the data)."""
-    return load_builtin(key)
+from reglab.data import load_builtin
 
 
 @st.cache_data(max_entries=16, show_spinner="Computing the regularization path…")

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+from reglab.data import DEFAULT_DATASET
+
+#: Where the data comes from: "builtin", "synthetic" or "upload".
+SOURCE = "reglab.source"
 #: Key of the chosen built-in dataset (see reglab.data.BUILTIN).
 DATASET = "reglab.dataset"
+#: Synthetic generator kind and its short URL parameters (dict).
+SYNTH_KIND = "reglab.synth_kind"
+SYNTH_PARAMS = "reglab.synth_params"
+#: The uploaded file: {"name": str, "data": bytes, "fingerprint": str} (per session, never cached by name).
+UPLOAD = "reglab.upload"
+#: Preprocessing choices per dataset: {"token": dataset token, **settings}.
+PREP = "reglab.prep"
 #: Penalty name, λ and L1 ratio of the current view (round-trip through the URL).
 PENALTY = "reglab.penalty"
 LAMBDA = "reglab.lambda"
 L1_RATIO = "reglab.l1_ratio"
 
 DEFAULTS: dict[str, object] = {
+    SOURCE: "builtin",
+    DATASET: DEFAULT_DATASET,
+    SYNTH_KIND: "sparse",
     PENALTY: "l1",
     L1_RATIO: 0.5,
 }
+
+
+def widget_key(name: str) -> str:
+    """Key of a widget whose value is persisted elsewhere (widget state dies with its page)."""
+    return f"reglab.widget.{name}"

@@ -1,0 +1,232 @@
+"""The current dataset and its preparation, shared by every page through session state.
+
+The choice (built-in key, synthetic parameters, or the uploaded bytes) lives in session
+state; the expensive work — loading, generating, preprocessing — is cached with
+``st.cache_data`` keyed on a *content* token (built-in key, generator parameters, or a
+hash of the uploaded bytes), never on a file name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import streamlit as st
+
+from reglab.data import BUILTIN, DEFAULT_DATASET, SYNTHETIC, SYNTHETIC_PARAMS, Dataset, load_builtin, make_synthetic
+from reglab.errors import DataError
+from reglab.loading import read_table
+from reglab.preprocess import Prepared, default_features, default_target, guess_task, preprocess
+
+from . import state
+
+
+@dataclass(frozen=True)
+class DataChoice:
+    """What the user chose; ``token`` identifies the data's content."""
+
+    source: str
+    token: str
+    label: str
+
+
+def fingerprint_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def current_choice() -> DataChoice:
+    source = st.session_state.get(state.SOURCE, "builtin")
+    if source == "upload" and st.session_state.get(state.UPLOAD):
+        upload = st.session_state[state.UPLOAD]
+        ext = upload["name"].rsplit(".", 1)[-1].lower() if "." in upload["name"] else ""
+        return DataChoice("upload", f"upload:{upload['fingerprint']}:{ext}", upload["name"])
+    if source == "synthetic":
+        kind = st.session_state.get(state.SYNTH_KIND, "sparse")
+        params = st.session_state.get(state.SYNTH_PARAMS) or {}
+        items = ",".join(f"{k}={params[k]}" for k in sorted(params))
+        return DataChoice("synthetic", f"synthetic:{kind}:{items}", kind)
+    key = st.session_state.get(state.DATASET, DEFAULT_DATASET)
+    return DataChoice("builtin", f"builtin:{key}", key)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _builtin(key: str) -> Dataset:
+    return load_builtin(key)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _synthetic(kind: str, params: tuple[tuple[str, float], ...]) -> Dataset:
+    return make_synthetic(kind, **dict(params))
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading the file…")
+def _uploaded(token: str, name: str, _data: bytes) -> tuple[Dataset, tuple[str, ...]]:
+    """Parse uploaded bytes; ``token`` (content hash + extension) is the cache key, ``_data`` is not hashed."""
+    loaded = read_table(_data, filename=name)
+    frame = loaded.frame
+    target = default_target(frame)
+    dataset = Dataset(
+        key="upload",
+        title=name,
+        description=f"Uploaded file ({loaded.file_type}).",
+        frame=frame,
+        target=target,
+        task=guess_task(frame[target]),
+        source="upload",
+    )
+    return dataset, loaded.notes
+
+
+def load_choice(choice: DataChoice) -> tuple[Dataset, tuple[str, ...]]:
+    """The dataset for ``choice`` and the loader's notes (empty except for uploads)."""
+    if choice.source == "upload":
+        upload = st.session_state[state.UPLOAD]
+        return _uploaded(choice.token, upload["name"], upload["data"])
+    if choice.source == "synthetic":
+        params = st.session_state.get(state.SYNTH_PARAMS) or {}
+        return _synthetic(choice.label, tuple(sorted(params.items()))), ()
+    return _builtin(choice.label), ()
+
+
+def current_dataset() -> tuple[Dataset | None, tuple[str, ...], str | None]:
+    """``(dataset, loader notes, error message)``: the error is a DataError's text for the user."""
+    try:
+        dataset, notes = load_choice(current_choice())
+        return dataset, notes, None
+    except DataError as exc:
+        return None, (), str(exc)
+    except (ValueError, KeyError) as exc:  # bad synthetic parameters from a URL
+        return None, (), f"Those dataset settings cannot be used: {exc}"
+
+
+def prep_settings(dataset: Dataset, token: str) -> dict:
+    """The preprocessing choices for this dataset (defaults when the dataset changed)."""
+    saved = st.session_state.get(state.PREP)
+    if saved and saved.get("token") == token:
+        return saved
+    settings = {
+        "token": token,
+        "target": dataset.target,
+        "features": default_features(dataset.frame, dataset.target),
+        "categorical": [],
+        "missing": "impute",
+        "drop_first": False,
+        "max_categories": 20,
+        # Tiny tables cannot spare rows for testing; the user can still ask for a split.
+        "test_size": 0.25 if len(dataset.frame) >= 40 else 0.0,
+        "seed": 0,
+        "task": dataset.task,
+    }
+    st.session_state[state.PREP] = settings
+    for field in settings:  # widgets of the previous dataset must not carry its columns over
+        st.session_state.pop(state.widget_key(f"{state.PREP}.{field}"), None)
+    return settings
+
+
+@st.cache_data(max_entries=16, show_spinner="Preparing the design matrix…")
+def _prepared(token: str, settings_key: tuple, _dataset: Dataset) -> Prepared:
+    settings = dict(settings_key)
+    return preprocess(
+        _dataset.frame,
+        target=settings["target"],
+        features=list(settings["features"]),
+        categorical=list(settings["categorical"]),
+        missing=settings["missing"],
+        drop_first=settings["drop_first"],
+        max_categories=settings["max_categories"],
+        test_size=settings["test_size"],
+        seed=settings["seed"],
+        task=settings["task"],
+    )
+
+
+def settings_key(settings: dict) -> tuple:
+    return tuple(
+        (k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(settings.items()) if k != "token"
+    )
+
+
+def current_prepared() -> tuple[Dataset | None, Prepared | None, str | None]:
+    """The current dataset prepared with the current settings, or the message saying why not."""
+    dataset, _, error = current_dataset()
+    if dataset is None:
+        return None, None, error
+    token = current_choice().token
+    settings = prep_settings(dataset, token)
+    try:
+        return dataset, _prepared(token, settings_key(settings), dataset), None
+    except DataError as exc:
+        return dataset, None, str(exc)
+
+
+def sync_query_params() -> None:
+    """Write the shareable part of the data choice (built-in or synthetic) into the URL."""
+    choice = current_choice()
+    wanted: dict[str, str] = {}
+    if choice.source == "builtin":
+        wanted["dataset"] = choice.label
+    elif choice.source == "synthetic":
+        wanted["dataset"] = choice.label
+        for k, v in (st.session_state.get(state.SYNTH_PARAMS) or {}).items():
+            wanted[k] = str(v)
+    data_keys = {"dataset"} | {k for spec in SYNTHETIC_PARAMS.values() for k in spec}
+    for key in list(st.query_params.keys()):
+        if key in data_keys and key not in wanted:
+            del st.query_params[key]
+    for key, value in wanted.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def read_query_params() -> None:
+    """Seed the data choice from the URL on a session's first run (links shared in class)."""
+    chosen = st.query_params.get("dataset")
+    if chosen in BUILTIN:
+        st.session_state[state.SOURCE] = "builtin"
+        st.session_state[state.DATASET] = chosen
+    elif chosen in SYNTHETIC:
+        spec = SYNTHETIC_PARAMS[chosen]
+        params = {}
+        for short, (_, cast) in spec.items():
+            raw = st.query_params.get(short)
+            if raw is not None:
+                try:
+                    params[short] = cast(float(raw)) if cast is int else cast(raw)
+                except ValueError:
+                    continue
+        st.session_state[state.SOURCE] = "synthetic"
+        st.session_state[state.SYNTH_KIND] = chosen
+        st.session_state[state.SYNTH_PARAMS] = params
+
+
+def describe_builtin(key: str) -> tuple[str, str]:
+    """Title and one-line description of a built-in dataset."""
+    dataset = _builtin(key)
+    return dataset.title, dataset.description
+
+
+UPLOADER_KEY = state.widget_key("uploader")
+
+
+def _store_upload() -> None:
+    """on_change of the uploader: keep the bytes (the widget forgets them on page change).
+
+    Runs before the script, so the frame, sidebar and URL already see the new file.
+    """
+    uploaded = st.session_state.get(UPLOADER_KEY)
+    if uploaded is None:
+        return
+    data = uploaded.getvalue()
+    st.session_state[state.UPLOAD] = {"name": uploaded.name, "data": data, "fingerprint": fingerprint_bytes(data)}
+    st.session_state[state.SOURCE] = "upload"
+
+
+def uploader_kwargs() -> dict:
+    return {"key": UPLOADER_KEY, "on_change": _store_upload}
+
+
+def current_upload_caption() -> str | None:
+    upload = st.session_state.get(state.UPLOAD)
+    if not upload:
+        return None
+    return f"Current file: {upload['name']} ({len(upload['data']) / 1024:,.0f} KB). Upload another to replace it."

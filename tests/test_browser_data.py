@@ -1,0 +1,68 @@
+"""Data page in Chromium: a real upload through the file input, a target picked, the report read."""
+
+from pathlib import Path
+
+import pytest
+
+from test_browser import assert_no_exception, wait_for_app
+
+pytestmark = pytest.mark.browser
+DATA = Path(__file__).parent / "data"
+
+
+def choose_source(page, label: str) -> None:
+    # The segment's accessible name also holds its icon's ligature text, so match by text.
+    page.locator('[data-testid="stButtonGroup"] button', has_text=label).first.click()
+    wait_for_app(page)
+
+
+def pick_option(page, widget_label: str, option: str) -> None:
+    combo = page.get_by_role("combobox", name=widget_label)
+    combo.click()
+    if combo.get_attribute("aria-expanded") != "true":  # a focused combobox opens on the arrow key
+        combo.press("ArrowDown")
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)
+
+
+def test_upload_latin1_semicolon_file_pick_target_and_read_the_report(app_url, page):
+    page.goto(app_url + "/data")
+    wait_for_app(page)
+    choose_source(page, "Upload")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(DATA / "semicolon_decimal_comma_latin1.csv"))
+    page.get_by_text("Numbers use a decimal comma").wait_for(timeout=30_000)
+    wait_for_app(page)
+    body = page.locator("section.main, [data-testid='stMain']").first
+    assert "Windows-1252" in body.inner_text()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    pick_option(page, "Target", "gewicht")
+    page.get_by_text("target 'gewicht' (regression)").wait_for(timeout=30_000)
+    assert "One-hot encoded 'stadt'" in body.inner_text()
+    assert "semicolon_decimal_comma_latin1.csv" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert_no_exception(page)
+
+
+def test_unusable_upload_shows_a_message_not_a_traceback(app_url, page):
+    page.goto(app_url + "/data")
+    wait_for_app(page)
+    choose_source(page, "Upload")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(DATA / "binary_renamed.csv"))
+    page.get_by_text("looks like a binary file").wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stAlertContentError"], [data-testid="stAlert"]').count() >= 1
+    assert_no_exception(page)
+    assert "Traceback" not in page.content()
+
+
+def test_html_in_headers_is_shown_as_text(app_url, page):
+    page.goto(app_url + "/data")
+    wait_for_app(page)
+    choose_source(page, "Upload")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(DATA / "html_headers.csv"))
+    page.get_by_text("Preview · 3 rows × 2 features").wait_for(timeout=30_000)
+    wait_for_app(page)
+    # The header "<b>x</b>" must appear literally and never become markup.
+    assert page.locator("b", has_text="x").count() == 0
+    assert page.locator('[data-testid="stMain"] script').count() == 0
+    assert "<b>x</b>" in page.locator('[data-testid="stSidebar"]').inner_text() or page.get_by_text("<b>x</b>").count() >= 1
+    assert_no_exception(page)
