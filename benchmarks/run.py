@@ -1,0 +1,121 @@
+"""`make bench`: timings of reglab next to scikit-learn baselines measured in the same run.
+
+Every row reports reglab's time, the baseline's time and their ratio (reglab ÷ baseline;
+below 1 is faster), or an absolute goal where no baseline exists. The table is printed
+and written to benchmarks/results.md. Best of `repeat` runs, after one warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import sklearn
+from sklearn.linear_model import LassoCV, Ridge, lasso_path
+
+import reglab
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Row:
+    name: str
+    ours_s: float
+    baseline: str
+    baseline_s: float | None
+    goal: str
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.baseline_s is None else self.ours_s / self.baseline_s
+
+
+def best_of(fn: Callable[[], object], repeat: int) -> float:
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def problem(n: int, p: int, rho: float = 0.5, seed: int = 0):
+    data = reglab.data.make_sparse_linear(n=n, p=p, n_informative=min(10, p), rho=rho, seed=seed)
+    X = data.frame[data.feature_names].to_numpy()
+    return X, data.frame["y"].to_numpy()
+
+
+def bench_loading(repeat: int) -> list[Row]:
+    rng = np.random.default_rng(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "numeric.csv"
+        import pandas as pd
+
+        frame = pd.DataFrame(rng.normal(size=(75_000, 20)), columns=[f"c{j}" for j in range(20)])
+        frame.to_csv(path, index=False)
+        size_mb = path.stat().st_size / 1e6
+        ours = best_of(lambda: reglab.load_table(path), repeat)
+        plain = best_of(lambda: pd.read_csv(path), repeat)
+    return [Row(f"load {size_mb:.0f} MB numeric CSV (detect + parse)", ours, "pandas.read_csv (no detection)", plain, "≤ 3 s")]
+
+
+def bench_paths(n: int, p: int, repeat: int) -> list[Row]:
+    X, y = problem(n, p)
+    Z = (X - X.mean(0)) / X.std(0)
+    rows = []
+    ours = best_of(lambda: reglab.path(X, y, penalty="l1"), repeat)
+    base = best_of(lambda: lasso_path(Z, y - y.mean(), n_alphas=100, tol=1e-6), repeat) if sklearn.__version__ < "1.9" else \
+        best_of(lambda: lasso_path(Z, y - y.mean(), alphas=100, tol=1e-6), repeat)
+    rows.append(Row(f"L1 path, 100 λ, {n:,}×{p}", ours, "lasso_path(tol=1e-6)", base, "≤ 0.3×"))
+    lambdas = reglab.path(X, y, penalty="l2").lambdas
+    ours = best_of(lambda: reglab.path(X, y, penalty="l2"), repeat)
+    base = best_of(lambda: [Ridge(alpha=n * lam).fit(Z, y) for lam in lambdas], max(1, repeat // 3))
+    rows.append(Row(f"L2 path, 100 λ, {n:,}×{p}", ours, "100 × Ridge.fit", base, "≥ 50× faster (≤ 0.02×)"))
+    ours = best_of(lambda: reglab.cross_validate(X, y, penalty="l1", folds=5), repeat)
+    base = best_of(lambda: LassoCV(cv=5).fit(Z, y), repeat)
+    rows.append(Row(f"5-fold CV, L1, {n:,}×{p}", ours, "LassoCV(cv=5)", base, "≤ 0.8×"))
+    return rows
+
+
+def render(rows: list[Row]) -> str:
+    head = [
+        f"# Benchmarks\n\nMachine: {platform.machine()}, Python {platform.python_version()}, "
+        f"scikit-learn {sklearn.__version__}, numpy {np.__version__}. Ratio = reglab ÷ baseline, same run.\n",
+        "| what | reglab | baseline | baseline time | ratio | goal |",
+        "|---|---:|---|---:|---:|---|",
+    ]
+    body = [
+        f"| {r.name} | {r.ours_s * 1000:,.1f} ms | {r.baseline} | "
+        + (f"{r.baseline_s * 1000:,.1f} ms | {r.ratio:.2f}× |" if r.baseline_s is not None else "— | — |")
+        + f" {r.goal} |"
+        for r in rows
+    ]
+    return "\n".join(head + body) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="small sizes only (smoke run)")
+    args = parser.parse_args()
+    rows = bench_loading(max(1, args.repeat // 2))
+    sizes = [(1_000, 20)] if args.quick else [(1_000, 20), (10_000, 50), (100_000, 100), (2_000, 500)]
+    for n, p in sizes:
+        rows += bench_paths(n, p, args.repeat if n * p < 5e6 else 2)
+        print(render(rows).splitlines()[-1], flush=True)
+    table = render(rows)
+    (HERE / "results.md").write_text(table, encoding="utf-8")
+    print()
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
