@@ -1,7 +1,8 @@
 """Altair chart builders: one pure function per chart, tidy DataFrame in, ``alt.Chart`` out.
 
-Every chart that shows λ uses the same log-scaled x encoding (:func:`lambda_x`) and the
-same rule for the current λ (:func:`lambda_rule`), so λ looks the same everywhere.
+Every chart that shows λ uses the same log-scaled x encoding (:func:`lambda_x`), the same
+rule for the current λ (:func:`lambda_rule`) and, where clicking should set λ, the same
+nearest-point selection named :data:`PICK` (read back by ``st.altair_chart(on_select=…)``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ import numpy as np
 import pandas as pd
 
 LAMBDA_TITLE = "λ (log scale; stronger regularization →)"
+#: Name of the click selection that sets λ; its value is ``[{"lambda": …}]``.
+PICK = "pick_lambda"
 #: Categorical palette readable on light and dark backgrounds.
 PALETTE = "tableau10"
+RULE_COLOR = "#8c8c8c"
+POSITIVE, NEGATIVE = "#4c78a8", "#e45756"
 
 
 def lambda_x(field: str = "lambda", title: str = LAMBDA_TITLE) -> alt.X:
@@ -20,16 +25,22 @@ def lambda_x(field: str = "lambda", title: str = LAMBDA_TITLE) -> alt.X:
     return alt.X(f"{field}:Q", scale=alt.Scale(type="log", zero=False, nice=False), title=title)
 
 
-def lambda_rule(lam: float, label: str = "current λ") -> alt.LayerChart:
-    """A vertical rule at ``lam`` with a small label, layered over any λ chart."""
+def lambda_rule(lam: float, label: str = "current λ", color: str = RULE_COLOR, dash=(6, 4), row: int = 0) -> alt.LayerChart:
+    """A vertical rule at ``lam`` with a small label at the top (``row`` staggers several labels)."""
     frame = pd.DataFrame({"lambda": [float(lam)], "label": [f"{label} = {lam:.4g}"]})
-    rule = alt.Chart(frame).mark_rule(strokeDash=[6, 4], color="#888", size=1.5).encode(
+    rule = alt.Chart(frame).mark_rule(strokeDash=list(dash), color=color, size=1.5).encode(
         x=alt.X("lambda:Q"), tooltip=[alt.Tooltip("label:N", title="")]
     )
-    text = alt.Chart(frame).mark_text(align="left", dx=4, dy=-4, baseline="top", color="#888").encode(
-        x=alt.X("lambda:Q"), y=alt.value(2), text="label:N"
+    text = alt.Chart(frame).mark_text(align="left", dx=4, baseline="top", color=color, fontSize=11).encode(
+        x=alt.X("lambda:Q"), y=alt.value(2 + 14 * row), text="label:N"
     )
     return alt.layer(rule, text)
+
+
+def _picker(frame: pd.DataFrame, y: str) -> alt.Chart:
+    """Invisible points carrying the click-to-set-λ selection (nearest point on click)."""
+    pick = alt.selection_point(name=PICK, fields=["lambda"], nearest=True, on="click", clear=False)
+    return alt.Chart(frame).mark_point(opacity=0, size=60).encode(x=lambda_x(), y=alt.Y(y)).add_params(pick)
 
 
 def path_chart(
@@ -37,30 +48,40 @@ def path_chart(
     current_lambda: float | None = None,
     value: str = "coef",
     value_title: str = "coefficient (original units)",
+    x: str = "lambda",
     n_labels: int = 5,
-    height: int = 360,
+    height: int = 380,
+    selectable: bool = False,
 ) -> alt.LayerChart:
-    """Coefficient paths: one line per feature, coefficient vs λ on a log axis.
+    """Coefficient paths: one line per feature against λ (log) or the L1-norm fraction.
 
     Parameters
     ----------
     path_frame : DataFrame
-        Tidy rows with columns ``lambda``, ``feature`` and ``value`` (see :meth:`reglab.Path.to_frame`).
+        Tidy rows with ``lambda``, ``feature``, ``value`` and (for ``x="l1_fraction"``)
+        ``l1_fraction`` = ‖w(λ)‖₁ / maxλ ‖w(λ)‖₁ (see :meth:`reglab.Path.to_frame`).
     current_lambda : float, optional
-        Draws the shared λ rule there.
+        Draws the shared λ rule (on the λ axis) or the point of the current fit.
     n_labels : int
         End-of-line labels for the features largest in magnitude at the smallest λ.
+    selectable : bool
+        Add the click-to-set-λ selection.
     """
-    frame = path_frame[["lambda", "feature", value]].rename(columns={value: "value"})
-    highlight = alt.selection_point(fields=["feature"], bind="legend")
+    columns = ["lambda", "feature", value] + (["l1_fraction"] if "l1_fraction" in path_frame else [])
+    frame = path_frame[columns].rename(columns={value: "value"})
+    x_enc = lambda_x() if x == "lambda" else alt.X("l1_fraction:Q", title="‖w‖₁ / max ‖w‖₁ (less regularization →)")
+    highlight = alt.selection_point(name="feature_focus", fields=["feature"], bind="legend")
     lines = (
         alt.Chart(frame)
         .mark_line(strokeWidth=2)
         .encode(
-            x=lambda_x(),
-            y=alt.Y("value:Q", title=value_title),
-            color=alt.Color("feature:N", title="feature", scale=alt.Scale(scheme=PALETTE)),
-            opacity=alt.condition(highlight, alt.value(1.0), alt.value(0.15)),
+            x=x_enc,
+            # y-axis on the right: the left edge carries the end-of-line labels
+            y=alt.Y("value:Q", title=value_title, axis=alt.Axis(orient="right")),
+            color=alt.Color("feature:N", title="feature (click to highlight)", scale=alt.Scale(scheme=PALETTE),
+                            legend=alt.Legend(symbolLimit=40, labelLimit=160)),
+            opacity=alt.condition(highlight, alt.value(1.0), alt.value(0.12)),
+            detail="feature:N",
             tooltip=[
                 alt.Tooltip("feature:N"),
                 alt.Tooltip("lambda:Q", title="λ", format=".4g"),
@@ -69,15 +90,136 @@ def path_chart(
         )
         .add_params(highlight)
     )
-    smallest = frame[frame["lambda"] == frame["lambda"].min()]
-    top = smallest.reindex(smallest["value"].abs().sort_values(ascending=False).index).head(n_labels)
+    end = frame[frame["lambda"] == frame["lambda"].min()]
+    top = end.reindex(end["value"].abs().sort_values(ascending=False).index).head(n_labels)
+    top = top[top["value"] != 0]
     labels = (
         alt.Chart(top)
-        .mark_text(align="right", dx=-6, fontSize=11)
-        .encode(x=lambda_x(), y="value:Q", text="feature:N", color=alt.Color("feature:N"))
+        .mark_text(align="left" if x != "lambda" else "right", dx=6 if x != "lambda" else -6, fontSize=11, fontWeight="bold")
+        .encode(x=x_enc, y="value:Q", text="feature:N", color=alt.Color("feature:N"))
     )
-    zero = alt.Chart(pd.DataFrame({"value": [0.0]})).mark_rule(color="#999", size=0.5).encode(y="value:Q")
-    layers = [zero, lines, labels]
-    if current_lambda is not None and np.isfinite(current_lambda):
+    zero = alt.Chart(pd.DataFrame({"value": [0.0]})).mark_rule(color=RULE_COLOR, size=0.5).encode(y="value:Q")
+    layers: list = [zero, lines, labels]
+    if current_lambda is not None and np.isfinite(current_lambda) and x == "lambda":
         layers.append(lambda_rule(current_lambda))
-    return alt.layer(*layers).properties(height=height)
+    if selectable and x == "lambda":
+        layers.append(_picker(frame, "value:Q"))
+    return alt.layer(*layers).properties(height=height, padding={"left": 70 if x == "lambda" else 5, "right": 5})
+
+
+def nonzero_chart(frame: pd.DataFrame, current_lambda: float, height: int = 260) -> alt.LayerChart:
+    """Number of non-zero coefficients against λ (step line), current λ marked.
+
+    ``frame`` has columns ``lambda`` and ``n_nonzero``.
+    """
+    line = alt.Chart(frame).mark_line(interpolate="step-after", strokeWidth=2.5, color=POSITIVE).encode(
+        x=lambda_x(),
+        y=alt.Y("n_nonzero:Q", title="non-zero coefficients", axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("lambda:Q", title="λ", format=".4g"), alt.Tooltip("n_nonzero:Q", title="non-zero")],
+    )
+    return alt.layer(line, lambda_rule(current_lambda)).properties(height=height)
+
+
+def coefficient_bars(frame: pd.DataFrame, height: int | None = None) -> alt.LayerChart:
+    """Coefficients at the current λ: sorted by magnitude, colored by sign, zeros shown as zeros.
+
+    ``frame`` has ``feature`` and ``coef`` and optionally ``true_coef`` (drawn as ticks).
+    """
+    data = frame.copy()
+    data["sign"] = np.where(data["coef"] > 0, "positive", np.where(data["coef"] < 0, "negative", "zero"))
+    data["magnitude"] = data["coef"].abs()
+    order = data.sort_values("magnitude", ascending=False)["feature"].tolist()
+    y = alt.Y("feature:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
+    tooltip = [alt.Tooltip("feature:N"), alt.Tooltip("coef:Q", title="coefficient", format=".4g")]
+    if "true_coef" in data:
+        tooltip.append(alt.Tooltip("true_coef:Q", title="true coefficient", format=".4g"))
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("coef:Q", title="coefficient (standardized units)"),
+        y=y,
+        color=alt.Color("sign:N", scale=alt.Scale(domain=["positive", "negative", "zero"], range=[POSITIVE, NEGATIVE, RULE_COLOR]),
+                        title="sign"),
+        tooltip=tooltip,
+    )
+    zeros = alt.Chart(data[data["coef"] == 0]).mark_text(align="left", dx=4, color=RULE_COLOR, fontSize=11).encode(
+        x=alt.datum(0), y=y, text=alt.value("0")
+    )
+    layers = [bars, zeros]
+    if "true_coef" in data:
+        truth = alt.Chart(data).mark_tick(color="#f58518", thickness=3, size=14).encode(
+            x=alt.X("true_coef:Q"), y=y, tooltip=tooltip
+        )
+        layers.append(truth)
+    return alt.layer(*layers).properties(height=height or max(160, 22 * len(data)))
+
+
+def cv_chart(
+    frame: pd.DataFrame,
+    lambda_min: float,
+    lambda_1se: float,
+    current_lambda: float,
+    error_title: str = "mean CV error (MSE)",
+    height: int = 380,
+    selectable: bool = True,
+) -> alt.LayerChart:
+    """Cross-validation curve: mean error ± 1 SE against λ, rules at λ.min and λ.1se.
+
+    ``frame`` has ``lambda``, ``mean_error``, ``se`` and ``n_nonzero``; the non-zero count
+    is written along the top, as in glmnet's plot.
+    """
+    data = frame.assign(lower=frame["mean_error"] - frame["se"], upper=frame["mean_error"] + frame["se"])
+    tooltip = [
+        alt.Tooltip("lambda:Q", title="λ", format=".4g"),
+        alt.Tooltip("mean_error:Q", title="mean CV error", format=".4g"),
+        alt.Tooltip("se:Q", title="± 1 SE", format=".3g"),
+        alt.Tooltip("n_nonzero:Q", title="non-zero"),
+    ]
+    band = alt.Chart(data).mark_area(opacity=0.25, color=POSITIVE).encode(
+        x=lambda_x(), y=alt.Y("lower:Q", title=error_title, scale=alt.Scale(zero=False)), y2="upper:Q"
+    )
+    line = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=18), color=POSITIVE).encode(
+        x=lambda_x(), y="mean_error:Q", tooltip=tooltip
+    )
+    step = max(1, len(data) // 12)
+    top = data.iloc[::step]
+    counts = alt.Chart(top).mark_text(fontSize=10, color=RULE_COLOR, baseline="bottom").encode(
+        x=lambda_x(), y=alt.value(-4), text="n_nonzero:Q"
+    )
+    layers = [
+        band,
+        line,
+        counts,
+        lambda_rule(lambda_min, "λ.min", color="#54a24b", dash=(2, 2), row=1),
+        lambda_rule(lambda_1se, "λ.1se", color="#b279a2", dash=(2, 2), row=2),
+        lambda_rule(current_lambda),
+    ]
+    if selectable:
+        layers.append(_picker(data, "mean_error:Q"))
+    return alt.layer(*layers).properties(
+        height=height, title=alt.Title("", subtitle="numbers along the top: non-zero coefficients", subtitleColor=RULE_COLOR)
+    )
+
+
+def curves_chart(
+    frame: pd.DataFrame,
+    current_lambda: float,
+    y_title: str,
+    color_title: str = "",
+    height: int = 340,
+    dashed: tuple[str, ...] = (),
+) -> alt.LayerChart:
+    """Several named curves against λ (bias–variance components, train vs test error, recovery).
+
+    ``frame`` has ``lambda``, ``component`` and ``value``; components listed in ``dashed``
+    are drawn dashed (e.g. a total that should coincide with a measured curve).
+    """
+    data = frame.assign(dashed=frame["component"].isin(dashed))
+    line = alt.Chart(data).mark_line(strokeWidth=2.5).encode(
+        x=lambda_x(),
+        y=alt.Y("value:Q", title=y_title),
+        color=alt.Color("component:N", title=color_title or None, scale=alt.Scale(scheme=PALETTE),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
+        strokeDash=alt.condition("datum.dashed", alt.value([5, 4]), alt.value([1, 0])),
+        tooltip=[alt.Tooltip("component:N", title=""), alt.Tooltip("lambda:Q", title="λ", format=".4g"),
+                 alt.Tooltip("value:Q", format=".4g")],
+    )
+    return alt.layer(line, lambda_rule(current_lambda)).properties(height=height)

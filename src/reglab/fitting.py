@@ -159,6 +159,10 @@ class Design:
         intercept = self.y_mean - beta @ self.x_mean
         return beta, intercept
 
+    def to_solver_scale(self, beta: ArrayLike) -> NDArray[np.float64]:
+        """Original-scale coefficients β as solver weights ``w = β·scale`` (0 for constant columns)."""
+        return np.where(self.constant, 0.0, np.asarray(beta, dtype=float) * self.x_scale)
+
     def correlation(self) -> NDArray[np.float64]:
         """``Zcᵀyc / n``: the gradient of the datafit at w = 0, up to sign."""
         return self.zy / self.n_samples
@@ -388,14 +392,20 @@ class Path:
         return np.count_nonzero(self.coefs, axis=1)
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy (long) table: one row per (λ, feature) with both coefficient scales."""
+        """Tidy (long) table: one row per (λ, feature) with both coefficient scales.
+
+        ``l1_fraction`` is ‖w(λ)‖₁ / max over the path of ‖w‖₁ (standardized weights).
+        """
         k, p = self.coefs.shape
+        l1 = np.abs(self.weights).sum(axis=1)
+        fraction = l1 / l1.max() if l1.max() > 0 else l1
         return pd.DataFrame(
             {
                 "lambda": np.repeat(self.lambdas, p),
                 "feature": np.tile(np.array(self.feature_names, dtype=object), k),
                 "coef": self.coefs.reshape(-1),
                 "coef_standardized": self.weights.reshape(-1),
+                "l1_fraction": np.repeat(fraction, p),
             }
         )
 

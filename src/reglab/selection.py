@@ -60,6 +60,13 @@ class CVResult:
     lambda_min: float
     lambda_1se: float
 
+    def to_frame(self):
+        """Tidy table: λ, mean CV error, its SE and the non-zero count."""
+        import pandas as pd
+
+        return pd.DataFrame({"lambda": self.lambdas, "mean_error": self.mean_error, "se": self.se,
+                             "n_nonzero": self.n_nonzero})
+
     @property
     def index_min(self) -> int:
         return int(np.flatnonzero(self.lambdas == self.lambda_min)[0])

@@ -15,7 +15,7 @@ import streamlit as st
 from . import state
 from .datastate import current_prepared, read_query_params, sync_query_params
 
-__all__ = ["PAGES", "bind", "frame", "plain_list", "state", "show_error"]
+__all__ = ["PAGES", "bind", "chart_with_downloads", "frame", "plain_list", "state", "show_error"]
 
 _INITIALIZED = "reglab.initialized"
 
@@ -104,3 +104,19 @@ def frame(title: str, icon: str = ":material/tune:") -> None:
         if error:
             st.caption(":material/error: The data needs attention on the Data page.")
     sync_query_params()
+
+
+def chart_with_downloads(chart, name: str, key: str | None = None, selectable: bool = False):
+    """Show an Altair chart with PNG and SVG downloads (rendered by vl-convert only when clicked).
+
+    Returns the selection event when ``selectable`` (``st.altair_chart(on_select="rerun")``).
+    """
+    from reglab.export import chart_png, chart_svg
+
+    event = st.altair_chart(chart, width="stretch", key=key, on_select="rerun" if selectable else "ignore")
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button("PNG", data=lambda: chart_png(chart), file_name=f"{name}.png", mime="image/png",
+                         icon=":material/image:", key=f"png-{key or name}", on_click="ignore", type="tertiary")
+    right.download_button("SVG", data=lambda: chart_svg(chart), file_name=f"{name}.svg", mime="image/svg+xml",
+                          icon=":material/draw:", key=f"svg-{key or name}", on_click="ignore", type="tertiary")
+    return event

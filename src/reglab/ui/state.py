@@ -19,6 +19,13 @@ PREP = "reglab.prep"
 PENALTY = "reglab.penalty"
 LAMBDA = "reglab.lambda"
 L1_RATIO = "reglab.l1_ratio"
+#: A λ chosen by a button or a chart click, applied to the λ widgets at the start of the next run.
+LAMBDA_PENDING = "reglab.lambda_pending"
+STANDARDIZE = "reglab.standardize"
+FOLDS = "reglab.folds"
+BV_REPEATS = "reglab.bv_repeats"
+#: The last chart selection already applied (a selection persists across reruns).
+LAST_PICK = "reglab.last_pick"
 
 DEFAULTS: dict[str, object] = {
     SOURCE: "builtin",
@@ -26,6 +33,9 @@ DEFAULTS: dict[str, object] = {
     SYNTH_KIND: "sparse",
     PENALTY: "l1",
     L1_RATIO: 0.5,
+    STANDARDIZE: True,
+    FOLDS: 5,
+    BV_REPEATS: 30,
 }
 
 

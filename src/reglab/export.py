@@ -1,0 +1,39 @@
+"""Downloads: spreadsheet-safe CSV and chart images (vl-convert, no browser needed)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with ``'`` (numbers are left alone)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV (with BOM, so Excel reads it as UTF-8) whose text cells and headers cannot run as formulas."""
+    clean = frame.copy()
+    clean.columns = [neutralize(str(c)) for c in clean.columns]
+    for column in clean.columns:
+        if clean[column].dtype == object or pd.api.types.is_string_dtype(clean[column]):
+            clean[column] = clean[column].map(neutralize)
+    return clean.to_csv(index=False).encode("utf-8-sig")
+
+
+def chart_png(chart, scale: float = 2.0) -> bytes:
+    """PNG of an Altair chart through vl-convert."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(chart.to_json(), scale=scale)
+
+
+def chart_svg(chart) -> bytes:
+    """SVG of an Altair chart through vl-convert."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(chart.to_json()).encode("utf-8")

@@ -1,0 +1,193 @@
+"""Explore page support: cached analyses keyed on (data fingerprint, settings) and the λ controls.
+
+Nothing here recomputes because a slider moved: the path, CV curve and bias–variance
+study depend on the data and the penalty only; moving λ costs one warm refit from the
+cached sufficient statistics (a Gram-based coordinate descent at one λ, ~1 ms).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+import reglab
+from reglab import biasvariance
+from reglab.data import Dataset
+from reglab.diagnostics import FitMetrics, fit_metrics
+from reglab.fitting import Design, Fit, Path, fit_design, path_design, prepare
+from reglab.objective import Penalty
+from reglab.preprocess import Prepared
+from reglab.selection import CVResult
+
+from . import state
+
+PENALTY_LABELS = {"l1": "L1 · lasso", "l2": "L2 · ridge", "elasticnet": "Elastic net"}
+
+
+@dataclass(frozen=True)
+class View:
+    """What defines the current Explore view (round-trips through the URL)."""
+
+    penalty: str
+    l1_ratio: float
+    lam: float
+    standardize: bool
+    folds: int
+
+    @property
+    def penalty_object(self) -> Penalty:
+        return Penalty.of(self.penalty, self.l1_ratio)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def design_for(fingerprint: str, standardize: bool, _prepared: Prepared) -> Design:
+    """Sufficient statistics of the training rows (shared read-only; keyed on the data's hash)."""
+    return prepare(_prepared.X_train, _prepared.y_train, standardize, _prepared.feature_names)
+
+
+@st.cache_data(max_entries=32, show_spinner="Computing the regularization path…")
+def path_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, _prepared: Prepared) -> Path:
+    design = design_for(fingerprint, standardize, _prepared)
+    return path_design(design, Penalty.of(penalty, l1_ratio))
+
+
+@st.cache_data(max_entries=32, show_spinner="Cross-validating every λ…")
+def cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, _prepared: Prepared) -> CVResult:
+    grid = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared).lambdas
+    return reglab.cross_validate(_prepared.X_train, _prepared.y_train, penalty=penalty, l1_ratio=l1_ratio,
+                                 folds=folds, seed=0, lambdas=grid, standardize=standardize)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, lam: float, _prepared: Prepared) -> tuple[Fit, FitMetrics]:
+    """The exact fit at λ (warm start from the nearest path solution) and its metrics."""
+    design = design_for(fingerprint, standardize, _prepared)
+    pen = Penalty.of(penalty, l1_ratio)
+    grid = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
+    nearest = int(np.argmin(np.abs(np.log(grid.lambdas) - math.log(lam))))
+    fit = fit_design(design, pen, lam, w_init=grid.weights[nearest])
+    return fit, fit_metrics(fit, design, pen, _prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, penalty: str, l1_ratio: float,
+                      repeats: int, _prepared: Prepared, _dataset: Dataset, _progress=None) -> biasvariance.BiasVariance:
+    """Known-truth decomposition for synthetic data, bootstrap estimate otherwise (cached)."""
+    pen = Penalty.of(penalty, l1_ratio)
+    grid = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared).lambdas[::2]
+    usable_truth = (_dataset.source == "synthetic" and _dataset.truth is not None
+                    and set(_prepared.feature_names) <= set(_dataset.feature_names))
+    if usable_truth:
+        return biasvariance.for_synthetic(_dataset, _prepared.feature_names, _prepared.n_train, pen, grid,
+                                          repeats=repeats, standardize=standardize, progress=_progress)
+    return biasvariance.bootstrap(_prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test, pen, grid,
+                                  repeats=repeats, standardize=standardize, progress=_progress)
+
+
+# ----------------------------------------------------------------------------- λ controls
+
+SLIDER = state.widget_key("lambda_log10")
+EXACT = state.widget_key("lambda_exact")
+
+
+def request_lambda(lam: float) -> None:
+    """Ask for λ from a button or chart click; applied before the λ widgets are drawn next run."""
+    st.session_state[state.LAMBDA_PENDING] = float(lam)
+
+
+def _from_slider() -> None:
+    st.session_state[state.LAMBDA] = float(10 ** st.session_state[SLIDER])
+    st.session_state[EXACT] = st.session_state[state.LAMBDA]
+
+
+def _from_exact() -> None:
+    st.session_state[state.LAMBDA] = float(st.session_state[EXACT])
+    st.session_state[SLIDER] = math.log10(st.session_state[state.LAMBDA])
+
+
+def settle_lambda(lambdas: np.ndarray, default: float) -> float:
+    """The current λ, clipped to the path's range; pending requests applied; widgets seeded."""
+    low, high = float(lambdas.min()), float(lambdas.max())
+    pending = st.session_state.pop(state.LAMBDA_PENDING, None)
+    lam = pending if pending is not None else st.session_state.get(state.LAMBDA)
+    if lam is None or not np.isfinite(lam) or not (low * (1 - 1e-9) <= lam <= high * (1 + 1e-9)):
+        lam = default
+    lam = float(min(max(lam, low), high))
+    changed = lam != st.session_state.get(state.LAMBDA)
+    st.session_state[state.LAMBDA] = lam
+    if changed or SLIDER not in st.session_state or pending is not None:
+        st.session_state[SLIDER] = math.log10(lam)
+        st.session_state[EXACT] = lam
+    return lam
+
+
+def lambda_controls(lambdas: np.ndarray, lam: float) -> None:
+    """Slider on log₁₀ λ over the path's range, plus the exact λ."""
+    low, high = math.log10(float(lambdas.min())), math.log10(float(lambdas.max()))
+    left, right = st.columns([3, 1])
+    left.slider(
+        "λ (log₁₀ scale)",
+        min_value=low,
+        max_value=high,
+        step=(high - low) / 400,
+        format="10^%.2f",
+        key=SLIDER,
+        on_change=_from_slider,
+        help="Regularization strength, the same λ for L1, L2 and elastic net: "
+        "minimize 1/(2n)·Σ(yᵢ − b − zᵢᵀw)² + λ·(α‖w‖₁ + (1−α)/2·‖w‖₂²), features standardized.",
+    )
+    right.number_input(
+        "λ (exact)",
+        min_value=float(lambdas.min()),
+        max_value=float(lambdas.max()),
+        format="%.6g",
+        step=lam / 10,
+        key=EXACT,
+        on_change=_from_exact,
+        help="Type any λ inside the path's range. scikit-learn: Lasso/ElasticNet alpha = λ, Ridge alpha = n·λ.",
+    )
+
+
+def apply_chart_pick(event) -> None:
+    """Turn a click on a chart (its nearest λ) into a λ request, once per new click."""
+    if not event:
+        return
+    picked = (event.get("selection") or {}).get("pick_lambda") or []
+    if not picked or "lambda" not in picked[0]:
+        return
+    value = float(picked[0]["lambda"])
+    if st.session_state.get(state.LAST_PICK) != value:
+        st.session_state[state.LAST_PICK] = value
+        request_lambda(value)
+        st.rerun()
+
+
+def read_view_query_params() -> None:
+    """Seed penalty, λ and L1 ratio from the URL on the first Explore run of a session."""
+    marker = "reglab.explore_url_read"
+    if st.session_state.get(marker):
+        return
+    st.session_state[marker] = True
+    penalty = st.query_params.get("penalty")
+    if penalty in PENALTY_LABELS:
+        st.session_state[state.PENALTY] = penalty
+    for key, store, low, high in (("l1_ratio", state.L1_RATIO, 0.01, 0.99), ("lam", state.LAMBDA, 0.0, math.inf)):
+        raw = st.query_params.get(key)
+        try:
+            value = float(raw) if raw is not None else None
+        except ValueError:
+            value = None
+        if value is not None and math.isfinite(value) and low <= value <= high and value > 0:
+            st.session_state[store] = value
+
+
+def write_view_query_params(view: View) -> None:
+    st.query_params["penalty"] = view.penalty
+    st.query_params["lam"] = f"{view.lam:.6g}"
+    if view.penalty == "elasticnet":
+        st.query_params["l1_ratio"] = f"{view.l1_ratio:g}"
+    elif "l1_ratio" in st.query_params:
+        del st.query_params["l1_ratio"]
