@@ -1,10 +1,9 @@
 """Explore page: fit at the chosen λ; coefficient paths, sparsity, cross-validation, bias–variance."""
 
-import pandas as pd
 import streamlit as st
 
 from reglab import charts
-from reglab.diagnostics import error_curves, support_recovery
+from reglab.diagnostics import coefficient_frame, error_curves, support_recovery
 from reglab.export import safe_csv
 from reglab.reproduce import python_snippet, r_snippet, translate
 from reglab.ui import bind, chart_with_downloads, frame, show_error, state
@@ -96,10 +95,8 @@ with tabs[0]:
     apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key="path_chart", selectable=axis == "log λ"))
     st.caption("Click the chart to move λ there; click a legend entry to highlight one feature (shift-click for more).")
     d1, d2 = st.columns(2)
-    coef_table = pd.DataFrame({"feature": fit.feature_names, "coefficient": fit.coef, "standardized": fit.weights})
-    d1.download_button("Coefficients at this λ (CSV)", safe_csv(pd.concat([pd.DataFrame(
-        {"feature": ["(intercept)"], "coefficient": [fit.intercept], "standardized": [float("nan")]}), coef_table])),
-        file_name="coefficients.csv", mime="text/csv", icon=":material/download:", on_click="ignore")
+    d1.download_button("Coefficients at this λ (CSV)", safe_csv(fit.to_frame()), file_name="coefficients.csv",
+                       mime="text/csv", icon=":material/download:", on_click="ignore")
     d2.download_button("Whole path (CSV)", safe_csv(path.to_frame()), file_name="path.csv", mime="text/csv",
                        icon=":material/download:", on_click="ignore")
 
@@ -107,14 +104,11 @@ with tabs[1]:
     left, right = st.columns(2)
     with left:
         st.markdown("**How many features survive**")
-        chart_with_downloads(charts.nonzero_chart(pd.DataFrame({"lambda": path.lambdas, "n_nonzero": path.n_nonzero}), lam),
-                             "nonzero-count", key="nnz_chart")
+        chart_with_downloads(charts.nonzero_chart(path.nonzero_frame(), lam), "nonzero-count", key="nnz_chart")
     with right:
         st.markdown("**Coefficients at the current λ** (standardized; zeros are exact)")
-        bars = pd.DataFrame({"feature": fit.feature_names, "coef": fit.weights})
-        if truth_coef is not None:
-            bars["true_coef"] = design_for(key, standardize, prepared).to_solver_scale(truth_coef)
-        chart_with_downloads(charts.coefficient_bars(bars), "coefficients", key="bars_chart")
+        true_weights = design_for(key, standardize, prepared).to_solver_scale(truth_coef) if truth_coef is not None else None
+        chart_with_downloads(charts.coefficient_bars(coefficient_frame(fit, true_weights)), "coefficients", key="bars_chart")
         if truth_coef is not None:
             st.caption("Orange ticks: the true coefficients (standardized by the training sd).")
 
@@ -150,9 +144,7 @@ with tabs[3]:
 
 with tabs[4]:
     st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script next to the file.")
-    training = pd.DataFrame(prepared.X_train, columns=list(prepared.feature_names))
-    training[prepared.target] = prepared.y_train
-    st.download_button("Training data (CSV)", safe_csv(training), file_name="reglab_training_data.csv", mime="text/csv",
+    st.download_button("Training data (CSV)", safe_csv(prepared.training_frame()), file_name="reglab_training_data.csv", mime="text/csv",
                        icon=":material/download:", on_click="ignore")
     st.code(python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
                            "reglab_training_data.csv", standardize), language="python")
@@ -165,6 +157,5 @@ if truth_coef is not None:
         st.markdown("**Support recovery along the path**: which of the truly non-zero features are selected.")
         chart_with_downloads(charts.curves_chart(recovery.to_frame(), lam, "rate"), "support-recovery", key="rec_chart")
         st.markdown("**Coefficient error** ‖β̂ − β‖₂ (original units)")
-        chart_with_downloads(charts.curves_chart(pd.DataFrame({"lambda": recovery.lambdas, "component": "‖β̂ − β‖₂",
-                                                               "value": recovery.coef_error}), lam, "‖β̂ − β‖₂"),
-                             "coefficient-error", key="err_chart")
+        chart_with_downloads(charts.curves_chart(recovery.error_frame(), lam, "‖β̂ − β‖₂"), "coefficient-error",
+                             key="err_chart")

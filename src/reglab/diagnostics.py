@@ -105,8 +105,14 @@ class SupportRecovery:
     fpr: NDArray[np.float64]
     coef_error: NDArray[np.float64]
 
+    def error_frame(self):
+        """Tidy table of ‖β̂ − β‖₂ against λ."""
+        import pandas as pd
+
+        return pd.DataFrame({"lambda": self.lambdas, "component": "‖β̂ − β‖₂", "value": self.coef_error})
+
     def to_frame(self):
-        """Tidy table of the two rates (λ, component, value); ‖β̂ − β‖₂ is :attr:`coef_error`."""
+        """Tidy table of the two rates (λ, component, value); ‖β̂ − β‖₂ is :meth:`error_frame`."""
         import pandas as pd
 
         return pd.concat([
@@ -127,3 +133,13 @@ def support_recovery(path: Path, true_coef: NDArray[np.float64]) -> SupportRecov
     fpr = selected[:, ~relevant].sum(axis=1) / n_irr if n_irr else np.full(len(path.lambdas), np.nan)
     error = np.linalg.norm(path.coefs - truth, axis=1)
     return SupportRecovery(path.lambdas, tpr.astype(float), fpr.astype(float), error)
+
+
+def coefficient_frame(fit: Fit, true_weights: NDArray[np.float64] | None = None):
+    """Standardized coefficients at one λ (``feature``, ``coef``), with the truth on the same scale if known."""
+    import pandas as pd
+
+    table = pd.DataFrame({"feature": fit.feature_names, "coef": fit.weights})
+    if true_weights is not None:
+        table["true_coef"] = true_weights
+    return table

@@ -357,6 +357,14 @@ class Fit:
         """Number of coefficients that are exactly non-zero."""
         return int(np.count_nonzero(self.coef))
 
+    def to_frame(self, intercept: bool = True) -> pd.DataFrame:
+        """Coefficients as a table: feature, original-scale coefficient, standardized weight."""
+        table = pd.DataFrame({"feature": self.feature_names, "coefficient": self.coef, "standardized": self.weights})
+        if not intercept:
+            return table
+        head = pd.DataFrame({"feature": ["(intercept)"], "coefficient": [self.intercept], "standardized": [np.nan]})
+        return pd.concat([head, table], ignore_index=True)
+
 
 @dataclass(frozen=True)
 class Path:
@@ -390,6 +398,10 @@ class Path:
     def n_nonzero(self) -> NDArray[np.int_]:
         """Number of non-zero coefficients at each λ."""
         return np.count_nonzero(self.coefs, axis=1)
+
+    def nonzero_frame(self) -> pd.DataFrame:
+        """λ and the number of non-zero coefficients there."""
+        return pd.DataFrame({"lambda": self.lambdas, "n_nonzero": self.n_nonzero})
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy (long) table: one row per (λ, feature) with both coefficient scales.

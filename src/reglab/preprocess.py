@@ -76,6 +76,12 @@ class Prepared:
     def n_test(self) -> int:
         return int(self.X_test.shape[0])
 
+    def training_frame(self) -> pd.DataFrame:
+        """The training rows as a table (features then target), e.g. to refit elsewhere."""
+        table = pd.DataFrame(self.X_train, columns=list(self.feature_names))
+        table[self.target] = self.y_train
+        return table
+
     def fingerprint(self) -> str:
         """Hash of every value and name that defines this design (cache key material)."""
         digest = hashlib.blake2b(digest_size=16)
