@@ -127,7 +127,7 @@ with tabs[3]:
                               help="Training draws (synthetic data) or bootstrap resamples (real data). More = smoother, slower.")
     bar = r2.progress(0.0, text="Bias–variance: fitting every λ on each repeat…")
     bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared, dataset,
-                           _progress=lambda share: bar.progress(share, text=f"Bias–variance: {share:.0%} of repeats fitted"))
+                           progress=lambda share: bar.progress(share, text=f"Bias–variance: {share:.0%} of repeats fitted"))
     bar.empty()
     if bv.kind == "known truth":
         st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model. "

@@ -4,8 +4,11 @@
 independent training sets from the generator, fit every λ of one grid on each, predict
 at fixed test points x₀.  With f̂ᵣ the r-th fit and f̄ = (1/R) Σᵣ f̂ᵣ::
 
-    bias²(λ)    = mean over x₀ of (f(x₀) − f̄(x₀))²
-    variance(λ) = mean over x₀ of (1/R) Σᵣ (f̂ᵣ(x₀) − f̄(x₀))²
+    variance(λ) = mean over x₀ of 1/(R−1) Σᵣ (f̂ᵣ(x₀) − f̄(x₀))²
+    bias²(λ)    = mean over x₀ of (f(x₀) − f̄(x₀))² − variance(λ)/R
+
+(both unbiased: f̄ is itself noisy, so the plain (f − f̄)² overstates bias² by
+variance/R; near zero bias the corrected estimate can dip slightly below 0)
     noise       = σ²
     expected test error(λ) = mean over x₀, r of E_ε[(f(x₀) + ε − f̂ᵣ(x₀))²]
                            = σ² + mean over x₀, r of (f(x₀) − f̂ᵣ(x₀))²
@@ -101,9 +104,15 @@ def _predictions(X_train, y_train, X_eval, penalty: Penalty, lambdas, standardiz
 
 
 def _summarize(predictions: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Mean prediction f̄ (n_lambdas, n_eval) and variance averaged over points (n_lambdas,)."""
+    """Mean prediction f̄ (n_lambdas, n_eval) and the unbiased variance averaged over points (n_lambdas,).
+
+    The sample variance uses R − 1: with R replicates, the plug-in (f − f̄)² overstates
+    bias² by variance/R on average (f̄ is itself noisy), so bias² is corrected by
+    subtracting variance/R; the pair still sums exactly to (f − f̄)² + (1/R)Σ(f̂ᵣ − f̄)².
+    """
+    repeats = predictions.shape[0]
     mean = predictions.mean(axis=0)
-    variance = ((predictions - mean) ** 2).mean(axis=0).mean(axis=1)
+    variance = ((predictions - mean) ** 2).sum(axis=0).mean(axis=1) / max(repeats - 1, 1)
     return mean, variance
 
 
@@ -140,7 +149,7 @@ def with_known_truth(
         progress,
     )
     mean, variance = _summarize(predictions)
-    bias_sq = ((f_test - mean) ** 2).mean(axis=1)
+    bias_sq = ((f_test - mean) ** 2).mean(axis=1) - variance / repeats
     noise = float(noise_sd) ** 2
     test_error = noise + ((f_test - predictions) ** 2).mean(axis=(0, 2))
     rng = np.random.default_rng(seed + 1_000_003)
@@ -176,7 +185,7 @@ def bootstrap(
         progress,
     )
     mean, variance = _summarize(predictions)
-    remainder = ((y_test - mean) ** 2).mean(axis=1)
+    remainder = ((y_test - mean) ** 2).mean(axis=1) - variance / repeats
     test_error = ((y_test - predictions) ** 2).mean(axis=(0, 2))
     return BiasVariance("bootstrap", lambdas, variance, test_error, repeats, bias_sq_plus_noise=remainder)
 

@@ -50,10 +50,11 @@ def translate(penalty: Penalty, lam: float, n_samples: int) -> Translation:
 
 
 def _sklearn_model(penalty: Penalty, lam: float) -> str:
+    lam = float(lam)  # a numpy scalar's repr would leak "np.float64(…)" into the code
     if penalty.alpha == 1.0:
         return f"Lasso(alpha={lam!r}, tol=1e-12, max_iter=1_000_000)"
     if penalty.alpha == 0.0:
-        return f"Ridge(alpha=len(y) * {lam!r}, solver='svd')  # scikit-learn's Ridge alpha is n·λ"
+        return f"Ridge(alpha=len(y) * {lam!r}, solver='svd')"  # scikit-learn's Ridge alpha is n·λ
     return f"ElasticNet(alpha={lam!r}, l1_ratio={penalty.alpha!r}, tol=1e-12, max_iter=1_000_000)"
 
 
@@ -62,15 +63,16 @@ def python_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...],
     """A runnable scikit-learn script that refits this model on ``csv_name`` and prints β₀ and β."""
     model = _sklearn_model(penalty, lam)
     cls = model.split("(")[0]
+    note = "# scikit-learn's Ridge alpha is n·λ (it has no 1/(2n) in front of the squared error)\n" if penalty.alpha == 0.0 else ""
     if standardize:
-        prepare_x = (
+        prepare_x = note + (
             "scaler = StandardScaler().fit(X)   # population sd (ddof=0), as reglab\n"
             "model = {model}.fit(scaler.transform(X), y)\n"
             "coef = model.coef_ / scaler.scale_   # back to the original units\n"
             "intercept = model.intercept_ - coef @ scaler.mean_\n"
         )
     else:
-        prepare_x = "model = {model}.fit(X, y)\ncoef = model.coef_\nintercept = model.intercept_\n"
+        prepare_x = note + "model = {model}.fit(X, y)\ncoef = model.coef_\nintercept = model.intercept_\n"
     return (
         "# Refit the Regularization Lab model with scikit-learn.\n"
         "import pandas as pd\n"
@@ -88,6 +90,7 @@ def python_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...],
 def r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], target: str, csv_name: str,
               standardize: bool = True) -> str:
     """The same model in R with glmnet (same objective, same λ)."""
+    lam = float(lam)
     cols = ", ".join(f'"{n}"' for n in feature_names)
     return (
         "# Refit the Regularization Lab model with R's glmnet (same objective and λ).\n"

@@ -8,6 +8,7 @@ cached sufficient statistics (a Gram-based coordinate descent at one λ, ~1 ms).
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,19 +73,41 @@ def fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, 
     return fit, fit_metrics(fit, design, pen, _prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def _bias_variance_store() -> OrderedDict:
+    """Process-wide LRU store of bias–variance results, keyed on (data fingerprint, settings).
+
+    Not ``st.cache_data``: the computation must drive a progress bar created by the page,
+    which Streamlit does not allow from inside a cached function.
+    """
+    return OrderedDict()
+
+
+BIAS_VARIANCE_ENTRIES = 16
+
+
 def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, penalty: str, l1_ratio: float,
-                      repeats: int, _prepared: Prepared, _dataset: Dataset, _progress=None) -> biasvariance.BiasVariance:
-    """Known-truth decomposition for synthetic data, bootstrap estimate otherwise (cached)."""
+                      repeats: int, prepared: Prepared, dataset: Dataset, progress=None) -> biasvariance.BiasVariance:
+    """Known-truth decomposition for synthetic data, bootstrap estimate otherwise (memoized)."""
+    store = _bias_variance_store()
+    key = (fingerprint, dataset_token, standardize, penalty, l1_ratio, repeats)
+    if key in store:
+        store.move_to_end(key)
+        return store[key]
     pen = Penalty.of(penalty, l1_ratio)
-    grid = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared).lambdas[::2]
-    usable_truth = (_dataset.source == "synthetic" and _dataset.truth is not None
-                    and set(_prepared.feature_names) <= set(_dataset.feature_names))
+    grid = path_for(fingerprint, standardize, penalty, l1_ratio, prepared).lambdas[::2]
+    usable_truth = (dataset.source == "synthetic" and dataset.truth is not None
+                    and set(prepared.feature_names) <= set(dataset.feature_names))
     if usable_truth:
-        return biasvariance.for_synthetic(_dataset, _prepared.feature_names, _prepared.n_train, pen, grid,
-                                          repeats=repeats, standardize=standardize, progress=_progress)
-    return biasvariance.bootstrap(_prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test, pen, grid,
-                                  repeats=repeats, standardize=standardize, progress=_progress)
+        result = biasvariance.for_synthetic(dataset, prepared.feature_names, prepared.n_train, pen, grid,
+                                            repeats=repeats, standardize=standardize, progress=progress)
+    else:
+        result = biasvariance.bootstrap(prepared.X_train, prepared.y_train, prepared.X_test, prepared.y_test, pen, grid,
+                                        repeats=repeats, standardize=standardize, progress=progress)
+    store[key] = result
+    while len(store) > BIAS_VARIANCE_ENTRIES:
+        store.popitem(last=False)
+    return result
 
 
 # ----------------------------------------------------------------------------- λ controls

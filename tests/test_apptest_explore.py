@@ -1,0 +1,102 @@
+"""Explore page through AppTest: penalty, λ and L1 ratio drive the metrics; λ.min/λ.1se buttons set λ."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import reglab
+from reglab.ui import state
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def explore(**query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    return at.switch_page("pages/2_explore.py").run()
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def by_label(widgets, label):
+    return next(w for w in widgets if w.label.startswith(label))
+
+
+def reference_cv():
+    data = reglab.load_builtin("diabetes")
+    prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
+    grid = reglab.path(prepared.X_train, prepared.y_train, penalty="l1").lambdas
+    return reglab.cross_validate(prepared.X_train, prepared.y_train, penalty="l1", folds=5, seed=0, lambdas=grid)
+
+
+def test_default_view_is_lasso_at_lambda_1se_with_its_sparsity():
+    at = explore()
+    assert not at.exception, [e.value for e in at.exception]
+    cv = reference_cv()
+    assert at.session_state[state.LAMBDA] == pytest.approx(cv.lambda_1se)
+    assert metric(at, "Non-zero coefficients") == f"{cv.n_nonzero[cv.index_1se]} of 10"
+    assert at.query_params["penalty"] == "l1" and float(at.query_params["lam"]) == pytest.approx(cv.lambda_1se, rel=1e-5)
+
+
+def test_moving_lambda_changes_the_metrics():
+    at = explore()
+    before = (metric(at, "Non-zero coefficients"), metric(at, "Training RMSE"))
+    by_label(at.number_input, "λ (exact)").set_value(20.0).run()
+    assert not at.exception
+    assert at.session_state[state.LAMBDA] == 20.0
+    after = (metric(at, "Non-zero coefficients"), metric(at, "Training RMSE"))
+    assert after != before
+    assert int(after[0].split()[0]) < int(before[0].split()[0])  # stronger λ, fewer features
+    by_label(at.slider, "λ (log₁₀").set_value(-1.0).run()
+    assert at.session_state[state.LAMBDA] == pytest.approx(0.1)
+    assert metric(at, "Non-zero coefficients") == "10 of 10"
+
+
+def test_lambda_buttons_set_lambda_min_and_lambda_1se():
+    at = explore()
+    cv = reference_cv()
+    next(b for b in at.button if b.label.startswith("λ.min")).click().run()
+    assert at.session_state[state.LAMBDA] == pytest.approx(cv.lambda_min)
+    assert by_label(at.number_input, "λ (exact)").value == pytest.approx(cv.lambda_min)
+    next(b for b in at.button if b.label.startswith("λ.1se")).click().run()
+    assert at.session_state[state.LAMBDA] == pytest.approx(cv.lambda_1se)
+
+
+def test_penalty_and_l1_ratio_change_the_model():
+    at = explore()
+    at.segmented_control[0].set_value("l2").run()
+    assert not at.exception
+    assert metric(at, "Non-zero coefficients") == "10 of 10"  # ridge keeps every feature
+    assert "Ridge(alpha=" in "\n".join(c.value for c in at.code)
+    at.segmented_control[0].set_value("elasticnet").run()
+    at.number_input[1].set_value(1.0).run()  # λ (exact)
+    dense = metric(at, "Effective df")
+    by_label(at.slider, "L1 ratio").set_value(0.9).run()
+    assert not at.exception and metric(at, "Effective df") != dense
+    assert at.query_params["l1_ratio"] == "0.9"
+
+
+def test_view_round_trips_through_the_url():
+    at = explore(penalty="elasticnet", lam="2.5", l1_ratio="0.3")
+    assert not at.exception
+    assert at.session_state[state.PENALTY] == "elasticnet"
+    assert at.session_state[state.LAMBDA] == pytest.approx(2.5)
+    assert "ElasticNet(alpha=2.5, l1_ratio=0.3)" in "\n".join(c.value for c in at.code)
+
+
+def test_synthetic_data_shows_the_truth_and_an_exact_decomposition():
+    at = explore(dataset="sparse", n="200", p="12", k="3")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Truth" in t.label for t in at.tabs)
+    assert any("Exact decomposition over 30 fresh training sets" in c.value for c in at.caption)
+
+
+def test_unusable_data_sends_the_user_back_to_the_data_page():
+    at = explore(dataset="sparse", rho="7")
+    assert not at.exception
+    assert "correlation ρ must lie between" in at.error[0].value

@@ -1,0 +1,119 @@
+"""Chart builders return valid Vega-Lite that vl-convert renders, with the encodings a reader needs."""
+
+import json
+
+import numpy as np
+import pytest
+import vl_convert as vlc
+
+import reglab
+from reglab import biasvariance, charts
+from reglab.diagnostics import coefficient_frame, error_curves
+from reglab.objective import Penalty
+
+from conftest import make_problem
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    X, y, _ = make_problem(150, 6, seed=3)
+    path = reglab.path(X, y, penalty="l1", n_lambdas=30)
+    cv = reglab.cross_validate(X, y, penalty="l1", folds=4, seed=0, lambdas=path.lambdas)
+    fit = reglab.fit(X, y, penalty="l1", lam=cv.lambda_1se)
+    bv = biasvariance.bootstrap(X[:100], y[:100], X[100:], y[100:], Penalty.of("l1"), path.lambdas[::3], repeats=5)
+    return X, y, path, cv, fit, bv
+
+
+def layers(spec: dict) -> list[dict]:
+    out = []
+    for layer in spec.get("layer", [spec]):
+        out.extend(layers(layer) if "layer" in layer else [layer])
+    return out
+
+
+def marks(spec: dict) -> list[str]:
+    return [l["mark"]["type"] if isinstance(l["mark"], dict) else l["mark"] for l in layers(spec)]
+
+
+def rendered(chart) -> str:
+    svg = vlc.vegalite_to_svg(chart.to_json())
+    assert svg.startswith("<svg") and "NaN" not in svg
+    return svg
+
+
+def rule_positions(spec: dict) -> list[float]:
+    """λ values of every rule mark, following Altair's data inheritance through layers."""
+    datasets = spec.get("datasets", {})
+    found: list[float] = []
+
+    def walk(node: dict, inherited: str | None) -> None:
+        data = node.get("data", {}).get("name", inherited)
+        if "layer" in node:
+            for child in node["layer"]:
+                walk(child, data)
+            return
+        mark = node["mark"]["type"] if isinstance(node["mark"], dict) else node["mark"]
+        if mark == "rule" and data and node["encoding"].get("x", {}).get("field") == "lambda":
+            found.extend(row["lambda"] for row in datasets[data])
+
+    walk(spec, None)
+    return found
+
+
+def test_path_chart_has_log_lambda_axis_feature_colors_tooltips_and_the_lambda_rule(analysis):
+    _, _, path, _, fit, _ = analysis
+    chart = charts.path_chart(path.to_frame(), current_lambda=fit.lam, selectable=True)
+    spec = chart.to_dict()
+    line = next(l for l in layers(spec) if marks({"layer": [l]})[0] == "line")
+    assert line["encoding"]["x"]["scale"]["type"] == "log" and line["encoding"]["x"]["field"] == "lambda"
+    assert line["encoding"]["color"]["field"] == "feature"
+    assert {t["field"] for t in line["encoding"]["tooltip"]} == {"feature", "lambda", "value"}
+    assert rule_positions(spec) == [pytest.approx(fit.lam)]
+    params = spec.get("params", []) + [p for l in layers(spec) for p in l.get("params", [])]
+    assert {p["name"] for p in params} >= {charts.PICK, "feature_focus"}
+    assert "x1" in rendered(chart)  # end-of-line labels name the largest features
+
+
+def test_path_chart_on_the_l1_fraction_axis(analysis):
+    _, _, path, _, _, _ = analysis
+    spec = charts.path_chart(path.to_frame(), x="l1_fraction").to_dict()
+    line = next(l for l in layers(spec) if marks({"layer": [l]})[0] == "line")
+    assert line["encoding"]["x"]["field"] == "l1_fraction"
+    assert 0.0 <= path.to_frame()["l1_fraction"].min() and path.to_frame()["l1_fraction"].max() == 1.0
+
+
+def test_cv_chart_marks_lambda_min_and_1se_and_writes_nonzero_counts(analysis):
+    _, _, _, cv, fit, _ = analysis
+    chart = charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, fit.lam)
+    spec = chart.to_dict()
+    np.testing.assert_allclose(sorted(rule_positions(spec)), sorted([cv.lambda_min, cv.lambda_1se, fit.lam]), rtol=1e-12)
+    assert "area" in marks(spec) and "text" in marks(spec)
+    svg = rendered(chart)
+    assert "λ.min" in svg and "λ.1se" in svg
+
+
+def test_coefficient_bars_sort_by_magnitude_color_by_sign_and_overlay_truth(analysis):
+    _, _, _, _, fit, _ = analysis
+    frame = coefficient_frame(fit, true_weights=np.arange(len(fit.coef), dtype=float))
+    spec = charts.coefficient_bars(frame).to_dict()
+    bar = next(l for l in layers(spec) if marks({"layer": [l]})[0] == "bar")
+    order = bar["encoding"]["y"]["sort"]
+    magnitudes = dict(zip(frame["feature"], frame["coef"].abs()))
+    assert [magnitudes[f] for f in order] == sorted(magnitudes.values(), reverse=True)
+    assert bar["encoding"]["color"]["field"] == "sign"
+    assert "tick" in marks(spec)
+    rendered(charts.coefficient_bars(frame))
+
+
+def test_nonzero_and_curve_charts_render(analysis):
+    X, y, path, _, fit, bv = analysis
+    rendered(charts.nonzero_chart(path.nonzero_frame(), fit.lam))
+    svg = rendered(charts.curves_chart(bv.to_frame(), fit.lam, "squared error", dashed=(bv.labels["total"],)))
+    assert "bias² + noise" in svg
+    rendered(charts.curves_chart(error_curves(path, X[:100], y[:100], X[100:], y[100:]), fit.lam, "MSE"))
+
+
+def test_specs_are_json_serializable_without_numpy_leaks(analysis):
+    _, _, path, cv, fit, _ = analysis
+    for chart in (charts.path_chart(path.to_frame(), fit.lam), charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, fit.lam)):
+        json.loads(chart.to_json())
