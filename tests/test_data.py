@@ -51,3 +51,9 @@ def test_generator_parameters_are_checked():
     with pytest.raises(ValueError, match="sparse has no parameter 'zzz'"):
         make_synthetic("sparse", zzz=1)
     assert set(BUILTIN) == {"diabetes", "breast_cancer", "wine"}
+
+
+def test_draws_are_new_samples_of_the_same_model():
+    first, second = make_synthetic("sparse", seed=4), make_synthetic("sparse", seed=4, draw=1)
+    np.testing.assert_array_equal(first.truth.coef, second.truth.coef)
+    assert not first.frame.equals(second.frame)

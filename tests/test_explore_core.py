@@ -38,14 +38,17 @@ def test_known_truth_decomposition_sums_to_the_measured_test_error(penalty):
 
 def test_ridge_variance_falls_and_bias_rises_with_lambda():
     data = make_polynomial(n=30, degree=9, noise_sd=0.3, seed=0)
-    X, y = data.frame[data.feature_names].to_numpy(), data.frame["y"].to_numpy()
-    # One decade apart, so each step's change dominates the Monte-Carlo noise of R = 40 draws
-    # (at half-decade steps the flat, heavily regularized end ties within that noise).
-    grid = np.geomspace(10.0, 1e-5, 7)
-    bv = biasvariance.for_synthetic(data, data.feature_names, 30, Penalty.of("l2"), grid, repeats=40)
-    # grid is stored decreasing: along it λ falls, so variance rises and bias² falls
-    assert np.all(np.diff(bv.variance) > 0)
-    assert np.all(np.diff(bv.bias_sq) < 0)
+    ridge = Penalty.of("l2")
+    # End to end over seven decades: the big picture of the trade-off.
+    wide = biasvariance.for_synthetic(data, data.feature_names, 30, ridge, np.geomspace(10.0, 1e-5, 7), repeats=40)
+    assert wide.variance[0] < wide.variance[-1] / 10 and wide.bias_sq[0] > wide.bias_sq[-1] * 10
+    # Step by step where λ trades flexibility (1e-3 … 1e-1). Outside it the fit is either the
+    # intercept alone (λ ≳ 1: variance flat) or at the polynomial's approximation floor
+    # (λ ≲ 1e-3: bias² ≈ 0.001), where neighbouring values tie within Monte-Carlo noise.
+    mid = biasvariance.for_synthetic(data, data.feature_names, 30, ridge, np.geomspace(0.1, 1e-3, 3), repeats=40)
+    # grids are stored decreasing: along them λ falls, so variance rises and bias² falls
+    assert np.all(np.diff(mid.variance) > 0)
+    assert np.all(np.diff(mid.bias_sq) < 0)
 
 
 def test_real_data_estimate_never_labels_anything_bias_alone():
@@ -132,3 +135,16 @@ def test_generated_python_snippet_reproduces_the_coefficients(tmp_path, penalty,
     assert float(printed.pop("intercept")) == pytest.approx(fit.intercept, rel=1e-6, abs=1e-6)
     shown = np.array([float(printed[name]) for name in prepared.feature_names])
     np.testing.assert_allclose(shown, fit.coef, rtol=1e-6, atol=1e-6 * np.abs(fit.coef).max())
+
+
+def test_known_truth_error_matches_an_independent_fit_on_fresh_data():
+    # A fit on one training draw, scored on many fresh test rows of the same model, must have
+    # a test error of the size the decomposition reports at that λ (not a different model's).
+    data, X, y = sparse_setup(n=200, p=8)
+    pen = Penalty.of("l1")
+    grid = reglab.path(X, y, penalty="l1", n_lambdas=10).lambdas
+    bv = biasvariance.for_synthetic(data, data.feature_names, 200, pen, grid, repeats=20)
+    fresh = reglab.make_synthetic("sparse", draw=7, **{**data.params, "n": 20_000})
+    fit = reglab.fit(X, y, penalty="l1", lam=grid[5])
+    error = np.mean((fresh.frame["y"] - fit.predict(fresh.frame[data.feature_names])) ** 2)
+    assert error == pytest.approx(bv.test_error[5], rel=0.2)

@@ -219,27 +219,25 @@ def for_synthetic(
 ) -> BiasVariance:
     """:func:`with_known_truth` for a synthetic :class:`~reglab.data.Dataset`.
 
-    Training set r is a fresh draw of ``n_train`` rows from the same generator (seed
-    ``seed + 1 + r``); the test points are one further draw (seed ``seed + 10⁶``).  The
-    truth uses every generated column, so features left out of the model show up as bias.
+    Training set r is draw ``r + 1`` of ``n_train`` rows from the same model (same seed, so
+    the same truth); the test points are one further draw.  The truth uses every
+    generated column, so features left out of the model show up as bias.
     """
     from .data import make_synthetic
 
     if dataset.truth is None or dataset.source != "synthetic":
         raise ValueError("A known-truth decomposition needs a synthetic dataset.")
     params = dict(dataset.params)
-    base_seed = int(params.pop("seed", 0))
     names = list(feature_names)
 
-    def draw(seed: int, n: int):
-        frame = make_synthetic(dataset.key, **{**params, "n": n, "seed": seed}).frame
-        return frame
+    def sample(draw: int, n: int):
+        return make_synthetic(dataset.key, draw=draw, **{**params, "n": n}).frame
 
     def draw_training(r: int):
-        frame = draw(base_seed + 1 + r, n_train)
+        frame = sample(1 + r, n_train)
         return frame[names].to_numpy(dtype=float), frame[dataset.target].to_numpy(dtype=float)
 
-    test = draw(base_seed + 1_000_000, n_test)
+    test = sample(1_000_000, n_test)
     f_test = dataset.truth.mean_response(test, dataset.feature_names)
     return with_known_truth(draw_training, test[names].to_numpy(dtype=float), f_test, dataset.truth.noise_sd,
-                            penalty, lambdas, repeats, standardize, base_seed, n_jobs, progress)
+                            penalty, lambdas, repeats, standardize, int(params.get("seed", 0)), n_jobs, progress)

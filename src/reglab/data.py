@@ -157,29 +157,40 @@ def _toeplitz_features(rng: np.random.Generator, n: int, p: int, rho: float) -> 
     return X
 
 
+def _rngs(seed: int, draw: int) -> tuple[np.random.Generator, np.random.Generator]:
+    """Generators for the truth (from ``seed`` only) and for one sample (``seed`` and ``draw``).
+
+    Repeated training sets for the bias–variance study are draws 1, 2, … of the *same*
+    model: the true coefficients must not change with the draw.
+    """
+    return np.random.default_rng(seed), np.random.default_rng([seed, draw, 0x5EED])
+
+
 def _check_range(name: str, value: float, low: float, high: float) -> None:
     if not (low <= value <= high):
         raise ValueError(f"{name} must lie between {low:g} and {high:g}; got {value:g}.")
 
 
 def make_sparse_linear(
-    n: int = 200, p: int = 20, n_informative: int = 5, noise_sd: float = 1.0, rho: float = 0.5, seed: int = 0
+    n: int = 200, p: int = 20, n_informative: int = 5, noise_sd: float = 1.0, rho: float = 0.5, seed: int = 0,
+    draw: int = 0,
 ) -> Dataset:
     """Sparse linear model with known coefficients.
 
     ``y = 0.5 + Xβ + ε``, ε ~ N(0, σ²); X Gaussian with Toeplitz correlation
     ``corr(xⱼ, xₖ) = ρ^|j−k|`` (as skglm's ``make_correlated_data``); the first
     ``n_informative`` coefficients are ±(1 … 3) with random signs, the rest exactly 0.
+    ``seed`` fixes the truth; ``draw`` picks an independent sample from that same model.
     """
     _check_range("n", n, 10, 200_000)
     _check_range("p", p, 1, 2_000)
     _check_range("number of informative features", n_informative, 0, p)
     _check_range("noise σ", noise_sd, 0.0, 1e6)
     _check_range("correlation ρ", rho, 0.0, 0.99)
-    rng = np.random.default_rng(seed)
-    X = _toeplitz_features(rng, n, p, rho)
+    truth_rng, rng = _rngs(seed, draw)
     beta = np.zeros(p)
-    beta[:n_informative] = rng.choice([-1.0, 1.0], n_informative) * np.linspace(3.0, 1.0, n_informative)
+    beta[:n_informative] = truth_rng.choice([-1.0, 1.0], n_informative) * np.linspace(3.0, 1.0, n_informative)
+    X = _toeplitz_features(rng, n, p, rho)
     y = 0.5 + X @ beta + noise_sd * rng.standard_normal(n)
     names = [f"x{j + 1}" for j in range(p)]
     frame = pd.DataFrame(X, columns=names)
@@ -200,7 +211,7 @@ def make_sparse_linear(
     )
 
 
-def make_polynomial(n: int = 30, degree: int = 9, noise_sd: float = 0.3, seed: int = 0) -> Dataset:
+def make_polynomial(n: int = 30, degree: int = 9, noise_sd: float = 0.3, seed: int = 0, draw: int = 0) -> Dataset:
     """1-D polynomial features ``x, x², …, x^d`` of a noisy sample of a smooth curve.
 
     ``x ~ Uniform(−1, 1)``, ``y = sin(πx) + ε``, ε ~ N(0, σ²): the classic picture of
@@ -209,7 +220,7 @@ def make_polynomial(n: int = 30, degree: int = 9, noise_sd: float = 0.3, seed: i
     _check_range("n", n, 5, 100_000)
     _check_range("degree", degree, 1, 30)
     _check_range("noise σ", noise_sd, 0.0, 1e3)
-    rng = np.random.default_rng(seed)
+    _, rng = _rngs(seed, draw)
     x = rng.uniform(-1.0, 1.0, n)
     y = TRUE_CURVES["sine"](x) + noise_sd * rng.standard_normal(n)
     frame = pd.DataFrame({("x" if d == 1 else f"x^{d}"): x**d for d in range(1, degree + 1)})
@@ -235,6 +246,7 @@ def make_correlated_groups(
     n_informative_groups: int = 2,
     noise_sd: float = 1.0,
     seed: int = 0,
+    draw: int = 0,
 ) -> Dataset:
     """Groups of strongly correlated features: where L1 picks one and L2 spreads the weight.
 
@@ -248,7 +260,7 @@ def make_correlated_groups(
     _check_range("group size", group_size, 2, 20)
     _check_range("within-group correlation", within_corr, 0.0, 0.999)
     _check_range("informative groups", n_informative_groups, 0, n_groups)
-    rng = np.random.default_rng(seed)
+    _, rng = _rngs(seed, draw)
     latent = rng.standard_normal((n, n_groups))
     members = np.repeat(latent, group_size, axis=1)
     X = np.sqrt(within_corr) * members + np.sqrt(1.0 - within_corr) * rng.standard_normal(members.shape)
@@ -291,8 +303,11 @@ SYNTHETIC_PARAMS: dict[str, dict[str, tuple[str, type]]] = {
 }
 
 
-def make_synthetic(kind: str, **url_params: float) -> Dataset:
-    """A synthetic dataset from its short URL parameters (e.g. ``make_synthetic("sparse", n=100)``)."""
+def make_synthetic(kind: str, draw: int = 0, **url_params: float) -> Dataset:
+    """A synthetic dataset from its short URL parameters (e.g. ``make_synthetic("sparse", n=100)``).
+
+    ``draw`` selects an independent sample from the same model (same truth).
+    """
     if kind not in SYNTHETIC:
         raise KeyError(f"Unknown synthetic dataset {kind!r}; choose one of {', '.join(SYNTHETIC)}.")
     spec = SYNTHETIC_PARAMS[kind]
@@ -302,4 +317,4 @@ def make_synthetic(kind: str, **url_params: float) -> Dataset:
             raise ValueError(f"{kind} has no parameter {short!r}.")
         keyword, cast = spec[short]
         kwargs[keyword] = cast(value)
-    return SYNTHETIC[kind](**kwargs)
+    return SYNTHETIC[kind](**kwargs, draw=draw)

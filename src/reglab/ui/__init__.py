@@ -114,9 +114,9 @@ def chart_with_downloads(chart, name: str, key: str | None = None, selectable: b
     from reglab.export import chart_png, chart_svg
 
     event = st.altair_chart(chart, width="stretch", key=key, on_select="rerun" if selectable else "ignore")
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button("PNG", data=lambda: chart_png(chart), file_name=f"{name}.png", mime="image/png",
+    row = st.container(horizontal=True, gap="small")
+    row.download_button("PNG", data=lambda: chart_png(chart), file_name=f"{name}.png", mime="image/png",
                          icon=":material/image:", key=f"png-{key or name}", on_click="ignore", type="tertiary")
-    right.download_button("SVG", data=lambda: chart_svg(chart), file_name=f"{name}.svg", mime="image/svg+xml",
+    row.download_button("SVG", data=lambda: chart_svg(chart), file_name=f"{name}.svg", mime="image/svg+xml",
                           icon=":material/draw:", key=f"svg-{key or name}", on_click="ignore", type="tertiary")
     return event
