@@ -100,3 +100,18 @@ def test_unusable_data_sends_the_user_back_to_the_data_page():
     at = explore(dataset="sparse", rho="7")
     assert not at.exception
     assert "correlation ρ must lie between" in at.error[0].value
+
+
+def test_a_link_with_parameters_is_followed_mid_session():
+    at = explore()
+    assert at.session_state[state.PENALTY] == "l1"
+    # What Learn's "lasso on correlated groups" link does: same session, new parameters.
+    at.query_params["dataset"] = "groups"
+    at.query_params["penalty"] = "l2"
+    at.switch_page("pages/2_explore.py").run()
+    assert not at.exception
+    assert at.session_state[state.PENALTY] == "l2"
+    assert "Groups of correlated features" in "\n".join(t.value for t in at.sidebar.text)
+    # A widget change afterwards wins over the URL it has not updated yet.
+    at.segmented_control[0].set_value("elasticnet").run()
+    assert at.session_state[state.PENALTY] == "elasticnet" and at.query_params["penalty"] == "elasticnet"

@@ -223,3 +223,65 @@ def curves_chart(
                  alt.Tooltip("value:Q", format=".4g")],
     )
     return alt.layer(line, lambda_rule(current_lambda)).properties(height=height)
+
+
+# ----------------------------------------------------------------------------- Learn page
+
+
+def trajectory_chart(frame: pd.DataFrame, height: int = 320) -> alt.LayerChart:
+    """w against the iteration number, one line per update rule (``step``, ``method``, ``w``)."""
+    zero = alt.Chart(pd.DataFrame({"w": [0.0]})).mark_rule(color=RULE_COLOR, strokeDash=[4, 3]).encode(y="w:Q")
+    lines = alt.Chart(frame).mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=12)).encode(
+        x=alt.X("step:Q", title="iteration"),
+        y=alt.Y("w:Q", title="weight w"),
+        color=alt.Color("method:N", title="update", scale=alt.Scale(scheme=PALETTE), legend=alt.Legend(orient="bottom", columns=2)),
+        tooltip=[alt.Tooltip("method:N"), alt.Tooltip("step:Q"), alt.Tooltip("w:Q", format=".6g")],
+    )
+    return alt.layer(zero, lines).properties(height=height)
+
+
+def geometry_chart(contours: pd.DataFrame, balls: pd.DataFrame, optima: pd.DataFrame, center: tuple[float, float],
+                   size: int = 460) -> alt.LayerChart:
+    """Loss contours (ellipses), constraint regions ‖w‖ ≤ t and the constrained optima, on equal axes.
+
+    ``contours``: ``level``, ``w1``, ``w2``, ``order``; ``balls``: ``ball``, ``w1``, ``w2``, ``order``;
+    ``optima``: ``ball``, ``w1``, ``w2``.
+    """
+    extent = float(max(np.abs(contours[["w1", "w2"]]).to_numpy().max(), np.abs(balls[["w1", "w2"]]).to_numpy().max())) * 1.05
+    scale = alt.Scale(domain=[-extent, extent], nice=False, zero=False)
+    x, y = alt.X("w1:Q", scale=scale, title="w₁"), alt.Y("w2:Q", scale=scale, title="w₂")
+    axes = alt.Chart(pd.DataFrame({"v": [0.0]}))
+    layers = [
+        axes.mark_rule(color=RULE_COLOR, size=0.5).encode(x=alt.X("v:Q", scale=scale)),
+        axes.mark_rule(color=RULE_COLOR, size=0.5).encode(y=alt.Y("v:Q", scale=scale)),
+        alt.Chart(contours).mark_line(color=RULE_COLOR, strokeWidth=1, opacity=0.8).encode(
+            x=x, y=y, detail="level:N", order="order:Q", tooltip=[alt.Tooltip("level:Q", title="loss", format=".3g")]),
+        alt.Chart(balls).mark_line(strokeWidth=2.5).encode(
+            x=x, y=y, order="order:Q", color=alt.Color("ball:N", title="constraint ‖w‖ ≤ t", scale=alt.Scale(scheme=PALETTE),
+                                                        legend=alt.Legend(orient="bottom"))),
+        alt.Chart(optima).mark_point(size=140, filled=True, stroke="white", strokeWidth=1.5).encode(
+            x=x, y=y, color=alt.Color("ball:N"),
+            tooltip=[alt.Tooltip("ball:N", title="ball"), alt.Tooltip("w1:Q", format=".4g"), alt.Tooltip("w2:Q", format=".4g")]),
+        alt.Chart(pd.DataFrame({"w1": [center[0]], "w2": [center[1]], "label": ["unconstrained minimum"]}))
+        .mark_point(shape="cross", size=160, color=RULE_COLOR, strokeWidth=2).encode(x=x, y=y, tooltip="label:N"),
+    ]
+    return alt.layer(*layers).properties(width=size, height=size)
+
+
+def fits_chart(curves: pd.DataFrame, x: np.ndarray, y: np.ndarray, title: str = "", height: int = 340) -> alt.LayerChart:
+    """A noisy sample (points) with fitted curves (``x``, ``fit``, ``y``) over it."""
+    ymin, ymax = float(np.min(y)), float(np.max(y))
+    pad = 0.6 * (ymax - ymin)
+    clip = alt.Scale(domain=[ymin - pad, ymax + pad], clamp=True)
+    is_truth = curves["fit"].str.startswith("truth")
+    truth = alt.Chart(curves[is_truth]).mark_line(strokeWidth=2, strokeDash=[5, 4], color=RULE_COLOR, clip=True).encode(
+        x=alt.X("x:Q", title="x"), y=alt.Y("y:Q", title="y", scale=clip), tooltip=alt.Tooltip("fit:N", title=""))
+    lines = alt.Chart(curves[~is_truth]).mark_line(strokeWidth=2.5, clip=True).encode(
+        x=alt.X("x:Q", title="x"), y=alt.Y("y:Q", title="y", scale=clip),
+        color=alt.Color("fit:N", title=None, scale=alt.Scale(scheme=PALETTE), legend=alt.Legend(orient="bottom"),
+                        sort=None),
+    )
+    points = alt.Chart(pd.DataFrame({"x": x, "y": y})).mark_circle(size=55, color=RULE_COLOR, opacity=0.9).encode(
+        x="x:Q", y=alt.Y("y:Q", scale=clip), tooltip=[alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
+    return alt.layer(truth, lines, points).properties(
+        height=height, title=alt.Title(title, subtitle="dashed grey: the true curve sin(πx); dots: the sample"))

@@ -81,7 +81,8 @@ class Penalty:
         """
         w = np.asarray(w, dtype=float)
         thresholded = np.sign(w) * np.maximum(np.abs(w) - step * lam * self.alpha, 0.0)
-        return thresholded / (1.0 + step * lam * (1.0 - self.alpha))
+        # "+ 0.0" turns the −0.0 of thresholded negatives into 0.0 (shown as "0", not "-0")
+        return thresholded / (1.0 + step * lam * (1.0 - self.alpha)) + 0.0
 
     def subdiff_distance(self, w: ArrayLike, grad: ArrayLike, lam: float) -> NDArray[np.float64]:
         """Per-coordinate distance of ``−grad`` to ``λ·∂P(w)``: 0 exactly at an optimum.

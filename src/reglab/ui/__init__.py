@@ -17,8 +17,6 @@ from .datastate import current_prepared, read_query_params, sync_query_params
 
 __all__ = ["PAGES", "bind", "chart_with_downloads", "frame", "plain_list", "state", "show_error"]
 
-_INITIALIZED = "reglab.initialized"
-
 
 @dataclass(frozen=True)
 class PageInfo:
@@ -41,9 +39,7 @@ PAGES: tuple[PageInfo, ...] = (
 def _init_session() -> None:
     for key, value in state.DEFAULTS.items():
         st.session_state.setdefault(key, value)
-    if not st.session_state.get(_INITIALIZED):
-        read_query_params()
-        st.session_state[_INITIALIZED] = True
+    read_query_params()
 
 
 def _store(widget: str, store_key: str, field: str | None) -> None:

@@ -159,27 +159,50 @@ def current_prepared() -> tuple[Dataset | None, Prepared | None, str | None]:
         return dataset, None, str(exc)
 
 
+DATA_URL_KEYS = {"dataset"} | {k for spec in SYNTHETIC_PARAMS.values() for k in spec}
+_URL_WRITTEN = "reglab.url_written.data"
+
+
+def _url_subset(keys: set[str]) -> dict[str, str]:
+    return {k: st.query_params[k] for k in keys if k in st.query_params}
+
+
+def url_changed_externally(keys: set[str], marker: str) -> bool:
+    """True when the URL's ``keys`` differ from what this session last wrote there.
+
+    That happens on a session's first run and when a link or a hand-edited URL brings
+    new parameters; then the URL wins. Otherwise session state wins (a widget that just
+    changed must not be reverted by the URL it has not yet updated).
+    """
+    return st.session_state.get(marker) != _url_subset(keys)
+
+
+def remember_url(keys: set[str], marker: str) -> None:
+    st.session_state[marker] = _url_subset(keys)
+
+
 def sync_query_params() -> None:
     """Write the shareable part of the data choice (built-in or synthetic) into the URL."""
     choice = current_choice()
     wanted: dict[str, str] = {}
-    if choice.source == "builtin":
+    if choice.source in ("builtin", "synthetic"):
         wanted["dataset"] = choice.label
-    elif choice.source == "synthetic":
-        wanted["dataset"] = choice.label
+    if choice.source == "synthetic":
         for k, v in (st.session_state.get(state.SYNTH_PARAMS) or {}).items():
             wanted[k] = str(v)
-    data_keys = {"dataset"} | {k for spec in SYNTHETIC_PARAMS.values() for k in spec}
     for key in list(st.query_params.keys()):
-        if key in data_keys and key not in wanted:
+        if key in DATA_URL_KEYS and key not in wanted:
             del st.query_params[key]
     for key, value in wanted.items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
+    remember_url(DATA_URL_KEYS, _URL_WRITTEN)
 
 
 def read_query_params() -> None:
-    """Seed the data choice from the URL on a session's first run (links shared in class)."""
+    """Adopt a data choice from the URL when it came from outside (a shared link, a page link)."""
+    if not url_changed_externally(DATA_URL_KEYS, _URL_WRITTEN):
+        return
     chosen = st.query_params.get("dataset")
     if chosen in BUILTIN:
         st.session_state[state.SOURCE] = "builtin"
@@ -197,6 +220,12 @@ def read_query_params() -> None:
         st.session_state[state.SOURCE] = "synthetic"
         st.session_state[state.SYNTH_KIND] = chosen
         st.session_state[state.SYNTH_PARAMS] = params
+    else:
+        return
+    for name in (state.SOURCE, state.DATASET, state.SYNTH_KIND):  # widgets must show the adopted choice
+        st.session_state.pop(state.widget_key(name), None)
+    for short in SYNTHETIC_PARAMS.get(chosen, {}):
+        st.session_state.pop(state.widget_key(f"{state.SYNTH_PARAMS}.{short}"), None)
 
 
 def describe_builtin(key: str) -> tuple[str, str]:

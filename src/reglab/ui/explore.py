@@ -24,6 +24,7 @@ from reglab.preprocess import Prepared
 from reglab.selection import CVResult
 
 from . import state
+from .datastate import remember_url, url_changed_externally
 
 PENALTY_LABELS = {"l1": "L1 · lasso", "l2": "L2 · ridge", "elasticnet": "Elastic net"}
 
@@ -188,15 +189,18 @@ def apply_chart_pick(event) -> None:
         st.rerun()
 
 
+VIEW_URL_KEYS = {"penalty", "lam", "l1_ratio"}
+_VIEW_URL_WRITTEN = "reglab.url_written.view"
+
+
 def read_view_query_params() -> None:
-    """Seed penalty, λ and L1 ratio from the URL on the first Explore run of a session."""
-    marker = "reglab.explore_url_read"
-    if st.session_state.get(marker):
+    """Adopt penalty, λ and L1 ratio from the URL when it came from outside (shared link, page link)."""
+    if not url_changed_externally(VIEW_URL_KEYS, _VIEW_URL_WRITTEN):
         return
-    st.session_state[marker] = True
     penalty = st.query_params.get("penalty")
     if penalty in PENALTY_LABELS:
         st.session_state[state.PENALTY] = penalty
+        st.session_state.pop(state.widget_key(state.PENALTY), None)
     for key, store, low, high in (("l1_ratio", state.L1_RATIO, 0.01, 0.99), ("lam", state.LAMBDA, 0.0, math.inf)):
         raw = st.query_params.get(key)
         try:
@@ -205,6 +209,9 @@ def read_view_query_params() -> None:
             value = None
         if value is not None and math.isfinite(value) and low <= value <= high and value > 0:
             st.session_state[store] = value
+            st.session_state.pop(state.widget_key(store), None)
+            if store == state.LAMBDA:
+                request_lambda(value)
 
 
 def write_view_query_params(view: View) -> None:
@@ -214,3 +221,4 @@ def write_view_query_params(view: View) -> None:
         st.query_params["l1_ratio"] = f"{view.l1_ratio:g}"
     elif "l1_ratio" in st.query_params:
         del st.query_params["l1_ratio"]
+    remember_url(VIEW_URL_KEYS, _VIEW_URL_WRITTEN)
