@@ -7,7 +7,8 @@ from reglab.diagnostics import coefficient_frame, error_curves, support_recovery
 from reglab.export import safe_csv
 from reglab.reproduce import python_snippet, r_snippet, translate
 from reglab.ui import bind, chart_with_downloads, frame, show_error, state
-from reglab.ui.datastate import current_choice, current_prepared
+from reglab.ui import compare as ui_compare
+from reglab.ui.datastate import current_choice, current_prepared, prep_settings
 from reglab.ui.explore import (
     PENALTY_LABELS, View, apply_chart_pick, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, request_lambda, settle_lambda, write_view_query_params,
@@ -75,6 +76,12 @@ m[3].metric("Test R²", f"{metrics.test_r2:.3f}" if prepared.n_test else "—")
 m[4].metric("Non-zero coefficients", f"{metrics.n_nonzero} of {len(fit.coef)}")
 m[5].metric("Effective df", f"{metrics.df:.2f}",
             help="Effective degrees of freedom: the non-zero count for the lasso, the trace of the hat matrix for ridge.")
+
+if st.button("Save this fit as a scenario", icon=":material/bookmark_add:",
+             help="Keep this model (data, preprocessing, penalty, λ, metrics, coefficients) to compare on the Compare page."):
+    saved = ui_compare.save(key, standardize, penalty, ratio, lam, prepared, current_choice().label,
+                            prep_settings(dataset, current_choice().token))
+    st.toast(f"Saved scenario {saved.name}", icon=":material/bookmark_added:")
 
 truth_coef = dataset.truth.coef if (dataset.truth is not None and dataset.truth.coef is not None
                                    and tuple(dataset.feature_names) == prepared.feature_names) else None

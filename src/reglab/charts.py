@@ -285,3 +285,85 @@ def fits_chart(curves: pd.DataFrame, x: np.ndarray, y: np.ndarray, title: str = 
         x="x:Q", y=alt.Y("y:Q", scale=clip), tooltip=[alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
     return alt.layer(truth, lines, points).properties(
         height=height, title=alt.Title(title, subtitle="dashed grey: the true curve sin(πx); dots: the sample"))
+
+
+# ----------------------------------------------------------------------------- Compare page
+
+
+def grouped_coefficients(frame: pd.DataFrame, height: int = 320) -> alt.Chart:
+    """One group of bars per feature, one bar per model (``model``, ``feature``, ``coef``)."""
+    order = frame.groupby("feature", sort=False)["coef"].apply(lambda v: v.abs().max()).sort_values(ascending=False).index.tolist()
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("feature:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=140)),
+        xOffset=alt.XOffset("model:N"),
+        y=alt.Y("coef:Q", title="standardized coefficient"),
+        color=alt.Color("model:N", title=None, scale=alt.Scale(scheme=PALETTE), legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("model:N"), alt.Tooltip("feature:N"), alt.Tooltip("coef:Q", format=".4g")],
+    ).properties(height=height)
+
+
+def path_small_multiples(frame: pd.DataFrame, lambdas: dict[str, float], height: int = 240) -> alt.FacetChart:
+    """Coefficient paths per model side by side, sharing the λ and coefficient axes.
+
+    ``frame``: ``model``, ``lambda``, ``feature``, ``coef_standardized``; ``lambdas``: each model's λ,
+    drawn as a dashed rule in its panel.
+    """
+    rules = pd.DataFrame({"model": list(lambdas), "lambda": list(lambdas.values()), "kind": "rule"})
+    data = pd.concat([frame[["model", "lambda", "feature", "coef_standardized"]].assign(kind="path"), rules], ignore_index=True)
+    lines = alt.Chart().mark_line(strokeWidth=1.8).encode(
+        x=lambda_x(title="λ (log)"),
+        y=alt.Y("coef_standardized:Q", title="standardized coefficient"),
+        color=alt.Color("feature:N", scale=alt.Scale(scheme=PALETTE), legend=alt.Legend(orient="bottom", columns=8)),
+        detail="feature:N",
+        tooltip=[alt.Tooltip("feature:N"), alt.Tooltip("lambda:Q", title="λ", format=".4g"),
+                 alt.Tooltip("coef_standardized:Q", title="coefficient", format=".4g")],
+    ).transform_filter("datum.kind == 'path'")
+    rule = alt.Chart().mark_rule(color=RULE_COLOR, strokeDash=[6, 4], size=1.5).encode(
+        x="lambda:Q", tooltip=[alt.Tooltip("lambda:Q", title="λ used", format=".4g")]
+    ).transform_filter("datum.kind == 'rule'")
+    return alt.layer(lines, rule, data=data).properties(height=height, width=250).facet(
+        column=alt.Column("model:N", title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold"))
+    )
+
+
+def frequency_bars(frame: pd.DataFrame, threshold: float = 0.6) -> alt.LayerChart:
+    """Selection frequency per feature and model (``model``, ``feature``, ``frequency`` in [0, 1])."""
+    order = frame.groupby("feature")["frequency"].max().sort_values(ascending=False).index.tolist()
+    bars = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("feature:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
+        yOffset=alt.YOffset("model:N"),
+        x=alt.X("frequency:Q", title="share of bootstrap resamples that select the feature", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("model:N", title=None, scale=alt.Scale(scheme=PALETTE), legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("model:N"), alt.Tooltip("feature:N"), alt.Tooltip("frequency:Q", format=".0%")],
+    )
+    line = alt.Chart(pd.DataFrame({"frequency": [threshold]})).mark_rule(color=RULE_COLOR, strokeDash=[4, 3]).encode(x="frequency:Q")
+    n_features = frame["feature"].nunique()
+    return alt.layer(bars, line).properties(height=max(160, 26 * n_features))
+
+
+def cv_heatmap_chart(frame: pd.DataFrame, height: int = 260) -> alt.LayerChart:
+    """Mean CV error over (λ, L1 ratio); the minimum marked ★, the one-SE region outlined."""
+    data = frame.assign(lambda_label=frame["lambda"].map(lambda v: f"{v:.3g}"), ratio_label=frame["l1_ratio"].map(lambda v: f"{v:g}"))
+    lambda_order = data.drop_duplicates("lambda").sort_values("lambda")["lambda_label"].tolist()
+    x = alt.X("lambda_label:O", sort=lambda_order, title="λ (log-spaced; stronger regularization →)", axis=alt.Axis(labelAngle=-45))
+    y = alt.Y("ratio_label:O", title="L1 ratio α", sort="descending")
+    tooltip = [alt.Tooltip("l1_ratio:Q", title="α"), alt.Tooltip("lambda:Q", title="λ", format=".4g"),
+               alt.Tooltip("mean_error:Q", title="mean CV error", format=".4g"), alt.Tooltip("se:Q", title="SE", format=".3g")]
+    cells = alt.Chart(data).mark_rect().encode(x=x, y=y, color=alt.Color("mean_error:Q", title="mean CV error",
+                                                                        scale=alt.Scale(scheme="viridis", reverse=True)),
+                                               tooltip=tooltip)
+    region = alt.Chart(data[data["within_1se"]]).mark_rect(fill=None, stroke="white", strokeWidth=1.5).encode(x=x, y=y)
+    best = alt.Chart(data[data["is_min"]]).mark_text(text="★", fontSize=18, color="white").encode(x=x, y=y, tooltip=tooltip)
+    return alt.layer(cells, region, best).properties(height=height)
+
+
+def choice_spread_chart(frame: pd.DataFrame, height: int = 140) -> alt.Chart:
+    """λ.min and λ.1se from repeated CV (``seed``, ``lambda_min``, ``lambda_1se``) as ticks on the λ axis."""
+    long = frame.melt(id_vars="seed", value_vars=["lambda_min", "lambda_1se"], var_name="rule", value_name="lambda")
+    long["rule"] = long["rule"].map({"lambda_min": "λ.min", "lambda_1se": "λ.1se"})
+    return alt.Chart(long).mark_tick(thickness=3, size=28).encode(
+        x=lambda_x(title="λ chosen (log scale)"),
+        y=alt.Y("rule:N", title=None),
+        color=alt.Color("rule:N", scale=alt.Scale(domain=["λ.min", "λ.1se"], range=["#54a24b", "#b279a2"]), legend=None),
+        tooltip=[alt.Tooltip("rule:N"), alt.Tooltip("seed:Q", title="fold seed"), alt.Tooltip("lambda:Q", title="λ", format=".4g")],
+    ).properties(height=height)

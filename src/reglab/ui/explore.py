@@ -8,7 +8,6 @@ cached sufficient statistics (a Gram-based coordinate descent at one λ, ~1 ms).
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +23,7 @@ from reglab.preprocess import Prepared
 from reglab.selection import CVResult
 
 from . import state
+from .cache import memoized
 from .datastate import remember_url, url_changed_externally
 
 PENALTY_LABELS = {"l1": "L1 · lasso", "l2": "L2 · ridge", "elasticnet": "Elastic net"}
@@ -74,41 +74,22 @@ def fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, 
     return fit, fit_metrics(fit, design, pen, _prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test)
 
 
-@st.cache_resource(show_spinner=False)
-def _bias_variance_store() -> OrderedDict:
-    """Process-wide LRU store of bias–variance results, keyed on (data fingerprint, settings).
-
-    Not ``st.cache_data``: the computation must drive a progress bar created by the page,
-    which Streamlit does not allow from inside a cached function.
-    """
-    return OrderedDict()
-
-
-BIAS_VARIANCE_ENTRIES = 16
-
-
 def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, penalty: str, l1_ratio: float,
                       repeats: int, prepared: Prepared, dataset: Dataset, progress=None) -> biasvariance.BiasVariance:
     """Known-truth decomposition for synthetic data, bootstrap estimate otherwise (memoized)."""
-    store = _bias_variance_store()
-    key = (fingerprint, dataset_token, standardize, penalty, l1_ratio, repeats)
-    if key in store:
-        store.move_to_end(key)
-        return store[key]
-    pen = Penalty.of(penalty, l1_ratio)
-    grid = path_for(fingerprint, standardize, penalty, l1_ratio, prepared).lambdas[::2]
-    usable_truth = (dataset.source == "synthetic" and dataset.truth is not None
-                    and set(prepared.feature_names) <= set(dataset.feature_names))
-    if usable_truth:
-        result = biasvariance.for_synthetic(dataset, prepared.feature_names, prepared.n_train, pen, grid,
-                                            repeats=repeats, standardize=standardize, progress=progress)
-    else:
-        result = biasvariance.bootstrap(prepared.X_train, prepared.y_train, prepared.X_test, prepared.y_test, pen, grid,
-                                        repeats=repeats, standardize=standardize, progress=progress)
-    store[key] = result
-    while len(store) > BIAS_VARIANCE_ENTRIES:
-        store.popitem(last=False)
-    return result
+
+    def compute() -> biasvariance.BiasVariance:
+        pen = Penalty.of(penalty, l1_ratio)
+        grid = path_for(fingerprint, standardize, penalty, l1_ratio, prepared).lambdas[::2]
+        usable_truth = (dataset.source == "synthetic" and dataset.truth is not None
+                        and set(prepared.feature_names) <= set(dataset.feature_names))
+        if usable_truth:
+            return biasvariance.for_synthetic(dataset, prepared.feature_names, prepared.n_train, pen, grid,
+                                              repeats=repeats, standardize=standardize, progress=progress)
+        return biasvariance.bootstrap(prepared.X_train, prepared.y_train, prepared.X_test, prepared.y_test, pen, grid,
+                                      repeats=repeats, standardize=standardize, progress=progress)
+
+    return memoized(("bias-variance", fingerprint, dataset_token, standardize, penalty, l1_ratio, repeats), compute)
 
 
 # ----------------------------------------------------------------------------- λ controls

@@ -24,6 +24,12 @@ LAMBDA_PENDING = "reglab.lambda_pending"
 STANDARDIZE = "reglab.standardize"
 FOLDS = "reglab.folds"
 BV_REPEATS = "reglab.bv_repeats"
+#: Saved what-if scenarios (list of reglab.scenarios.Scenario), and an import error to show once.
+SCENARIOS = "reglab.scenarios"
+SCENARIO_IMPORT_ERROR = "reglab.scenario_import_error"
+#: Compare page: which λ each penalty uses ("same", "min", "1se") and the stability resample count.
+COMPARE_MODE = "reglab.compare_mode"
+RESAMPLES = "reglab.resamples"
 #: The last chart selection already applied (a selection persists across reruns).
 LAST_PICK = "reglab.last_pick"
 
@@ -36,6 +42,8 @@ DEFAULTS: dict[str, object] = {
     STANDARDIZE: True,
     FOLDS: 5,
     BV_REPEATS: 30,
+    COMPARE_MODE: "1se",
+    RESAMPLES: 100,
 }
 
 

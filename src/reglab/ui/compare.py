@@ -1,0 +1,122 @@
+"""Compare page and scenario support: cached comparisons and the saved-scenarios store."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from reglab import compare, scenarios
+from reglab.errors import DataError
+from reglab.fitting import path_design
+from reglab.objective import Penalty
+from reglab.preprocess import Prepared
+
+from . import state
+from .cache import memoized
+from .explore import cv_for, design_for, fit_for, path_for
+
+MODES = {"same": "the same λ for all three", "min": "each at its own λ.min", "1se": "each at its own λ.1se"}
+
+
+def candidates(key: str, standardize: bool, l1_ratio: float, folds: int, mode: str, lam: float,
+               prepared: Prepared) -> list[compare.Candidate]:
+    """L1, L2 and elastic net, each at the λ the chosen mode gives it (CV curves are cached)."""
+    out = []
+    for penalty, ratio in (("l1", 1.0), ("l2", 0.0), ("elasticnet", l1_ratio)):
+        if mode == "same":
+            out.append(compare.Candidate(penalty, ratio, lam, "same λ"))
+            continue
+        cv = cv_for(key, standardize, penalty, ratio, folds, prepared)
+        chosen = cv.lambda_min if mode == "min" else cv.lambda_1se
+        out.append(compare.Candidate(penalty, ratio, chosen, "λ.min" if mode == "min" else "λ.1se"))
+    return out
+
+
+@st.cache_data(max_entries=32, show_spinner="Fitting the three models…")
+def comparison(key: str, standardize: bool, cands: tuple[compare.Candidate, ...], _prepared: Prepared) -> compare.Comparison:
+    return compare.compare_models(_prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test, list(cands),
+                                  standardize, _prepared.feature_names)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def paths_frame(key: str, standardize: bool, cands: tuple[compare.Candidate, ...], _prepared: Prepared) -> pd.DataFrame:
+    """Tidy paths of the three models on one common λ grid, labelled by model."""
+    design = design_for(key, standardize, _prepared)
+    enet_ratio = next((c.l1_ratio for c in cands if c.penalty == "elasticnet"), 0.5)
+    grid = compare.common_grid(design, enet_ratio)
+    parts = [path_design(design, Penalty.of(c.penalty, c.l1_ratio), lambdas=grid).to_frame().assign(model=c.label)
+             for c in cands]
+    return pd.concat(parts, ignore_index=True)
+
+
+def stability(key: str, standardize: bool, cands: tuple[compare.Candidate, ...], resamples: int, prepared: Prepared,
+              progress) -> pd.DataFrame:
+    """Selection frequencies of the sparse models (L1, elastic net) at their λ (memoized)."""
+
+    def compute() -> pd.DataFrame:
+        sparse = [c for c in cands if c.penalty != "l2"]
+        parts = []
+        for i, cand in enumerate(sparse):
+            freq = compare.selection_frequency(
+                prepared.X_train, prepared.y_train, cand.penalty, cand.l1_ratio, cand.lam, resamples=resamples, seed=0,
+                standardize=standardize, progress=lambda share, i=i: progress((i + share) / len(sparse)))
+            parts.append(pd.DataFrame({"model": cand.label, "feature": prepared.feature_names, "frequency": freq}))
+        return pd.concat(parts, ignore_index=True)
+
+    return memoized(("stability", key, standardize, cands, resamples), compute)
+
+
+def heatmap(key: str, standardize: bool, folds: int, prepared: Prepared, progress) -> pd.DataFrame:
+    return memoized(("cv-heatmap", key, standardize, folds),
+                    lambda: compare.cv_heatmap(prepared.X_train, prepared.y_train, folds=folds, standardize=standardize,
+                                               progress=progress))
+
+
+def fold_reshuffles(key: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, prepared: Prepared) -> pd.DataFrame:
+    grid = path_for(key, standardize, penalty, l1_ratio, prepared).lambdas
+    return memoized(("repeated-cv", key, standardize, penalty, l1_ratio, folds),
+                    lambda: compare.repeated_cv(prepared.X_train, prepared.y_train, penalty, l1_ratio, folds=folds,
+                                                lambdas=grid, standardize=standardize))
+
+
+# ----------------------------------------------------------------------------- scenarios
+
+
+def saved() -> list[scenarios.Scenario]:
+    return st.session_state.setdefault(state.SCENARIOS, [])
+
+
+def save(key: str, standardize: bool, penalty: str, l1_ratio: float, lam: float, prepared: Prepared,
+         dataset_label: str, settings: dict, name: str | None = None) -> scenarios.Scenario:
+    """Add the fit at (penalty, λ, α) on the current data to the saved scenarios."""
+    fit, metrics = fit_for(key, standardize, penalty, l1_ratio, lam, prepared)
+    store = saved()
+    label = name or f"#{len(store) + 1} {compare.PENALTY_NAMES[penalty]} λ={lam:.3g}"
+    scenario = scenarios.Scenario(
+        name=label, dataset=dataset_label, target=prepared.target, penalty=penalty, lam=float(lam),
+        l1_ratio=float(l1_ratio), standardize=standardize,
+        preprocessing={k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in settings.items() if k != "token"},
+        metrics={"test RMSE": metrics.test_rmse if prepared.n_test else None, "test R²": metrics.test_r2 if prepared.n_test else None,
+                 "training RMSE": metrics.train_rmse, "non-zero": metrics.n_nonzero, "effective df": metrics.df},
+        coefficients=dict(zip(fit.feature_names, map(float, fit.coef))), intercept=float(fit.intercept),
+    )
+    store.append(scenario)
+    return scenario
+
+
+IMPORTER = state.widget_key("scenario_import")
+
+
+def _import() -> None:
+    uploaded = st.session_state.get(IMPORTER)
+    if uploaded is None:
+        return
+    try:
+        saved().extend(scenarios.from_json(uploaded.getvalue()))
+        st.session_state.pop(state.SCENARIO_IMPORT_ERROR, None)
+    except DataError as exc:
+        st.session_state[state.SCENARIO_IMPORT_ERROR] = str(exc)
+
+
+def importer_kwargs() -> dict:
+    return {"key": IMPORTER, "on_change": _import}

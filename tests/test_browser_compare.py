@@ -1,0 +1,24 @@
+"""Compare page in Chromium: three penalties drawn, a scenario saved and compared, no exception box."""
+
+import pytest
+
+from test_browser import assert_no_exception, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_three_penalties_drawn_and_scenarios_saved_and_compared(app_url, page):
+    page.goto(app_url + "/compare")
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]')
+    facets = page.locator('[data-testid="stVegaLiteChart"]').filter(has_text="L2 (ridge)")
+    facets.first.wait_for(timeout=60_000)
+    small_multiples = page.locator('[data-testid="stVegaLiteChart"]').filter(has_text="λ (log)").first
+    text = small_multiples.inner_text()
+    assert "L1 (lasso)" in text and "L2 (ridge)" in text and "elastic net" in text
+    page.get_by_role("button", name="Save these three fits as scenarios").click()
+    wait_for_app(page)
+    page.get_by_role("combobox", name="Scenario B").wait_for(timeout=60_000)
+    assert "Scenario A" in main.inner_text()
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 4
+    assert_no_exception(page)
