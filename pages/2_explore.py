@@ -6,9 +6,9 @@ from reglab import charts
 from reglab.diagnostics import coefficient_frame, error_curves, support_recovery
 from reglab.export import safe_csv
 from reglab.reproduce import python_snippet, r_snippet, translate
-from reglab.ui import bind, chart_with_downloads, frame, show_error, state
+from reglab.ui import bind, chart_with_downloads, frame, require_prepared, state
 from reglab.ui import compare as ui_compare
-from reglab.ui.datastate import current_choice, current_prepared, prep_settings
+from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
     PENALTY_LABELS, View, apply_chart_pick, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, request_lambda, settle_lambda, write_view_query_params,
@@ -18,11 +18,7 @@ frame("Explore", ":material/insights:")
 read_view_query_params()
 st.title("Explore")
 
-dataset, prepared, error = current_prepared()
-if error:
-    show_error(error)
-    st.page_link("pages/1_data.py", label="Fix it on the Data page", icon=":material/table_chart:")
-    st.stop()
+dataset, prepared = require_prepared()
 if prepared.task == "classification":
     st.info("This target is a class label. Until classification models arrive, it is fit as a regression on the class codes.",
             icon=":material/info:")

@@ -3,20 +3,16 @@
 import streamlit as st
 
 from reglab import charts, compare, scenarios
-from reglab.ui import bind, chart_with_downloads, frame, plain_list, show_error, state
+from reglab.ui import bind, chart_with_downloads, frame, plain_list, require_prepared, show_error, state
 from reglab.ui import compare as ui_compare
-from reglab.ui.datastate import current_choice, current_prepared, prep_settings
+from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import PENALTY_LABELS
 
 frame("Compare", ":material/compare_arrows:")
 st.title("Compare")
 st.caption("The quick what-if: on this data, what would lasso do differently from ridge — and how sure can we be?")
 
-dataset, prepared, error = current_prepared()
-if error:
-    show_error(error)
-    st.page_link("pages/1_data.py", label="Fix it on the Data page", icon=":material/table_chart:")
-    st.stop()
+dataset, prepared = require_prepared()
 
 key = prepared.fingerprint()
 standardize = bool(st.session_state[state.STANDARDIZE])

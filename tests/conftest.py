@@ -105,3 +105,16 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def open_page(script: str, timeout: int = 180, **query):
+    """An AppTest that starts at the entry point (as a browser does), then switches to ``script``."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if script != "app.py":
+        at.switch_page(script).run()
+    return at

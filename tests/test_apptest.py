@@ -5,19 +5,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import open_page
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ["app.py", "pages/1_data.py", "pages/2_explore.py", "pages/3_compare.py", "pages/4_learn.py"]
 
 
 def run_page(script: str, **query) -> AppTest:
-    """Start at the entry point (as a browser does), then switch to ``script``."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if script != "app.py":
-        at.switch_page(script).run()
-    return at
+    return open_page(script, **query)
 
 
 @pytest.mark.parametrize("script", SCRIPTS)

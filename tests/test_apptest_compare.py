@@ -4,6 +4,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from conftest import open_page
+
 from reglab import scenarios
 from reglab.ui import state
 
@@ -11,11 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def compare_page(**query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    return at.switch_page("pages/3_compare.py").run()
+    return open_page("pages/3_compare.py", **query)
 
 
 def test_three_penalties_side_by_side_with_their_own_lambda():

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from conftest import open_page
+
 from reglab.ui import state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -11,11 +13,7 @@ DATA = ROOT / "tests" / "data"
 
 
 def data_page(**query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    return at.switch_page("pages/1_data.py").run()
+    return open_page("pages/1_data.py", **query)
 
 
 def texts(at) -> str:

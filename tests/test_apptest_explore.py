@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import open_page
+
 import reglab
 from reglab.ui import state
 
@@ -12,11 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def explore(**query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    return at.switch_page("pages/2_explore.py").run()
+    return open_page("pages/2_explore.py", **query)
 
 
 def metric(at, label: str) -> str:

@@ -4,13 +4,14 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from conftest import open_page
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_NUMBERS = ["1.269", "2.515", "−0.8084", "0.1048", "1.234", "2.519", "−0.809", "0.104", "0.103"]
 
 
 def learn_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    return at.switch_page("pages/4_learn.py").run()
+    return open_page("pages/4_learn.py")
 
 
 def shown(at) -> str:

@@ -32,7 +32,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
-from .fitting import prepare, solve
+from .fitting import path_predictions
 from .objective import Penalty
 
 
@@ -96,11 +96,11 @@ class BiasVariance:
         return pd.concat(parts, ignore_index=True)
 
 
-def _predictions(X_train, y_train, X_eval, penalty: Penalty, lambdas, standardize: bool, weights=None) -> NDArray[np.float64]:
-    """Predictions at ``X_eval`` for every λ: shape (n_lambdas, n_eval)."""
-    design = prepare(X_train, y_train, standardize) if weights is None else prepare(X_train[weights], y_train[weights], standardize)
-    coefs, intercepts = design.to_original(solve(design, penalty, lambdas))
-    return coefs @ X_eval.T + intercepts[:, None]
+def _predictions(X_train, y_train, X_eval, penalty: Penalty, lambdas, standardize: bool, rows=None) -> NDArray[np.float64]:
+    """Predictions at ``X_eval`` for every λ from the training rows (or the resampled ``rows``)."""
+    if rows is not None:
+        X_train, y_train = X_train[rows], y_train[rows]
+    return path_predictions(X_train, y_train, X_eval, penalty, lambdas, standardize)
 
 
 def _summarize(predictions: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -512,3 +512,14 @@ def path(
     """
     design = prepare(X, y, standardize, feature_names)
     return path_design(design, Penalty.of(penalty, l1_ratio), lambdas, n_lambdas)
+
+
+def path_predictions(X_train: ArrayLike, y_train: ArrayLike, X_eval: ArrayLike, penalty: Penalty,
+                     lambdas: ArrayLike, standardize: bool = True) -> NDArray[np.float64]:
+    """Fit on the training rows at every λ (preprocessing fitted there only) and predict ``X_eval``.
+
+    Returns an array of shape (n_lambdas, n_eval): the building block of CV folds and resamples.
+    """
+    design = prepare(X_train, y_train, standardize)
+    coefs, intercepts = design.to_original(solve(design, penalty, lambdas))
+    return coefs @ np.asarray(X_eval, dtype=float).T + intercepts[:, None]

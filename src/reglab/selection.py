@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.model_selection import KFold
 
 from .errors import DataError
-from .fitting import lambda_grid, prepare, solve, validate_xy
+from .fitting import lambda_grid, path_predictions, prepare, solve, validate_xy
 from .objective import Penalty
 
 
@@ -86,11 +86,8 @@ def fold_errors(
     standardize: bool,
 ) -> NDArray[np.float64]:
     """Held-out MSE at each λ for one split, with preprocessing fitted on ``train`` only."""
-    design = prepare(X[train], y[train], standardize)
-    weights = solve(design, penalty, lambdas)
-    coefs, intercepts = design.to_original(weights)
-    predictions = X[test] @ coefs.T + intercepts
-    return np.mean((y[test, None] - predictions) ** 2, axis=0)
+    predictions = path_predictions(X[train], y[train], X[test], penalty, lambdas, standardize)
+    return np.mean((y[test] - predictions) ** 2, axis=1)
 
 
 def one_se_rule(lambdas: NDArray[np.float64], mean_error: NDArray[np.float64], se: NDArray[np.float64]) -> tuple[float, float]:

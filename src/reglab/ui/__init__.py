@@ -15,7 +15,7 @@ import streamlit as st
 from . import state
 from .datastate import current_prepared, read_query_params, sync_query_params
 
-__all__ = ["PAGES", "bind", "chart_with_downloads", "frame", "plain_list", "state", "show_error"]
+__all__ = ["PAGES", "bind", "chart_with_downloads", "frame", "plain_list", "require_prepared", "state", "show_error"]
 
 
 @dataclass(frozen=True)
@@ -116,3 +116,13 @@ def chart_with_downloads(chart, name: str, key: str | None = None, selectable: b
     row.download_button("SVG", data=lambda: chart_svg(chart), file_name=f"{name}.svg", mime="image/svg+xml",
                           icon=":material/draw:", key=f"svg-{key or name}", on_click="ignore", type="tertiary")
     return event
+
+
+def require_prepared():
+    """The current dataset and its prepared design, or an explanation and a way back to the Data page."""
+    dataset, prepared, error = current_prepared()
+    if error:
+        show_error(error)
+        st.page_link("pages/1_data.py", label="Fix it on the Data page", icon=":material/table_chart:")
+        st.stop()
+    return dataset, prepared
