@@ -158,3 +158,19 @@ def test_dataframe_columns_become_feature_names():
 def test_unusable_input_raises_a_data_error_that_says_what_to_do(X, y, message):
     with pytest.raises(reglab.DataError, match=message):
         reglab.path(X, y)
+
+
+def test_a_sloppy_first_pass_is_caught_by_the_kkt_check_and_re_solved(monkeypatch):
+    import reglab.fitting as fitting
+
+    X, y, _ = make_problem(200, 15, rho=0.9, seed=6)
+    design = reglab.prepare(X, y)
+    pen = Penalty.of("l1")
+    grid = reglab.lambda_grid(design, pen, 20)
+    monkeypatch.setattr(fitting, "_CD_TOL", 1e-1)  # far too loose on purpose
+    monkeypatch.setattr(fitting, "_CD_MAX_ITER", 3)
+    first_pass = fitting._cd_run(design, pen, grid, None, 1e-1)
+    assert fitting.kkt_residuals(design, pen, grid, first_pass).max() > KKT_TOLERANCE * grid[0]
+    monkeypatch.setattr(fitting, "_CD_MAX_ITER", 100_000)
+    checked = fitting.solve(design, pen, grid, strict=False)
+    assert fitting.kkt_residuals(design, pen, grid, checked).max() <= KKT_TOLERANCE * grid[0]
