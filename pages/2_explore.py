@@ -6,11 +6,11 @@ from reglab import charts
 from reglab.diagnostics import coefficient_frame, error_curves, support_recovery
 from reglab.export import safe_csv
 from reglab.reproduce import python_snippet, r_snippet, translate
-from reglab.ui import bind, chart_with_downloads, frame, require_prepared, state
+from reglab.ui import bind, chart_with_downloads, frame, require_prepared, state, user_errors
 from reglab.ui import compare as ui_compare
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
-    PENALTY_LABELS, View, apply_chart_pick, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
+    PENALTY_LABELS, View, apply_chart_pick, usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, request_lambda, settle_lambda, write_view_query_params,
 )
 
@@ -37,8 +37,11 @@ folds = c4.number_input("CV folds", 2, 20, step=1, **bind(state.FOLDS), help="K 
 ratio = l1_ratio if penalty == "elasticnet" else (1.0 if penalty == "l1" else 0.0)
 key = prepared.fingerprint()
 
-path = path_for(key, standardize, penalty, ratio, prepared)
-cv = cv_for(key, standardize, penalty, ratio, folds, prepared)
+with user_errors():
+    path = path_for(key, standardize, penalty, ratio, prepared)
+    cv = cv_for(key, standardize, penalty, ratio, folds, prepared)
+if usable_folds(folds, prepared.n_train) < folds:
+    st.caption(f":material/info: Only {prepared.n_train} training rows: cross-validation uses {cv.folds} folds.")
 lam = settle_lambda(path.lambdas, default=cv.lambda_1se)
 lambda_controls(path.lambdas, lam)
 b1, b2, b3 = st.columns([1, 1, 2])
@@ -117,10 +120,10 @@ with tabs[1]:
 
 with tabs[2]:
     event = chart_with_downloads(charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, lam,
-                                                 error_title=f"mean {folds}-fold CV error (MSE of {prepared.target})"),
+                                                 error_title=f"mean {cv.folds}-fold CV error (MSE of {prepared.target})"),
                                  "cross-validation", key="cv_chart", selectable=True)
     apply_chart_pick(event)
-    st.caption(f"Band: ± 1 standard error over the {folds} folds. λ.min = {cv.lambda_min:.4g} "
+    st.caption(f"Band: ± 1 standard error over the {cv.folds} folds. λ.min = {cv.lambda_min:.4g} "
                f"({cv.n_nonzero[cv.index_min]} non-zero); λ.1se = {cv.lambda_1se:.4g} ({cv.n_nonzero[cv.index_1se]} non-zero). "
                "Click the curve to move λ.")
 
@@ -132,14 +135,18 @@ with tabs[3]:
     bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared, dataset,
                            progress=lambda share: bar.progress(share, text=f"Bias–variance: {share:.0%} of repeats fitted"))
     bar.empty()
-    if bv.kind == "known truth":
+    if bv is None:
+        st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
+                "on the Data page.", icon=":material/info:")
+    elif bv.kind == "known truth":
         st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model. "
                    "The dashed total lies on the measured expected test error: the identity holds.")
     else:
         st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows, evaluated on the test rows. "
                    "Without the true function, bias² and noise cannot be told apart: they are shown together.")
-    chart_with_downloads(charts.curves_chart(bv.to_frame(), lam, f"squared error ({prepared.target} units²)",
-                                             dashed=(bv.labels["total"],)), "bias-variance", key="bv_chart")
+    if bv is not None:
+        chart_with_downloads(charts.curves_chart(bv.to_frame(), lam, f"squared error ({prepared.target} units²)",
+                                                 dashed=(bv.labels["total"],)), "bias-variance", key="bv_chart")
     st.markdown("**Training vs test error** (the validation curve)")
     chart_with_downloads(charts.curves_chart(error_curves(path, prepared.X_train, prepared.y_train, prepared.X_test,
                                                           prepared.y_test), lam, "mean squared error"),

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from reglab import charts, compare, scenarios
-from reglab.ui import bind, chart_with_downloads, frame, plain_list, require_prepared, show_error, state
+from reglab.ui import bind, chart_with_downloads, frame, plain_list, require_prepared, show_error, state, user_errors
 from reglab.ui import compare as ui_compare
 from reglab.ui.datastate import current_choice, prep_settings
-from reglab.ui.explore import PENALTY_LABELS
+from reglab.ui.explore import PENALTY_LABELS, usable_folds
 
 frame("Compare", ":material/compare_arrows:")
 st.title("Compare")
@@ -16,7 +16,7 @@ dataset, prepared = require_prepared()
 
 key = prepared.fingerprint()
 standardize = bool(st.session_state[state.STANDARDIZE])
-folds = int(st.session_state[state.FOLDS])
+folds = usable_folds(int(st.session_state[state.FOLDS]), prepared.n_train)
 c1, c2 = st.columns([2, 1])
 mode = c1.segmented_control("Which λ does each model get?", list(ui_compare.MODES), format_func=ui_compare.MODES.get,
                             required=True, **bind(state.COMPARE_MODE),
@@ -27,8 +27,9 @@ lam = float(st.session_state.get(state.LAMBDA) or 1.0)
 if mode == "same":
     st.caption(f"Using λ = {lam:.4g}, the current λ on the Explore page (standardize: {'on' if standardize else 'off'}, "
                f"{folds}-fold CV).")
-cands = tuple(ui_compare.candidates(key, standardize, ratio, folds, mode, lam, prepared))
-result = ui_compare.comparison(key, standardize, cands, prepared)
+with user_errors():
+    cands = tuple(ui_compare.candidates(key, standardize, ratio, folds, mode, lam, prepared))
+    result = ui_compare.comparison(key, standardize, cands, prepared)
 
 st.subheader("Side by side")
 st.dataframe(result.table, hide_index=True, width="stretch",
@@ -83,8 +84,9 @@ st.caption("A feature selected in most resamples (right of the dashed 60% line) 
 # ---------------------------------------------------------------- both knobs
 st.subheader("Tuning both knobs: λ and the L1 ratio")
 bar = st.progress(0.0, text="Cross-validating every (λ, α)…")
-grid = ui_compare.heatmap(key, standardize, folds, prepared,
-                          progress=lambda share: bar.progress(share, text=f"Cross-validating (λ, α): {share:.0%}"))
+with user_errors():
+    grid = ui_compare.heatmap(key, standardize, folds, prepared,
+                              progress=lambda share: bar.progress(share, text=f"Cross-validating (λ, α): {share:.0%}"))
 bar.empty()
 best = grid[grid["is_min"]].iloc[0]
 chart_with_downloads(charts.cv_heatmap_chart(grid), "cv-heatmap", key="heatmap")

@@ -8,6 +8,7 @@ the sidebar dataset status and the session defaults.  Why not ``st.navigation``:
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
@@ -15,7 +16,8 @@ import streamlit as st
 from . import state
 from .datastate import current_prepared, read_query_params, sync_query_params
 
-__all__ = ["PAGES", "bind", "chart_with_downloads", "frame", "plain_list", "require_prepared", "state", "show_error"]
+__all__ = ["PAGES", "bind", "chart_with_downloads", "frame", "plain_list", "require_prepared", "state", "show_error",
+           "user_errors"]
 
 
 @dataclass(frozen=True)
@@ -126,3 +128,16 @@ def require_prepared():
         st.page_link("pages/1_data.py", label="Fix it on the Data page", icon=":material/table_chart:")
         st.stop()
     return dataset, prepared
+
+
+@contextmanager
+def user_errors():
+    """Show a DataError raised by the analyses as a message (never a traceback) and stop the page."""
+    from reglab.errors import DataError
+
+    try:
+        yield
+    except DataError as exc:
+        show_error(str(exc))
+        st.page_link("pages/1_data.py", label="Adjust the data on the Data page", icon=":material/table_chart:")
+        st.stop()

@@ -56,11 +56,17 @@ def path_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float,
     return path_design(design, Penalty.of(penalty, l1_ratio))
 
 
+def usable_folds(folds: int, n_train: int) -> int:
+    """The requested K, lowered to the number of training rows when there are fewer (K ≥ 2)."""
+    return max(2, min(int(folds), int(n_train)))
+
+
 @st.cache_data(max_entries=32, show_spinner="Cross-validating every λ…")
 def cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, _prepared: Prepared) -> CVResult:
     grid = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared).lambdas
     return reglab.cross_validate(_prepared.X_train, _prepared.y_train, penalty=penalty, l1_ratio=l1_ratio,
-                                 folds=folds, seed=0, lambdas=grid, standardize=standardize)
+                                 folds=usable_folds(folds, _prepared.n_train), seed=0, lambdas=grid,
+                                 standardize=standardize)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -75,10 +81,13 @@ def fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, 
 
 
 def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, penalty: str, l1_ratio: float,
-                      repeats: int, prepared: Prepared, dataset: Dataset, progress=None) -> biasvariance.BiasVariance:
-    """Known-truth decomposition for synthetic data, bootstrap estimate otherwise (memoized)."""
+                      repeats: int, prepared: Prepared, dataset: Dataset, progress=None) -> biasvariance.BiasVariance | None:
+    """Known-truth decomposition for synthetic data, bootstrap estimate otherwise (memoized).
 
-    def compute() -> biasvariance.BiasVariance:
+    None when neither is possible: real data without held-out test rows.
+    """
+
+    def compute() -> biasvariance.BiasVariance | None:
         pen = Penalty.of(penalty, l1_ratio)
         grid = path_for(fingerprint, standardize, penalty, l1_ratio, prepared).lambdas[::2]
         usable_truth = (dataset.source == "synthetic" and dataset.truth is not None
@@ -86,6 +95,8 @@ def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, p
         if usable_truth:
             return biasvariance.for_synthetic(dataset, prepared.feature_names, prepared.n_train, pen, grid,
                                               repeats=repeats, standardize=standardize, progress=progress)
+        if prepared.n_test == 0:
+            return None
         return biasvariance.bootstrap(prepared.X_train, prepared.y_train, prepared.X_test, prepared.y_test, pen, grid,
                                       repeats=repeats, standardize=standardize, progress=progress)
 
