@@ -149,7 +149,7 @@ def coefficient_bars(frame: pd.DataFrame, height: int | None = None) -> alt.Laye
             x=alt.X("true_coef:Q"), y=y, tooltip=tooltip
         )
         layers.append(truth)
-    return alt.layer(*layers).properties(height=height or max(160, 22 * len(data)))
+    return alt.layer(*layers).properties(height=height or max(160, 24 * len(data)))
 
 
 def cv_chart(
@@ -338,7 +338,7 @@ def frequency_bars(frame: pd.DataFrame, threshold: float = 0.6) -> alt.LayerChar
     )
     line = alt.Chart(pd.DataFrame({"frequency": [threshold]})).mark_rule(color=RULE_COLOR, strokeDash=[4, 3]).encode(x="frequency:Q")
     n_features = frame["feature"].nunique()
-    return alt.layer(bars, line).properties(height=max(160, 26 * n_features))
+    return alt.layer(bars, line).properties(height=max(160, 34 * n_features))
 
 
 def cv_heatmap_chart(frame: pd.DataFrame, height: int = 260) -> alt.LayerChart:

@@ -111,7 +111,11 @@ def chart_with_downloads(chart, name: str, key: str | None = None, selectable: b
     """
     from reglab.export import chart_png, chart_svg
 
-    event = st.altair_chart(chart, width="stretch", key=key, on_select="rerun" if selectable else "ignore")
+    # Streamlit does not honour the plot height of layered charts; give it the element height
+    # (plot + axes/legend room) so tall charts, e.g. one bar per feature, keep every label.
+    plot_height = getattr(chart, "height", None)
+    height = int(plot_height) + 110 if isinstance(plot_height, int) and plot_height > 300 else "content"
+    event = st.altair_chart(chart, width="stretch", height=height, key=key, on_select="rerun" if selectable else "ignore")
     row = st.container(horizontal=True, gap="small")
     row.download_button("PNG", data=lambda: chart_png(chart), file_name=f"{name}.png", mime="image/png",
                          icon=":material/image:", key=f"png-{key or name}", on_click="ignore", type="tertiary")
