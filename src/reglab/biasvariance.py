@@ -191,17 +191,17 @@ def bootstrap(
 
 
 def _run(tasks: list, n_jobs: int | None, progress: Callable[[float], None] | None) -> NDArray[np.float64]:
-    """Run replicate tasks through joblib (so a Dask backend can take them), reporting progress."""
-    if n_jobs in (None, 1) and progress is not None:
-        results = []
-        for i, task in enumerate(tasks):
-            func, args, kwargs = task
-            results.append(func(*args, **kwargs))
-            progress((i + 1) / len(tasks))
-        return np.stack(results)
-    results = Parallel(n_jobs=n_jobs)(tasks)
-    if progress is not None:
-        progress(1.0)
+    """Run replicate tasks through joblib in chunks, reporting progress after each chunk.
+
+    Always joblib (never a plain loop), so ``joblib.parallel_config(backend="dask")`` sends the
+    replicates to a Dask cluster unchanged; chunks keep a progress bar moving meanwhile.
+    """
+    chunk = max(1, len(tasks) // 10)
+    results: list = []
+    for start in range(0, len(tasks), chunk):
+        results.extend(Parallel(n_jobs=n_jobs)(tasks[start:start + chunk]))
+        if progress is not None:
+            progress(min(1.0, (start + chunk) / len(tasks)))
     return np.stack(results)
 
 

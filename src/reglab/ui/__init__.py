@@ -101,6 +101,10 @@ def frame(title: str, icon: str = ":material/tune:") -> None:
                 st.caption(f":material/check_circle: ready: {prepared.n_train} training rows × {len(prepared.feature_names)} features")
         if error:
             st.caption(":material/error: The data needs attention on the Data page.")
+        from reglab.parallel import scheduler_address
+
+        if scheduler_address():
+            st.caption(":material/cloud: Resampling runs on the configured Dask cluster.")
     sync_query_params()
 
 

@@ -45,3 +45,33 @@ def memoized(key: tuple, compute: Callable[[], T]) -> T:
     while len(store) > MEMO_ENTRIES:
         store.popitem(last=False)
     return value
+
+
+@st.cache_resource(show_spinner="Connecting to the Dask scheduler…")
+def _dask_client(address: str) -> list:
+    """One client per process. Returned in a list: a Client is awaitable, which Streamlit's
+    cache would otherwise mistake for a coroutine to await."""
+    from distributed import Client
+
+    return [Client(address, timeout="10s")]
+
+
+def cluster():
+    """A Dask client when ``REGLAB_DASK_SCHEDULER`` names a reachable scheduler, else None (run here)."""
+    from reglab.parallel import scheduler_address
+
+    address = scheduler_address()
+    if address is None:
+        return None
+    try:
+        return _dask_client(address)[0]
+    except (OSError, TimeoutError) as exc:  # unreachable scheduler: keep working locally, say so
+        st.sidebar.caption(f":material/cloud_off: Dask scheduler unreachable ({type(exc).__name__}); computing here.")
+        return None
+
+
+def resampling():
+    """Context for resampling work: on the configured Dask cluster, or in this process."""
+    from reglab.parallel import resampling_context
+
+    return resampling_context(cluster())

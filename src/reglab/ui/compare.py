@@ -12,7 +12,7 @@ from reglab.objective import Penalty
 from reglab.preprocess import Prepared
 
 from . import state
-from .cache import memoized
+from .cache import memoized, resampling
 from .explore import cv_for, design_for, fit_for, path_for
 
 MODES = {"same": "the same λ for all three", "min": "each at its own λ.min", "1se": "each at its own λ.1se"}
@@ -63,20 +63,23 @@ def stability(key: str, standardize: bool, cands: tuple[compare.Candidate, ...],
             parts.append(pd.DataFrame({"model": cand.label, "feature": prepared.feature_names, "frequency": freq}))
         return pd.concat(parts, ignore_index=True)
 
-    return memoized(("stability", key, standardize, cands, resamples), compute)
+    with resampling():
+        return memoized(("stability", key, standardize, cands, resamples), compute)
 
 
 def heatmap(key: str, standardize: bool, folds: int, prepared: Prepared, progress) -> pd.DataFrame:
-    return memoized(("cv-heatmap", key, standardize, folds),
-                    lambda: compare.cv_heatmap(prepared.X_train, prepared.y_train, folds=folds, standardize=standardize,
-                                               progress=progress))
+    with resampling():
+        return memoized(("cv-heatmap", key, standardize, folds),
+                        lambda: compare.cv_heatmap(prepared.X_train, prepared.y_train, folds=folds,
+                                                   standardize=standardize, progress=progress))
 
 
 def fold_reshuffles(key: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, prepared: Prepared) -> pd.DataFrame:
     grid = path_for(key, standardize, penalty, l1_ratio, prepared).lambdas
-    return memoized(("repeated-cv", key, standardize, penalty, l1_ratio, folds),
-                    lambda: compare.repeated_cv(prepared.X_train, prepared.y_train, penalty, l1_ratio, folds=folds,
-                                                lambdas=grid, standardize=standardize))
+    with resampling():
+        return memoized(("repeated-cv", key, standardize, penalty, l1_ratio, folds),
+                        lambda: compare.repeated_cv(prepared.X_train, prepared.y_train, penalty, l1_ratio, folds=folds,
+                                                    lambdas=grid, standardize=standardize))
 
 
 # ----------------------------------------------------------------------------- scenarios

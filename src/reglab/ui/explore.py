@@ -23,7 +23,7 @@ from reglab.preprocess import Prepared
 from reglab.selection import CVResult
 
 from . import state
-from .cache import memoized
+from .cache import memoized, resampling
 from .datastate import remember_url, url_changed_externally
 
 PENALTY_LABELS = {"l1": "L1 · lasso", "l2": "L2 · ridge", "elasticnet": "Elastic net"}
@@ -64,9 +64,10 @@ def usable_folds(folds: int, n_train: int) -> int:
 @st.cache_data(max_entries=32, show_spinner="Cross-validating every λ…")
 def cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, _prepared: Prepared) -> CVResult:
     grid = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared).lambdas
-    return reglab.cross_validate(_prepared.X_train, _prepared.y_train, penalty=penalty, l1_ratio=l1_ratio,
-                                 folds=usable_folds(folds, _prepared.n_train), seed=0, lambdas=grid,
-                                 standardize=standardize)
+    with resampling():
+        return reglab.cross_validate(_prepared.X_train, _prepared.y_train, penalty=penalty, l1_ratio=l1_ratio,
+                                     folds=usable_folds(folds, _prepared.n_train), seed=0, lambdas=grid,
+                                     standardize=standardize)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -100,7 +101,8 @@ def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, p
         return biasvariance.bootstrap(prepared.X_train, prepared.y_train, prepared.X_test, prepared.y_test, pen, grid,
                                       repeats=repeats, standardize=standardize, progress=progress)
 
-    return memoized(("bias-variance", fingerprint, dataset_token, standardize, penalty, l1_ratio, repeats), compute)
+    with resampling():
+        return memoized(("bias-variance", fingerprint, dataset_token, standardize, penalty, l1_ratio, repeats), compute)
 
 
 # ----------------------------------------------------------------------------- λ controls
