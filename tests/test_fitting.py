@@ -174,3 +174,27 @@ def test_a_sloppy_first_pass_is_caught_by_the_kkt_check_and_re_solved(monkeypatc
     monkeypatch.setattr(fitting, "_CD_MAX_ITER", 100_000)
     checked = fitting.solve(design, pen, grid, strict=False)
     assert fitting.kkt_residuals(design, pen, grid, checked).max() <= KKT_TOLERANCE * grid[0]
+
+
+@pytest.mark.parametrize("standardize_on", [True, False])
+@pytest.mark.parametrize("penalty", ["l1", "elasticnet", "l2"])
+def test_a_resample_as_row_counts_equals_the_copied_resample(penalty, standardize_on):
+    from reglab.fitting import center_once, prepare_counts
+
+    X, y, _ = make_problem(250, 10, rho=0.8, seed=12)
+    X[:, 3] = -2.5  # a constant column stays constant in every resample
+    rows = np.random.default_rng(5).integers(0, 250, 250)
+    copied = reglab.prepare(X[rows], y[rows], standardize_on)
+    Xg, y_arr, offset = center_once(X, y)
+    counted = prepare_counts(Xg, y_arr, offset, np.bincount(rows, minlength=250), standardize_on)
+    pen = Penalty.of(penalty, 0.5)
+    grid = reglab.lambda_grid(copied, pen, 15)
+    np.testing.assert_allclose(reglab.lambda_grid(counted, pen, 15), grid, rtol=1e-10)
+    w_copied = reglab.fitting.solve(copied, pen, grid)
+    w_counted = reglab.fitting.solve(counted, pen, grid)
+    np.testing.assert_allclose(w_counted, w_copied, atol=1e-8 * np.abs(w_copied).max())
+    assert reglab.fitting.kkt_residuals(counted, pen, grid, w_counted).max() <= KKT_TOLERANCE * grid[0]
+    beta_a, b0_a = copied.to_original(w_copied[7])
+    beta_b, b0_b = counted.to_original(w_counted[7])
+    np.testing.assert_allclose(beta_b, beta_a, atol=1e-8 * np.abs(beta_a).max())
+    assert b0_b == pytest.approx(b0_a, rel=1e-9)

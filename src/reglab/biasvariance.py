@@ -32,7 +32,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
-from .fitting import path_predictions
+from .fitting import center_once, path_predictions, resample_predictions
 from .objective import Penalty
 
 
@@ -96,10 +96,8 @@ class BiasVariance:
         return pd.concat(parts, ignore_index=True)
 
 
-def _predictions(X_train, y_train, X_eval, penalty: Penalty, lambdas, standardize: bool, rows=None) -> NDArray[np.float64]:
-    """Predictions at ``X_eval`` for every λ from the training rows (or the resampled ``rows``)."""
-    if rows is not None:
-        X_train, y_train = X_train[rows], y_train[rows]
+def _predictions(X_train, y_train, X_eval, penalty: Penalty, lambdas, standardize: bool) -> NDArray[np.float64]:
+    """Predictions at ``X_eval`` for every λ from one training draw."""
     return path_predictions(X_train, y_train, X_eval, penalty, lambdas, standardize)
 
 
@@ -179,8 +177,10 @@ def bootstrap(
     rng = np.random.default_rng(seed)
     n = len(y_train)
     resamples = [rng.integers(0, n, n) for _ in range(repeats)]
+    # Centered once; each replicate is a vector of row counts (weighted Gram), not a copied resample.
+    Xg, y_arr, offset = center_once(X_train, y_train)
     predictions = _run(
-        [delayed(_predictions)(X_train, y_train, X_test, penalty, lambdas, standardize, rows) for rows in resamples],
+        [delayed(resample_predictions)(Xg, y_arr, offset, rows, X_test, penalty, lambdas, standardize) for rows in resamples],
         n_jobs,
         progress,
     )

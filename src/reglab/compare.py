@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from sklearn.model_selection import KFold
 
 from .diagnostics import r_squared, rmse
-from .fitting import fit_design, lambda_grid, prepare, solve
+from .fitting import center_once, fit_design, lambda_grid, prepare, prepare_counts, solve
 from .objective import Penalty
 from .selection import cross_validate, one_se_rule
 
@@ -129,8 +129,13 @@ def group_summary(coefficients: pd.DataFrame, groups: list[list[str]]) -> pd.Dat
 # ----------------------------------------------------------------------------- stability selection
 
 
-def _selected_once(X, y, rows, penalty: Penalty, lam: float, standardize: bool) -> NDArray[np.bool_]:
-    design = prepare(X[rows], y[rows], standardize)
+def _selected_once(Xg, y, offset, rows, penalty: Penalty, lam: float, standardize: bool) -> NDArray[np.bool_]:
+    """Which features one resample selects (row counts when p ≤ n: no copied rows)."""
+    n, p = Xg.shape
+    if p <= n:
+        design = prepare_counts(Xg, y, offset, np.bincount(rows, minlength=n), standardize)
+    else:
+        design = prepare(Xg[rows] + offset, y[rows], standardize)
     return solve(design, penalty, [lam], strict=False)[0] != 0.0
 
 
@@ -142,15 +147,14 @@ def selection_frequency(X, y, penalty: str, l1_ratio: float, lam: float, resampl
     Resamples are drawn with a seeded generator, so the result is reproducible; the fits
     run through joblib (``n_jobs``), in chunks so ``progress`` can report.
     """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
+    Xg, y, offset = center_once(X, y)
     pen = Penalty.of(penalty, l1_ratio)
     rng = np.random.default_rng(seed)
-    draws = [rng.integers(0, len(y), len(y)) for _ in range(resamples)]
+    draws = [rng.integers(0, len(y), len(y)) for _ in range(resamples)]  # same draws as before: seeded
     chunk = max(1, resamples // 10)
-    counts = np.zeros(X.shape[1])
+    counts = np.zeros(Xg.shape[1])
     for start in range(0, resamples, chunk):
-        batch = Parallel(n_jobs=n_jobs)(delayed(_selected_once)(X, y, rows, pen, lam, standardize)
+        batch = Parallel(n_jobs=n_jobs)(delayed(_selected_once)(Xg, y, offset, rows, pen, lam, standardize)
                                         for rows in draws[start:start + chunk])
         counts += np.sum(batch, axis=0)
         if progress is not None:

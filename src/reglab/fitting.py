@@ -122,7 +122,7 @@ class Design:
         ``Zcᵀyc``.
     """
 
-    Zc: NDArray[np.float64]
+    Zc: NDArray[np.float64] | None
     yc: NDArray[np.float64]
     y_mean: float
     x_mean: NDArray[np.float64]
@@ -132,19 +132,22 @@ class Design:
     feature_names: tuple[str, ...]
     gram: NDArray[np.float64]
     zy: NDArray[np.float64]
+    n: int = 0
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def n_samples(self) -> int:
-        return int(self.Zc.shape[0])
+        return int(self.n) if self.Zc is None else int(self.Zc.shape[0])
 
     @property
     def n_features(self) -> int:
-        return int(self.Zc.shape[1])
+        return int(self.gram.shape[0])
 
     @property
     def Z(self) -> NDArray[np.float64]:
         """The (uncentered) design of the objective: standardized or raw features."""
+        if self.Zc is None:
+            raise ValueError("This design was built from row counts (sufficient statistics only); it holds no rows.")
         return self.Zc + (0.0 if self.standardize else self.x_mean)
 
     def intercept_for(self, w: NDArray[np.float64]) -> float:
@@ -172,7 +175,8 @@ class Design:
     def fingerprint(self) -> str:
         """A hash of the data values and standardization (not of names or shapes alone)."""
         digest = hashlib.blake2b(digest_size=16)
-        for part in (self.Zc, self.yc, self.x_mean, self.x_scale, np.array([self.y_mean, self.standardize])):
+        rows = (self.Zc, self.yc) if self.Zc is not None else (self.gram, self.zy)
+        for part in (*rows, self.x_mean, self.x_scale, np.array([self.y_mean, self.standardize])):
             digest.update(np.ascontiguousarray(part).tobytes())
         return digest.hexdigest()
 
@@ -217,6 +221,50 @@ def prepare(
     )
 
 
+def center_once(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """``(X − x̄, y, x̄)``: one centered copy for :func:`prepare_counts`, made once per dataset."""
+    X_arr, y_arr = validate_xy(X, y)
+    x_mean = X_arr.mean(axis=0)
+    return X_arr - x_mean, y_arr, x_mean
+
+
+def prepare_counts(Xg: NDArray[np.float64], y: NDArray[np.float64], x_offset: NDArray[np.float64],
+                   counts: NDArray[np.int_], standardize: bool = True,
+                   feature_names: Sequence[str] | None = None) -> Design:
+    """The :class:`Design` of the rows repeated ``counts`` times, without copying them.
+
+    A bootstrap resample is a vector of row counts c (Σc = m). With ``Xg = X − x̄`` centered once::
+
+        μ_c = Xgᵀc / m,   G_c = Xgᵀ diag(c) Xg − m·μ_c μ_cᵀ,   sdⱼ = √(G_c,jj / m)
+
+    and the standardized Gram ``D⁻¹G_cD⁻¹`` equals ``prepare(X[rows], y[rows])``'s to rounding
+    (centering once first keeps μ_c small, so the subtraction loses no digits). Valid for
+    p ≤ m (ridge with p > m needs the rows' SVD).
+    """
+    counts = np.asarray(counts, dtype=float)
+    m = float(counts.sum())
+    p = Xg.shape[1]
+    weighted = Xg * counts[:, None]
+    mu = weighted.sum(axis=0) / m
+    gram = Xg.T @ weighted - m * np.outer(mu, mu)
+    x_mean = mu + x_offset
+    sd = np.sqrt(np.clip(np.diag(gram) / m, 0.0, None))
+    constant = sd <= 1e-12 * np.maximum(np.abs(x_mean), 1.0)
+    scale = np.where(constant | (not standardize), 1.0, sd)
+    y_mean = float(counts @ y / m)
+    y_centered = y - y_mean
+    gram = gram / np.outer(scale, scale)
+    gram[constant, :] = 0.0
+    gram[:, constant] = 0.0
+    zy = (Xg.T @ (counts * y_centered)) / scale
+    zy[constant] = 0.0
+    # yc is only read for its squared norm Σ c·(y − ȳ)² (see _solver_inputs)
+    yc = np.sqrt(counts) * y_centered
+    names = tuple(feature_names) if feature_names is not None else tuple(f"x{j + 1}" for j in range(p))
+    return Design(Zc=None, yc=yc, y_mean=y_mean, x_mean=x_mean, x_scale=scale, constant=constant,
+                  standardize=bool(standardize), feature_names=names, gram=gram, zy=zy, n=int(m))
+
+
 def lambda_grid(
     design: Design, penalty: Penalty, n_lambdas: int = 100, min_ratio: float | None = None
 ) -> NDArray[np.float64]:
@@ -252,6 +300,8 @@ def _ridge_weights(design: Design, lambdas: NDArray[np.float64]) -> NDArray[np.f
             eigvals = np.clip(eigvals, 0.0, None)
             design._cache["ridge_basis"] = ("eig", eigvals, V, V.T @ design.zy)
         else:
+            if design.Zc is None:
+                raise ValueError("p > n ridge needs the rows: build the design with prepare(), not from counts.")
             U, s, Vt = np.linalg.svd(design.Zc, full_matrices=False)
             design._cache["ridge_basis"] = ("svd", s, Vt.T, U.T @ design.yc)
     kind, spectrum, V, rotated = design._cache["ridge_basis"]
@@ -266,6 +316,22 @@ def _ridge_weights(design: Design, lambdas: NDArray[np.float64]) -> NDArray[np.f
             factor = np.divide(spectrum, denom, out=np.zeros_like(denom), where=denom > shrink_eps**2)
         weights[i] = V @ (factor * rotated)
     return weights
+
+
+def _solver_inputs(design: Design) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """X and y as ``enet_path`` needs them in Gram mode.
+
+    With a precomputed Gram and ``Xy``, scikit-learn's Gram coordinate descent reads only X's
+    shape and y's squared norm (for its duality-gap scaling). A design built from row counts
+    has no rows, so it passes a zero-stride X of the right shape and a vector with the right
+    norm; the KKT check after solving verifies the result either way.
+    """
+    if design.Zc is not None:
+        return design.Zc, design.yc
+    placeholder = np.broadcast_to(np.zeros(1), (design.n_samples, design.n_features))
+    y_equivalent = np.zeros(design.n_samples)
+    y_equivalent[0] = np.sqrt(float(design.yc @ design.yc))
+    return placeholder, y_equivalent
 
 
 def _cd_weights(
@@ -297,9 +363,10 @@ def _cd_run(
     order = np.argsort(-lambdas, kind="stable")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        X_arg, y_arg = _solver_inputs(design)
         _, coefs, _ = enet_path(
-            design.Zc,
-            design.yc,
+            X_arg,
+            y_arg,
             l1_ratio=penalty.alpha,
             alphas=lambdas[order],
             precompute=design.gram,
@@ -553,3 +620,18 @@ def path_predictions(X_train: ArrayLike, y_train: ArrayLike, X_eval: ArrayLike, 
     design = prepare(X_train, y_train, standardize)
     coefs, intercepts = design.to_original(solve(design, penalty, lambdas, strict=False))
     return coefs @ np.asarray(X_eval, dtype=float).T + intercepts[:, None]
+
+
+def resample_predictions(Xg: NDArray[np.float64], y: NDArray[np.float64], x_offset: NDArray[np.float64],
+                         rows: NDArray[np.int_], X_eval: ArrayLike, penalty: Penalty, lambdas: ArrayLike,
+                         standardize: bool = True) -> NDArray[np.float64]:
+    """:func:`path_predictions` for the resample ``rows`` of a centered-once design, without copying rows.
+
+    Uses row counts (:func:`prepare_counts`) when p ≤ n; falls back to the copied rows when p > n.
+    """
+    n, p = Xg.shape
+    if p <= n:
+        design = prepare_counts(Xg, y, x_offset, np.bincount(rows, minlength=n), standardize)
+        coefs, intercepts = design.to_original(solve(design, penalty, lambdas, strict=False))
+        return coefs @ np.asarray(X_eval, dtype=float).T + intercepts[:, None]
+    return path_predictions(Xg[rows] + x_offset, y[rows], X_eval, penalty, lambdas, standardize)
