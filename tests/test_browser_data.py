@@ -25,11 +25,16 @@ def pick_option(page, widget_label: str, option: str) -> None:
     wait_for_app(page)
 
 
-def test_upload_latin1_semicolon_file_pick_target_and_read_the_report(app_url, page):
+def upload(page, app_url: str, name: str) -> None:
+    """Open the Data page, pick Upload, and drop ``name`` into the real file input."""
     page.goto(app_url + "/data")
     wait_for_app(page)
     choose_source(page, "Upload")
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(DATA / "semicolon_decimal_comma_latin1.csv"))
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(DATA / name))
+
+
+def test_upload_latin1_semicolon_file_pick_target_and_read_the_report(app_url, page):
+    upload(page, app_url, "semicolon_decimal_comma_latin1.csv")
     page.get_by_text("Numbers use a decimal comma").wait_for(timeout=30_000)
     wait_for_app(page)
     body = page.locator("section.main, [data-testid='stMain']").first
@@ -44,10 +49,7 @@ def test_upload_latin1_semicolon_file_pick_target_and_read_the_report(app_url, p
 
 
 def test_unusable_upload_shows_a_message_not_a_traceback(app_url, page):
-    page.goto(app_url + "/data")
-    wait_for_app(page)
-    choose_source(page, "Upload")
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(DATA / "binary_renamed.csv"))
+    upload(page, app_url, "binary_renamed.csv")
     page.get_by_text("looks like a binary file").wait_for(timeout=30_000)
     assert page.locator('[data-testid="stAlertContentError"], [data-testid="stAlert"]').count() >= 1
     assert_no_exception(page)
@@ -55,10 +57,7 @@ def test_unusable_upload_shows_a_message_not_a_traceback(app_url, page):
 
 
 def test_html_in_headers_is_shown_as_text(app_url, page):
-    page.goto(app_url + "/data")
-    wait_for_app(page)
-    choose_source(page, "Upload")
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(DATA / "html_headers.csv"))
+    upload(page, app_url, "html_headers.csv")
     page.get_by_text("Preview · 3 rows × 2 features").wait_for(timeout=30_000)
     wait_for_app(page)
     # The header "<b>x</b>" must appear literally and never become markup.
