@@ -37,3 +37,24 @@ def test_charts_are_drawn_and_moving_lambda_changes_the_nonzero_count(app_url, p
         visible.first.wait_for(timeout=30_000)
     assert_no_exception(page)
     assert "lam=30" in page.url
+
+
+def test_clicking_the_cv_chart_moves_lambda(app_url, page):
+    page.goto(app_url + "/explore?dataset=diabetes&penalty=l1&lam=4.40206")
+    wait_for_app(page)
+    page.get_by_role("tab", name=re.compile("Cross-validation")).click()
+    chart = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="λ.min").first
+    chart.scroll_into_view_if_needed()
+    chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+    before = page.get_by_role("spinbutton", name="λ (exact)").input_value()
+    box = chart.bounding_box()
+    # A point on the curve near the left (small λ): the nearest-point selection picks its λ.
+    page.mouse.click(box["x"] + box["width"] * 0.15, box["y"] + box["height"] * 0.55)
+    page.wait_for_function(
+        "v => { const e = [...document.querySelectorAll('input[aria-label=\"λ (exact)\"]')][0]; return e && e.value !== v; }",
+        arg=before, timeout=30_000,
+    )
+    wait_for_app(page)
+    after = float(page.get_by_role("spinbutton", name="λ (exact)").input_value())
+    assert after < float(before)  # clicked left of the current λ: a smaller λ
+    assert_no_exception(page)
