@@ -6,7 +6,6 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.linear_model import Ridge
 
 import reglab
 from reglab import biasvariance

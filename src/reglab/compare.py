@@ -14,12 +14,11 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from numpy.typing import NDArray
-from sklearn.model_selection import KFold
 
 from .diagnostics import r_squared, rmse
 from .fitting import center_once, fit_design, lambda_grid, prepare, prepare_counts, solve
 from .objective import Penalty
-from .selection import cross_validate, one_se_rule
+from .selection import cross_validate
 
 PENALTY_NAMES = {"l1": "L1 (lasso)", "l2": "L2 (ridge)", "elasticnet": "elastic net"}
 

@@ -19,7 +19,6 @@ Solvers (one :class:`Design` of sufficient statistics per dataset, reused by eve
 
 from __future__ import annotations
 
-import hashlib
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -143,21 +142,6 @@ class Design:
     def n_features(self) -> int:
         return int(self.gram.shape[0])
 
-    @property
-    def Z(self) -> NDArray[np.float64]:
-        """The (uncentered) design of the objective: standardized or raw features."""
-        if self.Zc is None:
-            raise ValueError("This design was built from row counts (sufficient statistics only); it holds no rows.")
-        return self.Zc + (0.0 if self.standardize else self.x_mean)
-
-    def intercept_for(self, w: NDArray[np.float64]) -> float:
-        """The optimal intercept ``b = ȳ − z̄ᵀw`` in the objective's coordinates."""
-        return float(self.y_mean - self.z_mean() @ w)
-
-    def z_mean(self) -> NDArray[np.float64]:
-        """Column means of ``Z`` (0 when standardized, x̄ otherwise)."""
-        return np.zeros(self.n_features) if self.standardize else self.x_mean
-
     def to_original(self, w: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Map solver weights ``w`` (shape (..., p)) to original-scale ``(β, β₀)``."""
         beta = np.where(self.constant, 0.0, w / self.x_scale)
@@ -172,13 +156,10 @@ class Design:
         """``Zcᵀyc / n``: the gradient of the datafit at w = 0, up to sign."""
         return self.zy / self.n_samples
 
-    def fingerprint(self) -> str:
-        """A hash of the data values and standardization (not of names or shapes alone)."""
-        digest = hashlib.blake2b(digest_size=16)
-        rows = (self.Zc, self.yc) if self.Zc is not None else (self.gram, self.zy)
-        for part in (*rows, self.x_mean, self.x_scale, np.array([self.y_mean, self.standardize])):
-            digest.update(np.ascontiguousarray(part).tobytes())
-        return digest.hexdigest()
+    def lambda_max(self, penalty: Penalty) -> float:
+        """The smallest λ at which w = 0 is optimal for ``penalty`` on this design."""
+        return penalty.lambda_max(self.correlation())
+
 
 
 def prepare(
@@ -273,7 +254,7 @@ def lambda_grid(
     ``ratio`` is 1e-4 when n > p and 1e-2 otherwise; λ_max is
     :meth:`Penalty.lambda_max` of ``Zcᵀyc / n``.  Returned in decreasing order.
     """
-    lam_max = penalty.lambda_max(design.correlation())
+    lam_max = design.lambda_max(penalty)
     if not np.isfinite(lam_max) or lam_max <= 0.0:
         raise DataError(
             "No feature varies together with the target (the target or every feature is constant), "
@@ -344,7 +325,7 @@ def _cd_weights(
     at a strict tolerance: the accuracy is verified, not assumed from the solver's stopping rule.
     """
     weights = _cd_run(design, penalty, lambdas, w_init, _CD_TOL_STRICT if strict else _CD_TOL)
-    lam_max = penalty.lambda_max(design.correlation())
+    lam_max = design.lambda_max(penalty)
     bad = np.flatnonzero(kkt_residuals(design, penalty, lambdas, weights) > KKT_TOLERANCE * max(lam_max, 1e-300))
     for i in bad:
         weights[i] = _cd_run(design, penalty, lambdas[i : i + 1], weights[i], _CD_TOL_STRICT)[0]
@@ -523,7 +504,7 @@ def fit_design(design: Design, penalty: Penalty, lam: float, w_init: NDArray[np.
     lam = float(lam)
     weights = solve(design, penalty, [lam], w_init)[0]
     coef, intercept = design.to_original(weights)
-    lam_max = penalty.lambda_max(design.correlation())
+    lam_max = design.lambda_max(penalty)
     kkt = kkt_residuals(design, penalty, np.array([lam]), weights[None, :])[0]
     return Fit(
         penalty=penalty.name,
@@ -547,7 +528,7 @@ def path_design(
     lam_grid = np.sort(lam_grid)[::-1]
     weights = solve(design, penalty, lam_grid)
     coefs, intercepts = design.to_original(weights)
-    lam_max = penalty.lambda_max(design.correlation())
+    lam_max = design.lambda_max(penalty)
     kkt = kkt_residuals(design, penalty, lam_grid, weights)
     return Path(
         penalty=penalty.name,
