@@ -1,9 +1,11 @@
 """The current dataset and its preparation, shared by every page through session state.
 
 The choice (built-in key, synthetic parameters, or the uploaded bytes) lives in session
-state; the expensive work — loading, generating, preprocessing — is cached with
-``st.cache_data`` keyed on a *content* token (built-in key, generator parameters, or a
-hash of the uploaded bytes), never on a file name.
+state; the expensive work — loading, generating, preprocessing — is cached keyed on a
+*content* token (built-in key, generator parameters, or a hash of the uploaded bytes),
+never on a file name. ``st.cache_resource``, not ``st.cache_data``: the results are frozen
+and never mutated, and ``cache_data`` would hand every rerun (twice: sidebar and page) a
+fresh copy of the whole table and design matrix.
 """
 
 from __future__ import annotations
@@ -49,17 +51,17 @@ def current_choice() -> DataChoice:
     return DataChoice("builtin", f"builtin:{key}", key)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _builtin(key: str) -> Dataset:
     return load_builtin(key)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _synthetic(kind: str, params: tuple[tuple[str, float], ...]) -> Dataset:
     return make_synthetic(kind, **dict(params))
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading the file…")
+@st.cache_resource(max_entries=8, show_spinner="Reading the file…")
 def _uploaded(token: str, name: str, _data: bytes) -> tuple[Dataset, tuple[str, ...]]:
     """Parse uploaded bytes; ``token`` (content hash + extension) is the cache key, ``_data`` is not hashed."""
     loaded = read_table(_data, filename=name)
@@ -123,7 +125,7 @@ def prep_settings(dataset: Dataset, token: str) -> dict:
     return settings
 
 
-@st.cache_data(max_entries=16, show_spinner="Preparing the design matrix…")
+@st.cache_resource(max_entries=16, show_spinner="Preparing the design matrix…")
 def _prepared(token: str, settings_key: tuple, _dataset: Dataset) -> Prepared:
     settings = dict(settings_key)
     return preprocess(
