@@ -34,8 +34,10 @@ from .objective import Penalty
 
 #: Accuracy standard of the product: KKT residual relative to λ_max.
 KKT_TOLERANCE = 1e-5
-#: Coordinate descent runs at this duality-gap tolerance (KKT ≈ 3e-7·λ_max measured at 1k–100k rows);
-#: any λ whose KKT residual still exceeds KKT_TOLERANCE is re-solved at _CD_TOL_STRICT.
+#: Coordinate descent runs at this duality-gap tolerance (KKT ≈ 3e-7·λ_max measured from 1k×20
+#: to 2k×500; 1e-5 is ~1.4× faster at p = 500 but moves CV errors by ~1e-6 relative); any λ whose
+#: KKT residual still exceeds KKT_TOLERANCE is re-solved at _CD_TOL_STRICT, so the standard is
+#: verified rather than hoped for.
 _CD_TOL = 1e-6
 _CD_TOL_STRICT = 1e-12
 _CD_MAX_ITER = 100_000
@@ -44,7 +46,7 @@ _CD_MAX_ITER = 100_000
 def _feature_names(X: Any, p: int, feature_names: Sequence[str] | None) -> tuple[str, ...]:
     if feature_names is not None:
         names = tuple(str(n) for n in feature_names)
-    elif isinstance(X, pd.DataFrame):
+    elif X is not None and isinstance(X, pd.DataFrame):
         names = tuple(str(c) for c in X.columns)
     else:
         names = tuple(f"x{j + 1}" for j in range(p))
@@ -53,9 +55,13 @@ def _feature_names(X: Any, p: int, feature_names: Sequence[str] | None) -> tuple
     return names
 
 
-def validate_xy(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def validate_xy(
+    X: ArrayLike, y: ArrayLike, check_finite: bool = True
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Check ``X`` (n × p numeric, finite) and ``y`` (length n, finite); return float arrays.
 
+    ``check_finite=False`` skips the scan of X for missing/infinite cells (a caller that
+    forms ``XᵀX`` anyway checks its diagonal instead, see :func:`_require_finite`).
     Raises :class:`~reglab.DataError` with a message for the person who supplied the data.
     """
     if isinstance(X, pd.DataFrame):
@@ -84,13 +90,8 @@ def validate_xy(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArra
         raise DataError(f"At least 2 rows are needed to fit a model; got {n}.")
     if p < 1:
         raise DataError("No feature columns were given: choose at least one feature.")
-    bad_rows = ~np.isfinite(X_arr).all(axis=1)
-    if bad_rows.any():
-        first = int(np.flatnonzero(bad_rows)[0])
-        raise DataError(
-            f"{int(bad_rows.sum())} row(s) of the features contain missing or infinite values "
-            f"(first at row {first + 1}). Drop or impute them first."
-        )
+    if check_finite:
+        _require_finite(X_arr)
     if not np.isfinite(y_arr).all():
         first = int(np.flatnonzero(~np.isfinite(y_arr))[0])
         raise DataError(
@@ -100,29 +101,46 @@ def validate_xy(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArra
     return X_arr, y_arr
 
 
+def _require_finite(X: NDArray[np.float64]) -> None:
+    """Raise a :class:`DataError` naming the first row of ``X`` with a missing or infinite cell."""
+    bad_rows = ~np.isfinite(X).all(axis=1)
+    if bad_rows.any():
+        first = int(np.flatnonzero(bad_rows)[0])
+        raise DataError(
+            f"{int(bad_rows.sum())} row(s) of the features contain missing or infinite values "
+            f"(first at row {first + 1}). Drop or impute them first."
+        )
+
+
 @dataclass(frozen=True, eq=False)
 class Design:
     """A validated regression problem and its sufficient statistics (built once per dataset).
 
     Attributes
     ----------
-    Zc : ndarray of shape (n_samples, n_features)
-        The design the solver sees, centered: ``(X − x̄) / scale`` (constant columns are 0).
-    yc : ndarray of shape (n_samples,)
-        Centered target ``y − ȳ``.
+    Zc : ndarray of shape (n_samples, n_features), or None
+        ``(X − x̄) / scale`` (constant columns 0), kept only when p > n (ridge then needs its
+        thin SVD); everything else runs on ``gram`` and ``zy``.
+    yc : ndarray of shape (n_samples,), or None
+        Centered target ``y − ȳ``, kept with ``Zc``.
+    yy : float
+        ``Σ (yᵢ − ȳ)²`` (count-weighted for a resample): scales the solver's duality gap.
     x_mean, x_scale : ndarray of shape (n_features,)
         Column means and the scales divided out (population sd when standardizing, else 1;
-        1 for constant columns, whose ``Zc`` column is 0).
+        1 for constant columns, whose coefficient is 0).
     constant : ndarray of bool, shape (n_features,)
         Columns with zero variance: their coefficient is reported as 0.
     gram : ndarray of shape (n_features, n_features)
         ``ZcᵀZc`` (unnormalized).
     zy : ndarray of shape (n_features,)
         ``Zcᵀyc``.
+    n : int
+        Number of rows (Σ counts for a resample).
     """
 
     Zc: NDArray[np.float64] | None
-    yc: NDArray[np.float64]
+    yc: NDArray[np.float64] | None
+    yy: float
     y_mean: float
     x_mean: NDArray[np.float64]
     x_scale: NDArray[np.float64]
@@ -131,12 +149,12 @@ class Design:
     feature_names: tuple[str, ...]
     gram: NDArray[np.float64]
     zy: NDArray[np.float64]
-    n: int = 0
+    n: int
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def n_samples(self) -> int:
-        return int(self.n) if self.Zc is None else int(self.Zc.shape[0])
+        return int(self.n)
 
     @property
     def n_features(self) -> int:
@@ -161,45 +179,171 @@ class Design:
         return penalty.lambda_max(self.correlation())
 
 
+#: Raw moments ``XᵀX − m·μμᵀ`` lose about log10(raw/centered) digits to cancellation; a column
+#: whose centered sum of squares is below this fraction of its raw one (|mean| ≳ 1000·sd) is
+#: recomputed from a centered copy instead.
+_CANCELLATION_LIMIT = 1e-6
+
+
+@dataclass(frozen=True, eq=False)
+class RowMoments:
+    """Raw moments of ``X̃ = X − offset``: ``X̃ᵀX̃`` and ``X̃ᵀ1``, formed once per dataset.
+
+    ``offset`` is 0 (no copy of X at all) unless some column's mean dwarfs its spread; then
+    it is the column means and ``X̃`` one centered copy. The centered Gram of any row subset
+    or resample follows from these without copying rows (see :func:`design_from_moments`).
+    """
+
+    X: NDArray[np.float64]
+    offset: NDArray[np.float64]
+    gram: NDArray[np.float64]
+    total: NDArray[np.float64]
+
+    @property
+    def n(self) -> int:
+        return int(self.X.shape[0])
+
+
+def _suspect_columns(gram_raw: NDArray[np.float64], total: NDArray[np.float64], m: float) -> NDArray[np.bool_]:
+    """Columns whose centered sum of squares ``G_jj − m·μⱼ²`` cannot be trusted (see _CANCELLATION_LIMIT)."""
+    raw = np.diag(gram_raw)
+    centered = raw - total**2 / m
+    return centered <= _CANCELLATION_LIMIT * raw
+
+
+def row_moments(X: NDArray[np.float64]) -> RowMoments:
+    """:class:`RowMoments` of validated ``X`` (finite values are checked on the way, via ``XᵀX``).
+
+    An infinite or missing cell makes a diagonal entry of ``XᵀX`` non-finite (a sum of
+    squares cannot cancel), so the O(np) scan of X runs only when there is something to report.
+    """
+    n = X.shape[0]
+    gram = X.T @ X  # BLAS syrk: the one O(n·p²) step per dataset
+    total = X.T @ np.ones(n)
+    if not (np.isfinite(np.diag(gram)).all() and np.isfinite(total).all()):
+        _require_finite(X)
+    suspect = _suspect_columns(gram, total, n)
+    # An exactly constant column is harmless (its coefficient is 0); anything else that
+    # cancels is recomputed from one centered copy.
+    if suspect.any() and not all((X[:, j] == X[0, j]).all() for j in np.flatnonzero(suspect)):
+        offset = total / n
+        Xc = np.array(X, dtype=float, order="F", copy=True)
+        Xc -= offset
+        return RowMoments(Xc, offset, Xc.T @ Xc, Xc.T @ np.ones(n))
+    return RowMoments(X, np.zeros(X.shape[1]), gram, total)
+
+
+def design_from_moments(
+    X: NDArray[np.float64],
+    offset: NDArray[np.float64],
+    gram_raw: NDArray[np.float64],
+    total: NDArray[np.float64],
+    y: NDArray[np.float64],
+    counts: NDArray[np.float64] | None = None,
+    standardize: bool = True,
+    feature_names: Sequence[str] | None = None,
+) -> Design | None:
+    """The :class:`Design` of a weighted row set of ``X̃ = X`` (already shifted by ``offset``) from its raw moments.
+
+    ``gram_raw = X̃ᵀ diag(c) X̃`` and ``total = X̃ᵀc`` for row counts c (Σc = m; None: every
+    row once). Then, with ``μ = total/m``::
+
+        G_c = gram_raw − m·μμᵀ,   Zcᵀyc = X̃ᵀ(c ∘ (y − ȳ_c)),   sdⱼ = √(G_c,jj / m)
+
+    and the standardized Gram is ``D⁻¹G_cD⁻¹``: the same numbers as a centered copy, to
+    rounding. Returns None when a column cancels (|mean| ≫ sd within these rows and not
+    exactly constant): the caller then builds the design from the rows themselves.
+    """
+    n_rows, p = X.shape
+    weights = np.ones(n_rows) if counts is None else np.asarray(counts, dtype=float)
+    m = float(weights.sum())
+    mu = total / m
+    suspect = _suspect_columns(gram_raw, total, m)
+    exact_constant = np.zeros(p, dtype=bool)
+    if suspect.any():
+        used = weights > 0
+        for j in np.flatnonzero(suspect):
+            values = X[used, j]
+            if not (values == values[0]).all():
+                return None
+            exact_constant[j] = True
+            mu[j] = values[0]
+    gram_c = gram_raw - m * np.outer(mu, mu)
+    y_mean = float(weights @ y / m)
+    y_centered = y - y_mean
+    y_centered -= (weights @ y_centered) / m  # second pass: Σc·(y − ȳ) is 0 to rounding
+    zy_c = X.T @ (weights * y_centered)
+    names = _feature_names(None, p, feature_names)
+    return _standardized(gram_c, zy_c, mu + offset, m, y_mean,
+                         float(weights @ y_centered**2), standardize, names, exact_constant)
+
+
+def _standardized(
+    gram_c: NDArray[np.float64], zy_c: NDArray[np.float64], x_mean: NDArray[np.float64], m: float, y_mean: float,
+    yy: float, standardize: bool, names: tuple[str, ...], exact_constant: NDArray[np.bool_] | None = None,
+    Zc: NDArray[np.float64] | None = None, yc: NDArray[np.float64] | None = None,
+) -> Design:
+    """Scale centered statistics to the solver's coordinates: ``D⁻¹G_cD⁻¹`` and ``D⁻¹Zcᵀyc``.
+
+    Population sd (ddof = 0), as glmnet; a column whose sd is 0 or negligible against its
+    mean (constant up to rounding) is flagged constant and gets a zero row and column.
+    """
+    sd = np.sqrt(np.clip(np.diag(gram_c), 0.0, None) / m)
+    constant = sd <= 1e-12 * np.maximum(np.abs(x_mean), 1.0)
+    if exact_constant is not None:
+        constant |= exact_constant
+    scale = np.where(constant | (not standardize), 1.0, sd)
+    gram = gram_c / np.outer(scale, scale)
+    gram[constant, :] = 0.0
+    gram[:, constant] = 0.0
+    zy = zy_c / scale
+    zy[constant] = 0.0
+    return Design(Zc=Zc, yc=yc, yy=yy, y_mean=y_mean, x_mean=x_mean, x_scale=scale, constant=constant,
+                  standardize=bool(standardize), feature_names=names, gram=gram, zy=zy, n=int(round(m)))
+
 
 def prepare(
     X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None
 ) -> Design:
     """Validate ``X`` (n × p) and ``y`` (n,) once and compute the sufficient statistics.
 
-    Standardization uses the population sd (ddof = 0), as glmnet does; a column whose sd is
-    0 (or negligible against its mean, i.e. constant up to rounding) is flagged constant.
+    When p ≤ n the design is built from ``XᵀX`` and ``Xᵀ1`` (:func:`row_moments`) with no
+    standardized copy of X; when p > n, or when raw moments would cancel, from one
+    centered copy. Standardization uses the population sd (ddof = 0), as glmnet does.
     """
     names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
-    X_arr, y_arr = validate_xy(X, y)
-    n = X_arr.shape[0]
-    x_mean = X_arr.mean(axis=0)
+    X_arr, y_arr = validate_xy(X, y, check_finite=False)
+    n, p = X_arr.shape
+    if p <= n:
+        moments = row_moments(X_arr)
+        design = design_from_moments(moments.X, moments.offset, moments.gram, moments.total, y_arr, None,
+                                     standardize, names)
+        if design is not None:
+            return design
+    else:
+        _require_finite(X_arr)
+    return _prepare_from_rows(X_arr, y_arr, standardize, names, keep_rows=p > n)
+
+
+def _prepare_from_rows(X: NDArray[np.float64], y: NDArray[np.float64], standardize: bool, names: tuple[str, ...],
+                       keep_rows: bool) -> Design:
+    """:func:`prepare` through one centered, scaled copy of the rows (kept when ``keep_rows``)."""
+    n = X.shape[0]
+    x_mean = X.mean(axis=0)
     # One Fortran-ordered copy, centered and scaled in place: at 100k × 100 every extra
     # temporary costs as much as the Gram product itself.
-    Zc = np.array(X_arr, dtype=float, order="F", copy=True)
+    Zc = np.array(X, dtype=float, order="F", copy=True)
     Zc -= x_mean
-    sd = np.sqrt(np.einsum("ij,ij->j", Zc, Zc) / n)
-    # Rounding makes a constant column's sd ~1e-17·|mean| instead of 0.
-    constant = sd <= 1e-12 * np.maximum(np.abs(x_mean), 1.0)
-    scale = np.where(constant | (not standardize), 1.0, sd)
-    Zc /= scale
-    Zc[:, constant] = 0.0
-    y_mean = float(y_arr.mean())
-    yc = y_arr - y_mean
-    gram = Zc.T @ Zc
-    zy = Zc.T @ yc
-    return Design(
-        Zc=Zc,
-        yc=yc,
-        y_mean=y_mean,
-        x_mean=x_mean,
-        x_scale=scale,
-        constant=constant,
-        standardize=bool(standardize),
-        feature_names=names,
-        gram=gram,
-        zy=zy,
-    )
+    y_mean = float(y.mean())
+    yc = y - y_mean
+    design = _standardized(Zc.T @ Zc, Zc.T @ yc, x_mean, n, y_mean, float(yc @ yc), standardize, names)
+    if not keep_rows:
+        return design
+    Zc /= design.x_scale
+    Zc[:, design.constant] = 0.0
+    object.__setattr__(design, "Zc", Zc)
+    object.__setattr__(design, "yc", yc)
+    return design
 
 
 def center_once(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
@@ -214,36 +358,20 @@ def prepare_counts(Xg: NDArray[np.float64], y: NDArray[np.float64], x_offset: ND
                    feature_names: Sequence[str] | None = None) -> Design:
     """The :class:`Design` of the rows repeated ``counts`` times, without copying them.
 
-    A bootstrap resample is a vector of row counts c (Σc = m). With ``Xg = X − x̄`` centered once::
-
-        μ_c = Xgᵀc / m,   G_c = Xgᵀ diag(c) Xg − m·μ_c μ_cᵀ,   sdⱼ = √(G_c,jj / m)
-
-    and the standardized Gram ``D⁻¹G_cD⁻¹`` equals ``prepare(X[rows], y[rows])``'s to rounding
-    (centering once first keeps μ_c small, so the subtraction loses no digits). Valid for
-    p ≤ m (ridge with p > m needs the rows' SVD).
+    A bootstrap resample is a vector of row counts c (Σc = m). With ``Xg = X − x̄`` centered
+    once, ``Xgᵀ diag(c) Xg`` and ``Xgᵀc`` are the raw moments of :func:`design_from_moments`
+    (centering once first keeps μ_c small, so ``G_c = Xgᵀ diag(c) Xg − m·μ_c μ_cᵀ`` loses no
+    digits) and the standardized Gram equals ``prepare(X[rows], y[rows])``'s to rounding.
+    Valid for p ≤ m (ridge with p > m needs the rows' SVD).
     """
-    counts = np.asarray(counts, dtype=float)
-    m = float(counts.sum())
-    p = Xg.shape[1]
-    weighted = Xg * counts[:, None]
-    mu = weighted.sum(axis=0) / m
-    gram = Xg.T @ weighted - m * np.outer(mu, mu)
-    x_mean = mu + x_offset
-    sd = np.sqrt(np.clip(np.diag(gram) / m, 0.0, None))
-    constant = sd <= 1e-12 * np.maximum(np.abs(x_mean), 1.0)
-    scale = np.where(constant | (not standardize), 1.0, sd)
-    y_mean = float(counts @ y / m)
-    y_centered = y - y_mean
-    gram = gram / np.outer(scale, scale)
-    gram[constant, :] = 0.0
-    gram[:, constant] = 0.0
-    zy = (Xg.T @ (counts * y_centered)) / scale
-    zy[constant] = 0.0
-    # yc is only read for its squared norm Σ c·(y − ȳ)² (see _solver_inputs)
-    yc = np.sqrt(counts) * y_centered
-    names = tuple(feature_names) if feature_names is not None else tuple(f"x{j + 1}" for j in range(p))
-    return Design(Zc=None, yc=yc, y_mean=y_mean, x_mean=x_mean, x_scale=scale, constant=constant,
-                  standardize=bool(standardize), feature_names=names, gram=gram, zy=zy, n=int(m))
+    weights = np.asarray(counts, dtype=float)
+    design = design_from_moments(Xg, np.asarray(x_offset, dtype=float), Xg.T @ (Xg * weights[:, None]),
+                                 Xg.T @ weights, y, weights, standardize, feature_names)
+    if design is None:  # a column nearly constant within this resample: rebuild from its rows
+        rows = np.repeat(np.arange(len(weights)), weights.astype(int))
+        names = _feature_names(None, Xg.shape[1], feature_names)
+        design = _prepare_from_rows(Xg[rows] + x_offset, y[rows], standardize, names, keep_rows=False)
+    return design
 
 
 def lambda_grid(
@@ -303,33 +431,33 @@ def _solver_inputs(design: Design) -> tuple[NDArray[np.float64], NDArray[np.floa
     """X and y as ``enet_path`` needs them in Gram mode.
 
     With a precomputed Gram and ``Xy``, scikit-learn's Gram coordinate descent reads only X's
-    shape and y's squared norm (for its duality-gap scaling). A design built from row counts
-    has no rows, so it passes a zero-stride X of the right shape and a vector with the right
-    norm; the KKT check after solving verifies the result either way.
+    shape and y's squared norm (for its duality-gap scaling), so it gets a zero-stride X of the
+    right shape and a vector with the right norm; the KKT check after solving verifies the
+    result either way.
     """
-    if design.Zc is not None:
-        return design.Zc, design.yc
     placeholder = np.broadcast_to(np.zeros(1), (design.n_samples, design.n_features))
     y_equivalent = np.zeros(design.n_samples)
-    y_equivalent[0] = np.sqrt(float(design.yc @ design.yc))
+    y_equivalent[0] = np.sqrt(design.yy)
     return placeholder, y_equivalent
 
 
 def _cd_weights(
     design: Design, penalty: Penalty, lambdas: NDArray[np.float64], w_init: NDArray[np.float64] | None = None,
     strict: bool = False,
-) -> NDArray[np.float64]:
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Coordinate descent at a moderate tolerance (strict if asked), then every λ checked against the KKT standard.
 
     Any λ whose KKT residual exceeds ``KKT_TOLERANCE · λ_max`` is solved again, warm-started,
     at a strict tolerance: the accuracy is verified, not assumed from the solver's stopping rule.
+    Returns the weights and their KKT residuals (absolute, as :func:`kkt_residuals`).
     """
     weights = _cd_run(design, penalty, lambdas, w_init, _CD_TOL_STRICT if strict else _CD_TOL)
-    lam_max = design.lambda_max(penalty)
-    bad = np.flatnonzero(kkt_residuals(design, penalty, lambdas, weights) > KKT_TOLERANCE * max(lam_max, 1e-300))
-    for i in bad:
+    limit = KKT_TOLERANCE * max(design.lambda_max(penalty), 1e-300)
+    kkt = kkt_residuals(design, penalty, lambdas, weights)
+    for i in np.flatnonzero(kkt > limit):
         weights[i] = _cd_run(design, penalty, lambdas[i : i + 1], weights[i], _CD_TOL_STRICT)[0]
-    return weights
+        kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1])[0]
+    return weights, kkt
 
 
 def _cd_run(
@@ -369,14 +497,23 @@ def solve(
     """Solver weights ``w`` (objective coordinates) at each λ; shape (n_lambdas, n_features).
 
     Every λ meets the KKT standard. ``strict`` (the default) also solves to a tight duality
-    gap, so coefficients a user reads agree with an independent tight solver to ~1e-8;
-    resampling loops whose outputs are errors or selection frequencies pass ``strict=False``.
+    gap, so coefficients a user reads as numbers agree with an independent tight solver to
+    ~1e-8; paths drawn as charts and resampling loops whose outputs are errors or selection
+    frequencies pass ``strict=False``.
     """
+    return _solve_checked(design, penalty, lambdas, w_init, strict)[0]
+
+
+def _solve_checked(
+    design: Design, penalty: Penalty, lambdas: ArrayLike, w_init: NDArray[np.float64] | None, strict: bool
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`solve` and the KKT residual of each row (computed once, used for the check and the report)."""
     lambdas = np.atleast_1d(np.asarray(lambdas, dtype=float))
     if np.any(~np.isfinite(lambdas)) or np.any(lambdas < 0):
         raise ValueError("λ must be a finite number ≥ 0.")
     if penalty.alpha == 0.0:
-        return _ridge_weights(design, lambdas)
+        weights = _ridge_weights(design, lambdas)
+        return weights, kkt_residuals(design, penalty, lambdas, weights)
     if np.any(lambdas == 0):
         raise ValueError("λ must be > 0 for the l1 and elastic-net penalties.")
     return _cd_weights(design, penalty, lambdas, w_init, strict)
@@ -388,11 +525,9 @@ def kkt_residuals(design: Design, penalty: Penalty, lambdas: NDArray[np.float64]
     Computed from the Gram: the datafit gradient is ``(G w − zy)/n``; the intercept
     condition holds exactly because ``b = ȳ − z̄ᵀw``.
     """
-    n = design.n_samples
-    grads = (weights @ design.gram - design.zy) / n
-    return np.array(
-        [float(penalty.subdiff_distance(w, g, lam).max(initial=0.0)) for w, g, lam in zip(weights, grads, lambdas)]
-    )
+    lambdas = np.asarray(lambdas, dtype=float)
+    grads = (weights @ design.gram - design.zy) / design.n_samples
+    return penalty.subdiff_distance(weights, grads, lambdas[:, None]).max(axis=1, initial=0.0)
 
 
 @dataclass(frozen=True)
@@ -502,10 +637,10 @@ class Path:
 def fit_design(design: Design, penalty: Penalty, lam: float, w_init: NDArray[np.float64] | None = None) -> Fit:
     """:func:`fit` on a prepared :class:`Design` (reuses its Gram; optional warm start)."""
     lam = float(lam)
-    weights = solve(design, penalty, [lam], w_init)[0]
+    weights, kkt_all = _solve_checked(design, penalty, [lam], w_init, strict=True)
+    weights, kkt = weights[0], kkt_all[0]
     coef, intercept = design.to_original(weights)
     lam_max = design.lambda_max(penalty)
-    kkt = kkt_residuals(design, penalty, np.array([lam]), weights[None, :])[0]
     return Fit(
         penalty=penalty.name,
         l1_ratio=penalty.alpha,
@@ -526,10 +661,10 @@ def path_design(
     """:func:`path` on a prepared :class:`Design`."""
     lam_grid = lambda_grid(design, penalty, n_lambdas) if lambdas is None else np.asarray(lambdas, dtype=float)
     lam_grid = np.sort(lam_grid)[::-1]
-    weights = solve(design, penalty, lam_grid)
+    # A path is read as a chart: solved to the KKT standard, not the strict gap of fit_design.
+    weights, kkt = _solve_checked(design, penalty, lam_grid, None, strict=False)
     coefs, intercepts = design.to_original(weights)
     lam_max = design.lambda_max(penalty)
-    kkt = kkt_residuals(design, penalty, lam_grid, weights)
     return Path(
         penalty=penalty.name,
         l1_ratio=penalty.alpha,
