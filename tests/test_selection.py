@@ -58,3 +58,26 @@ def test_impossible_fold_counts_are_explained():
     X, y, _ = make_problem(6, 2, seed=0)
     with pytest.raises(reglab.DataError, match="between 2 and 6 folds"):
         reglab.cross_validate(X, y, folds=10)
+
+
+@pytest.mark.parametrize("column", ["year-like", "outlier in one fold"])
+def test_folds_from_the_whole_gram_match_refits_when_a_column_would_cancel(column):
+    """A fold's Gram is the whole minus its held-out rows; columns whose mean dwarfs their spread (overall,
+    or only inside one training fold) must still give the pipeline's numbers."""
+    X, y, _ = make_problem(90, 5, rho=0.3, seed=11)
+    rng = np.random.default_rng(0)
+    if column == "year-like":
+        X[:, 0] = 1e7 + rng.normal(size=90)
+    else:
+        X[:, 0] = 1e-3 * rng.normal(size=90)
+        X[7, 0] = 1e9
+    cv = reglab.cross_validate(X, y, penalty="elasticnet", l1_ratio=0.5, folds=3, seed=1, n_lambdas=8)
+    # λ values before the outlier column enters: once it does, predicting the held-out 1e9 row
+    # extrapolates any solver's last digits by 1e9.
+    for i in (1, 4):
+        errors = []
+        for train, test in KFold(n_splits=3, shuffle=True, random_state=1).split(X):
+            model = ElasticNet(alpha=cv.lambdas[i], l1_ratio=0.5, tol=1e-12, max_iter=100_000)
+            pipe = make_pipeline(StandardScaler(), model).fit(X[train], y[train])
+            errors.append(np.mean((y[test] - pipe.predict(X[test])) ** 2))
+        assert cv.fold_errors[:, i] == pytest.approx(errors, rel=1e-6)

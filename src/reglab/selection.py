@@ -11,7 +11,10 @@ once, on all the data, as glmnet does), and the held-out mean squared error
 * ``lambda_1se`` = the largest λ with ``mean_error(λ) ≤ mean_error(λ_min) + se(λ_min)``.
 
 As scikit-learn's ``_path_residuals``: one pure per-fold function plus an orchestrator
-(through joblib, so a Dask backend can take the folds unchanged).
+(through joblib, so a Dask backend can take the folds unchanged).  No fold copies its
+training rows: ``XᵀX`` and ``Xᵀ1`` are formed once, and a fold's training Gram is the
+whole minus its held-out rows' (``G_train = G − X_testᵀX_test``), centered and scaled as
+:func:`reglab.fitting.design_from_moments` describes.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.model_selection import KFold
 
 from .errors import DataError
-from .fitting import lambda_grid, path_predictions, prepare, solve, validate_xy
+from .fitting import (RowMoments, design_from_moments, lambda_grid, path_predictions, prepare, row_moments,
+                      solve, validate_xy)
 from .objective import Penalty
 
 
@@ -85,8 +89,35 @@ def fold_errors(
     lambdas: NDArray[np.float64],
     standardize: bool,
 ) -> NDArray[np.float64]:
-    """Held-out MSE at each λ for one split, with preprocessing fitted on ``train`` only."""
+    """Held-out MSE at each λ for one split, with preprocessing fitted on ``train`` only (rows copied)."""
     predictions = path_predictions(X[train], y[train], X[test], penalty, lambdas, standardize)
+    return np.mean((y[test] - predictions) ** 2, axis=1)
+
+
+def fold_errors_from_moments(
+    moments: RowMoments,
+    y: NDArray[np.float64],
+    test: NDArray[np.int_],
+    penalty: Penalty,
+    lambdas: NDArray[np.float64],
+    standardize: bool,
+) -> NDArray[np.float64]:
+    """:func:`fold_errors` from the whole data's moments: only the held-out rows are read twice.
+
+    The training design is ``G − X_testᵀX_test`` (centered with the training means and scaled
+    with the training sds, as a refit on the copied rows would be); predictions use
+    ``β₀ + βᵀx = (β₀ + βᵀoffset) + βᵀx̃``.
+    """
+    X_test = moments.X[test]
+    counts = np.ones(moments.n)
+    counts[test] = 0.0
+    design = design_from_moments(moments.X, moments.offset, moments.gram - X_test.T @ X_test,
+                                 moments.total - X_test.sum(axis=0), y, counts, standardize)
+    if design is None:  # a column nearly constant in this training fold: refit on its rows
+        train = np.flatnonzero(counts)
+        return fold_errors(moments.X + moments.offset, y, train, test, penalty, lambdas, standardize)
+    coefs, intercepts = design.to_original(solve(design, penalty, lambdas, strict=False))
+    predictions = coefs @ X_test.T + (intercepts + coefs @ moments.offset)[:, None]
     return np.mean((y[test] - predictions) ** 2, axis=1)
 
 
@@ -128,22 +159,32 @@ def cross_validate(
         joblib workers for the folds (None: run in this process, the fastest on 2 cores).
     """
     pen = Penalty.of(penalty, l1_ratio)
-    X_arr, y_arr = validate_xy(X, y)
-    n = len(y_arr)
+    X_arr, y_arr = validate_xy(X, y, check_finite=False)
+    n, p = X_arr.shape
     folds = int(folds)
     if not 2 <= folds <= n:
         raise DataError(f"Cross-validation needs between 2 and {n} folds (one row per fold at least); got {folds}.")
-    full = prepare(X_arr, y_arr, standardize, feature_names)
+    splits = list(KFold(n_splits=folds, shuffle=True, random_state=seed).split(X_arr))
+    # Moments serve every fold when each training fold still has more rows than features
+    # (p > n_train ridge needs the rows' SVD).
+    moments = row_moments(X_arr) if p < min(len(train) for train, _ in splits) else None
+    full = None
+    if moments is not None:
+        full = design_from_moments(moments.X, moments.offset, moments.gram, moments.total, y_arr, None,
+                                   standardize, feature_names)
+    if full is None:
+        full = prepare(X_arr, y_arr, standardize, feature_names)
     grid = lambda_grid(full, pen, n_lambdas) if lambdas is None else np.sort(np.asarray(lambdas, dtype=float))[::-1]
-    splits = KFold(n_splits=folds, shuffle=True, random_state=seed).split(X_arr)
-    errors = Parallel(n_jobs=n_jobs)(
-        delayed(fold_errors)(X_arr, y_arr, train, test, pen, grid, standardize) for train, test in splits
-    )
+    if moments is not None:
+        tasks = (delayed(fold_errors_from_moments)(moments, y_arr, test, pen, grid, standardize) for _, test in splits)
+    else:
+        tasks = (delayed(fold_errors)(X_arr, y_arr, train, test, pen, grid, standardize) for train, test in splits)
+    errors = Parallel(n_jobs=n_jobs)(tasks)
     fold_mse = np.vstack(errors)
     mean_error = fold_mse.mean(axis=0)
     se = fold_mse.std(axis=0, ddof=1) / np.sqrt(folds)
     lam_min, lam_1se = one_se_rule(grid, mean_error, se)
-    n_nonzero = np.count_nonzero(full.to_original(solve(full, pen, grid))[0], axis=1)
+    n_nonzero = np.count_nonzero(full.to_original(solve(full, pen, grid, strict=False))[0], axis=1)
     return CVResult(
         penalty=pen.name,
         l1_ratio=pen.alpha,
