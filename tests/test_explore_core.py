@@ -147,3 +147,22 @@ def test_known_truth_error_matches_an_independent_fit_on_fresh_data():
     fit = reglab.fit(X, y, penalty="l1", lam=grid[5])
     error = np.mean((fresh.frame["y"] - fit.predict(fresh.frame[data.feature_names])) ** 2)
     assert error == pytest.approx(bv.test_error[5], rel=0.2)
+
+
+def test_bootstrap_test_error_is_the_average_mse_of_independent_refits_on_each_resample():
+    """Resample r is row indices ``default_rng(seed).integers(0, n, n)`` (the r-th draw); each replicate's
+    test MSE, refitted by a scikit-learn pipeline on the copied rows, averages to ``test_error``."""
+    from sklearn.linear_model import Lasso
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y, _ = make_problem(120, 6, rho=0.5, seed=4)
+    X_tr, y_tr, X_te, y_te = X[:90], y[:90], X[90:], y[90:]
+    grid = reglab.path(X_tr, y_tr, penalty="l1", n_lambdas=6).lambdas[1:]
+    bv = biasvariance.bootstrap(X_tr, y_tr, X_te, y_te, Penalty.of("l1"), grid, repeats=8, seed=5)
+    rng = np.random.default_rng(5)
+    resamples = [rng.integers(0, 90, 90) for _ in range(8)]
+    for i, lam in enumerate(bv.lambdas):
+        mses = [np.mean((y_te - make_pipeline(StandardScaler(), Lasso(alpha=lam, tol=1e-12, max_iter=100_000))
+                          .fit(X_tr[rows], y_tr[rows]).predict(X_te)) ** 2) for rows in resamples]
+        assert bv.test_error[i] == pytest.approx(np.mean(mses), rel=1e-6)

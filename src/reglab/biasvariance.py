@@ -110,7 +110,9 @@ def _summarize(predictions: NDArray[np.float64]) -> tuple[NDArray[np.float64], N
     """
     repeats = predictions.shape[0]
     mean = predictions.mean(axis=0)
-    variance = ((predictions - mean) ** 2).sum(axis=0).mean(axis=1) / max(repeats - 1, 1)
+    squared_deviations = predictions - mean  # one (R × k × m) temporary, squared in place
+    np.square(squared_deviations, out=squared_deviations)
+    variance = squared_deviations.sum(axis=0).mean(axis=1) / max(repeats - 1, 1)
     return mean, variance
 
 
@@ -185,8 +187,10 @@ def bootstrap(
         progress,
     )
     mean, variance = _summarize(predictions)
-    remainder = ((y_test - mean) ** 2).mean(axis=1) - variance / repeats
-    test_error = ((y_test - predictions) ** 2).mean(axis=(0, 2))
+    squared_bias_of_mean = ((y_test - mean) ** 2).mean(axis=1)
+    remainder = squared_bias_of_mean - variance / repeats
+    # mean over r of (y − f̂ᵣ)² = (y − f̄)² + (1/R)Σᵣ(f̂ᵣ − f̄)²  (the cross term sums to 0): no further pass
+    test_error = squared_bias_of_mean + variance * (repeats - 1) / repeats
     return BiasVariance("bootstrap", lambdas, variance, test_error, repeats, bias_sq_plus_noise=remainder)
 
 

@@ -25,6 +25,7 @@ from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
+import sklearn
 from numpy.typing import ArrayLike, NDArray
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import enet_path
@@ -365,7 +366,8 @@ def prepare_counts(Xg: NDArray[np.float64], y: NDArray[np.float64], x_offset: ND
     Valid for p ≤ m (ridge with p > m needs the rows' SVD).
     """
     weights = np.asarray(counts, dtype=float)
-    design = design_from_moments(Xg, np.asarray(x_offset, dtype=float), Xg.T @ (Xg * weights[:, None]),
+    root_weighted = Xg * np.sqrt(weights)[:, None]  # Xgᵀ diag(c) Xg as one symmetric product (syrk)
+    design = design_from_moments(Xg, np.asarray(x_offset, dtype=float), root_weighted.T @ root_weighted,
                                  Xg.T @ weights, y, weights, standardize, feature_names)
     if design is None:  # a column nearly constant within this resample: rebuild from its rows
         rows = np.repeat(np.arange(len(weights)), weights.astype(int))
@@ -467,10 +469,11 @@ def _cd_run(
 
     ``enet_path`` minimizes ``1/(2n)‖y − Xw‖² + λα‖w‖₁ + λ(1−α)/2‖w‖²`` with ``alpha=λ`` and
     ``l1_ratio=α``: exactly our objective on centered data.  Inputs are validated once in
-    :func:`prepare`, so its checks and copies are skipped (``check_input=False``).
+    :func:`prepare`, so its checks and copies are skipped (``check_input=False``), and so is
+    its parameter validation (~0.1 ms a call: most of a one-λ slider refit).
     """
     order = np.argsort(-lambdas, kind="stable")
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), sklearn.config_context(skip_parameter_validation=True):
         warnings.simplefilter("ignore", ConvergenceWarning)
         X_arg, y_arg = _solver_inputs(design)
         _, coefs, _ = enet_path(

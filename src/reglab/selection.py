@@ -108,17 +108,24 @@ def fold_errors_from_moments(
     with the training sds, as a refit on the copied rows would be); predictions use
     ``β₀ + βᵀx = (β₀ + βᵀoffset) + βᵀx̃``.
     """
-    X_test = moments.X[test]
+    # Held-out rows as a p × n_test block: gathering along the transposed axis is ~2× faster
+    # than X[test] for the column-major arrays pandas hands over.
+    test_block = np.take(moments.X.T, test, axis=1)
     counts = np.ones(moments.n)
     counts[test] = 0.0
-    design = design_from_moments(moments.X, moments.offset, moments.gram - X_test.T @ X_test,
-                                 moments.total - X_test.sum(axis=0), y, counts, standardize)
+    design = design_from_moments(moments.X, moments.offset, moments.gram - test_block @ test_block.T,
+                                 moments.total - test_block.sum(axis=1), y, counts, standardize)
     if design is None:  # a column nearly constant in this training fold: refit on its rows
         train = np.flatnonzero(counts)
         return fold_errors(moments.X + moments.offset, y, train, test, penalty, lambdas, standardize)
     coefs, intercepts = design.to_original(solve(design, penalty, lambdas, strict=False))
-    predictions = coefs @ X_test.T + (intercepts + coefs @ moments.offset)[:, None]
-    return np.mean((y[test] - predictions) ** 2, axis=1)
+    # Residuals formed in place in the one (n_lambdas × n_test) buffer: at 100k rows each fresh
+    # temporary of that size costs more (page faults) than the product itself.
+    residuals = coefs @ test_block
+    residuals += (intercepts + coefs @ moments.offset)[:, None]
+    residuals -= y[test]
+    np.square(residuals, out=residuals)
+    return residuals.mean(axis=1)
 
 
 def one_se_rule(lambdas: NDArray[np.float64], mean_error: NDArray[np.float64], se: NDArray[np.float64]) -> tuple[float, float]:
