@@ -81,3 +81,18 @@ def test_folds_from_the_whole_gram_match_refits_when_a_column_would_cancel(colum
             pipe = make_pipeline(StandardScaler(), model).fit(X[train], y[train])
             errors.append(np.mean((y[test] - pipe.predict(X[test])) ** 2))
         assert cv.fold_errors[:, i] == pytest.approx(errors, rel=1e-6)
+
+
+def test_a_path_already_on_screen_gives_the_grid_and_the_counts_without_changing_the_curve():
+    X, y, _ = make_problem(150, 9, rho=0.4, seed=2)
+    on_screen = reglab.path(X, y, penalty="elasticnet", l1_ratio=0.3, n_lambdas=20)
+    reused = reglab.cross_validate(X, y, penalty="elasticnet", l1_ratio=0.3, folds=4, full_path=on_screen)
+    solved = reglab.cross_validate(X, y, penalty="elasticnet", l1_ratio=0.3, folds=4, lambdas=on_screen.lambdas)
+    np.testing.assert_array_equal(reused.lambdas, on_screen.lambdas)
+    np.testing.assert_array_equal(reused.mean_error, solved.mean_error)
+    np.testing.assert_array_equal(reused.n_nonzero, solved.n_nonzero)
+    # a path of another penalty is not mistaken for this one's counts
+    lasso = reglab.path(X, y, penalty="l1", lambdas=on_screen.lambdas)
+    assert not np.array_equal(lasso.n_nonzero, solved.n_nonzero)
+    other = reglab.cross_validate(X, y, penalty="elasticnet", l1_ratio=0.3, folds=4, full_path=lasso)
+    np.testing.assert_array_equal(other.n_nonzero, solved.n_nonzero)

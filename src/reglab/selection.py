@@ -28,7 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.model_selection import KFold
 
 from .errors import DataError
-from .fitting import (RowMoments, design_from_moments, lambda_grid, path_predictions, prepare, row_moments,
+from .fitting import (Path, RowMoments, design_from_moments, lambda_grid, path_predictions, prepare, row_moments,
                       solve, validate_xy)
 from .objective import Penalty
 
@@ -149,6 +149,7 @@ def cross_validate(
     standardize: bool = True,
     n_jobs: int | None = None,
     feature_names: Sequence[str] | None = None,
+    full_path: Path | None = None,
 ) -> CVResult:
     """K-fold cross-validation curve of the objective's path, with λ.min and λ.1se.
 
@@ -164,6 +165,10 @@ def cross_validate(
         λ grid; default glmnet's grid on all the data (:func:`reglab.lambda_grid`).
     n_jobs : int, optional
         joblib workers for the folds (None: run in this process, the fastest on 2 cores).
+    full_path : Path, optional
+        The path already solved on all of ``X`` with the same penalty (e.g. the one on screen):
+        its λ grid is used when ``lambdas`` is not given, and its non-zero counts are reused
+        instead of solving the whole-data path a second time.
     """
     pen = Penalty.of(penalty, l1_ratio)
     X_arr, y_arr = validate_xy(X, y, check_finite=False)
@@ -181,6 +186,8 @@ def cross_validate(
                                    standardize, feature_names)
     if full is None:
         full = prepare(X_arr, y_arr, standardize, feature_names)
+    if lambdas is None and full_path is not None:
+        lambdas = full_path.lambdas
     grid = lambda_grid(full, pen, n_lambdas) if lambdas is None else np.sort(np.asarray(lambdas, dtype=float))[::-1]
     if moments is not None:
         tasks = (delayed(fold_errors_from_moments)(moments, y_arr, test, pen, grid, standardize) for _, test in splits)
@@ -191,7 +198,11 @@ def cross_validate(
     mean_error = fold_mse.mean(axis=0)
     se = fold_mse.std(axis=0, ddof=1) / np.sqrt(folds)
     lam_min, lam_1se = one_se_rule(grid, mean_error, se)
-    n_nonzero = np.count_nonzero(full.to_original(solve(full, pen, grid, strict=False))[0], axis=1)
+    if full_path is not None and np.array_equal(full_path.lambdas, grid) and full_path.penalty == pen.name \
+            and full_path.l1_ratio == pen.alpha:
+        n_nonzero = full_path.n_nonzero
+    else:
+        n_nonzero = np.count_nonzero(full.to_original(solve(full, pen, grid, strict=False))[0], axis=1)
     return CVResult(
         penalty=pen.name,
         l1_ratio=pen.alpha,

@@ -63,11 +63,11 @@ def usable_folds(folds: int, n_train: int) -> int:
 
 @st.cache_data(max_entries=32, show_spinner="Cross-validating every λ…")
 def cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, _prepared: Prepared) -> CVResult:
-    grid = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared).lambdas
+    on_screen = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
     with resampling():
         return reglab.cross_validate(_prepared.X_train, _prepared.y_train, penalty=penalty, l1_ratio=l1_ratio,
-                                     folds=usable_folds(folds, _prepared.n_train), seed=0, lambdas=grid,
-                                     standardize=standardize)
+                                     folds=usable_folds(folds, _prepared.n_train), seed=0, standardize=standardize,
+                                     full_path=on_screen)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
