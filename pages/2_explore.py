@@ -84,88 +84,97 @@ if st.button("Save this fit as a scenario", icon=":material/bookmark_add:",
 
 truth_coef = dataset.truth.coef if (dataset.truth is not None and dataset.truth.coef is not None
                                    and tuple(dataset.feature_names) == prepared.feature_names) else None
+# Lazy tabs: only the open tab runs, so a λ move redraws one tab's charts, not all eight.
 tabs = st.tabs([":material/timeline: Paths", ":material/bar_chart: Sparsity", ":material/rule: Cross-validation",
                 ":material/balance: Bias–variance", ":material/code: Reproduce"]
-               + ([":material/verified: Truth"] if truth_coef is not None else []))
+               + ([":material/verified: Truth"] if truth_coef is not None else []),
+               key=state.EXPLORE_TAB, on_change="rerun")
 
 with tabs[0]:
-    o1, o2 = st.columns(2)
-    scale = o1.radio("Coefficients", ["standardized", "original units"], horizontal=True, key="path_scale")
-    axis = o2.radio("x-axis", ["log λ", "L1-norm fraction"], horizontal=True, key="path_axis")
-    chart = charts.path_chart(
-        path.to_frame(), current_lambda=lam,
-        value="coef_standardized" if scale == "standardized" else "coef",
-        value_title="standardized coefficient" if scale == "standardized" else "coefficient (original units)",
-        x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
-    )
-    apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key="path_chart", selectable=axis == "log λ"))
-    st.caption("Click the chart to move λ there; click a legend entry to highlight one feature (shift-click for more).")
-    d1, d2 = st.columns(2)
-    d1.download_button("Coefficients at this λ (CSV)", safe_csv(fit.to_frame()), file_name="coefficients.csv",
-                       mime="text/csv", icon=":material/download:", on_click="ignore")
-    d2.download_button("Whole path (CSV)", safe_csv(path.to_frame()), file_name="path.csv", mime="text/csv",
-                       icon=":material/download:", on_click="ignore")
+    if tabs[0].open:
+        o1, o2 = st.columns(2)
+        scale = o1.radio("Coefficients", ["standardized", "original units"], horizontal=True,
+                         **bind(state.PATH_SCALE, default="standardized"))
+        axis = o2.radio("x-axis", ["log λ", "L1-norm fraction"], horizontal=True, **bind(state.PATH_AXIS, default="log λ"))
+        chart = charts.path_chart(
+            path.to_frame(), current_lambda=lam,
+            value="coef_standardized" if scale == "standardized" else "coef",
+            value_title="standardized coefficient" if scale == "standardized" else "coefficient (original units)",
+            x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
+        )
+        apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key="path_chart", selectable=axis == "log λ"))
+        st.caption("Click the chart to move λ there; click a legend entry to highlight one feature (shift-click for more).")
+        d1, d2 = st.columns(2)
+        d1.download_button("Coefficients at this λ (CSV)", safe_csv(fit.to_frame()), file_name="coefficients.csv",
+                           mime="text/csv", icon=":material/download:", on_click="ignore")
+        d2.download_button("Whole path (CSV)", safe_csv(path.to_frame()), file_name="path.csv", mime="text/csv",
+                           icon=":material/download:", on_click="ignore")
 
 with tabs[1]:
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**How many features survive**")
-        chart_with_downloads(charts.nonzero_chart(path.nonzero_frame(), lam), "nonzero-count", key="nnz_chart")
-    with right:
-        st.markdown("**Coefficients at the current λ** (standardized; zeros are exact)")
-        true_weights = design_for(key, standardize, prepared).to_solver_scale(truth_coef) if truth_coef is not None else None
-        chart_with_downloads(charts.coefficient_bars(coefficient_frame(fit, true_weights)), "coefficients", key="bars_chart")
-        if truth_coef is not None:
-            st.caption("Orange ticks: the true coefficients (standardized by the training sd).")
+    if tabs[1].open:
+        left, right = st.columns(2)
+        with left:
+            st.markdown("**How many features survive**")
+            chart_with_downloads(charts.nonzero_chart(path.nonzero_frame(), lam), "nonzero-count", key="nnz_chart")
+        with right:
+            st.markdown("**Coefficients at the current λ** (standardized; zeros are exact)")
+            true_weights = design_for(key, standardize, prepared).to_solver_scale(truth_coef) if truth_coef is not None else None
+            chart_with_downloads(charts.coefficient_bars(coefficient_frame(fit, true_weights)), "coefficients", key="bars_chart")
+            if truth_coef is not None:
+                st.caption("Orange ticks: the true coefficients (standardized by the training sd).")
 
 with tabs[2]:
-    event = chart_with_downloads(charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, lam,
-                                                 error_title=f"mean {cv.folds}-fold CV error (MSE of {prepared.target})"),
-                                 "cross-validation", key="cv_chart", selectable=True)
-    apply_chart_pick(event)
-    st.caption(f"Band: ± 1 standard error over the {cv.folds} folds. λ.min = {cv.lambda_min:.4g} "
-               f"({cv.n_nonzero[cv.index_min]} non-zero); λ.1se = {cv.lambda_1se:.4g} ({cv.n_nonzero[cv.index_1se]} non-zero). "
-               "Click the curve to move λ.")
+    if tabs[2].open:
+        event = chart_with_downloads(charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, lam,
+                                                     error_title=f"mean {cv.folds}-fold CV error (MSE of {prepared.target})"),
+                                     "cross-validation", key="cv_chart", selectable=True)
+        apply_chart_pick(event)
+        st.caption(f"Band: ± 1 standard error over the {cv.folds} folds. λ.min = {cv.lambda_min:.4g} "
+                   f"({cv.n_nonzero[cv.index_min]} non-zero); λ.1se = {cv.lambda_1se:.4g} ({cv.n_nonzero[cv.index_1se]} non-zero). "
+                   "Click the curve to move λ.")
 
 with tabs[3]:
-    r1, r2 = st.columns([1, 3])
-    repeats = r1.number_input("Repeats R", 5, 200, step=5, **bind(state.BV_REPEATS),
-                              help="Training draws (synthetic data) or bootstrap resamples (real data). More = smoother, slower.")
-    bar = r2.progress(0.0, text="Bias–variance: fitting every λ on each repeat…")
-    bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared, dataset,
-                           progress=lambda share: bar.progress(share, text=f"Bias–variance: {share:.0%} of repeats fitted"))
-    bar.empty()
-    if bv is None:
-        st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
-                "on the Data page.", icon=":material/info:")
-    elif bv.kind == "known truth":
-        st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model. "
-                   "The dashed total lies on the measured expected test error: the identity holds.")
-    else:
-        st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows, evaluated on the test rows. "
-                   "Without the true function, bias² and noise cannot be told apart: they are shown together.")
-    if bv is not None:
-        chart_with_downloads(charts.curves_chart(bv.to_frame(), lam, f"squared error ({prepared.target} units²)",
-                                                 dashed=(bv.labels["total"],)), "bias-variance", key="bv_chart")
-    st.markdown("**Training vs test error** (the validation curve)")
-    chart_with_downloads(charts.curves_chart(error_curves(path, prepared.X_train, prepared.y_train, prepared.X_test,
-                                                          prepared.y_test), lam, "mean squared error"),
-                         "validation-curve", key="val_chart")
+    if tabs[3].open:
+        r1, r2 = st.columns([1, 3])
+        repeats = r1.number_input("Repeats R", 5, 200, step=5, **bind(state.BV_REPEATS),
+                                  help="Training draws (synthetic data) or bootstrap resamples (real data). More = smoother, slower.")
+        bar = r2.progress(0.0, text="Bias–variance: fitting every λ on each repeat…")
+        bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared, dataset,
+                               progress=lambda share: bar.progress(share, text=f"Bias–variance: {share:.0%} of repeats fitted"))
+        bar.empty()
+        if bv is None:
+            st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
+                    "on the Data page.", icon=":material/info:")
+        elif bv.kind == "known truth":
+            st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model. "
+                       "The dashed total lies on the measured expected test error: the identity holds.")
+        else:
+            st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows, evaluated on the test rows. "
+                       "Without the true function, bias² and noise cannot be told apart: they are shown together.")
+        if bv is not None:
+            chart_with_downloads(charts.curves_chart(bv.to_frame(), lam, f"squared error ({prepared.target} units²)",
+                                                     dashed=(bv.labels["total"],)), "bias-variance", key="bv_chart")
+        st.markdown("**Training vs test error** (the validation curve)")
+        chart_with_downloads(charts.curves_chart(error_curves(path, prepared.X_train, prepared.y_train, prepared.X_test,
+                                                              prepared.y_test), lam, "mean squared error"),
+                             "validation-curve", key="val_chart")
 
 with tabs[4]:
-    st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script next to the file.")
-    st.download_button("Training data (CSV)", safe_csv(prepared.training_frame()), file_name="reglab_training_data.csv", mime="text/csv",
-                       icon=":material/download:", on_click="ignore")
-    st.code(python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
-                           "reglab_training_data.csv", standardize), language="python")
-    st.code(r_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
-                      "reglab_training_data.csv", standardize), language="r")
+    if tabs[4].open:
+        st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script next to the file.")
+        st.download_button("Training data (CSV)", safe_csv(prepared.training_frame()), file_name="reglab_training_data.csv", mime="text/csv",
+                           icon=":material/download:", on_click="ignore")
+        st.code(python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                               "reglab_training_data.csv", standardize), language="python")
+        st.code(r_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                          "reglab_training_data.csv", standardize), language="r")
 
 if truth_coef is not None:
     with tabs[5]:
-        recovery = support_recovery(path, truth_coef)
-        st.markdown("**Support recovery along the path**: which of the truly non-zero features are selected.")
-        chart_with_downloads(charts.curves_chart(recovery.to_frame(), lam, "rate"), "support-recovery", key="rec_chart")
-        st.markdown("**Coefficient error** ‖β̂ − β‖₂ (original units)")
-        chart_with_downloads(charts.curves_chart(recovery.error_frame(), lam, "‖β̂ − β‖₂"), "coefficient-error",
-                             key="err_chart")
+        if tabs[5].open:
+            recovery = support_recovery(path, truth_coef)
+            st.markdown("**Support recovery along the path**: which of the truly non-zero features are selected.")
+            chart_with_downloads(charts.curves_chart(recovery.to_frame(), lam, "rate"), "support-recovery", key="rec_chart")
+            st.markdown("**Coefficient error** ‖β̂ − β‖₂ (original units)")
+            chart_with_downloads(charts.curves_chart(recovery.error_frame(), lam, "‖β̂ − β‖₂"), "coefficient-error",
+                                 key="err_chart")

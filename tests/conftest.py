@@ -107,6 +107,16 @@ def page(browser):
     context.close()
 
 
+def each_explore_tab(at):
+    """Open every Explore tab in turn (tabs are lazy: a closed tab's content does not run); yield its label."""
+    from reglab.ui import state
+
+    for label in [t.label for t in at.tabs]:
+        at.session_state[state.EXPLORE_TAB] = label
+        at.run()
+        yield label
+
+
 def open_page(script: str, timeout: int = 180, **query):
     """An AppTest that starts at the entry point (as a browser does), then switches to ``script``."""
     from streamlit.testing.v1 import AppTest

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import open_page
+from conftest import each_explore_tab, open_page
 from test_loading import DATA, LOADS
 
 
@@ -17,3 +17,6 @@ def test_uploaded_file_flows_through_every_page_without_an_exception(name):
         assert not at.exception, (page, [e.value for e in at.exception])
         # Either the analysis is there, or a message says what to change.
         assert at.dataframe or at.metric or at.error, page
+        if page == "pages/2_explore.py" and at.metric:
+            for tab in each_explore_tab(at):
+                assert not at.exception, (tab, [e.value for e in at.exception])

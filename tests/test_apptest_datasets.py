@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import open_page
+from conftest import each_explore_tab, open_page
 
 DATASETS = [{"dataset": "diabetes"}, {"dataset": "wine"}, {"dataset": "breast_cancer"}, {"dataset": "sparse"},
             {"dataset": "poly"}, {"dataset": "groups"}, {"dataset": "sparse", "n": "40", "p": "120", "k": "5"}]
@@ -14,3 +14,7 @@ def test_dataset_renders_on_page(query, page):
     at = open_page(page, **query)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+    if page == "pages/2_explore.py":
+        for tab in each_explore_tab(at):
+            assert not at.exception, (tab, [e.value for e in at.exception])
+            assert not at.error, (tab, [e.value for e in at.error])

@@ -25,6 +25,12 @@ def by_label(widgets, label):
     return next(w for w in widgets if w.label.startswith(label))
 
 
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """Click a tab (tabs are lazy: only the open one runs)."""
+    at.session_state[state.EXPLORE_TAB] = next(t.label for t in at.tabs if name in t.label)
+    return at.run()
+
+
 def reference_cv():
     data = reglab.load_builtin("diabetes")
     prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
@@ -91,7 +97,12 @@ def test_synthetic_data_shows_the_truth_and_an_exact_decomposition():
     at = explore(dataset="sparse", n="200", p="12", k="3")
     assert not at.exception, [e.value for e in at.exception]
     assert any("Truth" in t.label for t in at.tabs)
+    assert not any("Exact decomposition" in c.value for c in at.caption)  # a closed tab does not run
+    open_tab(at, "Bias–variance")
+    assert not at.exception, [e.value for e in at.exception]
     assert any("Exact decomposition over 30 fresh training sets" in c.value for c in at.caption)
+    open_tab(at, "Truth")
+    assert any("Support recovery" in m.value for m in at.markdown)
 
 
 def test_unusable_data_sends_the_user_back_to_the_data_page():

@@ -42,10 +42,15 @@ def test_charts_are_drawn_and_moving_lambda_changes_the_nonzero_count(app_url, p
 def test_clicking_the_cv_chart_moves_lambda(app_url, page):
     page.goto(app_url + "/explore?dataset=diabetes&penalty=l1&lam=4.40206")
     wait_for_app(page)
+    # The λ input shows its minimum for a moment while the first run settles: start from the linked λ.
+    lambda_is = "v => { const e = document.querySelector('input[aria-label=\"λ (exact)\"]'); return e && e.value === v; }"
+    page.wait_for_function(lambda_is, arg="4.40206", timeout=30_000)
     page.get_by_role("tab", name=re.compile("Cross-validation")).click()
     chart = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="λ.min").first
     chart.scroll_into_view_if_needed()
     chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.wait_for_function(lambda_is, arg="4.40206", timeout=30_000)
     before = page.get_by_role("spinbutton", name="λ (exact)").input_value()
     box = chart.bounding_box()
     # A point on the curve near the left (small λ): the nearest-point selection picks its λ.

@@ -24,6 +24,10 @@ LAMBDA_PENDING = "reglab.lambda_pending"
 STANDARDIZE = "reglab.standardize"
 FOLDS = "reglab.folds"
 BV_REPEATS = "reglab.bv_repeats"
+#: Explore: the open tab (only it runs) and the path chart's scale and x-axis choices.
+EXPLORE_TAB = "reglab.explore_tab"
+PATH_SCALE = "reglab.path_scale"
+PATH_AXIS = "reglab.path_axis"
 #: Saved what-if scenarios (list of reglab.scenarios.Scenario), and an import error to show once.
 SCENARIOS = "reglab.scenarios"
 SCENARIO_IMPORT_ERROR = "reglab.scenario_import_error"
