@@ -40,6 +40,9 @@ KKT_TOLERANCE = 1e-5
 #: KKT residual still exceeds KKT_TOLERANCE is re-solved at _CD_TOL_STRICT, so the standard is
 #: verified rather than hoped for.
 _CD_TOL = 1e-6
+#: Paths are drawn, never read as numbers: KKT ≈ 3e-6·λ_max at 1e-5, still inside the standard
+#: (and verified per λ), for ~30% less coordinate descent at p = 500.
+_CD_TOL_PATH = 1e-5
 _CD_TOL_STRICT = 1e-12
 _CD_MAX_ITER = 100_000
 
@@ -445,15 +448,15 @@ def _solver_inputs(design: Design) -> tuple[NDArray[np.float64], NDArray[np.floa
 
 def _cd_weights(
     design: Design, penalty: Penalty, lambdas: NDArray[np.float64], w_init: NDArray[np.float64] | None = None,
-    strict: bool = False,
+    tol: float = _CD_TOL,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Coordinate descent at a moderate tolerance (strict if asked), then every λ checked against the KKT standard.
+    """Coordinate descent at duality-gap tolerance ``tol``, then every λ checked against the KKT standard.
 
     Any λ whose KKT residual exceeds ``KKT_TOLERANCE · λ_max`` is solved again, warm-started,
     at a strict tolerance: the accuracy is verified, not assumed from the solver's stopping rule.
     Returns the weights and their KKT residuals (absolute, as :func:`kkt_residuals`).
     """
-    weights = _cd_run(design, penalty, lambdas, w_init, _CD_TOL_STRICT if strict else _CD_TOL)
+    weights = _cd_run(design, penalty, lambdas, w_init, tol)
     limit = KKT_TOLERANCE * max(design.lambda_max(penalty), 1e-300)
     kkt = kkt_residuals(design, penalty, lambdas, weights)
     for i in np.flatnonzero(kkt > limit):
@@ -504,11 +507,11 @@ def solve(
     ~1e-8; paths drawn as charts and resampling loops whose outputs are errors or selection
     frequencies pass ``strict=False``.
     """
-    return _solve_checked(design, penalty, lambdas, w_init, strict)[0]
+    return _solve_checked(design, penalty, lambdas, w_init, _CD_TOL_STRICT if strict else _CD_TOL)[0]
 
 
 def _solve_checked(
-    design: Design, penalty: Penalty, lambdas: ArrayLike, w_init: NDArray[np.float64] | None, strict: bool
+    design: Design, penalty: Penalty, lambdas: ArrayLike, w_init: NDArray[np.float64] | None, tol: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """:func:`solve` and the KKT residual of each row (computed once, used for the check and the report)."""
     lambdas = np.atleast_1d(np.asarray(lambdas, dtype=float))
@@ -519,7 +522,7 @@ def _solve_checked(
         return weights, kkt_residuals(design, penalty, lambdas, weights)
     if np.any(lambdas == 0):
         raise ValueError("λ must be > 0 for the l1 and elastic-net penalties.")
-    return _cd_weights(design, penalty, lambdas, w_init, strict)
+    return _cd_weights(design, penalty, lambdas, w_init, tol)
 
 
 def kkt_residuals(design: Design, penalty: Penalty, lambdas: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -640,7 +643,7 @@ class Path:
 def fit_design(design: Design, penalty: Penalty, lam: float, w_init: NDArray[np.float64] | None = None) -> Fit:
     """:func:`fit` on a prepared :class:`Design` (reuses its Gram; optional warm start)."""
     lam = float(lam)
-    weights, kkt_all = _solve_checked(design, penalty, [lam], w_init, strict=True)
+    weights, kkt_all = _solve_checked(design, penalty, [lam], w_init, _CD_TOL_STRICT)
     weights, kkt = weights[0], kkt_all[0]
     coef, intercept = design.to_original(weights)
     lam_max = design.lambda_max(penalty)
@@ -665,7 +668,7 @@ def path_design(
     lam_grid = lambda_grid(design, penalty, n_lambdas) if lambdas is None else np.asarray(lambdas, dtype=float)
     lam_grid = np.sort(lam_grid)[::-1]
     # A path is read as a chart: solved to the KKT standard, not the strict gap of fit_design.
-    weights, kkt = _solve_checked(design, penalty, lam_grid, None, strict=False)
+    weights, kkt = _solve_checked(design, penalty, lam_grid, None, _CD_TOL_PATH)
     coefs, intercepts = design.to_original(weights)
     lam_max = design.lambda_max(penalty)
     return Path(
