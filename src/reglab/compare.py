@@ -16,7 +16,7 @@ from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
 from .diagnostics import r_squared, rmse
-from .fitting import center_once, fit_design, lambda_grid, prepare, prepare_counts, solve
+from .fitting import center_once, fit_design, lambda_grid, prepare, resample_design, solve
 from .objective import Penalty
 from .selection import cross_validate
 
@@ -130,11 +130,7 @@ def group_summary(coefficients: pd.DataFrame, groups: list[list[str]]) -> pd.Dat
 
 def _selected_once(Xg, y, offset, rows, penalty: Penalty, lam: float, standardize: bool) -> NDArray[np.bool_]:
     """Which features one resample selects (row counts when p ≤ n: no copied rows)."""
-    n, p = Xg.shape
-    if p <= n:
-        design = prepare_counts(Xg, y, offset, np.bincount(rows, minlength=n), standardize)
-    else:
-        design = prepare(Xg[rows] + offset, y[rows], standardize)
+    design = resample_design(Xg, y, offset, rows, standardize)
     return solve(design, penalty, [lam], strict=False)[0] != 0.0
 
 

@@ -19,6 +19,7 @@ Solvers (one :class:`Design` of sufficient statistics per dataset, reused by eve
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -50,7 +51,7 @@ _CD_MAX_ITER = 100_000
 def _feature_names(X: Any, p: int, feature_names: Sequence[str] | None) -> tuple[str, ...]:
     if feature_names is not None:
         names = tuple(str(n) for n in feature_names)
-    elif X is not None and isinstance(X, pd.DataFrame):
+    elif isinstance(X, pd.DataFrame):
         names = tuple(str(c) for c in X.columns)
     else:
         names = tuple(f"x{j + 1}" for j in range(p))
@@ -215,6 +216,17 @@ def _suspect_columns(gram_raw: NDArray[np.float64], total: NDArray[np.float64], 
     return centered <= _CANCELLATION_LIMIT * raw
 
 
+def _exactly_constant(X: NDArray[np.float64], suspect: NDArray[np.bool_], used: NDArray[np.bool_] | None = None
+                      ) -> NDArray[np.bool_] | None:
+    """``suspect`` if every suspect column is exactly constant over the ``used`` rows (all rows when None),
+    else None. A constant column is harmless (its coefficient is 0); any other cancelling column is not."""
+    for j in np.flatnonzero(suspect):
+        values = X[:, j] if used is None else X[used, j]
+        if not (values == values[0]).all():
+            return None
+    return suspect
+
+
 def row_moments(X: NDArray[np.float64]) -> RowMoments:
     """:class:`RowMoments` of validated ``X`` (finite values are checked on the way, via ``XᵀX``).
 
@@ -226,10 +238,8 @@ def row_moments(X: NDArray[np.float64]) -> RowMoments:
     total = X.T @ np.ones(n)
     if not (np.isfinite(np.diag(gram)).all() and np.isfinite(total).all()):
         _require_finite(X)
-    suspect = _suspect_columns(gram, total, n)
-    # An exactly constant column is harmless (its coefficient is 0); anything else that
-    # cancels is recomputed from one centered copy.
-    if suspect.any() and not all((X[:, j] == X[0, j]).all() for j in np.flatnonzero(suspect)):
+    # A column that cancels and is not exactly constant: recompute from one centered copy.
+    if _exactly_constant(X, _suspect_columns(gram, total, n)) is None:
         offset = total / n
         Xc = np.array(X, dtype=float, order="F", copy=True)
         Xc -= offset
@@ -262,16 +272,11 @@ def design_from_moments(
     weights = np.ones(n_rows) if counts is None else np.asarray(counts, dtype=float)
     m = float(weights.sum())
     mu = total / m
-    suspect = _suspect_columns(gram_raw, total, m)
-    exact_constant = np.zeros(p, dtype=bool)
-    if suspect.any():
-        used = weights > 0
-        for j in np.flatnonzero(suspect):
-            values = X[used, j]
-            if not (values == values[0]).all():
-                return None
-            exact_constant[j] = True
-            mu[j] = values[0]
+    used = weights > 0
+    exact_constant = _exactly_constant(X, _suspect_columns(gram_raw, total, m), used)
+    if exact_constant is None:
+        return None
+    mu[exact_constant] = X[np.argmax(used), exact_constant]  # the constant itself, not its rounded mean
     gram_c = gram_raw - m * np.outer(mu, mu)
     y_mean = float(weights @ y / m)
     y_centered = y - y_mean
@@ -285,7 +290,6 @@ def design_from_moments(
 def _standardized(
     gram_c: NDArray[np.float64], zy_c: NDArray[np.float64], x_mean: NDArray[np.float64], m: float, y_mean: float,
     yy: float, standardize: bool, names: tuple[str, ...], exact_constant: NDArray[np.bool_] | None = None,
-    Zc: NDArray[np.float64] | None = None, yc: NDArray[np.float64] | None = None,
 ) -> Design:
     """Scale centered statistics to the solver's coordinates: ``D⁻¹G_cD⁻¹`` and ``D⁻¹Zcᵀyc``.
 
@@ -302,7 +306,7 @@ def _standardized(
     gram[:, constant] = 0.0
     zy = zy_c / scale
     zy[constant] = 0.0
-    return Design(Zc=Zc, yc=yc, yy=yy, y_mean=y_mean, x_mean=x_mean, x_scale=scale, constant=constant,
+    return Design(Zc=None, yc=None, yy=yy, y_mean=y_mean, x_mean=x_mean, x_scale=scale, constant=constant,
                   standardize=bool(standardize), feature_names=names, gram=gram, zy=zy, n=int(round(m)))
 
 
@@ -345,9 +349,7 @@ def _prepare_from_rows(X: NDArray[np.float64], y: NDArray[np.float64], standardi
         return design
     Zc /= design.x_scale
     Zc[:, design.constant] = 0.0
-    object.__setattr__(design, "Zc", Zc)
-    object.__setattr__(design, "yc", yc)
-    return design
+    return dataclasses.replace(design, Zc=Zc, yc=yc)
 
 
 def center_once(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
@@ -739,21 +741,30 @@ def path_predictions(X_train: ArrayLike, y_train: ArrayLike, X_eval: ArrayLike, 
     Returns an array of shape (n_lambdas, n_eval): the building block of CV folds and resamples
     (solved to the KKT standard, not the strict gap: only errors are read from it).
     """
-    design = prepare(X_train, y_train, standardize)
+    return _design_predictions(prepare(X_train, y_train, standardize), X_eval, penalty, lambdas)
+
+
+def _design_predictions(design: Design, X_eval: ArrayLike, penalty: Penalty, lambdas: ArrayLike) -> NDArray[np.float64]:
+    """Predictions ``β₀(λ) + X_evalβ(λ)`` of ``design``'s solutions, shape (n_lambdas, n_eval)."""
     coefs, intercepts = design.to_original(solve(design, penalty, lambdas, strict=False))
     return coefs @ np.asarray(X_eval, dtype=float).T + intercepts[:, None]
+
+
+def resample_design(Xg: NDArray[np.float64], y: NDArray[np.float64], x_offset: NDArray[np.float64],
+                    rows: NDArray[np.int_], standardize: bool = True) -> Design:
+    """The :class:`Design` of the resample ``rows`` of a centered-once ``Xg`` (see :func:`center_once`).
+
+    Row counts (:func:`prepare_counts`, no copied rows) when p ≤ n; the copied rows when p > n,
+    where ridge needs their SVD.
+    """
+    n, p = Xg.shape
+    if p <= n:
+        return prepare_counts(Xg, y, x_offset, np.bincount(rows, minlength=n), standardize)
+    return prepare(Xg[rows] + x_offset, y[rows], standardize)
 
 
 def resample_predictions(Xg: NDArray[np.float64], y: NDArray[np.float64], x_offset: NDArray[np.float64],
                          rows: NDArray[np.int_], X_eval: ArrayLike, penalty: Penalty, lambdas: ArrayLike,
                          standardize: bool = True) -> NDArray[np.float64]:
-    """:func:`path_predictions` for the resample ``rows`` of a centered-once design, without copying rows.
-
-    Uses row counts (:func:`prepare_counts`) when p ≤ n; falls back to the copied rows when p > n.
-    """
-    n, p = Xg.shape
-    if p <= n:
-        design = prepare_counts(Xg, y, x_offset, np.bincount(rows, minlength=n), standardize)
-        coefs, intercepts = design.to_original(solve(design, penalty, lambdas, strict=False))
-        return coefs @ np.asarray(X_eval, dtype=float).T + intercepts[:, None]
-    return path_predictions(Xg[rows] + x_offset, y[rows], X_eval, penalty, lambdas, standardize)
+    """:func:`path_predictions` for the resample ``rows`` of a centered-once design (:func:`resample_design`)."""
+    return _design_predictions(resample_design(Xg, y, x_offset, rows, standardize), X_eval, penalty, lambdas)
