@@ -6,7 +6,7 @@ from reglab import charts
 from reglab.diagnostics import coefficient_frame, error_curves, support_recovery
 from reglab.export import safe_csv
 from reglab.reproduce import python_snippet, r_snippet, translate
-from reglab.ui import bind, chart_with_downloads, frame, require_prepared, state, user_errors
+from reglab.ui import bind, chart_with_downloads, frame, md, require_prepared, state, user_errors
 from reglab.ui import compare as ui_compare
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
@@ -68,7 +68,7 @@ fit, metrics = fit_for(key, standardize, penalty, ratio, lam, prepared)
 
 # ---------------------------------------------------------------- metrics at λ
 m = st.columns(6)
-m[0].metric("Training RMSE", f"{metrics.train_rmse:.4g}", help=f"Root mean squared error on the {prepared.n_train} training rows, in units of {prepared.target}.")
+m[0].metric("Training RMSE", f"{metrics.train_rmse:.4g}", help=f"Root mean squared error on the {prepared.n_train} training rows, in units of {md(prepared.target)}.")
 m[1].metric("Test RMSE", f"{metrics.test_rmse:.4g}" if prepared.n_test else "—", help=f"On the {prepared.n_test} held-out rows.")
 m[2].metric("Training R²", f"{metrics.train_r2:.3f}")
 m[3].metric("Test R²", f"{metrics.test_r2:.3f}" if prepared.n_test else "—")
@@ -80,7 +80,7 @@ if st.button("Save this fit as a scenario", icon=":material/bookmark_add:",
              help="Keep this model (data, preprocessing, penalty, λ, metrics, coefficients) to compare on the Compare page."):
     saved = ui_compare.save(key, standardize, penalty, ratio, lam, prepared, current_choice().label,
                             prep_settings(dataset, current_choice().token))
-    st.toast(f"Saved scenario {saved.name}", icon=":material/bookmark_added:")
+    st.toast(f"Saved scenario {md(saved.name)}", icon=":material/bookmark_added:")
 
 truth_coef = dataset.truth.coef if (dataset.truth is not None and dataset.truth.coef is not None
                                    and tuple(dataset.feature_names) == prepared.feature_names) else None

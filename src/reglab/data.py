@@ -11,9 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
+import math
+
 import numpy as np
 import pandas as pd
 from sklearn import datasets as _sk_datasets
+
+from . import limits
 
 Task = Literal["regression", "classification"]
 
@@ -167,8 +171,15 @@ def _rngs(seed: int, draw: int) -> tuple[np.random.Generator, np.random.Generato
 
 
 def _check_range(name: str, value: float, low: float, high: float) -> None:
-    if not (low <= value <= high):
+    if not (low <= value <= high):  # NaN fails too
         raise ValueError(f"{name} must lie between {low:g} and {high:g}; got {value:g}.")
+
+
+def _check_cells(n: int, p: int) -> None:
+    """Bound the generated table before drawing it (see :data:`reglab.limits.MAX_SYNTHETIC_CELLS`)."""
+    if n * p > limits.MAX_SYNTHETIC_CELLS:
+        raise ValueError(f"{n:,} rows × {p:,} features is more than the {limits.MAX_SYNTHETIC_CELLS:,} values a generated "
+                         "dataset may hold; lower n or the number of features.")
 
 
 def make_sparse_linear(
@@ -187,6 +198,7 @@ def make_sparse_linear(
     _check_range("number of informative features", n_informative, 0, p)
     _check_range("noise σ", noise_sd, 0.0, 1e6)
     _check_range("correlation ρ", rho, 0.0, 0.99)
+    _check_cells(n, p)
     truth_rng, rng = _rngs(seed, draw)
     beta = np.zeros(p)
     beta[:n_informative] = truth_rng.choice([-1.0, 1.0], n_informative) * np.linspace(3.0, 1.0, n_informative)
@@ -260,6 +272,7 @@ def make_correlated_groups(
     _check_range("group size", group_size, 2, 20)
     _check_range("within-group correlation", within_corr, 0.0, 0.999)
     _check_range("informative groups", n_informative_groups, 0, n_groups)
+    _check_cells(n, n_groups * group_size)
     _, rng = _rngs(seed, draw)
     latent = rng.standard_normal((n, n_groups))
     members = np.repeat(latent, group_size, axis=1)
@@ -316,5 +329,8 @@ def make_synthetic(kind: str, draw: int = 0, **url_params: float) -> Dataset:
         if short not in spec:
             raise ValueError(f"{kind} has no parameter {short!r}.")
         keyword, cast = spec[short]
-        kwargs[keyword] = cast(value)
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"{short} must be a finite number; got {value!r}.")
+        kwargs[keyword] = cast(number)
     return SYNTHETIC[kind](**kwargs, draw=draw)

@@ -4,25 +4,37 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def neutralize(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula with ``'`` (numbers are left alone)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Prefix text that a spreadsheet could run as a formula with ``'`` (numbers are left alone).
+
+    Spreadsheets skip leading spaces and control characters (NUL included) before deciding
+    that a cell is a formula, so those are looked through too.
+    """
+    if not isinstance(value, str):
+        return value
+    if value[:1].isspace() or (value and ord(value[0]) < 0x20):
+        return "'" + value
+    if value.lstrip().startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
 
 def safe_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, so Excel reads it as UTF-8) whose text cells and headers cannot run as formulas."""
+    """UTF-8 CSV (with BOM, so Excel reads it as UTF-8) whose text cells and headers cannot run as formulas.
+
+    Records end with CRLF (RFC 4180), so the writer quotes any field holding a CR or LF: one
+    row of the frame is always one record of the file.
+    """
     clean = frame.copy()
     clean.columns = [neutralize(str(c)) for c in clean.columns]
     for column in clean.columns:
         if clean[column].dtype == object or pd.api.types.is_string_dtype(clean[column]):
             clean[column] = clean[column].map(neutralize)
-    return clean.to_csv(index=False).encode("utf-8-sig")
+    return clean.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def chart_png(chart, scale: float = 2.0) -> bytes:

@@ -29,17 +29,21 @@ from typing import BinaryIO, Union
 import numpy as np
 import pandas as pd
 
+from . import limits
 from .errors import DataError
 
-#: Largest file accepted, in megabytes; `.streamlit/config.toml` sets the same upload limit.
-MAX_UPLOAD_MB = 50
+#: Largest file accepted, in (decimal) megabytes; `.streamlit/config.toml` sets the same upload limit.
+MAX_UPLOAD_MB = limits.MAX_UPLOAD_MB
 TEXT_EXTENSIONS = {".csv", ".tsv", ".txt", ".dat", ".tab", ""}
 DELIMITERS = [",", ";", "\t", "|"]
 #: Separator used for one-column files (ASCII unit separator: never in real text).
 SINGLE_COLUMN = "\x1f"
 #: Cells read as "missing" (case-insensitive, after trimming spaces).
 NA_TOKENS = {"", "na", "n/a", "nan", "null", "none", "-", "?", "#n/a", "#na", "missing", ".", "--"}
-_SAMPLE_CHARS = 64_000
+_SAMPLE_CHARS = limits.DIALECT_SAMPLE_CHARS
+#: Excel's "sep=;" first line, which names the separator (European Excel writes it).
+_SEP_HINT = re.compile(r'"?sep=(.)"?[ \t]*\r?\n', re.IGNORECASE)
+_CONTROL_RUN = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 Source = Union[str, os.PathLike, bytes, bytearray, BinaryIO]
 
@@ -63,7 +67,7 @@ class Loaded:
 
 
 def _read_bytes(source: Source, max_mb: float) -> tuple[bytes, str | None]:
-    limit = int(max_mb * 1024 * 1024)
+    limit = int(max_mb * 1_000_000)  # decimal MB, as Streamlit's uploader and the browser count
     name: str | None = None
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
@@ -89,7 +93,7 @@ def _read_bytes(source: Source, max_mb: float) -> tuple[bytes, str | None]:
 
 def _too_large(size: int, max_mb: float) -> str:
     return (
-        f"The file is {size / 1024 / 1024:.1f} MB, over the {max_mb:g} MB limit. "
+        f"The file is {size / 1_000_000:.1f} MB, over the {max_mb:g} MB limit. "
         "Upload a sample of the rows, or drop columns you do not need."
     )
 
@@ -112,7 +116,7 @@ def _decode(data: bytes) -> tuple[str, str]:
                     return data.decode(enc), "UTF-16"
                 except UnicodeDecodeError:
                     break
-    if b"\x00" in head:
+    if head.count(b"\x00") > max(1, len(head) // 100):  # a stray NUL in text is removed later, with a note
         raise _binary_error()
     try:
         return data.decode("utf-8"), "UTF-8"
@@ -176,13 +180,19 @@ def _detect_dialect(text: str) -> tuple[str, str]:
     if len(text) > _SAMPLE_CHARS:
         cut = sample.rfind("\n")
         sample = sample[:cut] if cut > 0 else sample
-    import clevercsv
-
     dialect = None
-    try:
-        dialect = clevercsv.Detector().detect(sample, delimiters=DELIMITERS)
-    except Exception:  # clevercsv raises assorted errors on odd input; fall back below
-        dialect = None
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    if len(first_line) <= limits.DIALECT_MAX_LINE_CHARS:
+        import clevercsv
+
+        try:
+            dialect = clevercsv.Detector().detect(sample, delimiters=DELIMITERS)
+        except Exception:  # clevercsv raises assorted errors on odd input; fall back below
+            dialect = None
+    else:
+        # clevercsv's cost explodes on very long lines (one 100 k-character header took 25 s):
+        # take the candidate that splits the first lines into the same number of fields.
+        dialect = _consistent_delimiter(text.lstrip("\r\n").split("\n", 20)[:20])
     delimiter = getattr(dialect, "delimiter", "") or ""
     quotechar = getattr(dialect, "quotechar", "") or '"'
     if delimiter not in DELIMITERS:
@@ -193,13 +203,81 @@ def _detect_dialect(text: str) -> tuple[str, str]:
             first = sample.split("\n", 1)[0]
             counts = {d: first.count(d) for d in DELIMITERS}
             delimiter = max(counts, key=counts.get) if max(counts.values()) > 0 else ","
-    header = sample.lstrip("\r\n").split("\n", 1)[0]
+    header = first_line
     if delimiter not in header:
         # A table's header holds its separator; without one, a "1,5" in the body is a
         # decimal comma of a one-column file, not a second field.
         in_header = [d for d in DELIMITERS if d in header]
         delimiter = max(in_header, key=header.count) if in_header else SINGLE_COLUMN
     return delimiter, quotechar
+
+
+class _Dialect:
+    def __init__(self, delimiter: str):
+        self.delimiter, self.quotechar = delimiter, '"'
+
+
+def _consistent_delimiter(first_lines: list[str]) -> _Dialect | None:
+    """The candidate separator found equally often (and at least once) on each of the first lines."""
+    lines = [line for line in first_lines if line.strip()]
+    best, best_count = None, 0
+    for d in DELIMITERS:
+        counts = {line.count(d) for line in lines}
+        if len(counts) == 1 and (count := counts.pop()) > best_count:
+            best, best_count = d, count
+    return _Dialect(best) if best else None
+
+
+def _sep_hint(text: str, notes: list[str]) -> tuple[str, str | None]:
+    """Drop Excel's ``sep=;`` first line and return the separator it names (None without one)."""
+    match = _SEP_HINT.match(text)
+    if not match:
+        return text, None
+    delimiter = match.group(1)
+    if delimiter not in DELIMITERS and delimiter not in ":,. ":
+        raise DataError(f"The first line names the separator {delimiter!r}, which is not one of comma, semicolon, tab or pipe. "
+                        "Re-export the file with one of those.")
+    notes.append(f"The first line (\"sep={delimiter}\", written by Excel) names the separator; it is not part of the table.")
+    return text[match.end():], delimiter
+
+
+def _remove_nul(text: str, notes: list[str]) -> str:
+    """Remove NUL characters (left by damaged transfers), saying where the first one was."""
+    first = text.find("\x00")
+    if first < 0:
+        return text
+    line = text.count("\n", 0, first) + 1
+    count = text.count("\x00")
+    notes.append(f"{count} NUL character(s) (\\0, a sign of a damaged file) removed, the first on line {line}. "
+                 "Check that line's values.")
+    return text.replace("\x00", "")
+
+
+def _check_size(text: str, delimiter: str) -> None:
+    """Refuse tables over the cell and column budgets before parsing them into strings."""
+    header = text.lstrip("\r\n").split("\n", 1)[0]
+    columns = header.count(delimiter) + 1 if delimiter != SINGLE_COLUMN else 1
+    if columns > limits.MAX_COLUMNS:
+        raise DataError(f"The table has {columns:,} columns; this app reads at most {limits.MAX_COLUMNS:,}. "
+                        "Keep the columns you want to model and upload that.")
+    rows = text.count("\n") + 1  # quoted line breaks make this an overestimate: never lets too much through
+    if rows * columns > limits.MAX_CELLS:
+        raise DataError(f"The table has about {rows:,} rows × {columns:,} columns, more than the {limits.MAX_CELLS:,} cells "
+                        "this app reads at once. Upload a sample of the rows, or drop columns you do not need.")
+
+
+def _check_cell_lengths(text: str, body: pd.DataFrame) -> None:
+    """Refuse a cell longer than MAX_CELL_CHARS (looked for only when some line is that long)."""
+    if max(map(len, text.split("\n", 5_000_000)), default=0) <= limits.MAX_CELL_CHARS:
+        return
+    body = body.iloc[1:]  # the header row's names are cut to MAX_NAME_CHARS instead, with a note
+    for j, name in enumerate(body.columns):
+        lengths = body[name].astype(str).str.len()
+        if len(lengths) and lengths.max() > limits.MAX_CELL_CHARS:
+            row = int(lengths.to_numpy().argmax()) + 1
+            raise DataError(f"A cell in column {j + 1} (data row {row}) holds {int(lengths.max()):,} characters; "
+                            f"table cells here hold at most {limits.MAX_CELL_CHARS:,}. Remove that column or re-export "
+                            "the table without long text.")
 
 
 def _parse_text(text: str, delimiter: str, quotechar: str) -> pd.DataFrame:
@@ -252,6 +330,7 @@ def _header(raw: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     fixed: list[str] = []
     seen: dict[str, int] = {}
     for j, name in enumerate(names):
+        name = _clean_name(name, j, notes)
         original = name
         if not name:
             name = f"column_{j + 1}"
@@ -267,6 +346,18 @@ def _header(raw: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     body = body.copy()
     body.columns = fixed
     return body.reset_index(drop=True)
+
+
+def _clean_name(name: str, j: int, notes: list[str]) -> str:
+    """Column names as one line of readable text: control characters and line breaks become
+    spaces (they would split a CSV record or hide text), and very long names are cut."""
+    cleaned = _CONTROL_RUN.sub(" ", name).strip()
+    if cleaned != name.strip():
+        notes.append(f"Column {j + 1}'s name held line breaks or control characters: read as {cleaned[:80]!r}.")
+    if len(cleaned) > limits.MAX_NAME_CHARS:
+        cleaned = cleaned[: limits.MAX_NAME_CHARS].rstrip() + "…"
+        notes.append(f"Column {j + 1}'s name is longer than {limits.MAX_NAME_CHARS} characters: cut to {cleaned[:40]!r}….")
+    return cleaned
 
 
 def _number_style(cells: pd.Series, delimiter: str | None) -> str:
@@ -359,31 +450,188 @@ def _finish(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _from_excel(data: bytes, notes: list[str]) -> pd.DataFrame:
+def _xlsx_members_ok(data: bytes) -> None:
+    """Refuse a workbook whose XML would expand past what MAX_CELLS can honestly need.
+
+    zipfile stops reading a member at its declared size, so the declared sizes bound the work.
+    """
+    import zipfile
+
     try:
-        raw = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise DataError("This .xlsx file is damaged (not a readable zip archive). Re-save it from Excel, or export CSV.") from None
+    # ~40 bytes of XML per cell: a workbook at the cell budget needs ~200 MB of XML.
+    if expanded > 40 * limits.MAX_CELLS:
+        raise DataError(f"This workbook expands to {expanded / 1e6:,.0f} MB of XML, more than a table of "
+                        f"{limits.MAX_CELLS:,} cells needs. Export the table you want as CSV and upload that.")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet stores a formula (``<f>`` element), streamed without loading the sheet."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/worksheets/"):
+                continue
+            with archive.open(info) as member:
+                tail = b""
+                while chunk := member.read(1 << 20):
+                    if b"<f>" in tail + chunk or b"<f " in tail + chunk or b":f>" in tail + chunk or b":f " in tail + chunk:
+                        return True
+                    tail = chunk[-4:]
+    return False
+
+
+def _scan_sheet(sheet) -> list[tuple[int, tuple]]:
+    """The non-empty rows of a read-only sheet as ``(row index, values)``, within the scan budget.
+
+    The sheet's stored dimension is not trusted (``reset_dimensions``): rows are read as they
+    are, padded only out to their own last cell, and every materialized cell, blank or not,
+    counts against :data:`reglab.limits.MAX_SHEET_SCAN_CELLS`.
+    """
+    sheet.reset_dimensions()
+    rows: list[tuple[int, tuple]] = []
+    scanned = 0
+    for index, values in enumerate(sheet.iter_rows(values_only=True)):
+        scanned += len(values) + 1
+        if scanned > limits.MAX_SHEET_SCAN_CELLS:
+            raise DataError(
+                f"The first sheet holds more than {limits.MAX_SHEET_SCAN_CELLS:,} cells (counting blank cells inside "
+                f"rows), past row {index + 1:,}. Delete what lies outside the table, or export the table as CSV."
+            )
+        if any(v is not None and v != "" for v in values):
+            rows.append((index, values))
+    return rows
+
+
+def _from_excel(data: bytes, notes: list[str]) -> pd.DataFrame:
+    """The first sheet's used cells, streamed with openpyxl's read-only reader.
+
+    pandas' reader trusts the sheet's claimed dimension and pads every row to the widest
+    one: a 5 KB workbook with one cell in XFD1048576 becomes 17 billion cells. Here only
+    the rows present are read, and the table is the bounding box of the non-empty cells,
+    refused when that box is over :data:`reglab.limits.MAX_CELLS`.
+    """
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    _xlsx_members_ok(data)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except DataError:
+        raise
     except Exception as exc:  # openpyxl raises many types for corrupt workbooks
         raise DataError(f"This .xlsx file could not be opened ({type(exc).__name__}). Re-save it from Excel, or export CSV.") from None
-    if raw.empty:
+    try:
+        names = book.sheetnames
+        sheet = book[names[0]]
+        if not hasattr(sheet, "iter_rows"):
+            raise DataError("The first sheet of this workbook is a chart, not a table. Put the table on the first sheet.")
+        try:
+            rows = _scan_sheet(sheet)
+        except DataError:
+            raise
+        except Exception as exc:  # malformed sheet XML
+            raise DataError(f"The first sheet could not be read ({type(exc).__name__}). Re-save it from Excel, or export CSV.") from None
+    finally:
+        book.close()
+    if len(names) > 1:
+        notes.append(f"The workbook has {len(names)} sheets; read the first ({names[0]!r}). Not read: "
+                     + ", ".join(repr(n) for n in names[1:6]) + (", …" if len(names) > 6 else "") + ".")
+    if not rows:
         raise DataError("The first sheet of this workbook is empty. Put the table on the first sheet.")
-    raw = raw.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
-    body = _header(raw, notes)
+    used = [[j for j, v in enumerate(values) if v is not None and v != ""] for _, values in rows]
+    first_col = min(cols[0] for cols in used)
+    last_col = max(cols[-1] for cols in used)
+    top, bottom = rows[0][0], rows[-1][0]
+    height, width = bottom - top + 1, last_col - first_col + 1
+    if height * width > limits.MAX_CELLS or width > limits.MAX_COLUMNS:
+        corner = f"{get_column_letter(last_col + 1)}{bottom + 1}"
+        raise DataError(
+            f"The first sheet's cells span {get_column_letter(first_col + 1)}{top + 1}:{corner} "
+            f"({height:,} rows × {width:,} columns), more than the {limits.MAX_CELLS:,} cells this app reads. "
+            f"Delete stray cells far from the table (the farthest is in {corner}), or export the table as CSV."
+        )
+    grid = [["" for _ in range(width)] for _ in range(height)]
+    for (index, values), cols in zip(rows, used):
+        line = grid[index - top]
+        for j in cols:
+            value = values[j]
+            line[j - first_col] = value if isinstance(value, str) else str(value)
+    if _has_formulas(data):
+        missing = _formulas_without_values(data, top, first_col, grid)
+        if missing:
+            notes.append(f"{missing} formula cell(s) have no saved result (the workbook was not recalculated since it was "
+                         "written) and are read as missing. Open and save the file in Excel or LibreOffice to keep their values.")
+    body = _header(pd.DataFrame(grid, dtype=object), notes)
     frame, _ = _type_columns(body, ",", notes)  # Excel stores real numbers: never a decimal comma
     return frame
 
 
-def _from_parquet(data: bytes, notes: list[str]) -> pd.DataFrame:
+def _formulas_without_values(data: bytes, top: int, first_col: int, grid: list[list[str]]) -> int:
+    """How many formula cells of the first sheet have no cached value (read as empty)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     try:
-        frame = pd.read_parquet(io.BytesIO(data))
+        count = 0
+        for index, values in _scan_sheet(book[book.sheetnames[0]]):
+            for j, value in enumerate(values):
+                if isinstance(value, str) and value.startswith("="):
+                    r, c = index - top, j - first_col
+                    inside = 0 <= r < len(grid) and 0 <= c < len(grid[0])
+                    if not inside or grid[r][c] == "":
+                        count += 1
+        return count
+    finally:
+        book.close()
+
+
+def _from_parquet(data: bytes, notes: list[str]) -> pd.DataFrame:
+    """A Parquet file's flat columns; nested ones (lists, structs, maps) are left out with a note.
+
+    The size is checked from the file's metadata before any column is decoded.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        handle = pq.ParquetFile(io.BytesIO(data))
+        meta, schema = handle.metadata, handle.schema_arrow
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError… for damaged files
         raise DataError(f"This Parquet file could not be read ({type(exc).__name__}). Re-export it.") from None
+    if meta.num_columns > limits.MAX_COLUMNS or meta.num_rows * max(meta.num_columns, 1) > limits.MAX_CELLS:
+        raise DataError(f"The table has {meta.num_rows:,} rows × {meta.num_columns:,} columns, more than the "
+                        f"{limits.MAX_CELLS:,} cells (or {limits.MAX_COLUMNS:,} columns) this app reads at once. "
+                        "Upload a sample of the rows, or the columns you need.")
+    expanded = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if expanded > 40 * limits.MAX_CELLS:
+        raise DataError(f"The table expands to {expanded / 1e6:,.0f} MB in memory; this app reads tables up to "
+                        f"{40 * limits.MAX_CELLS / 1e6:,.0f} MB. Upload the columns you need.")
+    nested = [f.name for f in schema if pa.types.is_nested(f.type)]
+    flat = [f.name for f in schema if not pa.types.is_nested(f.type)]
+    if nested:
+        notes.append(f"{len(nested)} column(s) hold lists, structs or maps, which cannot be model inputs; left out: "
+                     + ", ".join(repr(str(n)) for n in nested[:10]) + (", …" if len(nested) > 10 else "") + ".")
+    if not flat:
+        raise DataError("Every column of this Parquet file holds lists, structs or maps; there is no flat column to model.")
+    try:
+        frame = handle.read(columns=flat).to_pandas()
+    except Exception as exc:
+        raise DataError(f"This Parquet file could not be read ({type(exc).__name__}). Re-export it.") from None
     frame = frame.reset_index(drop=True)
-    frame.columns = [str(c) for c in frame.columns]
+    frame.columns = [_clean_name(str(c), j, notes) for j, c in enumerate(frame.columns)]
+    if frame.columns.duplicated().any():
+        raise DataError("Two columns of this Parquet file have the same name (after removing line breaks). Rename one and re-export.")
     for c in frame.columns:
-        if pd.api.types.is_bool_dtype(frame[c]) or pd.api.types.is_numeric_dtype(frame[c]):
-            frame[c] = frame[c].astype(float)
-        else:
-            frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
+        column = frame[c]
+        if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
+            frame[c] = column.astype(float)
+        else:  # text, dates, decimals, bytes: shown and one-hot encoded as text
+            frame[c] = column.astype(object).where(column.notna(), None).map(lambda v: v if v is None or isinstance(v, str) else str(v))
     return frame
 
 
@@ -420,10 +668,13 @@ def read_table(source: Source, filename: str | None = None, max_mb: float = MAX_
     text, encoding = _decode(data)
     if encoding != "UTF-8":
         notes.append(f"Text encoding detected: {encoding}.")
-    text = text.lstrip("\ufeff")
-    delimiter, quotechar = _detect_dialect(text)
+    text = _remove_nul(text.lstrip("\ufeff"), notes)
+    text, hinted = _sep_hint(text, notes)
+    delimiter, quotechar = (hinted, '"') if hinted else _detect_dialect(text)
     notes.append("One column (no separator found)." if delimiter == SINGLE_COLUMN else f"Columns separated by {_delimiter_name(delimiter)}.")
+    _check_size(text, delimiter)
     raw = _parse_text(text, delimiter, quotechar)
+    _check_cell_lengths(text, raw)
     body = _header(raw, notes)
     frame, decimal = _type_columns(body, delimiter, notes)
     return Loaded(_finish(frame, notes), "delimited text", encoding, delimiter, decimal, tuple(notes))

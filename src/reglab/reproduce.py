@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .export import neutralize
 from .objective import Penalty
 
 
@@ -78,8 +79,9 @@ def python_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...],
         "import pandas as pd\n"
         f"from sklearn.linear_model import {cls}\nfrom sklearn.preprocessing import StandardScaler\n\n"
         f"data = pd.read_csv({csv_name!r})\n"
-        f"features = {list(feature_names)!r}\n"
-        f"X = data[features].to_numpy(dtype=float)\ny = data[{target!r}].to_numpy(dtype=float)\n"
+        # Python's repr of a str is a string literal; names as the training CSV's header writes them.
+        f"features = {[neutralize(n) for n in feature_names]!r}\n"
+        f"X = data[features].to_numpy(dtype=float)\ny = data[{neutralize(target)!r}].to_numpy(dtype=float)\n"
         + prepare_x.format(model=model)
         + "print('intercept', repr(float(intercept)))\n"
         "for name, value in zip(features, coef):\n"
@@ -87,17 +89,43 @@ def python_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...],
     )
 
 
+def r_string(text: str) -> str:
+    """``text`` as an R string literal (double-quoted), safe for any characters.
+
+    Backslash and double quote are escaped, control characters written as ``\\xhh``, and every
+    non-ASCII character as ``\\u{hhhh}`` so the script's own encoding cannot change a name.
+    R strings cannot hold NUL at all; the loader never produces one in a name, and one here
+    is refused rather than silently dropped.
+    """
+    if "\x00" in text:
+        raise ValueError("R strings cannot contain NUL characters.")
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\x{code:02x}")
+        elif code > 0x7E:
+            out.append(f"\\u{{{code:04x}}}" if code <= 0xFFFF else f"\\U{{{code:08x}}}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], target: str, csv_name: str,
               standardize: bool = True) -> str:
     """The same model in R with glmnet (same objective, same λ)."""
     lam = float(lam)
-    cols = ", ".join(f'"{n}"' for n in feature_names)
+    # Names come from the user's file: every one is an escaped R string literal, never code.
+    # Columns are looked up as the training CSV's header writes them (export.neutralize).
+    cols = ", ".join(r_string(neutralize(n)) for n in feature_names)
     return (
         "# Refit the Regularization Lab model with R's glmnet (same objective and λ).\n"
         "library(glmnet)\n"
-        f'data <- read.csv("{csv_name}", check.names = FALSE)\n'
-        f"x <- as.matrix(data[, c({cols})])\n"
-        f'y <- data[["{target}"]]\n'
+        f"data <- read.csv({r_string(csv_name)}, check.names = FALSE, fileEncoding = \"UTF-8-BOM\")\n"
+        f"x <- as.matrix(data[, c({cols}), drop = FALSE])\n"
+        f"y <- data[[{r_string(neutralize(target))}]]\n"
         f"fit <- glmnet(x, y, alpha = {penalty.alpha:g}, lambda = {lam!r}, standardize = {'TRUE' if standardize else 'FALSE'}, "
         "thresh = 1e-14)\n"
         "print(coef(fit))\n"

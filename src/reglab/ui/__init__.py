@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from . import state
+from .safetext import md
 from .datastate import current_prepared, read_query_params, sync_query_params
 
-__all__ = ["PAGES", "bind", "chart_with_downloads", "frame", "plain_list", "require_prepared", "state", "show_error",
+__all__ = ["PAGES", "bind", "chart_with_downloads", "frame", "md", "plain_list", "require_prepared", "state", "show_error",
            "user_errors"]
 
 
@@ -77,8 +78,12 @@ def plain_list(items: list[str] | tuple[str, ...]) -> None:
 
 
 def show_error(message: str) -> None:
-    """A DataError (or similar) for the user: plain text in an error box, never a traceback."""
-    st.error(message.replace("$", "\\$"), icon=":material/error:")
+    """A DataError (or similar) for the user: plain text in an error box, never a traceback.
+
+    The message may quote a file's column names or an imported file's keys: it is shown
+    literally (:func:`md`), never as Markdown.
+    """
+    st.error(md(message), icon=":material/error:")
 
 
 def frame(title: str, icon: str = ":material/tune:") -> None:

@@ -1,0 +1,83 @@
+"""Work budgets: every limit that keeps one person's file, link or click from stopping the app.
+
+The app is shared: every session runs in one server process (2 cores, a few GB of memory
+on the reference machine).  Each number below bounds work or memory *before* it is done,
+and each says why it has the value it has.  Every check that uses one raises
+:class:`~reglab.DataError` with a message saying what was too large and what to do.
+"""
+
+from __future__ import annotations
+
+# --------------------------------------------------------------------------- files
+
+#: Largest upload, in bytes.  Streamlit's ``server.maxUploadSize = 50`` is in decimal
+#: megabytes (the browser refuses anything over 50,000,000 bytes), so the loader counts
+#: the same way: "50 MB" means the same on the label, in the browser and here.
+MAX_UPLOAD_MB = 50
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1_000_000
+
+#: Cells (rows × columns) of a parsed table.  While parsing, a cell is a Python string
+#: (~60 bytes), so 5 million cells cost ~300 MB at the peak: the most one upload may take.
+#: A 50 MB CSV of plain numbers holds ~2.5 million cells, so no honest file under the upload
+#: limit is refused by this; it stops files whose content expands (an .xlsx, a Parquet).
+MAX_CELLS = 5_000_000
+
+#: Columns of a table.  Past a few thousand columns nothing on the pages stays readable
+#: (and the Gram matrix of 5,000 features is 200 MB); genomic-width data needs another tool.
+MAX_COLUMNS = 5_000
+
+#: Characters of one column name; longer names are cut (with a note).  Names are shown
+#: in legends, tables and generated code, where 200 characters is already a paragraph.
+MAX_NAME_CHARS = 200
+
+#: Characters of one cell.  A table cell longer than this is a document pasted into a
+#: table (or a file that is not a table); it is refused, naming the cell.
+MAX_CELL_CHARS = 10_000
+
+#: Characters of the sample the dialect detector reads.  clevercsv's consistency score
+#: costs much more than linear time in the sample's line length; 64 k characters of
+#: ordinary lines take ~50 ms, one 100 k-character line took 25 s.
+DIALECT_SAMPLE_CHARS = 64_000
+#: A first line longer than this is too long for clevercsv: the separator is found by
+#: counting candidates consistently across the first lines instead.
+DIALECT_MAX_LINE_CHARS = 4_000
+
+#: Cells an .xlsx sheet may make the reader materialize, counting the blank ones that
+#: pad rows out to their last used column.  A 5 KB workbook can claim the whole
+#: 1,048,576 × 16,384 grid (one cell in XFD1048576); this stops such a sheet within seconds
+#: of parsing, before any table is built.
+MAX_SHEET_SCAN_CELLS = 20_000_000
+
+# --------------------------------------------------------------------------- synthetic data
+
+#: Rows × features of a generated dataset (80 MB of float64).  Applies to the Data page,
+#: to links (``?dataset=sparse&n=…&p=…``) and to the library alike.
+MAX_SYNTHETIC_CELLS = 10_000_000
+
+# --------------------------------------------------------------------------- analyses
+
+#: Features after one-hot encoding.  The design's Gram matrix is p² doubles (p = 5,000:
+#: 200 MB, and every CV fold forms one), so beyond this an analysis cannot be bounded.
+MAX_FEATURES = 5_000
+
+#: Above either of these an analysis is "heavy": Explore and Compare say what it will
+#: cost and wait for a click before starting, then show progress and can be stopped.
+#: Measured on the 2-core reference machine: a lasso path plus 5-fold CV at 200 × 1,000
+#: takes ~1.7 s and at 200 × 2,000 ~4 s; the per-page budget for "feels instant" is ~1 s.
+HEAVY_FEATURES = 1_000
+HEAVY_CELLS = 5_000_000  # n·p of the training design (a 100,000 × 50 table)
+
+# --------------------------------------------------------------------------- scenarios and text
+
+#: Saved scenarios per session (saved here or imported): each holds a coefficient table, and
+#: the Compare page lists and diffs them on every rerun.
+MAX_SCENARIOS = 200
+#: Size of an imported scenarios file.  200 scenarios of 5,000 coefficients export to ~25 MB.
+MAX_SCENARIO_FILE_BYTES = 25_000_000
+#: Nesting depth of an imported JSON value (the format itself needs 4).
+MAX_JSON_DEPTH = 8
+
+
+def is_heavy(n_samples: int, n_features: int) -> bool:
+    """Whether an analysis of an ``n_samples × n_features`` design should ask before it starts."""
+    return n_features > HEAVY_FEATURES or n_samples * n_features > HEAVY_CELLS

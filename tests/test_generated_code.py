@@ -1,0 +1,108 @@
+"""Generated scripts with hostile column names: run for real in Python and R, only the fit happens.
+
+Column names come from users' files. The scikit-learn and glmnet scripts quote every name as
+a string literal; these tests run them (R from Debian's r-base-core and r-cran-glmnet, which
+`.ci/run` installs) and check that the names were data, never code: no file appears but the
+ones the test expects, nothing is printed but coefficients, and the fit reproduces ours.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import reglab
+from reglab.export import safe_csv
+from reglab.objective import Penalty
+from reglab.reproduce import python_snippet, r_snippet, r_string
+
+HOSTILE = [
+    'y"]]; writeLines("pwned", "r_pwned.txt"); z <- data[["y',
+    "'); open('py_pwned.txt', 'w').write('x'); ('",
+    '"); import os; os.system("touch py_pwned2.txt"); ("',
+    "[x](http://e) **b** \"]]; q <- 1",
+    "back\\slash \\\"]]; system('touch r_pwned2.txt') #",
+    "=cmd|' /C calc'!A0",
+    "Größe € ✓",
+    "${system('touch r_pwned3.txt')} `ls`",
+]
+TARGET = 'target"]]; file.create("r_pwned4.txt"); x <- c("'
+
+
+def hostile_problem():
+    rng = np.random.default_rng(3)
+    n, p = 120, len(HOSTILE)
+    X = rng.normal(size=(n, p)) * rng.uniform(0.5, 5, p) + rng.normal(0, 3, p)
+    y = X[:, :3] @ np.array([1.5, -2.0, 0.7]) + rng.normal(size=n)
+    return X, y
+
+
+def expected_fit(standardize=True):
+    X, y = hostile_problem()
+    design = reglab.prepare(X, y, standardize, tuple(HOSTILE))
+    pen = Penalty.of("l1")
+    lam = 0.05 * reglab.lambda_grid(design, pen)[0]
+    return X, y, pen, lam, reglab.fitting.fit_design(design, pen, lam)
+
+
+def write_training_csv(tmp_path, X, y):
+    frame = pd.DataFrame(X, columns=HOSTILE)
+    frame[TARGET] = y
+    (tmp_path / "train.csv").write_bytes(safe_csv(frame))
+
+
+def files_in(path):
+    return sorted(p.name for p in path.iterdir())
+
+
+@pytest.mark.parametrize("text", ["", "plain", 'a"b', "a\\b", "tab\there", "line\nbreak", "é ü ß € ✓ 𝛌", "\x7f\x01"])
+def test_r_string_round_trips_through_r(text):
+    if shutil.which("Rscript") is None:
+        pytest.fail("Rscript is missing: install Debian's r-base-core (`.ci/run` does it).")
+    run = subprocess.run(["Rscript", "-e", f"cat(utf8ToInt({r_string(text)}), sep=' ')"], capture_output=True,
+                         text=True, timeout=60, env={**os.environ, "LC_ALL": "C.UTF-8"})
+    assert run.returncode == 0, run.stderr
+    assert [int(v) for v in run.stdout.split()] == [ord(c) for c in text]
+
+
+def test_r_string_refuses_nul():
+    with pytest.raises(ValueError):
+        r_string("a\x00b")
+
+
+def test_generated_python_script_treats_hostile_names_as_data(tmp_path):
+    X, y, pen, lam, fit = expected_fit()
+    write_training_csv(tmp_path, X, y)
+    (tmp_path / "refit.py").write_text(python_snippet(pen, lam, tuple(HOSTILE), TARGET, "train.csv"))
+    run = subprocess.run([sys.executable, "refit.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert files_in(tmp_path) == ["refit.py", "train.csv"]
+    lines = run.stdout.strip().splitlines()
+    assert lines[0] == f"intercept {fit.intercept!r}" or float(lines[0].split()[-1]) == pytest.approx(fit.intercept, rel=1e-6)
+    shown = np.array([float(line.rsplit(" ", 1)[1]) for line in lines[1:]])
+    assert len(shown) == len(HOSTILE)
+    np.testing.assert_allclose(shown, fit.coef, rtol=1e-6, atol=1e-6 * np.abs(fit.coef).max())
+
+
+def test_generated_r_script_treats_hostile_names_as_data(tmp_path):
+    if shutil.which("Rscript") is None:
+        pytest.fail("Rscript is missing: install Debian's r-base-core and r-cran-glmnet (`.ci/run` does it).")
+    X, y, pen, lam, fit = expected_fit()
+    write_training_csv(tmp_path, X, y)
+    script = r_snippet(pen, lam, tuple(HOSTILE), TARGET, "train.csv")
+    # The test's own epilogue writes the coefficients where the test can read them by position.
+    (tmp_path / "refit.R").write_text(script + 'write(as.vector(as.matrix(coef(fit))), "coef.txt", ncolumns = 1)\n')
+    run = subprocess.run(["Rscript", "refit.R"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "LC_ALL": "C.UTF-8"})
+    assert run.returncode == 0, run.stderr
+    assert files_in(tmp_path) == ["coef.txt", "refit.R", "train.csv"]
+    assert "pwned" not in [line.strip() for line in (run.stdout + run.stderr).splitlines()]
+    values = np.loadtxt(tmp_path / "coef.txt")
+    assert values[0] == pytest.approx(fit.intercept, rel=1e-6)
+    np.testing.assert_allclose(values[1:], fit.coef, rtol=1e-6, atol=1e-6 * np.abs(fit.coef).max())
