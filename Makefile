@@ -4,7 +4,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
-PORT   ?= 8501
+# The port: PORT, else Streamlit's own STREAMLIT_SERVER_PORT, else 8501.
+PORT   ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 
 .PHONY: run test bench venv clean
 

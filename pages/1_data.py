@@ -5,92 +5,97 @@ import streamlit as st
 from reglab.data import BUILTIN, SYNTHETIC_TITLES
 from reglab.loading import MAX_UPLOAD_MB
 from reglab.preprocess import column_summary, is_numeric
-from reglab.ui import bind, frame, plain_list, show_error, state
+from reglab.ui import bind, frame, page_guard, plain_list, show_error, state
 from reglab.ui.controls import SYNTHETIC_CONTROLS, synthetic_defaults
-from reglab.ui.datastate import current_dataset, current_prepared, current_upload_caption, describe_builtin, uploader_kwargs
+from reglab.ui.datastate import (current_dataset, current_prepared, current_upload_caption, describe_builtin, upload_error,
+                                 uploader_kwargs)
 
-frame("Data", ":material/table_chart:")
-st.title("Data")
-st.caption("Pick a dataset, then choose what to predict and from which columns. Every step done to the data is listed below.")
+with page_guard():
+    frame("Data", ":material/table_chart:")
+    st.title("Data")
+    st.caption("Pick a dataset, then choose what to predict and from which columns. Every step done to the data is listed below.")
 
-SOURCES = {"builtin": ":material/inventory_2: Built-in", "synthetic": ":material/science: Synthetic", "upload": ":material/upload_file: Upload"}
-source = st.segmented_control("Where does the data come from?", list(SOURCES), format_func=SOURCES.get,
-                              **bind(state.SOURCE), required=True)
+    SOURCES = {"builtin": ":material/inventory_2: Built-in", "synthetic": ":material/science: Synthetic", "upload": ":material/upload_file: Upload"}
+    source = st.segmented_control("Where does the data come from?", list(SOURCES), format_func=SOURCES.get,
+                                  **bind(state.SOURCE), required=True)
 
-if source == "builtin":
-    key = st.selectbox("Built-in dataset", list(BUILTIN), format_func=lambda k: describe_builtin(k)[0], **bind(state.DATASET))
-    st.caption(describe_builtin(key)[1])
-elif source == "synthetic":
-    kind = st.selectbox("Generator", list(SYNTHETIC_TITLES), format_func=SYNTHETIC_TITLES.get, **bind(state.SYNTH_KIND))
-    defaults = synthetic_defaults(kind)
-    if set(st.session_state.get(state.SYNTH_PARAMS) or {}) - set(defaults):
-        st.session_state[state.SYNTH_PARAMS] = {}
-    columns = st.columns(len(SYNTHETIC_CONTROLS[kind]))
-    for column, control in zip(columns, SYNTHETIC_CONTROLS[kind]):
-        integer = float(control.step).is_integer() and float(defaults[control.short]).is_integer()
-        cast = int if integer else float
-        column.number_input(control.label, min_value=cast(control.low), max_value=cast(control.high),
-                            step=cast(control.step), help=control.help,
-                            **bind(state.SYNTH_PARAMS, f"{control.short}", cast(defaults[control.short])))
-    st.caption("The true coefficients (or curve) travel with this dataset, so other pages can show them next to the estimates.")
-else:
-    st.file_uploader(
-        f"CSV, TSV, TXT, Excel (.xlsx) or Parquet, up to {MAX_UPLOAD_MB} MB",
-        type=["csv", "tsv", "txt", "dat", "xlsx", "xls", "parquet"],
-        help="Any common encoding (UTF-8, UTF-16, Latin-1/Windows-1252), separator (, ; tab |) and decimal style (1.5 or 1,5).",
-        **uploader_kwargs(),
-    )
-    if current_upload_caption():
-        st.text(current_upload_caption())
+    if source == "builtin":
+        key = st.selectbox("Built-in dataset", list(BUILTIN), format_func=lambda k: describe_builtin(k)[0], **bind(state.DATASET))
+        st.caption(describe_builtin(key)[1])
+    elif source == "synthetic":
+        kind = st.selectbox("Generator", list(SYNTHETIC_TITLES), format_func=SYNTHETIC_TITLES.get, **bind(state.SYNTH_KIND))
+        defaults = synthetic_defaults(kind)
+        if set(st.session_state.get(state.SYNTH_PARAMS) or {}) - set(defaults):
+            st.session_state[state.SYNTH_PARAMS] = {}
+        columns = st.columns(len(SYNTHETIC_CONTROLS[kind]))
+        for column, control in zip(columns, SYNTHETIC_CONTROLS[kind]):
+            integer = float(control.step).is_integer() and float(defaults[control.short]).is_integer()
+            cast = int if integer else float
+            column.number_input(control.label, min_value=cast(control.low), max_value=cast(control.high),
+                                step=cast(control.step), help=control.help,
+                                **bind(state.SYNTH_PARAMS, f"{control.short}", cast(defaults[control.short])))
+        st.caption("The true coefficients (or curve) travel with this dataset, so other pages can show them next to the estimates.")
     else:
-        st.info("Drop a file above. It is kept in memory for your session only, never saved to disk.", icon=":material/upload_file:")
+        st.file_uploader(
+            f"CSV, TSV, TXT, Excel (.xlsx) or Parquet, up to {MAX_UPLOAD_MB} MB",
+            type=["csv", "tsv", "txt", "dat", "xlsx", "xls", "parquet"],
+            help="Any common encoding (UTF-8, UTF-16, Latin-1/Windows-1252), separator (, ; tab |) and decimal style (1.5 or 1,5).",
+            **uploader_kwargs(),
+        )
+        failed = upload_error()
+        if failed:
+            show_error(failed)
+        if current_upload_caption():
+            st.text(current_upload_caption())
+        else:
+            st.info("Drop a file above. It is kept in memory for your session only, never saved to disk.", icon=":material/upload_file:")
 
-dataset, notes, error = current_dataset()
-if error:
-    show_error(error)
-    st.stop()
+    dataset, notes, error = current_dataset()
+    if error:
+        show_error(error)
+        st.stop()
 
-st.subheader(f"Preview · {dataset.shape_text}")
-plain_list(notes)
-st.dataframe(dataset.frame.head(500), height=260, width="stretch")
-with st.expander("Column summary", icon=":material/summarize:", expanded=False):
-    st.dataframe(column_summary(dataset.frame), hide_index=True, width="stretch")
+    st.subheader(f"Preview · {dataset.shape_text}")
+    plain_list(notes)
+    st.dataframe(dataset.frame.head(500), height=260, width="stretch")
+    with st.expander("Column summary", icon=":material/summarize:", expanded=False):
+        st.dataframe(column_summary(dataset.frame), hide_index=True, width="stretch")
 
-st.subheader("What to predict, from what")
-columns = [str(c) for c in dataset.frame.columns]
-left, right = st.columns(2)
-with left:
-    target = st.selectbox("Target (the column to predict)", columns, **bind(state.PREP, "target"))
-    task = st.segmented_control("Task", ["regression", "classification"], required=True, **bind(state.PREP, "task"),
-                                help="Guessed from the target: text or ≤ 10 whole-number values suggest classification. "
-                                     "The models on the other pages are regressions; classification targets are fit as 0/1/2… codes for now.")
-    features = st.multiselect("Features", [c for c in columns if c != target], **bind(state.PREP, "features"),
-                              help="Text columns are one-hot encoded. Identifier-like text columns are left out by default.")
-with right:
-    numeric_features = [c for c in features if is_numeric(dataset.frame[c])]
-    st.multiselect("Treat these numeric columns as categories", numeric_features, **bind(state.PREP, "categorical"),
-                   help="For codes such as zip codes or product ids, whose numbers are labels, not amounts.")
-    st.radio("Missing feature values", ["impute", "drop"], horizontal=True, **bind(state.PREP, "missing"),
-             format_func={"impute": "fill in (training median / most frequent)", "drop": "drop those rows"}.get)
-    c1, c2, c3 = st.columns(3)
-    c1.slider("Test share", 0.0, 0.5, step=0.05, **bind(state.PREP, "test_size"),
-              help="Rows held out to measure test error. 0 uses every row for training.")
-    c2.number_input("Split seed", 0, 1_000_000, step=1, **bind(state.PREP, "seed"))
-    c3.number_input("Max levels per category", 2, 200, step=1, **bind(state.PREP, "max_categories"))
-    st.toggle("One-hot without the first level (baseline)", **bind(state.PREP, "drop_first"),
-              help="Penalized models do not need a baseline level; keeping all levels treats them symmetrically.")
+    st.subheader("What to predict, from what")
+    columns = [str(c) for c in dataset.frame.columns]
+    left, right = st.columns(2)
+    with left:
+        target = st.selectbox("Target (the column to predict)", columns, **bind(state.PREP, "target"))
+        task = st.segmented_control("Task", ["regression", "classification"], required=True, **bind(state.PREP, "task"),
+                                    help="Guessed from the target: text or ≤ 10 whole-number values suggest classification. "
+                                         "The models on the other pages are regressions; classification targets are fit as 0/1/2… codes for now.")
+        features = st.multiselect("Features", [c for c in columns if c != target], **bind(state.PREP, "features"),
+                                  help="Text columns are one-hot encoded. Identifier-like text columns are left out by default.")
+    with right:
+        numeric_features = [c for c in features if is_numeric(dataset.frame[c])]
+        st.multiselect("Treat these numeric columns as categories", numeric_features, **bind(state.PREP, "categorical"),
+                       help="For codes such as zip codes or product ids, whose numbers are labels, not amounts.")
+        st.radio("Missing feature values", ["impute", "drop"], horizontal=True, **bind(state.PREP, "missing"),
+                 format_func={"impute": "fill in (training median / most frequent)", "drop": "drop those rows"}.get)
+        c1, c2, c3 = st.columns(3)
+        c1.slider("Test share", 0.0, 0.5, step=0.05, **bind(state.PREP, "test_size"),
+                  help="Rows held out to measure test error. 0 uses every row for training.")
+        c2.number_input("Split seed", 0, 1_000_000, step=1, **bind(state.PREP, "seed"))
+        c3.number_input("Max levels per category", 2, 200, step=1, **bind(state.PREP, "max_categories"))
+        st.toggle("One-hot without the first level (baseline)", **bind(state.PREP, "drop_first"),
+                  help="Penalized models do not need a baseline level; keeping all levels treats them symmetrically.")
 
-dataset, prepared, error = current_prepared()
-st.subheader("What was done to the data")
-if error:
-    show_error(error)
-    st.stop()
-plain_list(prepared.report)
-if prepared.warnings:
-    st.caption(":material/warning: Worth knowing")
-    plain_list(prepared.warnings)
-st.success(
-    f"Ready: {prepared.n_train:,} training rows and {prepared.n_test:,} test rows × {len(prepared.feature_names)} features.",
-    icon=":material/check_circle:",
-)
-st.page_link("pages/2_explore.py", label="Explore this dataset", icon=":material/insights:")
+    dataset, prepared, error = current_prepared()
+    st.subheader("What was done to the data")
+    if error:
+        show_error(error)
+        st.stop()
+    plain_list(prepared.report)
+    if prepared.warnings:
+        st.caption(":material/warning: Worth knowing")
+        plain_list(prepared.warnings)
+    st.success(
+        f"Ready: {prepared.n_train:,} training rows and {prepared.n_test:,} test rows × {len(prepared.feature_names)} features.",
+        icon=":material/check_circle:",
+    )
+    st.page_link("pages/2_explore.py", label="Explore this dataset", icon=":material/insights:")

@@ -6,175 +6,181 @@ from reglab import charts
 from reglab.diagnostics import coefficient_frame, error_curves, support_recovery
 from reglab.export import safe_csv
 from reglab.reproduce import python_snippet, r_snippet, translate
-from reglab.ui import bind, chart_with_downloads, frame, md, require_prepared, state, user_errors
+from reglab.errors import DataError
+from reglab.ui import bind, chart_with_downloads, frame, md, page_guard, require_prepared, show_error, state, user_errors
 from reglab.ui import compare as ui_compare
+from reglab.ui.controls import FOLDS, L1_RATIO
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
     PENALTY_LABELS, View, apply_chart_pick, usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, request_lambda, settle_lambda, write_view_query_params,
 )
 
-frame("Explore", ":material/insights:")
-read_view_query_params()
-st.title("Explore")
+with page_guard():
+    frame("Explore", ":material/insights:")
+    read_view_query_params()
+    st.title("Explore")
 
-dataset, prepared = require_prepared()
-if prepared.task == "classification":
-    st.info("This target is a class label. Until classification models arrive, it is fit as a regression on the class codes.",
-            icon=":material/info:")
+    dataset, prepared = require_prepared()
+    if prepared.task == "classification":
+        st.info("This target is a class label. Until classification models arrive, it is fit as a regression on the class codes.",
+                icon=":material/info:")
 
-# ---------------------------------------------------------------- controls
-c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
-penalty = c1.segmented_control("Penalty", list(PENALTY_LABELS), format_func=PENALTY_LABELS.get, required=True,
-                               **bind(state.PENALTY),
-                               help="L1 = λ‖w‖₁ (sparse), L2 = λ/2‖w‖₂² (shrinks smoothly), elastic net = λ(α‖w‖₁ + (1−α)/2‖w‖₂²).")
-l1_ratio = c2.slider("L1 ratio α", 0.05, 0.95, step=0.05, **bind(state.L1_RATIO), disabled=penalty != "elasticnet",
-                     help="Share of the L1 part in the elastic net: 1 = lasso, 0 = ridge.")
-standardize = c3.toggle("Standardize", **bind(state.STANDARDIZE),
-                        help="Fit on features scaled to mean 0, sd 1 (coefficients are still reported in original units). "
-                             "Off: the penalty treats a feature in grams and one in kilograms differently.")
-folds = c4.number_input("CV folds", 2, 20, step=1, **bind(state.FOLDS), help="K of K-fold cross-validation (seeded).")
-ratio = l1_ratio if penalty == "elasticnet" else (1.0 if penalty == "l1" else 0.0)
-key = prepared.fingerprint()
+    # ---------------------------------------------------------------- controls
+    c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
+    penalty = c1.segmented_control("Penalty", list(PENALTY_LABELS), format_func=PENALTY_LABELS.get, required=True,
+                                   **bind(state.PENALTY),
+                                   help="L1 = λ‖w‖₁ (sparse), L2 = λ/2‖w‖₂² (shrinks smoothly), elastic net = λ(α‖w‖₁ + (1−α)/2‖w‖₂²).")
+    l1_ratio = c2.slider(L1_RATIO.label, L1_RATIO.low, L1_RATIO.high, step=L1_RATIO.step, **bind(state.L1_RATIO),
+                         disabled=penalty != "elasticnet", help=L1_RATIO.help)
+    standardize = c3.toggle("Standardize", **bind(state.STANDARDIZE),
+                            help="Fit on features scaled to mean 0, sd 1 (coefficients are still reported in original units). "
+                                 "Off: the penalty treats a feature in grams and one in kilograms differently.")
+    folds = c4.number_input(FOLDS.label, int(FOLDS.low), int(FOLDS.high), step=int(FOLDS.step), **bind(state.FOLDS), help=FOLDS.help)
+    ratio = l1_ratio if penalty == "elasticnet" else (1.0 if penalty == "l1" else 0.0)
+    key = prepared.fingerprint()
 
-with user_errors():
-    path = path_for(key, standardize, penalty, ratio, prepared)
-    cv = cv_for(key, standardize, penalty, ratio, folds, prepared)
-if usable_folds(folds, prepared.n_train) < folds:
-    st.caption(f":material/info: Only {prepared.n_train} training rows: cross-validation uses {cv.folds} folds.")
-lam = settle_lambda(path.lambdas, default=cv.lambda_1se)
-lambda_controls(path.lambdas, lam)
-b1, b2, b3 = st.columns([1, 1, 2])
-b1.button(f"λ.min = {cv.lambda_min:.3g}", on_click=request_lambda, args=(cv.lambda_min,), icon=":material/south:",
-          help="Use the λ with the smallest mean cross-validation error.", width="stretch")
-b2.button(f"λ.1se = {cv.lambda_1se:.3g}", on_click=request_lambda, args=(cv.lambda_1se,), icon=":material/north:",
-          help="Use the largest λ whose CV error is within one standard error of the minimum: a simpler model, statistically as good.",
-          width="stretch")
-view = View(penalty, ratio, lam, standardize, folds)
-write_view_query_params(view)
-translation = translate(view.penalty_object, lam, prepared.n_train)
-with b3.popover("Same model in scikit-learn · glmnet · Spark", icon=":material/translate:"):
-    st.caption("Objective (our convention)")
-    st.code(translation.objective, language=None)
-    st.caption("scikit-learn")
-    st.code(translation.sklearn, language="python")
-    st.caption("R glmnet")
-    st.code(translation.glmnet, language="r")
-    st.caption("Spark MLlib")
-    st.code(translation.spark, language="python")
-    st.caption(translation.note)
+    with user_errors():
+        path = path_for(key, standardize, penalty, ratio, prepared)
+        cv = cv_for(key, standardize, penalty, ratio, folds, prepared)
+    if usable_folds(folds, prepared.n_train) < folds:
+        st.caption(f":material/info: Only {prepared.n_train} training rows: cross-validation uses {cv.folds} folds.")
+    lam = settle_lambda(path.lambdas, default=cv.lambda_1se)
+    lambda_controls(path.lambdas, lam)
+    b1, b2, b3 = st.columns([1, 1, 2])
+    b1.button(f"λ.min = {cv.lambda_min:.3g}", on_click=request_lambda, args=(cv.lambda_min,), icon=":material/south:",
+              help="Use the λ with the smallest mean cross-validation error.", width="stretch")
+    b2.button(f"λ.1se = {cv.lambda_1se:.3g}", on_click=request_lambda, args=(cv.lambda_1se,), icon=":material/north:",
+              help="Use the largest λ whose CV error is within one standard error of the minimum: a simpler model, statistically as good.",
+              width="stretch")
+    view = View(penalty, ratio, lam, standardize, folds)
+    write_view_query_params(view)
+    translation = translate(view.penalty_object, lam, prepared.n_train)
+    with b3.popover("Same model in scikit-learn · glmnet · Spark", icon=":material/translate:"):
+        st.caption("Objective (our convention)")
+        st.code(translation.objective, language=None)
+        st.caption("scikit-learn")
+        st.code(translation.sklearn, language="python")
+        st.caption("R glmnet")
+        st.code(translation.glmnet, language="r")
+        st.caption("Spark MLlib")
+        st.code(translation.spark, language="python")
+        st.caption(translation.note)
 
-fit, metrics = fit_for(key, standardize, penalty, ratio, lam, prepared)
+    fit, metrics = fit_for(key, standardize, penalty, ratio, lam, prepared)
 
-# ---------------------------------------------------------------- metrics at λ
-m = st.columns(6)
-m[0].metric("Training RMSE", f"{metrics.train_rmse:.4g}", help=f"Root mean squared error on the {prepared.n_train} training rows, in units of {md(prepared.target)}.")
-m[1].metric("Test RMSE", f"{metrics.test_rmse:.4g}" if prepared.n_test else "—", help=f"On the {prepared.n_test} held-out rows.")
-m[2].metric("Training R²", f"{metrics.train_r2:.3f}")
-m[3].metric("Test R²", f"{metrics.test_r2:.3f}" if prepared.n_test else "—")
-m[4].metric("Non-zero coefficients", f"{metrics.n_nonzero} of {len(fit.coef)}")
-m[5].metric("Effective df", f"{metrics.df:.2f}",
-            help="Effective degrees of freedom: the non-zero count for the lasso, the trace of the hat matrix for ridge.")
+    # ---------------------------------------------------------------- metrics at λ
+    m = st.columns(6)
+    m[0].metric("Training RMSE", f"{metrics.train_rmse:.4g}", help=f"Root mean squared error on the {prepared.n_train} training rows, in units of {md(prepared.target)}.")
+    m[1].metric("Test RMSE", f"{metrics.test_rmse:.4g}" if prepared.n_test else "—", help=f"On the {prepared.n_test} held-out rows.")
+    m[2].metric("Training R²", f"{metrics.train_r2:.3f}")
+    m[3].metric("Test R²", f"{metrics.test_r2:.3f}" if prepared.n_test else "—")
+    m[4].metric("Non-zero coefficients", f"{metrics.n_nonzero} of {len(fit.coef)}")
+    m[5].metric("Effective df", f"{metrics.df:.2f}",
+                help="Effective degrees of freedom: the non-zero count for the lasso, the trace of the hat matrix for ridge.")
 
-if st.button("Save this fit as a scenario", icon=":material/bookmark_add:",
-             help="Keep this model (data, preprocessing, penalty, λ, metrics, coefficients) to compare on the Compare page."):
-    saved = ui_compare.save(key, standardize, penalty, ratio, lam, prepared, current_choice().label,
-                            prep_settings(dataset, current_choice().token))
-    st.toast(f"Saved scenario {md(saved.name)}", icon=":material/bookmark_added:")
+    if st.button("Save this fit as a scenario", icon=":material/bookmark_add:",
+                 help="Keep this model (data, preprocessing, penalty, λ, metrics, coefficients) to compare on the Compare page."):
+        try:
+            saved = ui_compare.save(key, standardize, penalty, ratio, lam, prepared, current_choice().label,
+                                    prep_settings(dataset, current_choice().token))
+            st.toast(f"Saved scenario {md(saved.name)}", icon=":material/bookmark_added:")
+        except DataError as exc:  # the session's scenario store is full
+            show_error(str(exc))
 
-truth_coef = dataset.truth.coef if (dataset.truth is not None and dataset.truth.coef is not None
-                                   and tuple(dataset.feature_names) == prepared.feature_names) else None
-# Lazy tabs: only the open tab runs, so a λ move redraws one tab's charts, not all eight.
-tabs = st.tabs([":material/timeline: Paths", ":material/bar_chart: Sparsity", ":material/rule: Cross-validation",
-                ":material/balance: Bias–variance", ":material/code: Reproduce"]
-               + ([":material/verified: Truth"] if truth_coef is not None else []),
-               key=state.EXPLORE_TAB, on_change="rerun")
+    truth_coef = dataset.truth.coef if (dataset.truth is not None and dataset.truth.coef is not None
+                                       and tuple(dataset.feature_names) == prepared.feature_names) else None
+    # Lazy tabs: only the open tab runs, so a λ move redraws one tab's charts, not all eight.
+    tabs = st.tabs([":material/timeline: Paths", ":material/bar_chart: Sparsity", ":material/rule: Cross-validation",
+                    ":material/balance: Bias–variance", ":material/code: Reproduce"]
+                   + ([":material/verified: Truth"] if truth_coef is not None else []),
+                   key=state.EXPLORE_TAB, on_change="rerun")
 
-with tabs[0]:
-    if tabs[0].open:
-        o1, o2 = st.columns(2)
-        scale = o1.radio("Coefficients", ["standardized", "original units"], horizontal=True,
-                         **bind(state.PATH_SCALE, default="standardized"))
-        axis = o2.radio("x-axis", ["log λ", "L1-norm fraction"], horizontal=True, **bind(state.PATH_AXIS, default="log λ"))
-        chart = charts.path_chart(
-            path.to_frame(), current_lambda=lam,
-            value="coef_standardized" if scale == "standardized" else "coef",
-            value_title="standardized coefficient" if scale == "standardized" else "coefficient (original units)",
-            x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
-        )
-        apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key="path_chart", selectable=axis == "log λ"))
-        st.caption("Click the chart to move λ there; click a legend entry to highlight one feature (shift-click for more).")
-        d1, d2 = st.columns(2)
-        d1.download_button("Coefficients at this λ (CSV)", safe_csv(fit.to_frame()), file_name="coefficients.csv",
-                           mime="text/csv", icon=":material/download:", on_click="ignore")
-        d2.download_button("Whole path (CSV)", safe_csv(path.to_frame()), file_name="path.csv", mime="text/csv",
-                           icon=":material/download:", on_click="ignore")
+    with tabs[0]:
+        if tabs[0].open:
+            o1, o2 = st.columns(2)
+            scale = o1.radio("Coefficients", ["standardized", "original units"], horizontal=True,
+                             **bind(state.PATH_SCALE, default="standardized"))
+            axis = o2.radio("x-axis", ["log λ", "L1-norm fraction"], horizontal=True, **bind(state.PATH_AXIS, default="log λ"))
+            chart = charts.path_chart(
+                path.to_frame(), current_lambda=lam,
+                value="coef_standardized" if scale == "standardized" else "coef",
+                value_title="standardized coefficient" if scale == "standardized" else "coefficient (original units)",
+                x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
+            )
+            apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key="path_chart", selectable=axis == "log λ"))
+            st.caption("Click the chart to move λ there; click a legend entry to highlight one feature (shift-click for more).")
+            d1, d2 = st.columns(2)
+            d1.download_button("Coefficients at this λ (CSV)", safe_csv(fit.to_frame()), file_name="coefficients.csv",
+                               mime="text/csv", icon=":material/download:", on_click="ignore")
+            d2.download_button("Whole path (CSV)", safe_csv(path.to_frame()), file_name="path.csv", mime="text/csv",
+                               icon=":material/download:", on_click="ignore")
 
-with tabs[1]:
-    if tabs[1].open:
-        left, right = st.columns(2)
-        with left:
-            st.markdown("**How many features survive**")
-            chart_with_downloads(charts.nonzero_chart(path.nonzero_frame(), lam), "nonzero-count", key="nnz_chart")
-        with right:
-            st.markdown("**Coefficients at the current λ** (standardized; zeros are exact)")
-            true_weights = design_for(key, standardize, prepared).to_solver_scale(truth_coef) if truth_coef is not None else None
-            chart_with_downloads(charts.coefficient_bars(coefficient_frame(fit, true_weights)), "coefficients", key="bars_chart")
-            if truth_coef is not None:
-                st.caption("Orange ticks: the true coefficients (standardized by the training sd).")
+    with tabs[1]:
+        if tabs[1].open:
+            left, right = st.columns(2)
+            with left:
+                st.markdown("**How many features survive**")
+                chart_with_downloads(charts.nonzero_chart(path.nonzero_frame(), lam), "nonzero-count", key="nnz_chart")
+            with right:
+                st.markdown("**Coefficients at the current λ** (standardized; zeros are exact)")
+                true_weights = design_for(key, standardize, prepared).to_solver_scale(truth_coef) if truth_coef is not None else None
+                chart_with_downloads(charts.coefficient_bars(coefficient_frame(fit, true_weights)), "coefficients", key="bars_chart")
+                if truth_coef is not None:
+                    st.caption("Orange ticks: the true coefficients (standardized by the training sd).")
 
-with tabs[2]:
-    if tabs[2].open:
-        event = chart_with_downloads(charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, lam,
-                                                     error_title=f"mean {cv.folds}-fold CV error (MSE of {prepared.target})"),
-                                     "cross-validation", key="cv_chart", selectable=True)
-        apply_chart_pick(event)
-        st.caption(f"Band: ± 1 standard error over the {cv.folds} folds. λ.min = {cv.lambda_min:.4g} "
-                   f"({cv.n_nonzero[cv.index_min]} non-zero); λ.1se = {cv.lambda_1se:.4g} ({cv.n_nonzero[cv.index_1se]} non-zero). "
-                   "Click the curve to move λ.")
+    with tabs[2]:
+        if tabs[2].open:
+            event = chart_with_downloads(charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, lam,
+                                                         error_title=f"mean {cv.folds}-fold CV error (MSE of {prepared.target})"),
+                                         "cross-validation", key="cv_chart", selectable=True)
+            apply_chart_pick(event)
+            st.caption(f"Band: ± 1 standard error over the {cv.folds} folds. λ.min = {cv.lambda_min:.4g} "
+                       f"({cv.n_nonzero[cv.index_min]} non-zero); λ.1se = {cv.lambda_1se:.4g} ({cv.n_nonzero[cv.index_1se]} non-zero). "
+                       "Click the curve to move λ.")
 
-with tabs[3]:
-    if tabs[3].open:
-        r1, r2 = st.columns([1, 3])
-        repeats = r1.number_input("Repeats R", 5, 200, step=5, **bind(state.BV_REPEATS),
-                                  help="Training draws (synthetic data) or bootstrap resamples (real data). More = smoother, slower.")
-        bar = r2.progress(0.0, text="Bias–variance: fitting every λ on each repeat…")
-        bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared, dataset,
-                               progress=lambda share: bar.progress(share, text=f"Bias–variance: {share:.0%} of repeats fitted"))
-        bar.empty()
-        if bv is None:
-            st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
-                    "on the Data page.", icon=":material/info:")
-        elif bv.kind == "known truth":
-            st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model. "
-                       "The dashed total lies on the measured expected test error: the identity holds.")
-        else:
-            st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows, evaluated on the test rows. "
-                       "Without the true function, bias² and noise cannot be told apart: they are shown together.")
-        if bv is not None:
-            chart_with_downloads(charts.curves_chart(bv.to_frame(), lam, f"squared error ({prepared.target} units²)",
-                                                     dashed=(bv.labels["total"],)), "bias-variance", key="bv_chart")
-        st.markdown("**Training vs test error** (the validation curve)")
-        chart_with_downloads(charts.curves_chart(error_curves(path, prepared.X_train, prepared.y_train, prepared.X_test,
-                                                              prepared.y_test), lam, "mean squared error"),
-                             "validation-curve", key="val_chart")
+    with tabs[3]:
+        if tabs[3].open:
+            r1, r2 = st.columns([1, 3])
+            repeats = r1.number_input("Repeats R", 5, 200, step=5, **bind(state.BV_REPEATS),
+                                      help="Training draws (synthetic data) or bootstrap resamples (real data). More = smoother, slower.")
+            bar = r2.progress(0.0, text="Bias–variance: fitting every λ on each repeat…")
+            bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared, dataset,
+                                   progress=lambda share: bar.progress(share, text=f"Bias–variance: {share:.0%} of repeats fitted"))
+            bar.empty()
+            if bv is None:
+                st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
+                        "on the Data page.", icon=":material/info:")
+            elif bv.kind == "known truth":
+                st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model. "
+                           "The dashed total lies on the measured expected test error: the identity holds.")
+            else:
+                st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows, evaluated on the test rows. "
+                           "Without the true function, bias² and noise cannot be told apart: they are shown together.")
+            if bv is not None:
+                chart_with_downloads(charts.curves_chart(bv.to_frame(), lam, f"squared error ({prepared.target} units²)",
+                                                         dashed=(bv.labels["total"],)), "bias-variance", key="bv_chart")
+            st.markdown("**Training vs test error** (the validation curve)")
+            chart_with_downloads(charts.curves_chart(error_curves(path, prepared.X_train, prepared.y_train, prepared.X_test,
+                                                                  prepared.y_test), lam, "mean squared error"),
+                                 "validation-curve", key="val_chart")
 
-with tabs[4]:
-    if tabs[4].open:
-        st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script next to the file.")
-        st.download_button("Training data (CSV)", safe_csv(prepared.training_frame()), file_name="reglab_training_data.csv", mime="text/csv",
-                           icon=":material/download:", on_click="ignore")
-        st.code(python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
-                               "reglab_training_data.csv", standardize), language="python")
-        st.code(r_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
-                          "reglab_training_data.csv", standardize), language="r")
+    with tabs[4]:
+        if tabs[4].open:
+            st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script next to the file.")
+            st.download_button("Training data (CSV)", safe_csv(prepared.training_frame()), file_name="reglab_training_data.csv", mime="text/csv",
+                               icon=":material/download:", on_click="ignore")
+            st.code(python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                                   "reglab_training_data.csv", standardize), language="python")
+            st.code(r_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                              "reglab_training_data.csv", standardize), language="r")
 
-if truth_coef is not None:
-    with tabs[5]:
-        if tabs[5].open:
-            recovery = support_recovery(path, truth_coef)
-            st.markdown("**Support recovery along the path**: which of the truly non-zero features are selected.")
-            chart_with_downloads(charts.curves_chart(recovery.to_frame(), lam, "rate"), "support-recovery", key="rec_chart")
-            st.markdown("**Coefficient error** ‖β̂ − β‖₂ (original units)")
-            chart_with_downloads(charts.curves_chart(recovery.error_frame(), lam, "‖β̂ − β‖₂"), "coefficient-error",
-                                 key="err_chart")
+    if truth_coef is not None:
+        with tabs[5]:
+            if tabs[5].open:
+                recovery = support_recovery(path, truth_coef)
+                st.markdown("**Support recovery along the path**: which of the truly non-zero features are selected.")
+                chart_with_downloads(charts.curves_chart(recovery.to_frame(), lam, "rate"), "support-recovery", key="rec_chart")
+                st.markdown("**Coefficient error** ‖β̂ − β‖₂ (original units)")
+                chart_with_downloads(charts.curves_chart(recovery.error_frame(), lam, "‖β̂ − β‖₂"), "coefficient-error",
+                                     key="err_chart")

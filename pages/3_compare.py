@@ -3,126 +3,133 @@
 import streamlit as st
 
 from reglab import charts, compare, scenarios
-from reglab.ui import bind, chart_with_downloads, frame, plain_list, require_prepared, show_error, state, user_errors
+from reglab.errors import DataError
+from reglab.ui import bind, chart_with_downloads, frame, page_guard, plain_list, require_prepared, show_error, state, user_errors
 from reglab.ui import compare as ui_compare
+from reglab.ui.controls import L1_RATIO
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import PENALTY_LABELS, usable_folds
 
-frame("Compare", ":material/compare_arrows:")
-st.title("Compare")
-st.caption("The quick what-if: on this data, what would lasso do differently from ridge — and how sure can we be?")
+with page_guard():
+    frame("Compare", ":material/compare_arrows:")
+    st.title("Compare")
+    st.caption("The quick what-if: on this data, what would lasso do differently from ridge — and how sure can we be?")
 
-dataset, prepared = require_prepared()
+    dataset, prepared = require_prepared()
 
-key = prepared.fingerprint()
-standardize = bool(st.session_state[state.STANDARDIZE])
-folds = usable_folds(int(st.session_state[state.FOLDS]), prepared.n_train)
-c1, c2 = st.columns([2, 1])
-mode = c1.segmented_control("Which λ does each model get?", list(ui_compare.MODES), format_func=ui_compare.MODES.get,
-                            required=True, **bind(state.COMPARE_MODE),
-                            help="Same λ: one strength for all (λ means the same thing for all three penalties). "
-                                 "λ.min / λ.1se: each penalty's own cross-validated choice.")
-ratio = c2.slider("Elastic-net L1 ratio α", 0.05, 0.95, step=0.05, **bind(state.L1_RATIO))
-lam = float(st.session_state.get(state.LAMBDA) or 1.0)
-if mode == "same":
-    st.caption(f"Using λ = {lam:.4g}, the current λ on the Explore page (standardize: {'on' if standardize else 'off'}, "
-               f"{folds}-fold CV).")
-with user_errors():
-    cands = tuple(ui_compare.candidates(key, standardize, ratio, folds, mode, lam, prepared))
-    result = ui_compare.comparison(key, standardize, cands, prepared)
+    key = prepared.fingerprint()
+    standardize = bool(st.session_state[state.STANDARDIZE])
+    folds = usable_folds(int(st.session_state[state.FOLDS]), prepared.n_train)
+    c1, c2 = st.columns([2, 1])
+    mode = c1.segmented_control("Which λ does each model get?", list(ui_compare.MODES), format_func=ui_compare.MODES.get,
+                                required=True, **bind(state.COMPARE_MODE),
+                                help="Same λ: one strength for all (λ means the same thing for all three penalties). "
+                                     "λ.min / λ.1se: each penalty's own cross-validated choice.")
+    ratio = c2.slider(f"Elastic-net {L1_RATIO.label}", L1_RATIO.low, L1_RATIO.high, step=L1_RATIO.step, **bind(state.L1_RATIO))
+    lam = float(st.session_state.get(state.LAMBDA) or 1.0)
+    if mode == "same":
+        st.caption(f"Using λ = {lam:.4g}, the current λ on the Explore page (standardize: {'on' if standardize else 'off'}, "
+                   f"{folds}-fold CV).")
+    with user_errors():
+        cands = tuple(ui_compare.candidates(key, standardize, ratio, folds, mode, lam, prepared))
+        result = ui_compare.comparison(key, standardize, cands, prepared)
 
-st.subheader("Side by side")
-st.dataframe(result.table, hide_index=True, width="stretch",
-             column_config={"λ": st.column_config.NumberColumn(format="%.4g"),
-                            "test RMSE": st.column_config.NumberColumn(format="%.4g"),
-                            "test R²": st.column_config.NumberColumn(format="%.3f")})
-chart_with_downloads(charts.grouped_coefficients(result.coefficients), "coefficients-by-model", key="grouped")
-st.caption("Standardized coefficients, so bars compare across features. Exact zeros have no bar.")
-chart_with_downloads(charts.path_small_multiples(ui_compare.paths_frame(key, standardize, cands, prepared),
-                                                 {c.label: c.lam for c in cands}),
-                     "paths-by-model", key="small_multiples")
-if st.button("Save these three fits as scenarios", icon=":material/bookmark_add:"):
-    for cand in cands:
-        ui_compare.save(key, standardize, cand.penalty, cand.l1_ratio, cand.lam, prepared, current_choice().label,
-                        prep_settings(dataset, current_choice().token), name=f"{cand.label} · {cand.reason} · λ={cand.lam:.3g}")
-    st.toast("Saved 3 scenarios", icon=":material/bookmark_added:")
+    st.subheader("Side by side")
+    st.dataframe(result.table, hide_index=True, width="stretch",
+                 column_config={"λ": st.column_config.NumberColumn(format="%.4g"),
+                                "test RMSE": st.column_config.NumberColumn(format="%.4g"),
+                                "test R²": st.column_config.NumberColumn(format="%.3f")})
+    chart_with_downloads(charts.grouped_coefficients(result.coefficients), "coefficients-by-model", key="grouped")
+    st.caption("Standardized coefficients, so bars compare across features. Exact zeros have no bar.")
+    chart_with_downloads(charts.path_small_multiples(ui_compare.paths_frame(key, standardize, cands, prepared),
+                                                     {c.label: c.lam for c in cands}),
+                         "paths-by-model", key="small_multiples")
+    if st.button("Save these three fits as scenarios", icon=":material/bookmark_add:"):
+        try:
+            scenarios.room_for(ui_compare.saved(), len(cands))
+            for cand in cands:
+                ui_compare.save(key, standardize, cand.penalty, cand.l1_ratio, cand.lam, prepared, current_choice().label,
+                                prep_settings(dataset, current_choice().token), name=f"{cand.label} · {cand.reason} · λ={cand.lam:.3g}")
+            st.toast("Saved 3 scenarios", icon=":material/bookmark_added:")
+        except DataError as exc:  # the session's scenario store is full
+            show_error(str(exc))
 
-# ---------------------------------------------------------------- correlated features
-st.subheader("Correlated features: L1 picks one, L2 spreads the weight")
-pairs = compare.correlated_pairs(prepared.X_train, prepared.feature_names, threshold=0.9)
-if pairs.empty:
-    st.caption("No pair of features is correlated above |0.9| in the training rows. "
-               "Try the synthetic 'groups of correlated features' data on the Data page to see the effect.")
-    st.page_link("pages/3_compare.py", label="Load the correlated-groups example here", icon=":material/hub:",
-                 query_params={"dataset": "groups"})
-else:
-    groups = compare.correlated_groups(pairs)
-    left, right = st.columns([2, 3])
-    left.caption(f"{len(pairs)} pair(s) with |correlation| > 0.9, in {len(groups)} group(s):")
-    left.dataframe(pairs, hide_index=True, width="stretch", column_config={"correlation": st.column_config.NumberColumn(format="%+.3f")})
-    summary = compare.group_summary(result.coefficients, groups)
-    right.caption("Per group: members selected (non-zero) and the spread of their standardized coefficients "
-                  "(0 = weight shared equally).")
-    right.dataframe(summary, hide_index=True, width="stretch",
-                    column_config={"spread": st.column_config.NumberColumn(format="%.3f"),
-                                   "total weight": st.column_config.NumberColumn(format="%.3f")})
-    st.caption("The lasso has to choose within a group only when λ is strong enough; try 'the same λ' with a larger λ.")
+    # ---------------------------------------------------------------- correlated features
+    st.subheader("Correlated features: L1 picks one, L2 spreads the weight")
+    pairs = compare.correlated_pairs(prepared.X_train, prepared.feature_names, threshold=0.9)
+    if pairs.empty:
+        st.caption("No pair of features is correlated above |0.9| in the training rows. "
+                   "Try the synthetic 'groups of correlated features' data on the Data page to see the effect.")
+        st.page_link("pages/3_compare.py", label="Load the correlated-groups example here", icon=":material/hub:",
+                     query_params={"dataset": "groups"})
+    else:
+        groups = compare.correlated_groups(pairs)
+        left, right = st.columns([2, 3])
+        left.caption(f"{len(pairs)} pair(s) with |correlation| > 0.9, in {len(groups)} group(s):")
+        left.dataframe(pairs, hide_index=True, width="stretch", column_config={"correlation": st.column_config.NumberColumn(format="%+.3f")})
+        summary = compare.group_summary(result.coefficients, groups)
+        right.caption("Per group: members selected (non-zero) and the spread of their standardized coefficients "
+                      "(0 = weight shared equally).")
+        right.dataframe(summary, hide_index=True, width="stretch",
+                        column_config={"spread": st.column_config.NumberColumn(format="%.3f"),
+                                       "total weight": st.column_config.NumberColumn(format="%.3f")})
+        st.caption("The lasso has to choose within a group only when λ is strong enough; try 'the same λ' with a larger λ.")
 
-# ---------------------------------------------------------------- stability selection
-st.subheader("Selection stability")
-s1, s2 = st.columns([1, 3])
-resamples = s1.number_input("Bootstrap resamples", 10, 1000, step=10, **bind(state.RESAMPLES),
-                            help="Each resample refits L1 and elastic net at their λ on rows drawn with replacement.")
-bar = s2.progress(0.0, text="Refitting on bootstrap resamples…")
-freq = ui_compare.stability(key, standardize, cands, int(resamples), prepared,
-                            progress=lambda share: bar.progress(share, text=f"Stability selection: {share:.0%}"))
-bar.empty()
-chart_with_downloads(charts.frequency_bars(freq), "selection-stability", key="stability")
-st.caption("A feature selected in most resamples (right of the dashed 60% line) is a stable choice; "
-           "one selected about half the time is a coin toss between correlated alternatives.")
+    # ---------------------------------------------------------------- stability selection
+    st.subheader("Selection stability")
+    s1, s2 = st.columns([1, 3])
+    resamples = s1.number_input("Bootstrap resamples", 10, 1000, step=10, **bind(state.RESAMPLES),
+                                help="Each resample refits L1 and elastic net at their λ on rows drawn with replacement.")
+    bar = s2.progress(0.0, text="Refitting on bootstrap resamples…")
+    freq = ui_compare.stability(key, standardize, cands, int(resamples), prepared,
+                                progress=lambda share: bar.progress(share, text=f"Stability selection: {share:.0%}"))
+    bar.empty()
+    chart_with_downloads(charts.frequency_bars(freq), "selection-stability", key="stability")
+    st.caption("A feature selected in most resamples (right of the dashed 60% line) is a stable choice; "
+               "one selected about half the time is a coin toss between correlated alternatives.")
 
-# ---------------------------------------------------------------- both knobs
-st.subheader("Tuning both knobs: λ and the L1 ratio")
-bar = st.progress(0.0, text="Cross-validating every (λ, α)…")
-with user_errors():
-    grid = ui_compare.heatmap(key, standardize, folds, prepared,
-                              progress=lambda share: bar.progress(share, text=f"Cross-validating (λ, α): {share:.0%}"))
-bar.empty()
-best = grid[grid["is_min"]].iloc[0]
-chart_with_downloads(charts.cv_heatmap_chart(grid), "cv-heatmap", key="heatmap")
-st.caption(f"★ minimum mean {folds}-fold CV error at α = {best['l1_ratio']:g}, λ = {best['lambda']:.4g}. "
-           "Outlined cells are within one standard error of it: any of them is statistically as good, "
-           "so prefer the sparsest (largest λ, largest α).")
-r1, r2 = st.columns([1, 2])
-spread_penalty = r1.selectbox("How stable is λ's choice? Penalty", list(PENALTY_LABELS), format_func=PENALTY_LABELS.get)
-spread = ui_compare.fold_reshuffles(key, standardize, spread_penalty, ratio if spread_penalty == "elasticnet" else
-                                    (1.0 if spread_penalty == "l1" else 0.0), folds, prepared)
-with r2:
-    chart_with_downloads(charts.choice_spread_chart(spread), "lambda-choice-spread", key="spread")
-st.caption(f"λ.min and λ.1se over {len(spread)} reshuffles of the {folds} folds: the wider the spread, "
-           "the less a single CV run should be trusted.")
+    # ---------------------------------------------------------------- both knobs
+    st.subheader("Tuning both knobs: λ and the L1 ratio")
+    bar = st.progress(0.0, text="Cross-validating every (λ, α)…")
+    with user_errors():
+        grid = ui_compare.heatmap(key, standardize, folds, prepared,
+                                  progress=lambda share: bar.progress(share, text=f"Cross-validating (λ, α): {share:.0%}"))
+    bar.empty()
+    best = grid[grid["is_min"]].iloc[0]
+    chart_with_downloads(charts.cv_heatmap_chart(grid), "cv-heatmap", key="heatmap")
+    st.caption(f"★ minimum mean {folds}-fold CV error at α = {best['l1_ratio']:g}, λ = {best['lambda']:.4g}. "
+               "Outlined cells are within one standard error of it: any of them is statistically as good, "
+               "so prefer the sparsest (largest λ, largest α).")
+    r1, r2 = st.columns([1, 2])
+    spread_penalty = r1.selectbox("How stable is λ's choice? Penalty", list(PENALTY_LABELS), format_func=PENALTY_LABELS.get)
+    spread = ui_compare.fold_reshuffles(key, standardize, spread_penalty, ratio if spread_penalty == "elasticnet" else
+                                        (1.0 if spread_penalty == "l1" else 0.0), folds, prepared)
+    with r2:
+        chart_with_downloads(charts.choice_spread_chart(spread), "lambda-choice-spread", key="spread")
+    st.caption(f"λ.min and λ.1se over {len(spread)} reshuffles of the {folds} folds: the wider the spread, "
+               "the less a single CV run should be trusted.")
 
-# ---------------------------------------------------------------- scenarios
-st.subheader("Scenarios")
-store = ui_compare.saved()
-if st.session_state.get(state.SCENARIO_IMPORT_ERROR):
-    show_error(st.session_state.pop(state.SCENARIO_IMPORT_ERROR))
-if not store:
-    st.caption("No saved scenarios yet: use 'Save these three fits' above or 'Save this fit' on Explore.")
-else:
-    st.dataframe(scenarios.summary(store), hide_index=True, width="stretch")
-    names = list(range(len(store)))
-    d1, d2 = st.columns(2)
-    first = d1.selectbox("Scenario A", names, format_func=lambda i: store[i].name, index=0)
-    second = d2.selectbox("Scenario B", names, format_func=lambda i: store[i].name, index=min(1, len(store) - 1))
-    coef_diff, metric_diff = scenarios.diff(store[first], store[second])
-    d1.dataframe(metric_diff, hide_index=True, width="stretch")
-    d2.dataframe(coef_diff, hide_index=True, width="stretch")
-    notes = [f"A and B were fit on different data ({store[first].dataset} vs {store[second].dataset})."] \
-        if store[first].dataset != store[second].dataset else []
-    plain_list(notes)
-e1, e2 = st.columns(2)
-e1.download_button("Export scenarios (JSON)", scenarios.to_json(store), file_name="reglab-scenarios.json",
-                   mime="application/json", icon=":material/download:", disabled=not store, on_click="ignore")
-e2.file_uploader("Import scenarios (JSON)", type=["json"], **ui_compare.importer_kwargs(),
-                 help="A file exported from Regularization Lab. It is validated field by field; nothing in it is executed.")
+    # ---------------------------------------------------------------- scenarios
+    st.subheader("Scenarios")
+    store = ui_compare.saved()
+    if st.session_state.get(state.SCENARIO_IMPORT_ERROR):
+        show_error(st.session_state.pop(state.SCENARIO_IMPORT_ERROR))
+    if not store:
+        st.caption("No saved scenarios yet: use 'Save these three fits' above or 'Save this fit' on Explore.")
+    else:
+        st.dataframe(scenarios.summary(store), hide_index=True, width="stretch")
+        names = list(range(len(store)))
+        d1, d2 = st.columns(2)
+        first = d1.selectbox("Scenario A", names, format_func=lambda i: store[i].name, index=0)
+        second = d2.selectbox("Scenario B", names, format_func=lambda i: store[i].name, index=min(1, len(store) - 1))
+        coef_diff, metric_diff = scenarios.diff(store[first], store[second])
+        d1.dataframe(metric_diff, hide_index=True, width="stretch")
+        d2.dataframe(coef_diff, hide_index=True, width="stretch")
+        notes = [f"A and B were fit on different data ({store[first].dataset} vs {store[second].dataset})."] \
+            if store[first].dataset != store[second].dataset else []
+        plain_list(notes)
+    e1, e2 = st.columns(2)
+    e1.download_button("Export scenarios (JSON)", scenarios.to_json(store), file_name="reglab-scenarios.json",
+                       mime="application/json", icon=":material/download:", disabled=not store, on_click="ignore")
+    e2.file_uploader("Import scenarios (JSON)", type=["json"], **ui_compare.importer_kwargs(),
+                     help="A file exported from Regularization Lab. It is validated field by field; nothing in it is executed.")

@@ -54,6 +54,21 @@ def test_unusable_upload_shows_the_message_not_a_traceback():
     assert "looks like a binary file" in at.error[0].value
 
 
+def test_a_bad_upload_after_a_good_one_keeps_the_good_data():
+    at = data_page()
+    at.segmented_control[0].set_value("upload").run()
+    at.file_uploader[0].upload("good.csv", (DATA / "clean.csv").read_bytes(), "text/csv").run()
+    shape = at.subheader[0].value
+    at.file_uploader[0].upload("photo.csv", (DATA / "binary_renamed.csv").read_bytes()).run()
+    assert not at.exception
+    message = at.error[0].value.replace("\\", "")
+    assert "photo.csv could not be used" in message and "Still using good.csv" in message
+    assert at.subheader[0].value == shape
+    assert "good.csv" in "\n".join(t.value for t in at.sidebar.text)
+    at.switch_page("pages/2_explore.py").run()
+    assert not at.exception and at.metric
+
+
 def test_synthetic_data_with_url_round_trip():
     at = data_page()
     at.segmented_control[0].set_value("synthetic").run()
@@ -70,9 +85,19 @@ def test_synthetic_data_with_url_round_trip():
 
 def test_builtin_choice_comes_from_the_url_and_bad_values_fall_back():
     assert by_label(data_page(dataset="wine").selectbox, "Built-in dataset").value == "wine"
-    at = data_page(dataset="sparse", n="not-a-number", rho="5")
-    assert not at.exception
-    assert "correlation ρ must lie between 0 and 0.99" in at.error[0].value
+    # A link's values pass the Data page widgets' own ranges: each bad one is named in a
+    # warning, the rest of the link still applies, and the page works.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(dataset="sparse", n="inf", p="2000", rho="5", seed="7", k="nan")
+    at.run()
+    assert not at.exception and not at.error
+    warnings = "\n".join(w.value for w in at.warning)
+    for shown in ("n=inf", "p=2000", "rho=5", "k=nan"):
+        assert shown in warnings.replace("\\", "")
+    assert at.session_state[state.SYNTH_PARAMS] == {"seed": 7}
+    at.switch_page("pages/1_data.py").run()
+    assert not at.exception and not at.error
+    assert "200 rows × 20 features" in at.subheader[0].value
 
 
 def test_choices_survive_switching_pages():

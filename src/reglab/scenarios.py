@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from . import limits
 from .errors import DataError
 
 FORMAT = "reglab-scenarios"
 VERSION = 1
-MAX_SCENARIOS = 200
+MAX_SCENARIOS = limits.MAX_SCENARIOS
 MAX_FEATURES = 10_000
+#: Entries of a scenario's preprocessing settings, and of each list inside them.
+MAX_SETTINGS = 100
 
 
 @dataclass(frozen=True)
@@ -49,9 +53,19 @@ def _jsonable(value):
     raise TypeError(f"{type(value).__name__} is not JSON-serializable")
 
 
+def _finite(value: object) -> bool:
+    """A JSON number that is a finite float (huge integers overflow float and are refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def _number(entry: dict, key: str, where: str, positive: bool = False) -> float:
     value = entry.get(key)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not _finite(value):
         raise DataError(f"{where}: '{key}' must be a finite number.")
     if positive and value <= 0:
         raise DataError(f"{where}: '{key}' must be greater than 0.")
@@ -59,23 +73,60 @@ def _number(entry: dict, key: str, where: str, positive: bool = False) -> float:
 
 
 def _text(entry: dict, key: str, where: str, limit: int = 500) -> str:
-    value = entry.get(key)
+    return _short_text(entry.get(key), f"{where}: '{key}'", limit)
+
+
+def _short_text(value: object, what: str, limit: int) -> str:
     if not isinstance(value, str) or len(value) > limit:
-        raise DataError(f"{where}: '{key}' must be text of at most {limit} characters.")
+        raise DataError(f"{what} must be text of at most {limit} characters.")
     return value
 
 
+def _setting(value: object, where: str, depth: int = 0) -> object:
+    """A preprocessing setting: text, a finite number, true/false, null, or a short list of those."""
+    if value is None or isinstance(value, bool) or _finite(value):
+        return value
+    if isinstance(value, str) and len(value) <= 500:
+        return value
+    if isinstance(value, list) and depth == 0 and len(value) <= limits.MAX_FEATURES:
+        return [_setting(v, where, depth + 1) for v in value]
+    raise DataError(f"{where} must be text (≤ 500 characters), a finite number, true/false, or a list of those.")
+
+
+def _json_depth(text: str) -> int:
+    """Deepest nesting of brackets outside strings (a bound checked before ``json.loads`` recurses)."""
+    # Strings are removed first so brackets inside names do not count; escaped quotes are kept inside.
+    bare = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text)
+    depth = deepest = 0
+    for match in re.finditer(r"[\[\]{}]", bare):
+        depth += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def from_json(text: str | bytes) -> list[Scenario]:
-    """Parse and validate a scenarios file; raises DataError saying what is wrong and where."""
+    """Parse and validate a scenarios file; raises DataError saying what is wrong and where.
+
+    Bounded before parsing: the file's size (:data:`reglab.limits.MAX_SCENARIO_FILE_BYTES`) and
+    its nesting depth (:data:`reglab.limits.MAX_JSON_DEPTH`; the format needs 4).
+    """
+    if len(text) > limits.MAX_SCENARIO_FILE_BYTES:
+        raise DataError(f"This scenarios file is {len(text) / 1e6:,.1f} MB; at most "
+                        f"{limits.MAX_SCENARIO_FILE_BYTES / 1e6:,.0f} MB can be imported.")
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise DataError("This scenarios file is not UTF-8 text. Export it again from Regularization Lab.") from None
+    if _json_depth(text) > limits.MAX_JSON_DEPTH:
+        raise DataError(f"This file nests values more than {limits.MAX_JSON_DEPTH} levels deep; "
+                        "a scenarios file exported from Regularization Lab never does.")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(f"This is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from None
+    except (ValueError, RecursionError):  # e.g. an integer of more than 4,300 digits
+        raise DataError("This file holds a value that cannot be read as a number (too many digits).") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise DataError(f"This JSON is not a Regularization Lab scenarios file (expected \"format\": \"{FORMAT}\").")
     if data.get("version") != VERSION:
@@ -102,14 +153,17 @@ def from_json(text: str | bytes) -> list[Scenario]:
         if not isinstance(coefficients, dict) or len(coefficients) > MAX_FEATURES:
             raise DataError(f"{where}: 'coefficients' must map feature names to numbers.")
         for key in coefficients:
+            _short_text(key, f"{where}: a coefficient's feature name", 10 * limits.MAX_NAME_CHARS)
             _number(coefficients, key, f"{where}, coefficient {key!r}")
-        if not isinstance(metrics, dict):
+        if not isinstance(metrics, dict) or len(metrics) > MAX_SETTINGS:
             raise DataError(f"{where}: 'metrics' must map names to numbers.")
         for key, value in metrics.items():
             if value is not None:
                 _number(metrics, key, f"{where}, metric {key!r}")
-        if not isinstance(preprocessing, dict):
-            raise DataError(f"{where}: 'preprocessing' must be an object.")
+        if not isinstance(preprocessing, dict) or len(preprocessing) > MAX_SETTINGS:
+            raise DataError(f"{where}: 'preprocessing' must be an object of at most {MAX_SETTINGS} settings.")
+        preprocessing = {_short_text(k, f"{where}: a preprocessing setting's name", 100):
+                         _setting(v, f"{where}, preprocessing {k!r}") for k, v in preprocessing.items()}
         standardize = entry.get("standardize")
         if not isinstance(standardize, bool):
             raise DataError(f"{where}: 'standardize' must be true or false.")
@@ -121,6 +175,15 @@ def from_json(text: str | bytes) -> list[Scenario]:
             intercept=_number(entry, "intercept", where) if "intercept" in entry else 0.0,
         ))
     return out
+
+
+def room_for(store: list[Scenario], incoming: int) -> None:
+    """Raise DataError when adding ``incoming`` scenarios would take the session past MAX_SCENARIOS."""
+    free = MAX_SCENARIOS - len(store)
+    if incoming > free:
+        raise DataError(f"{len(store)} scenarios are saved in this session and at most {MAX_SCENARIOS} can be kept: "
+                        f"there is room for {max(free, 0)} more, not {incoming}. Export them, then reload the page "
+                        "to start a fresh session.")
 
 
 def diff(a: Scenario, b: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:

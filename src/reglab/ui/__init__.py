@@ -8,6 +8,8 @@ the sidebar dataset status and the session defaults.  Why not ``st.navigation``:
 
 from __future__ import annotations
 
+import logging
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -17,8 +19,10 @@ from . import state
 from .safetext import md
 from .datastate import current_prepared, read_query_params, sync_query_params
 
-__all__ = ["PAGES", "bind", "chart_with_downloads", "frame", "md", "plain_list", "require_prepared", "state", "show_error",
-           "user_errors"]
+__all__ = ["PAGES", "bind", "chart_with_downloads", "frame", "md", "page_guard", "plain_list", "require_prepared", "state",
+           "show_error", "user_errors"]
+
+log = logging.getLogger("reglab")
 
 
 @dataclass(frozen=True)
@@ -154,3 +158,26 @@ def user_errors():
         show_error(str(exc))
         st.page_link("pages/1_data.py", label="Adjust the data on the Data page", icon=":material/table_chart:")
         st.stop()
+
+
+@contextmanager
+def page_guard():
+    """Run a page body so that no failure reaches the browser as a traceback.
+
+    A :class:`~reglab.DataError` is shown as its message; anything else is logged on the
+    server with its traceback and an id, and the page shows a short message with that id.
+    Session state (the dataset, saved scenarios, every choice) is not touched, so the next
+    interaction starts from the last good state. Streamlit's own stop/rerun signals are
+    ``BaseException``s and pass through.
+    """
+    from reglab.errors import DataError
+
+    try:
+        yield
+    except DataError as exc:
+        show_error(str(exc))
+    except Exception:
+        incident = uuid.uuid4().hex[:8]
+        log.exception("page failed (incident %s)", incident)
+        st.error(f"Something went wrong on this page (incident {incident}, logged on the server). Your data, choices and "
+                 "saved scenarios are kept: change a setting, or open another page and come back.", icon=":material/error:")

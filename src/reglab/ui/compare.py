@@ -92,8 +92,8 @@ def saved() -> list[scenarios.Scenario]:
 def save(key: str, standardize: bool, penalty: str, l1_ratio: float, lam: float, prepared: Prepared,
          dataset_label: str, settings: dict, name: str | None = None) -> scenarios.Scenario:
     """Add the fit at (penalty, λ, α) on the current data to the saved scenarios."""
-    fit, metrics = fit_for(key, standardize, penalty, l1_ratio, lam, prepared)
     store = saved()
+    fit, metrics = fit_for(key, standardize, penalty, l1_ratio, lam, prepared)
     label = name or f"#{len(store) + 1} {compare.PENALTY_NAMES[penalty]} λ={lam:.3g}"
     scenario = scenarios.Scenario(
         name=label, dataset=dataset_label, target=prepared.target, penalty=penalty, lam=float(lam),
@@ -103,6 +103,7 @@ def save(key: str, standardize: bool, penalty: str, l1_ratio: float, lam: float,
                  "training RMSE": metrics.train_rmse, "non-zero": metrics.n_nonzero, "effective df": metrics.df},
         coefficients=dict(zip(fit.feature_names, map(float, fit.coef))), intercept=float(fit.intercept),
     )
+    scenarios.room_for(store, 1)
     store.append(scenario)
     return scenario
 
@@ -115,7 +116,9 @@ def _import() -> None:
     if uploaded is None:
         return
     try:
-        saved().extend(scenarios.from_json(uploaded.getvalue()))
+        incoming = scenarios.from_json(uploaded.getvalue())
+        scenarios.room_for(saved(), len(incoming))  # the limit is per session, not per file
+        saved().extend(incoming)
         st.session_state.pop(state.SCENARIO_IMPORT_ERROR, None)
     except DataError as exc:
         st.session_state[state.SCENARIO_IMPORT_ERROR] = str(exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 from dataclasses import dataclass
 
 from reglab.data import SYNTHETIC, SYNTHETIC_PARAMS
@@ -43,6 +44,33 @@ SYNTHETIC_CONTROLS: dict[str, tuple[NumberControl, ...]] = {
         NumberControl("seed", "Random seed", 0, 1_000_000, 1, "Same seed, same data."),
     ),
 }
+
+
+#: Controls shared by Explore and Compare whose values also arrive in links.
+L1_RATIO = NumberControl("l1_ratio", "L1 ratio α", 0.05, 0.95, 0.05, "Share of the L1 part in the elastic net: 1 = lasso, 0 = ridge.")
+FOLDS = NumberControl("folds", "CV folds", 2, 20, 1, "K of K-fold cross-validation (seeded).")
+
+
+def parse_number(raw: str | None, control: NumberControl, integer: bool = False) -> tuple[float | None, str | None]:
+    """A link's text value for ``control``: ``(value, None)`` inside the widget's own range
+    (snapped to its step), ``(None, None)`` when absent, ``(None, message)`` when unusable.
+
+    Everything from a URL passes through here before it reaches a widget or a generator:
+    a value outside the widget's range would raise inside Streamlit on every rerun.
+    """
+    if raw is None:
+        return None, None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value) or not control.low <= value <= control.high:
+        shown = str(raw)[:40]
+        return None, (f"The link's {control.short}={shown} is not usable: {control.label} must be a number from "
+                      f"{control.low:g} to {control.high:g}. Kept the current value.")
+    steps = round((value - control.low) / control.step)
+    value = round(control.low + steps * control.step, 10)
+    return (int(value) if integer else value), None
 
 
 def synthetic_defaults(kind: str) -> dict[str, float]:

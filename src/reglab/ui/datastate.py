@@ -21,6 +21,7 @@ from reglab.loading import read_table
 from reglab.preprocess import Prepared, default_features, default_target, guess_task, preprocess
 
 from . import state
+from .safetext import md
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,7 @@ def current_choice() -> DataChoice:
     source = st.session_state.get(state.SOURCE, "builtin")
     if source == "upload" and st.session_state.get(state.UPLOAD):
         upload = st.session_state[state.UPLOAD]
-        ext = upload["name"].rsplit(".", 1)[-1].lower() if "." in upload["name"] else ""
-        return DataChoice("upload", f"upload:{upload['fingerprint']}:{ext}", upload["name"])
+        return DataChoice("upload", upload["token"], upload["name"])
     if source == "synthetic":
         kind = st.session_state.get(state.SYNTH_KIND, "sparse")
         params = st.session_state.get(state.SYNTH_PARAMS) or {}
@@ -83,7 +83,7 @@ def load_choice(choice: DataChoice) -> tuple[Dataset, tuple[str, ...]]:
     """The dataset for ``choice`` and the loader's notes (empty except for uploads)."""
     if choice.source == "upload":
         upload = st.session_state[state.UPLOAD]
-        return _uploaded(choice.token, upload["name"], upload["data"])
+        return upload["dataset"], upload["notes"]
     if choice.source == "synthetic":
         params = st.session_state.get(state.SYNTH_PARAMS) or {}
         return _synthetic(choice.label, tuple(sorted(params.items()))), ()
@@ -210,15 +210,18 @@ def read_query_params() -> None:
         st.session_state[state.SOURCE] = "builtin"
         st.session_state[state.DATASET] = chosen
     elif chosen in SYNTHETIC:
-        spec = SYNTHETIC_PARAMS[chosen]
+        # Each value checked against its Data-page widget's range: the same bound a person
+        # has, so a link cannot ask for more rows or features than the page offers.
+        from .controls import SYNTHETIC_CONTROLS, parse_number
+
         params = {}
-        for short, (_, cast) in spec.items():
-            raw = st.query_params.get(short)
-            if raw is not None:
-                try:
-                    params[short] = cast(float(raw)) if cast is int else cast(raw)
-                except ValueError:
-                    continue
+        for control in SYNTHETIC_CONTROLS[chosen]:
+            integer = SYNTHETIC_PARAMS[chosen][control.short][1] is int
+            value, problem = parse_number(st.query_params.get(control.short), control, integer)
+            if problem:
+                st.warning(md(problem), icon=":material/link_off:")
+            elif value is not None:
+                params[control.short] = value
         st.session_state[state.SOURCE] = "synthetic"
         st.session_state[state.SYNTH_KIND] = chosen
         st.session_state[state.SYNTH_PARAMS] = params
@@ -240,15 +243,26 @@ UPLOADER_KEY = state.widget_key("uploader")
 
 
 def _store_upload() -> None:
-    """on_change of the uploader: keep the bytes (the widget forgets them on page change).
+    """on_change of the uploader: read the file now, and keep it only if it is usable.
 
-    Runs before the script, so the frame, sidebar and URL already see the new file.
+    Runs before the script, so the frame, sidebar and URL already see the new file. The
+    session keeps the parsed table (shared with the cache while it is cached), not the
+    bytes: a session holds one copy of its data at most. A file that cannot be used
+    leaves the previous one in place, and its message is shown once on the Data page.
     """
     uploaded = st.session_state.get(UPLOADER_KEY)
     if uploaded is None:
         return
     data = uploaded.getvalue()
-    st.session_state[state.UPLOAD] = {"name": uploaded.name, "data": data, "fingerprint": fingerprint_bytes(data)}
+    token = f"upload:{fingerprint_bytes(data)}:{uploaded.name.rsplit('.', 1)[-1].lower() if '.' in uploaded.name else ''}"
+    try:
+        dataset, notes = _uploaded(token, uploaded.name, data)
+    except DataError as exc:
+        st.session_state[state.UPLOAD_ERROR] = (uploaded.name, str(exc))
+        return
+    st.session_state.pop(state.UPLOAD_ERROR, None)
+    st.session_state[state.UPLOAD] = {"name": uploaded.name, "token": token, "size": len(data), "dataset": dataset,
+                                      "notes": notes}
     st.session_state[state.SOURCE] = "upload"
 
 
@@ -260,4 +274,15 @@ def current_upload_caption() -> str | None:
     upload = st.session_state.get(state.UPLOAD)
     if not upload:
         return None
-    return f"Current file: {upload['name']} ({len(upload['data']) / 1024:,.0f} KB). Upload another to replace it."
+    return f"Current file: {upload['name']} ({upload['size'] / 1000:,.0f} KB). Upload another to replace it."
+
+
+def upload_error() -> str | None:
+    """The message of the last upload that could not be used (shown once), naming what is kept instead."""
+    failed = st.session_state.pop(state.UPLOAD_ERROR, None)
+    if failed is None:
+        return None
+    name, message = failed
+    upload = st.session_state.get(state.UPLOAD)
+    kept = f" Still using {upload['name']}." if upload else ""
+    return f"{name} could not be used: {message}{kept}"

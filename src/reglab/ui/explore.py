@@ -23,6 +23,8 @@ from reglab.preprocess import Prepared
 from reglab.selection import CVResult
 
 from . import state
+from .controls import L1_RATIO, parse_number
+from .safetext import md
 from .cache import memoized, resampling
 from .datastate import remember_url, url_changed_externally
 
@@ -195,17 +197,24 @@ def read_view_query_params() -> None:
     if penalty in PENALTY_LABELS:
         st.session_state[state.PENALTY] = penalty
         st.session_state.pop(state.widget_key(state.PENALTY), None)
-    for key, store, low, high in (("l1_ratio", state.L1_RATIO, 0.01, 0.99), ("lam", state.LAMBDA, 0.0, math.inf)):
-        raw = st.query_params.get(key)
-        try:
-            value = float(raw) if raw is not None else None
-        except ValueError:
-            value = None
-        if value is not None and math.isfinite(value) and low <= value <= high and value > 0:
-            st.session_state[store] = value
-            st.session_state.pop(state.widget_key(store), None)
-            if store == state.LAMBDA:
-                request_lambda(value)
+    elif penalty is not None:
+        st.warning(md(f"The link's penalty={penalty[:40]} is not one of l1, l2, elasticnet. Kept the current penalty."),
+                   icon=":material/link_off:")
+    ratio, problem = parse_number(st.query_params.get("l1_ratio"), L1_RATIO)
+    if ratio is not None:
+        st.session_state[state.L1_RATIO] = ratio
+        st.session_state.pop(state.widget_key(state.L1_RATIO), None)
+    raw = st.query_params.get("lam")
+    try:
+        lam = float(raw) if raw is not None else None
+    except ValueError:
+        lam = math.nan
+    if lam is not None and math.isfinite(lam) and lam > 0:
+        request_lambda(lam)  # clipped to the path's range when it is applied (settle_lambda)
+    elif lam is not None:
+        problem = f"The link's lam={str(raw)[:40]} is not a positive number. Kept the current λ."
+    if problem:
+        st.warning(md(problem), icon=":material/link_off:")
 
 
 def write_view_query_params(view: View) -> None:

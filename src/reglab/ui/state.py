@@ -11,8 +11,10 @@ DATASET = "reglab.dataset"
 #: Synthetic generator kind and its short URL parameters (dict).
 SYNTH_KIND = "reglab.synth_kind"
 SYNTH_PARAMS = "reglab.synth_params"
-#: The uploaded file: {"name": str, "data": bytes, "fingerprint": str} (per session, never cached by name).
+#: The uploaded file: {"name", "token" (content hash + extension), "size", "dataset", "notes"}; never cached by name.
 UPLOAD = "reglab.upload"
+#: (file name, message) of an upload that could not be used; the previous file stays current.
+UPLOAD_ERROR = "reglab.upload_error"
 #: Preprocessing choices per dataset: {"token": dataset token, **settings}.
 PREP = "reglab.prep"
 #: Penalty name, λ and L1 ratio of the current view (round-trip through the URL).
