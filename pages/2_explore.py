@@ -10,6 +10,7 @@ from reglab.errors import DataError
 from reglab.ui import bind, chart_with_downloads, frame, md, page_guard, require_prepared, show_error, state, user_errors
 from reglab.ui import compare as ui_compare
 from reglab.ui.controls import FOLDS, L1_RATIO
+from reglab.ui.heavy import lazy_progress, progress_bar, require_go_ahead
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
     PENALTY_LABELS, View, apply_chart_pick, usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
@@ -39,10 +40,15 @@ with page_guard():
     folds = c4.number_input(FOLDS.label, int(FOLDS.low), int(FOLDS.high), step=int(FOLDS.step), **bind(state.FOLDS), help=FOLDS.help)
     ratio = l1_ratio if penalty == "elasticnet" else (1.0 if penalty == "l1" else 0.0)
     key = prepared.fingerprint()
+    heavy = require_go_ahead(prepared, key, "The path, its cross-validation and the bias–variance study")
+    path_progress, clear_path = lazy_progress("Regularization path:", key, heavy, "path")
+    cv_progress, clear_cv = lazy_progress("Cross-validation:", key, heavy, "cv")
 
     with user_errors():
-        path = path_for(key, standardize, penalty, ratio, prepared)
-        cv = cv_for(key, standardize, penalty, ratio, folds, prepared)
+        path = path_for(key, standardize, penalty, ratio, prepared, _progress=path_progress)
+        cv = cv_for(key, standardize, penalty, ratio, folds, prepared, _progress=cv_progress)
+    clear_path()
+    clear_cv()
     if usable_folds(folds, prepared.n_train) < folds:
         st.caption(f":material/info: Only {prepared.n_train} training rows: cross-validation uses {cv.folds} folds.")
     lam = settle_lambda(path.lambdas, default=cv.lambda_1se)
@@ -144,10 +150,11 @@ with page_guard():
             r1, r2 = st.columns([1, 3])
             repeats = r1.number_input("Repeats R", 5, 200, step=5, **bind(state.BV_REPEATS),
                                       help="Training draws (synthetic data) or bootstrap resamples (real data). More = smoother, slower.")
-            bar = r2.progress(0.0, text="Bias–variance: fitting every λ on each repeat…")
+            with r2:
+                report, clear = progress_bar("Bias–variance: repeats fitted", key, heavy, "bv")
             bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared, dataset,
-                                   progress=lambda share: bar.progress(share, text=f"Bias–variance: {share:.0%} of repeats fitted"))
-            bar.empty()
+                                   progress=report)
+            clear()
             if bv is None:
                 st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
                         "on the Data page.", icon=":material/info:")

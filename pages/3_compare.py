@@ -7,6 +7,7 @@ from reglab.errors import DataError
 from reglab.ui import bind, chart_with_downloads, frame, page_guard, plain_list, require_prepared, show_error, state, user_errors
 from reglab.ui import compare as ui_compare
 from reglab.ui.controls import L1_RATIO
+from reglab.ui.heavy import lazy_progress, progress_bar, require_go_ahead
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import PENALTY_LABELS, usable_folds
 
@@ -18,6 +19,7 @@ with page_guard():
     dataset, prepared = require_prepared()
 
     key = prepared.fingerprint()
+    heavy = require_go_ahead(prepared, key, "Comparing three penalties with their cross-validation, bootstrap stability and a (λ, α) grid")
     standardize = bool(st.session_state[state.STANDARDIZE])
     folds = usable_folds(int(st.session_state[state.FOLDS]), prepared.n_train)
     c1, c2 = st.columns([2, 1])
@@ -31,7 +33,9 @@ with page_guard():
         st.caption(f"Using λ = {lam:.4g}, the current λ on the Explore page (standardize: {'on' if standardize else 'off'}, "
                    f"{folds}-fold CV).")
     with user_errors():
-        cands = tuple(ui_compare.candidates(key, standardize, ratio, folds, mode, lam, prepared))
+        cv_progress, clear_cv = lazy_progress("Cross-validating each penalty:", key, heavy, "compare-cv")
+        cands = tuple(ui_compare.candidates(key, standardize, ratio, folds, mode, lam, prepared, progress=cv_progress))
+        clear_cv()
         result = ui_compare.comparison(key, standardize, cands, prepared)
 
     st.subheader("Side by side")
@@ -80,21 +84,20 @@ with page_guard():
     s1, s2 = st.columns([1, 3])
     resamples = s1.number_input("Bootstrap resamples", 10, 1000, step=10, **bind(state.RESAMPLES),
                                 help="Each resample refits L1 and elastic net at their λ on rows drawn with replacement.")
-    bar = s2.progress(0.0, text="Refitting on bootstrap resamples…")
-    freq = ui_compare.stability(key, standardize, cands, int(resamples), prepared,
-                                progress=lambda share: bar.progress(share, text=f"Stability selection: {share:.0%}"))
-    bar.empty()
+    with s2:
+        report, clear = progress_bar("Stability selection: bootstrap refits", key, heavy, "stability")
+    freq = ui_compare.stability(key, standardize, cands, int(resamples), prepared, progress=report)
+    clear()
     chart_with_downloads(charts.frequency_bars(freq), "selection-stability", key="stability")
     st.caption("A feature selected in most resamples (right of the dashed 60% line) is a stable choice; "
                "one selected about half the time is a coin toss between correlated alternatives.")
 
     # ---------------------------------------------------------------- both knobs
     st.subheader("Tuning both knobs: λ and the L1 ratio")
-    bar = st.progress(0.0, text="Cross-validating every (λ, α)…")
+    report, clear = progress_bar("Cross-validating every (λ, α):", key, heavy, "heatmap")
     with user_errors():
-        grid = ui_compare.heatmap(key, standardize, folds, prepared,
-                                  progress=lambda share: bar.progress(share, text=f"Cross-validating (λ, α): {share:.0%}"))
-    bar.empty()
+        grid = ui_compare.heatmap(key, standardize, folds, prepared, progress=report)
+    clear()
     best = grid[grid["is_min"]].iloc[0]
     chart_with_downloads(charts.cv_heatmap_chart(grid), "cv-heatmap", key="heatmap")
     st.caption(f"★ minimum mean {folds}-fold CV error at α = {best['l1_ratio']:g}, λ = {best['lambda']:.4g}. "
@@ -102,8 +105,10 @@ with page_guard():
                "so prefer the sparsest (largest λ, largest α).")
     r1, r2 = st.columns([1, 2])
     spread_penalty = r1.selectbox("How stable is λ's choice? Penalty", list(PENALTY_LABELS), format_func=PENALTY_LABELS.get)
+    spread_progress, clear_spread = lazy_progress("Reshuffling the folds:", key, heavy, "reshuffles")
     spread = ui_compare.fold_reshuffles(key, standardize, spread_penalty, ratio if spread_penalty == "elasticnet" else
-                                        (1.0 if spread_penalty == "l1" else 0.0), folds, prepared)
+                                        (1.0 if spread_penalty == "l1" else 0.0), folds, prepared, progress=spread_progress)
+    clear_spread()
     with r2:
         chart_with_downloads(charts.choice_spread_chart(spread), "lambda-choice-spread", key="spread")
     st.caption(f"λ.min and λ.1se over {len(spread)} reshuffles of the {folds} folds: the wider the spread, "

@@ -266,3 +266,36 @@ def test_prepare_does_not_copy_a_well_conditioned_design(monkeypatch):
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 0.25 * X.nbytes
+
+
+def test_a_warm_start_never_changes_the_array_it_starts_from():
+    # scikit-learn's enet_path updates coef_init in place; the path rows the app caches and
+    # shares between sessions are passed as warm starts, so they must come back untouched.
+    X, y, _ = make_problem(150, 12, rho=0.5, seed=11)
+    design = reglab.prepare(X, y)
+    pen = reglab.Penalty.of("elasticnet", 0.5)
+    p = reglab.fitting.path_design(design, pen)
+    before = p.weights.copy()
+    reglab.fitting.fit_design(design, pen, p.lambdas[30] * 0.9, w_init=p.weights[30])
+    np.testing.assert_array_equal(p.weights, before)
+
+
+@pytest.mark.parametrize("penalty", ["l1", "elasticnet", "l2"])
+def test_path_with_progress_reports_every_share_and_gives_the_same_solutions(penalty):
+    X, y, _ = make_problem(150, 12, rho=0.5, seed=12)
+    design = reglab.prepare(X, y)
+    pen = reglab.Penalty.of(penalty, 0.5)
+    shares = []
+    with_progress = reglab.fitting.path_design(design, pen, progress=shares.append)
+    plain = reglab.fitting.path_design(design, pen)
+    np.testing.assert_allclose(with_progress.coefs, plain.coefs, rtol=1e-10, atol=1e-12)
+    if penalty != "l2":
+        assert shares == pytest.approx(np.arange(1, 11) / 10)
+
+
+def test_cross_validation_reports_progress_once_per_fold():
+    X, y, _ = make_problem(120, 8, seed=13)
+    shares = []
+    with_progress = reglab.cross_validate(X, y, folds=4, progress=shares.append)
+    assert shares == [0.25, 0.5, 0.75, 1.0]
+    np.testing.assert_array_equal(with_progress.mean_error, reglab.cross_validate(X, y, folds=4).mean_error)

@@ -192,11 +192,16 @@ def cv_heatmap(X, y, ratios: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9, 1.0), n
 
 
 def repeated_cv(X, y, penalty: str, l1_ratio: float, seeds: Sequence[int] = tuple(range(10)), folds: int = 5,
-                lambdas=None, standardize: bool = True) -> pd.DataFrame:
-    """λ.min and λ.1se for each reshuffle of the folds (columns ``seed``, ``lambda_min``, ``lambda_1se``)."""
+                lambdas=None, standardize: bool = True, progress=None) -> pd.DataFrame:
+    """λ.min and λ.1se for each reshuffle of the folds (columns ``seed``, ``lambda_min``, ``lambda_1se``).
+
+    ``progress``, when given, is called with the share of reshuffles done (0–1) after each one.
+    """
     rows = []
-    for seed in seeds:
+    for i, seed in enumerate(seeds, start=1):
         cv = cross_validate(X, y, penalty=penalty, l1_ratio=l1_ratio, folds=folds, seed=seed, lambdas=lambdas,
                             standardize=standardize)
         rows.append({"seed": seed, "lambda_min": cv.lambda_min, "lambda_1se": cv.lambda_1se})
+        if progress is not None:
+            progress(i / len(seeds))
     return pd.DataFrame(rows)

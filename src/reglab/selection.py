@@ -20,7 +20,7 @@ whole minus its held-out rows' (``G_train = G − X_testᵀX_test``), centered a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -150,6 +150,7 @@ def cross_validate(
     n_jobs: int | None = None,
     feature_names: Sequence[str] | None = None,
     full_path: Path | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> CVResult:
     """K-fold cross-validation curve of the objective's path, with λ.min and λ.1se.
 
@@ -169,6 +170,8 @@ def cross_validate(
         The path already solved on all of ``X`` with the same penalty (e.g. the one on screen):
         its λ grid is used when ``lambdas`` is not given, and its non-zero counts are reused
         instead of solving the whole-data path a second time.
+    progress : callable, optional
+        Called with the share of folds done (0–1) after each fold, e.g. to drive a progress bar.
     """
     pen = Penalty.of(penalty, l1_ratio)
     X_arr, y_arr = validate_xy(X, y, check_finite=False)
@@ -193,7 +196,13 @@ def cross_validate(
         tasks = (delayed(fold_errors_from_moments)(moments, y_arr, test, pen, grid, standardize) for _, test in splits)
     else:
         tasks = (delayed(fold_errors)(X_arr, y_arr, train, test, pen, grid, standardize) for train, test in splits)
-    errors = Parallel(n_jobs=n_jobs)(tasks)
+    if progress is None:
+        errors = Parallel(n_jobs=n_jobs)(tasks)
+    else:
+        errors = []
+        for error in Parallel(n_jobs=n_jobs, return_as="generator")(tasks):
+            errors.append(error)
+            progress(len(errors) / folds)
     fold_mse = np.vstack(errors)
     mean_error = fold_mse.mean(axis=0)
     se = fold_mse.std(axis=0, ddof=1) / np.sqrt(folds)

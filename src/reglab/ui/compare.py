@@ -12,21 +12,21 @@ from reglab.objective import Penalty
 from reglab.preprocess import Prepared
 
 from . import state
-from .cache import memoized, resampling
+from .cache import cached, memoized, resampling
 from .explore import cv_for, design_for, fit_for, path_for
 
 MODES = {"same": "the same λ for all three", "min": "each at its own λ.min", "1se": "each at its own λ.1se"}
 
 
 def candidates(key: str, standardize: bool, l1_ratio: float, folds: int, mode: str, lam: float,
-               prepared: Prepared) -> list[compare.Candidate]:
+               prepared: Prepared, progress=None) -> list[compare.Candidate]:
     """L1, L2 and elastic net, each at the λ the chosen mode gives it (CV curves are cached)."""
     out = []
     for penalty, ratio in (("l1", 1.0), ("l2", 0.0), ("elasticnet", l1_ratio)):
         if mode == "same":
             out.append(compare.Candidate(penalty, ratio, lam, "same λ"))
             continue
-        cv = cv_for(key, standardize, penalty, ratio, folds, prepared)
+        cv = cv_for(key, standardize, penalty, ratio, folds, prepared, _progress=progress)
         chosen = cv.lambda_min if mode == "min" else cv.lambda_1se
         out.append(compare.Candidate(penalty, ratio, chosen, "λ.min" if mode == "min" else "λ.1se"))
     return out
@@ -38,7 +38,7 @@ def comparison(key: str, standardize: bool, cands: tuple[compare.Candidate, ...]
                                   standardize, _prepared.feature_names)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached()
 def paths_frame(key: str, standardize: bool, cands: tuple[compare.Candidate, ...], _prepared: Prepared) -> pd.DataFrame:
     """Tidy paths of the three models on one common λ grid, labelled by model."""
     design = design_for(key, standardize, _prepared)
@@ -74,12 +74,13 @@ def heatmap(key: str, standardize: bool, folds: int, prepared: Prepared, progres
                                                    standardize=standardize, progress=progress))
 
 
-def fold_reshuffles(key: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, prepared: Prepared) -> pd.DataFrame:
-    grid = path_for(key, standardize, penalty, l1_ratio, prepared).lambdas
+def fold_reshuffles(key: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, prepared: Prepared,
+                    progress=None) -> pd.DataFrame:
+    grid = path_for(key, standardize, penalty, l1_ratio, prepared, _progress=progress).lambdas
     with resampling():
         return memoized(("repeated-cv", key, standardize, penalty, l1_ratio, folds),
                         lambda: compare.repeated_cv(prepared.X_train, prepared.y_train, penalty, l1_ratio, folds=folds,
-                                                    lambdas=grid, standardize=standardize))
+                                                    lambdas=grid, standardize=standardize, progress=progress))
 
 
 # ----------------------------------------------------------------------------- scenarios

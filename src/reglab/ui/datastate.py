@@ -3,9 +3,10 @@
 The choice (built-in key, synthetic parameters, or the uploaded bytes) lives in session
 state; the expensive work — loading, generating, preprocessing — is cached keyed on a
 *content* token (built-in key, generator parameters, or a hash of the uploaded bytes),
-never on a file name. ``st.cache_resource``, not ``st.cache_data``: the results are frozen
-and never mutated, and ``cache_data`` would hand every rerun (twice: sidebar and page) a
-fresh copy of the whole table and design matrix.
+never on a file name. The shared cache (:class:`reglab.ui.cache.SharedCache`, bounded by
+bytes, thread-safe), not ``st.cache_data``: the results are frozen and never mutated, and
+``cache_data`` would hand every rerun (twice: sidebar and page) a fresh copy of the whole
+table and design matrix.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from reglab.loading import read_table
 from reglab.preprocess import Prepared, default_features, default_target, guess_task, preprocess
 
 from . import state
+from .cache import cached
 from .safetext import md
 
 
@@ -56,12 +58,12 @@ def _builtin(key: str) -> Dataset:
     return load_builtin(key)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@cached()
 def _synthetic(kind: str, params: tuple[tuple[str, float], ...]) -> Dataset:
     return make_synthetic(kind, **dict(params))
 
 
-@st.cache_resource(max_entries=8, show_spinner="Reading the file…")
+@cached(spinner="Reading the file…")
 def _uploaded(token: str, name: str, _data: bytes) -> tuple[Dataset, tuple[str, ...]]:
     """Parse uploaded bytes; ``token`` (content hash + extension) is the cache key, ``_data`` is not hashed."""
     loaded = read_table(_data, filename=name)
@@ -125,7 +127,7 @@ def prep_settings(dataset: Dataset, token: str) -> dict:
     return settings
 
 
-@st.cache_resource(max_entries=16, show_spinner="Preparing the design matrix…")
+@cached(spinner="Preparing the design matrix…")
 def _prepared(token: str, settings_key: tuple, _dataset: Dataset) -> Prepared:
     settings = dict(settings_key)
     return preprocess(

@@ -25,7 +25,7 @@ from reglab.selection import CVResult
 from . import state
 from .controls import L1_RATIO, parse_number
 from .safetext import md
-from .cache import memoized, resampling
+from .cache import cached, memoized, resampling
 from .datastate import remember_url, url_changed_externally
 
 PENALTY_LABELS = {"l1": "L1 · lasso", "l2": "L2 · ridge", "elasticnet": "Elastic net"}
@@ -46,16 +46,17 @@ class View:
         return Penalty.of(self.penalty, self.l1_ratio)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@cached()
 def design_for(fingerprint: str, standardize: bool, _prepared: Prepared) -> Design:
     """Sufficient statistics of the training rows (shared read-only; keyed on the data's hash)."""
     return prepare(_prepared.X_train, _prepared.y_train, standardize, _prepared.feature_names)
 
 
-@st.cache_data(max_entries=32, show_spinner="Computing the regularization path…")
-def path_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, _prepared: Prepared) -> Path:
+@cached(spinner="Computing the regularization path…")
+def path_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, _prepared: Prepared,
+             _progress=None) -> Path:
     design = design_for(fingerprint, standardize, _prepared)
-    return path_design(design, Penalty.of(penalty, l1_ratio))
+    return path_design(design, Penalty.of(penalty, l1_ratio), progress=_progress)
 
 
 def usable_folds(folds: int, n_train: int) -> int:
@@ -63,13 +64,14 @@ def usable_folds(folds: int, n_train: int) -> int:
     return max(2, min(int(folds), int(n_train)))
 
 
-@st.cache_data(max_entries=32, show_spinner="Cross-validating every λ…")
-def cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, _prepared: Prepared) -> CVResult:
+@cached(spinner="Cross-validating every λ…")
+def cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, _prepared: Prepared,
+           _progress=None) -> CVResult:
     on_screen = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
     with resampling():
         return reglab.cross_validate(_prepared.X_train, _prepared.y_train, penalty=penalty, l1_ratio=l1_ratio,
                                      folds=usable_folds(folds, _prepared.n_train), seed=0, standardize=standardize,
-                                     full_path=on_screen)
+                                     full_path=on_screen, progress=_progress)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -36,6 +36,9 @@ SCENARIO_IMPORT_ERROR = "reglab.scenario_import_error"
 #: Compare page: which λ each penalty uses ("same", "min", "1se") and the stability resample count.
 COMPARE_MODE = "reglab.compare_mode"
 RESAMPLES = "reglab.resamples"
+#: Fingerprints of heavy designs the user said to analyse (reglab.ui.heavy), and a "just stopped" flag.
+HEAVY_CONFIRMED = "reglab.heavy_confirmed"
+HEAVY_STOPPED = "reglab.heavy_stopped"
 #: The last chart selection already applied (a selection persists across reruns).
 LAST_PICK = "reglab.last_pick"
 
