@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 # The port: PORT, else Streamlit's own STREAMLIT_SERVER_PORT, else 8501.
 PORT   ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 
-.PHONY: run test bench venv clean
+.PHONY: run test test-load bench venv clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: venv
 
 test: venv
 	$(PY) -m pytest
+
+# 20 browser sessions at once on loopback (uploads, λ moves, isolation, latency, server RSS); stops by itself.
+test-load: venv
+	$(PY) benchmarks/load.py
 
 bench: venv
 	$(PY) benchmarks/run.py

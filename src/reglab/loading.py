@@ -631,7 +631,9 @@ def _from_parquet(data: bytes, notes: list[str]) -> pd.DataFrame:
         if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
             frame[c] = column.astype(float)
         else:  # text, dates, decimals, bytes: shown and one-hot encoded as text
-            frame[c] = column.astype(object).where(column.notna(), None).map(lambda v: v if v is None or isinstance(v, str) else str(v))
+            present = column.notna().to_numpy()
+            frame[c] = pd.Series([(v if isinstance(v, str) else str(v)) if ok else None
+                                  for v, ok in zip(column.astype(object), present)], index=frame.index, dtype=object)
     return frame
 
 
