@@ -48,6 +48,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: The test server's process id, once app_url has started it (for memory checks).
+SERVER: dict[str, int] = {}
+
+
 @pytest.fixture(scope="session")
 def app_url():
     """A freshly started `streamlit run app.py` on a free loopback port; yields its base URL."""
@@ -61,6 +65,7 @@ def app_url():
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     url = f"http://127.0.0.1:{port}"
+    SERVER["pid"] = proc.pid
     deadline = time.monotonic() + 60
     while True:
         try:

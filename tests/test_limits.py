@@ -212,3 +212,30 @@ def test_the_scenario_limit_is_per_session():
     scenarios.room_for(store, 1)
     with pytest.raises(DataError, match="room for 1 more, not 2"):
         scenarios.room_for(store, 2)
+
+
+def test_downloads_stay_one_record_per_row_with_every_formula_trigger_neutralized():
+    import csv
+
+    from reglab.export import safe_csv
+
+    names = ["\r=3+4", "\x00=1+2", " =SUM(A1)", "\n@cmd", "ok", "-2+3"]
+    cells = ["=HYPERLINK(\"http://e\")", "a\rb", "\tx", "+1", "plain", "line\nbreak"]
+    frame = pd.DataFrame({name: [cell, 1.5] for name, cell in zip(names, cells)})
+    text = safe_csv(frame).decode("utf-8-sig")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(records) == 3  # header + two rows, whatever the line breaks inside fields
+    for value in records[0] + records[1]:
+        stripped = value.lstrip(" \t\r\n\x00")
+        assert not stripped.startswith(("=", "+", "-", "@")) or value.startswith("'"), value
+        assert not value[:1] in ("\r", "\n", "\t", "\x00"), value
+    assert records[2] == ["1.5"] * len(names)  # numbers untouched
+
+
+def test_a_design_over_the_feature_budget_is_refused_while_it_is_built():
+    rng = np.random.default_rng(0)
+    n = limits.MAX_DESIGN_CELLS // 150
+    frame = pd.DataFrame({f"t{j}": rng.integers(0, 200, n).astype(str) for j in range(2)})
+    frame["y"] = rng.normal(size=n)
+    result = quick(lambda: reglab.preprocess(frame, "y", max_categories=200))
+    assert isinstance(result, DataError) and "Max levels per category" in str(result)

@@ -60,6 +60,11 @@ MAX_SYNTHETIC_CELLS = 10_000_000
 #: 200 MB, and every CV fold forms one), so beyond this an analysis cannot be bounded.
 MAX_FEATURES = 5_000
 
+#: Values in the prepared design matrix (rows × features after one-hot encoding): 160 MB of
+#: float64. One-hot encoding can multiply a table's width by up to 200 (max levels), so the
+#: design is bounded on its own, while it is built.
+MAX_DESIGN_CELLS = 20_000_000
+
 #: Above either of these an analysis is "heavy": Explore and Compare say what it will
 #: cost and wait for a click before starting, then show progress and can be stopped.
 #: Measured on the 2-core reference machine: a lasso path plus 5-fold CV at 200 × 1,000

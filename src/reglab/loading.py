@@ -43,7 +43,8 @@ NA_TOKENS = {"", "na", "n/a", "nan", "null", "none", "-", "?", "#n/a", "#na", "m
 _SAMPLE_CHARS = limits.DIALECT_SAMPLE_CHARS
 #: Excel's "sep=;" first line, which names the separator (European Excel writes it).
 _SEP_HINT = re.compile(r'"?sep=(.)"?[ \t]*\r?\n', re.IGNORECASE)
-_CONTROL_RUN = re.compile(r"[\s\x00-\x1f\x7f]+")
+#: Control characters and line breaks (not ordinary or no-break spaces, which are part of a name).
+_CONTROL_RUN = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
 Source = Union[str, os.PathLike, bytes, bytearray, BinaryIO]
 
@@ -319,7 +320,9 @@ def _delimiter_name(delimiter: str | None) -> str:
 def _header(raw: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     """Use the first row as the header (unless it is all numbers); fix blank/duplicate names."""
     first = [str(v).strip() for v in raw.iloc[0].tolist()]
-    looks_numeric = all(_PLAIN.fullmatch(v) or _COMMA_DECIMAL.fullmatch(v) for v in first if v) and any(first)
+    # A name like "Infinity" or "NaN" is a name: only cells with digits make a header row numeric.
+    looks_numeric = all((_PLAIN.fullmatch(v) or _COMMA_DECIMAL.fullmatch(v)) and any(c.isdigit() for c in v)
+                        for v in first if v) and any(first)
     if looks_numeric:
         names = [f"column_{j + 1}" for j in range(raw.shape[1])]
         body = raw

@@ -28,6 +28,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from sklearn.model_selection import train_test_split
 
+from . import limits
 from .errors import DataError
 
 Task = Literal["regression", "classification"]
@@ -152,6 +153,16 @@ def default_features(frame: pd.DataFrame, target: str, max_categories: int = 20)
 
 def _counted(n: int, what: str) -> str:
     return f"{n:,} {what}{'' if n == 1 else 's'}"
+
+
+def _check_design_size(n_features: int, n_rows: int) -> None:
+    """Refuse a design over the feature or cell budget while it is being built (see reglab.limits)."""
+    if n_features > limits.MAX_FEATURES or n_features * n_rows > limits.MAX_DESIGN_CELLS:
+        raise DataError(
+            f"These choices make at least {n_features:,} model features from {n_rows:,} rows, more than this app "
+            f"analyses ({limits.MAX_FEATURES:,} features, {limits.MAX_DESIGN_CELLS:,} values). Choose fewer feature "
+            "columns, or lower 'Max levels per category' for text columns."
+        )
 
 
 def preprocess(
@@ -284,6 +295,7 @@ def preprocess(
     blocks_test: list[np.ndarray] = []
     names: list[str] = []
     for name in features:
+        _check_design_size(len(names), len(data))
         col_train, col_test = train[name], test[name]
         gaps = int(col_train.isna().sum() + col_test.isna().sum())
         if kinds[name] == "numeric":
@@ -320,6 +332,7 @@ def preprocess(
         if unseen:
             report.append(f"{_counted(unseen, 'test row')} of {name!r} hold a level never seen in training: encoded as all zeros.")
         encoded = levels[1:] if drop_first and len(levels) > 1 else levels
+        _check_design_size(len(names) + len(encoded), len(data))
         for level in encoded:
             blocks_train.append((text_train == level).to_numpy(dtype=float)[:, None])
             blocks_test.append((text_test == level).to_numpy(dtype=float)[:, None])
@@ -327,6 +340,7 @@ def preprocess(
         baseline = f", baseline {levels[0]!r}" if drop_first and len(levels) > 1 else ""
         report.append(f"One-hot encoded {name!r} into {_counted(len(encoded), 'column')}{baseline}.")
 
+    _check_design_size(len(names), len(data))
     X_train = np.hstack(blocks_train) if blocks_train else np.empty((len(train), 0))
     X_test = np.hstack(blocks_test) if blocks_test else np.empty((len(test), 0))
     _describe_degenerate_columns(X_train, names, warnings)
