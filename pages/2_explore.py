@@ -46,9 +46,9 @@ with page_guard():
 
     with user_errors():
         path = path_for(key, standardize, penalty, ratio, prepared, _progress=path_progress)
+        clear_path()
         cv = cv_for(key, standardize, penalty, ratio, folds, prepared, _progress=cv_progress)
-    clear_path()
-    clear_cv()
+        clear_cv()
     if usable_folds(folds, prepared.n_train) < folds:
         st.caption(f":material/info: Only {prepared.n_train} training rows: cross-validation uses {cv.folds} folds.")
     lam = settle_lambda(path.lambdas, default=cv.lambda_1se)
