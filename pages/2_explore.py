@@ -61,7 +61,7 @@ with page_guard():
               width="stretch")
     view = View(penalty, ratio, lam, standardize, folds)
     write_view_query_params(view)
-    translation = translate(view.penalty_object, lam, prepared.n_train)
+    translation = translate(view.penalty_object, lam, prepared.y_train)
     with b3.popover("Same model in scikit-learn · glmnet · Spark", icon=":material/translate:"):
         st.caption("Objective (our convention)")
         st.code(translation.objective, language=None)

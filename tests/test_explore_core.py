@@ -106,13 +106,22 @@ def test_safe_csv_neutralizes_headers_and_cells_but_keeps_numbers():
     assert text.splitlines() == ["'=x,v", "'=1+1,-1.5", "ok,2.0"]
 
 
-def test_translation_maps_ridge_alpha_to_n_lambda():
-    ridge = translate(Penalty.of("l2"), 0.5, n_samples=200)
+def test_translation_maps_ridge_alpha_to_n_lambda_and_glmnet_through_sd_y():
+    unit_sd = np.tile([-1.0, 1.0], 100)  # n = 200, population sd exactly 1
+    ridge = translate(Penalty.of("l2"), 0.5, unit_sd)
     assert ridge.sklearn.startswith("Ridge(alpha=100")
-    assert translate(Penalty.of("l1"), 0.5, 200).sklearn == "Lasso(alpha=0.5)"
-    enet = translate(Penalty.of("elasticnet", 0.3), 0.5, 200)
+    assert translate(Penalty.of("l1"), 0.5, unit_sd).sklearn == "Lasso(alpha=0.5)"
+    enet = translate(Penalty.of("elasticnet", 0.3), 0.5, unit_sd)
     assert enet.sklearn == "ElasticNet(alpha=0.5, l1_ratio=0.3)" and "alpha = 0.3, lambda = 0.5" in enet.glmnet
     assert "regParam=0.5, elasticNetParam=0.3" in enet.spark
+    # sd(y) = 4: glmnet's ridge part is weighed against y/4, so its (λ, α) move (solvers.md's inverse:
+    # λ = λ_g·(α_g + (1−α_g)/s), α = α_g/(α_g + (1−α_g)/s)).
+    wide = 4.0 * unit_sd
+    lam_g, a_g = 0.5 * (4 * 0.7 + 0.3), 0.3 / (4 * 0.7 + 0.3)
+    assert lam_g * (a_g + (1 - a_g) / 4) == pytest.approx(0.5) and a_g / (a_g + (1 - a_g) / 4) == pytest.approx(0.3)
+    assert f"alpha = {a_g:.6g}, lambda = {lam_g:.6g}" in translate(Penalty.of("elasticnet", 0.3), 0.5, wide).glmnet
+    assert "alpha = 0, lambda = 2," in translate(Penalty.of("l2"), 0.5, wide).glmnet
+    assert "alpha = 1, lambda = 0.5," in translate(Penalty.of("l1"), 0.5, wide).glmnet
 
 
 @pytest.mark.parametrize("penalty, ratio, standardize_on", [("l1", 1.0, True), ("elasticnet", 0.4, True),

@@ -7,13 +7,21 @@ Our objective (DESIGN.md)::
 * scikit-learn: ``Lasso(alpha=λ)``, ``ElasticNet(alpha=λ, l1_ratio=α)``, ``Ridge(alpha=n·λ)``
   (Ridge minimizes ‖y − Xw‖² + alpha‖w‖², without the 1/(2n): hence the factor n);
   none of them standardizes, so the snippet standardizes with ``StandardScaler`` (ddof = 0).
-* R glmnet: ``glmnet(x, y, alpha=α, lambda=λ, standardize=TRUE)`` — the same objective.
-* Spark MLlib: ``LinearRegression(regParam=λ, elasticNetParam=α, standardization=True)``.
+* R glmnet (gaussian) divides y by its population sd s_y before fitting, which rescales the
+  ridge part against the lasso part. Our (λ, α) is glmnet's (λ_g, α_g) with
+  ``λ_g = λ·(s_y·(1−α) + α)`` and ``α_g = α / (s_y·(1−α) + α)`` (:func:`glmnet_parameters`;
+  the lasso, α = 1, is unchanged). Verified by running the generated R against R glmnet.
+* Spark MLlib: ``LinearRegression(regParam, elasticNetParam, standardization=True)`` scales
+  the label the same way as glmnet by default; the same translated values are shown, labelled
+  as not checked against Spark here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
 
 from .export import neutralize
 from .objective import Penalty
@@ -28,9 +36,31 @@ class Translation:
     note: str
 
 
-def translate(penalty: Penalty, lam: float, n_samples: int) -> Translation:
-    """This model's parameters in scikit-learn, glmnet and Spark terms (n = training rows)."""
+def glmnet_parameters(lam: float, l1_ratio: float, y_sd: float) -> tuple[float, float]:
+    """glmnet's ``(lambda, alpha)`` for our ``(λ, α)`` on a target of population sd ``y_sd``.
+
+    glmnet minimizes ``1/(2n)‖y/s − Zw̃‖² + λ_g(α_g‖w̃‖₁ + (1−α_g)/2‖w̃‖²)`` and reports
+    ``w = s·w̃``. In our units that is ``1/(2n)‖y − Zw‖² + λ_g·α_g‖w‖₁ + λ_g(1−α_g)/(2s)‖w‖²``,
+    equal to ours when ``λ_g·α_g = λ·α`` and ``λ_g(1−α_g)/s = λ(1−α)``: solved,
+    ``λ_g = λ·(s(1−α) + α)`` and ``α_g = α/(s(1−α) + α)``. A constant target (s = 0) has
+    no penalty scale to translate; the values are returned unchanged.
+    """
+    if not y_sd > 0:
+        return float(lam), float(l1_ratio)
+    scale = y_sd * (1.0 - l1_ratio) + l1_ratio
+    return float(lam * scale), float(l1_ratio / scale)
+
+
+def translate(penalty: Penalty, lam: float, y_train: ArrayLike) -> Translation:
+    """This model's parameters in scikit-learn, glmnet and Spark terms, for training target ``y_train``.
+
+    Its length n maps Ridge's alpha (n·λ); its population sd maps glmnet's and Spark's λ and α
+    (see :func:`glmnet_parameters`).
+    """
+    y = np.asarray(y_train, dtype=float)
+    n_samples, y_sd = len(y), float(y.std())
     a = penalty.alpha
+    lam_g, a_g = glmnet_parameters(lam, a, y_sd)
     if penalty.name == "l1" or a == 1.0:
         objective = f"1/(2n)·‖y − b − Zw‖² + {lam:.6g}·‖w‖₁"
         sk = f"Lasso(alpha={lam:.6g})"
@@ -40,13 +70,17 @@ def translate(penalty: Penalty, lam: float, n_samples: int) -> Translation:
     else:
         objective = f"1/(2n)·‖y − b − Zw‖² + {lam:.6g}·({a:g}·‖w‖₁ + {(1 - a):.6g}/2·‖w‖₂²)"
         sk = f"ElasticNet(alpha={lam:.6g}, l1_ratio={a:g})"
+    scaled = a < 1.0 and y_sd > 0 and abs(y_sd - 1.0) > 1e-12
     return Translation(
         objective=objective + f"   (n = {n_samples})",
         sklearn=sk,
-        glmnet=f"glmnet(x, y, alpha = {a:g}, lambda = {lam:.6g}, standardize = TRUE)",
-        spark=f"LinearRegression(regParam={lam:.6g}, elasticNetParam={a:g}, standardization=True)",
-        note="scikit-learn and Spark: fit on standardized features (population sd) to get these coefficients; "
-        "glmnet standardizes internally, as we do.",
+        glmnet=f"glmnet(x, y, alpha = {a_g:.6g}, lambda = {lam_g:.6g}, standardize = TRUE)",
+        spark=f"LinearRegression(regParam={lam_g:.6g}, elasticNetParam={a_g:.6g}, standardization=True)",
+        note="scikit-learn: fit on standardized features (population sd) to get these coefficients. "
+        + (f"glmnet divides y by its sd (here {y_sd:.6g}) before fitting, so for ridge and elastic net its lambda and "
+           "alpha differ from ours; the values above give the same model (checked against R glmnet). "
+           "Spark scales y the same way by default (not checked here)." if scaled else
+           "glmnet and Spark standardize features internally, as we do; for the lasso their λ is ours."),
     )
 
 
@@ -115,7 +149,8 @@ def r_string(text: str) -> str:
 
 def r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], target: str, csv_name: str,
               standardize: bool = True) -> str:
-    """The same model in R with glmnet (same objective, same λ)."""
+    """The same model in R with glmnet: λ and α translated through sd(y) in the script itself
+    (glmnet's own convention, see :func:`glmnet_parameters`), solved to glmnet's tightest threshold."""
     lam = float(lam)
     # Names come from the user's file: every one is an escaped R string literal, never code.
     # Columns are looked up as the training CSV's header writes them (export.neutralize).
@@ -126,7 +161,11 @@ def r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], targ
         f"data <- read.csv({r_string(csv_name)}, check.names = FALSE, fileEncoding = \"UTF-8-BOM\")\n"
         f"x <- as.matrix(data[, c({cols}), drop = FALSE])\n"
         f"y <- data[[{r_string(neutralize(target))}]]\n"
-        f"fit <- glmnet(x, y, alpha = {penalty.alpha:g}, lambda = {lam!r}, standardize = {'TRUE' if standardize else 'FALSE'}, "
-        "thresh = 1e-14)\n"
+        f"lam <- {lam!r}; a <- {float(penalty.alpha)!r}   # Regularization Lab's λ and α\n"
+        "# glmnet divides y by its population sd before fitting; translate so the ridge part keeps its weight.\n"
+        "sy <- sqrt(mean((y - mean(y))^2))\n"
+        "scale <- if (sy > 0) sy * (1 - a) + a else 1\n"
+        f"fit <- glmnet(x, y, alpha = a / scale, lambda = lam * scale, standardize = {'TRUE' if standardize else 'FALSE'}, "
+        "thresh = 1e-20, maxit = 1e7)\n"
         "print(coef(fit))\n"
     )
