@@ -13,7 +13,7 @@ from reglab.ui.controls import FOLDS, L1_RATIO
 from reglab.ui.heavy import lazy_progress, progress_bar, require_go_ahead
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
-    PENALTY_LABELS, View, apply_chart_pick, usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
+    PENALTY_LABELS, View, apply_chart_pick, chart_key, usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, request_lambda, settle_lambda, write_view_query_params,
 )
 
@@ -114,7 +114,7 @@ with page_guard():
                 value_title="standardized coefficient" if scale == "standardized" else "coefficient (original units)",
                 x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
             )
-            apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key="path_chart", selectable=axis == "log λ"))
+            apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key=chart_key("path_chart"), selectable=axis == "log λ"))
             st.caption("Click the chart to move λ there; click a legend entry to highlight one feature (shift-click for more).")
             d1, d2 = st.columns(2)
             d1.download_button("Coefficients at this λ (CSV)", safe_csv(fit.to_frame()), file_name="coefficients.csv",
@@ -139,8 +139,10 @@ with page_guard():
         if tabs[2].open:
             event = chart_with_downloads(charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, lam,
                                                          error_title=f"mean {cv.folds}-fold CV error (MSE of {prepared.target})"),
-                                         "cross-validation", key="cv_chart", selectable=True)
+                                         "cross-validation", key=chart_key("cv_chart"), selectable=True)
             apply_chart_pick(event)
+            if cv.edge_note():
+                st.warning(cv.edge_note(), icon=":material/first_page:")
             st.caption(f"Band: ± 1 standard error over the {cv.folds} folds. λ.min = {cv.lambda_min:.4g} "
                        f"({cv.n_nonzero[cv.index_min]} non-zero); λ.1se = {cv.lambda_1se:.4g} ({cv.n_nonzero[cv.index_1se]} non-zero). "
                        "Click the curve to move λ.")

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -131,3 +132,48 @@ def test_a_link_with_parameters_is_followed_mid_session():
     # A widget change afterwards wins over the URL it has not updated yet.
     at.segmented_control[0].set_value("elasticnet").run()
     assert at.session_state[state.PENALTY] == "elasticnet" and at.query_params["penalty"] == "elasticnet"
+
+
+def test_ridge_lambda_min_is_strictly_inside_the_range_and_compare_uses_it():
+    at = explore(penalty="l2")
+    assert not at.exception and at.session_state[state.PENALTY] == "l2"
+    data = reglab.load_builtin("diabetes")
+    prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
+    cv = reglab.cross_validate(prepared.X_train, prepared.y_train, penalty="l2", folds=5, seed=0)
+    assert 0 < cv.index_min < len(cv.lambdas) - 1
+    slider = by_label(at.slider, "λ (log₁₀")
+    assert slider.min == pytest.approx(np.log10(cv.lambdas[-1])) and slider.max == pytest.approx(np.log10(cv.lambdas[0]))
+    at = open_tab(at, "Cross-validation")
+    assert not at.warning  # λ.min is not at an edge: no edge note
+    by_label(at.button, "λ.min").click().run()
+    assert at.session_state[state.LAMBDA] == pytest.approx(cv.lambda_min)
+    at.switch_page("pages/3_compare.py").run()
+    at.segmented_control[0].set_value("min").run()
+    table = at.dataframe[0].value
+    assert table.loc[table["model"] == "L2 (ridge)", "λ"].iloc[0] == pytest.approx(cv.lambda_min, rel=1e-9)
+
+
+def test_the_slider_keeps_lambda_across_penalty_switches_and_exact_lambda_may_go_below_the_path():
+    at = explore()
+    by_label(at.number_input, "λ (exact)").set_value(0.5).run()
+    for penalty in ("l2", "elasticnet", "l1", "l2"):
+        by_label(at.segmented_control, "Penalty").set_value(penalty).run()
+        assert not at.exception
+        assert at.session_state[state.LAMBDA] == pytest.approx(0.5), penalty
+        assert by_label(at.slider, "λ (log₁₀").value == pytest.approx(np.log10(0.5)), penalty
+        assert by_label(at.number_input, "λ (exact)").value == pytest.approx(0.5), penalty
+    by_label(at.segmented_control, "Penalty").set_value("l1").run()
+    low = by_label(at.slider, "λ (log₁₀").min
+    below = 10 ** low / 20  # under the path's smallest λ
+    by_label(at.number_input, "λ (exact)").set_value(below).run()
+    assert not at.exception
+    assert at.session_state[state.LAMBDA] == pytest.approx(below)
+    assert by_label(at.slider, "λ (log₁₀").value == pytest.approx(low)  # the slider rests at its end
+
+
+def test_the_cv_chart_says_so_when_lambda_min_is_at_the_edge():
+    # A noiseless linear target: cross-validation wants no regularization at all.
+    at = explore(dataset="sparse", noise="0", penalty="l1")
+    at = open_tab(at, "Cross-validation")
+    assert not at.exception
+    assert any("smallest λ tried" in w.value for w in at.warning)

@@ -19,6 +19,9 @@ def test_three_penalties_drawn_and_scenarios_saved_and_compared(app_url, page):
     page.get_by_role("button", name="Save these three fits as scenarios").click()
     wait_for_app(page)
     page.get_by_role("combobox", name="Scenario B").wait_for(timeout=60_000)
+    wait_for_app(page)
     assert "Scenario A" in main.inner_text()
-    assert page.locator('[data-testid="stDataFrame"]').count() >= 4
+    # The scenario table and the two diff tables follow the side-by-side table (waited for, not
+    # counted mid-rerun: the combobox can appear before the tables below it are drawn).
+    page.locator('[data-testid="stDataFrame"]').nth(3).wait_for(timeout=60_000)
     assert_no_exception(page)

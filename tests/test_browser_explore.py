@@ -63,3 +63,36 @@ def test_clicking_the_cv_chart_moves_lambda(app_url, page):
     after = float(page.get_by_role("spinbutton", name="λ (exact)").input_value())
     assert after < float(before)  # clicked left of the current λ: a smaller λ
     assert_no_exception(page)
+
+
+def test_a_second_click_on_the_same_chart_spot_after_a_lambda_button_moves_lambda_again(app_url, page):
+    page.goto(app_url + "/explore?dataset=diabetes&penalty=l1&lam=4.40206")
+    wait_for_app(page)
+    exact = page.get_by_role("spinbutton", name="λ (exact)")
+    page.get_by_role("tab", name=re.compile("Cross-validation")).click()
+    chart = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="λ.min").first
+    chart.scroll_into_view_if_needed()
+    chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+
+    def click_spot():
+        box = chart.bounding_box()
+        before = exact.input_value()
+        page.mouse.click(box["x"] + box["width"] * 0.15, box["y"] + box["height"] * 0.55)
+        page.wait_for_function(
+            "v => { const e = document.querySelector('input[aria-label=\"λ (exact)\"]'); return e && e.value !== v; }",
+            arg=before, timeout=30_000)
+        wait_for_app(page)
+        return exact.input_value()
+
+    picked = click_spot()
+    page.get_by_role("button", name=re.compile("λ.1se")).click()
+    page.wait_for_function(
+        "v => { const e = document.querySelector('input[aria-label=\"λ (exact)\"]'); return e && e.value !== v; }",
+        arg=picked, timeout=30_000)
+    wait_for_app(page)
+    chart = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="λ.min").first
+    chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)  # the redrawn chart's Vega view attaches its click handlers after rendering
+    assert click_spot() == picked
+    assert_no_exception(page)

@@ -105,12 +105,17 @@ def test_every_coefficient_is_zero_at_lambda_max_and_not_below(penalty):
 
 def test_default_grid_is_glmnets():
     X, y, _ = make_problem(100, 8, seed=2)
-    wide = reglab.path(X, y, penalty="l1")
+    wide = reglab.path(X, y, penalty="l1")  # the lasso's default grid is glmnet's, never extended
     assert len(wide.lambdas) == 100 and np.all(np.diff(wide.lambdas) < 0)
     assert wide.lambdas[-1] / wide.lambdas[0] == pytest.approx(1e-4)  # n > p
     Xw, yw, _ = make_problem(20, 50, seed=2)
     tall = reglab.path(Xw, yw, penalty="elasticnet", l1_ratio=0.5)
-    assert tall.lambdas[-1] / tall.lambdas[0] == pytest.approx(1e-2)  # n ≤ p
+    glmnet = reglab.lambda_grid(reglab.prepare(Xw, yw), Penalty.of("elasticnet", 0.5), extend=False)
+    assert glmnet[-1] / glmnet[0] == pytest.approx(1e-2)  # n < p
+    np.testing.assert_allclose(tall.lambdas[:100], glmnet, rtol=1e-12)  # extended past it, not changed
+    Xs, ys, _ = make_problem(30, 30, seed=3)  # glmnet's rule is nobs < nvars: n = p keeps 1e-4
+    square = reglab.lambda_grid(reglab.prepare(Xs, ys), Penalty.of("l1"))
+    assert square[-1] / square[0] == pytest.approx(1e-4)
     # λ_max = max|Zᵀ(y − ȳ)| / (n·α), by hand:
     Z = standardize(Xw)
     assert tall.lambda_max == pytest.approx(np.abs(Z.T @ (yw - yw.mean())).max() / (20 * 0.5), rel=1e-12)
@@ -299,3 +304,56 @@ def test_cross_validation_reports_progress_once_per_fold():
     with_progress = reglab.cross_validate(X, y, folds=4, progress=shares.append)
     assert shares == [0.25, 0.5, 0.75, 1.0]
     np.testing.assert_array_equal(with_progress.mean_error, reglab.cross_validate(X, y, folds=4).mean_error)
+
+
+def ridge_df_at(design, lam, alpha):
+    e = np.linalg.eigvalsh(design.gram)
+    return float(np.sum(e / (e + design.n_samples * lam * (1 - alpha))))
+
+
+@pytest.mark.parametrize("penalty, alpha", [("l2", 0.0), ("elasticnet", 0.05), ("elasticnet", 0.5)])
+def test_grid_extends_until_the_ridge_part_stops_shrinking(penalty, alpha):
+    X, y, _ = make_problem(200, 10, rho=0.7, seed=4)
+    design = reglab.prepare(X, y)
+    pen = Penalty.of(penalty, alpha)
+    glmnet = reglab.lambda_grid(design, pen, extend=False)
+    grid = reglab.lambda_grid(design, pen)
+    np.testing.assert_allclose(grid[:100], glmnet, rtol=1e-12)  # same start, same spacing
+    np.testing.assert_allclose(np.diff(np.log(grid)), np.log(glmnet[1] / glmnet[0]), rtol=1e-9)
+    rank = np.linalg.matrix_rank(design.gram)
+    share = reglab.fitting.GRID_DF_SHARE
+    assert ridge_df_at(design, grid[-1], alpha) >= share * rank
+    if ridge_df_at(design, glmnet[-1], alpha) < share * rank:  # extended just far enough
+        assert len(grid) > 100 and ridge_df_at(design, grid[-2], alpha) < share * rank
+    else:
+        assert len(grid) == 100
+
+
+def test_ridge_cv_minimum_lies_strictly_inside_the_default_range_on_diabetes():
+    data = reglab.load_builtin("diabetes")
+    X, y = data.frame[data.feature_names], data.frame[data.target]
+    for penalty, ratio in (("l2", 0.0), ("elasticnet", 0.05)):
+        cv = reglab.cross_validate(X, y, penalty=penalty, l1_ratio=ratio, folds=5, seed=0)
+        assert 0 < cv.index_min < len(cv.lambdas) - 1, penalty
+    # Before the extension (glmnet's grid) the ridge minimum sat on the last λ, curve still falling.
+    design = reglab.prepare(X, y)
+    glmnet = reglab.lambda_grid(design, Penalty.of("l2"), extend=False)
+    cut = reglab.cross_validate(X, y, penalty="l2", folds=5, seed=0, lambdas=glmnet)
+    assert cut.index_min == len(glmnet) - 1
+
+
+def test_ridge_that_needs_lambda_1000_times_below_the_lassos_lambda_max_finds_it():
+    # Three strong effects on features of different scales, moderate noise: the lasso starts
+    # selecting at a large λ, while ridge must barely shrink to fit the strong coefficients.
+    rng = np.random.default_rng(5)
+    n, p = 300, 20
+    X = rng.normal(size=(n, p)) * rng.uniform(0.5, 3, p)
+    beta = np.zeros(p)
+    beta[:3] = [3.0, -2.0, 1.5]
+    y = X @ beta + 2.0 * rng.normal(size=n)
+    cv = reglab.cross_validate(X, y, penalty="l2", folds=5, seed=0)
+    lasso_max = reglab.lambda_grid(reglab.prepare(X, y), Penalty.of("l1"))[0]
+    assert cv.lambda_min < lasso_max / 1000
+    assert 0 < cv.index_min < len(cv.lambdas) - 1
+    glmnet = reglab.lambda_grid(reglab.prepare(X, y), Penalty.of("l2"), extend=False)
+    assert cv.lambda_min < glmnet[-1]  # outside glmnet's ridge range

@@ -381,13 +381,29 @@ def prepare_counts(Xg: NDArray[np.float64], y: NDArray[np.float64], x_offset: ND
     return design
 
 
-def lambda_grid(
-    design: Design, penalty: Penalty, n_lambdas: int = 100, min_ratio: float | None = None
-) -> NDArray[np.float64]:
-    """glmnet's default grid: ``n_lambdas`` values log-spaced from λ_max down to λ_max·ratio.
+#: The grid extends until the ridge part's effective df reaches this share of its unpenalized value.
+GRID_DF_SHARE = 0.999
+#: ...but never below λ_max times this (collinear designs need λ → 0 for the last bit of df).
+GRID_FLOOR_RATIO = 1e-10
 
-    ``ratio`` is 1e-4 when n > p and 1e-2 otherwise; λ_max is
-    :meth:`Penalty.lambda_max` of ``Zcᵀyc / n``.  Returned in decreasing order.
+
+def lambda_grid(
+    design: Design, penalty: Penalty, n_lambdas: int = 100, min_ratio: float | None = None, extend: bool = True
+) -> NDArray[np.float64]:
+    """The default λ grid, decreasing: glmnet's, extended where a ridge part still shrinks.
+
+    glmnet's grid: ``n_lambdas`` values log-spaced from λ_max down to λ_max·ratio, with
+    ratio 1e-4 when n > p and 1e-2 otherwise (glmnet: ``nobs < nvars``, so n = p gives 1e-4);
+    λ_max is :meth:`Penalty.lambda_max` of ``Zcᵀyc / n``.
+
+    With ``extend`` (the default) and a ridge part (α < 1), the grid continues at the same
+    log spacing while the ridge part's effective degrees of freedom
+    ``Σᵢ eᵢ / (eᵢ + nλ(1−α))`` (eᵢ the eigenvalues of ``ZcᵀZc``) are below
+    ``GRID_DF_SHARE`` of the unpenalized ``rank(Zc)``, down to λ_max·``GRID_FLOOR_RATIO``.
+    glmnet's ridge grid starts at λ_max/0.001 and stops 1e-4 below it, where on real data the
+    ridge fit still has a fraction of its degrees of freedom and its CV error is still falling:
+    without the extension the ridge's best λ lies outside the range (the lasso's never does:
+    α = 1 is not extended). ``extend=False`` gives glmnet's grid exactly.
     """
     lam_max = design.lambda_max(penalty)
     if not np.isfinite(lam_max) or lam_max <= 0.0:
@@ -396,10 +412,73 @@ def lambda_grid(
             "so there is nothing for regularization to do. Choose another target or other features."
         )
     if min_ratio is None:
-        min_ratio = 1e-4 if design.n_samples > design.n_features else 1e-2
+        min_ratio = 1e-4 if design.n_samples >= design.n_features else 1e-2
     if n_lambdas < 1:
         raise ValueError("n_lambdas must be at least 1.")
-    return np.geomspace(lam_max, lam_max * min_ratio, num=n_lambdas) if n_lambdas > 1 else np.array([lam_max])
+    if n_lambdas == 1:
+        return np.array([lam_max])
+    grid = np.geomspace(lam_max, lam_max * min_ratio, num=n_lambdas)
+    if not extend or penalty.alpha >= 1.0:
+        return grid
+    lam_needed = _lambda_for_ridge_df(design, penalty, GRID_DF_SHARE, lam_max * GRID_FLOOR_RATIO)
+    if lam_needed is None or lam_needed >= grid[-1]:
+        return grid
+    step = np.log(grid[0] / grid[1])
+    extra = int(np.ceil(np.log(grid[-1] / lam_needed) / step))
+    return lam_max * np.exp(-step * np.arange(n_lambdas + extra))
+
+
+def ridge_spectrum(design: Design) -> NDArray[np.float64] | None:
+    """Eigenvalues of ``ZcᵀZc`` (from the ridge basis, computed once per design), or None
+    when the design was built from counts with p > n (no rows to decompose)."""
+    try:
+        kind, spectrum, _, _ = _ridge_basis(design)
+    except ValueError:
+        return None
+    return spectrum if kind == "eig" else spectrum**2
+
+
+def ridge_df(spectrum: NDArray[np.float64], n: int, lam_ridge: float) -> float:
+    """Effective degrees of freedom of a ridge fit, ``Σᵢ eᵢ / (eᵢ + n·λ_ridge)`` (0 … rank)."""
+    return float(np.sum(spectrum / (spectrum + n * lam_ridge))) if lam_ridge > 0 else float(np.count_nonzero(spectrum))
+
+
+def _lambda_for_ridge_df(design: Design, penalty: Penalty, share: float, floor: float) -> float | None:
+    """The λ at which the ridge part's df reaches ``share`` of rank(Zc) (bisection in log λ), ≥ ``floor``."""
+    spectrum = ridge_spectrum(design)
+    if spectrum is None or not spectrum.size or spectrum.max() <= 0:
+        return None
+    spectrum = spectrum[spectrum > 1e-10 * spectrum.max()]  # numerically zero directions add no df
+    target, n, ridge_part = share * spectrum.size, design.n_samples, 1.0 - penalty.alpha
+    if ridge_df(spectrum, n, floor * ridge_part) < target:
+        return floor
+    low, high = np.log(floor), np.log(design.lambda_max(penalty))
+    for _ in range(60):  # df decreases in λ: bisection to ~1e-16 relative in log λ
+        mid = 0.5 * (low + high)
+        if ridge_df(spectrum, n, np.exp(mid) * ridge_part) >= target:
+            low = mid
+        else:
+            high = mid
+    return float(np.exp(low))
+
+
+def _ridge_basis(design: Design):
+    """``(kind, spectrum, V, rotated)`` of the ridge solution, computed once per design.
+
+    ``G = V diag(e) Vᵀ`` ("eig", spectrum e) when p ≤ n; the thin SVD ``Zc = U S Vᵀ`` ("svd",
+    spectrum s) when p > n.
+    """
+    if "ridge_basis" not in design._cache:
+        if design.n_features <= design.n_samples:
+            eigvals, V = np.linalg.eigh(design.gram)
+            eigvals = np.clip(eigvals, 0.0, None)
+            design._cache["ridge_basis"] = ("eig", eigvals, V, V.T @ design.zy)
+        else:
+            if design.Zc is None:
+                raise ValueError("p > n ridge needs the rows: build the design with prepare(), not from counts.")
+            U, s, Vt = np.linalg.svd(design.Zc, full_matrices=False)
+            design._cache["ridge_basis"] = ("svd", s, Vt.T, U.T @ design.yc)
+    return design._cache["ridge_basis"]
 
 
 def _ridge_weights(design: Design, lambdas: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -410,17 +489,7 @@ def _ridge_weights(design: Design, lambdas: NDArray[np.float64]) -> NDArray[np.f
     ``w(λ) = V diag(s/(s² + nλ)) Uᵀ yc``.  At λ = 0 the minimum-norm least-squares solution.
     """
     n = design.n_samples
-    if "ridge_basis" not in design._cache:
-        if design.n_features <= n:
-            eigvals, V = np.linalg.eigh(design.gram)
-            eigvals = np.clip(eigvals, 0.0, None)
-            design._cache["ridge_basis"] = ("eig", eigvals, V, V.T @ design.zy)
-        else:
-            if design.Zc is None:
-                raise ValueError("p > n ridge needs the rows: build the design with prepare(), not from counts.")
-            U, s, Vt = np.linalg.svd(design.Zc, full_matrices=False)
-            design._cache["ridge_basis"] = ("svd", s, Vt.T, U.T @ design.yc)
-    kind, spectrum, V, rotated = design._cache["ridge_basis"]
+    kind, spectrum, V, rotated = _ridge_basis(design)
     shrink_eps = 1e-12 * (spectrum.max() if spectrum.size else 1.0)
     weights = np.empty((len(lambdas), design.n_features))
     for i, lam in enumerate(lambdas):

@@ -79,6 +79,24 @@ class CVResult:
     def index_1se(self) -> int:
         return int(np.flatnonzero(self.lambdas == self.lambda_1se)[0])
 
+    def edge_note(self) -> str | None:
+        """A sentence for the reader when λ.min sits at an end of the λ range, else None.
+
+        At the smallest λ the CV error is still falling: less regularization would fit better
+        (the default grid already reaches an almost unpenalized ridge part). At the largest λ
+        no model beats the intercept alone.
+        """
+        if len(self.lambdas) < 2:
+            return None
+        if self.index_min == len(self.lambdas) - 1:
+            return (f"λ.min is the smallest λ tried ({self.lambda_min:.3g}): the CV error is still falling there, so "
+                    "even less regularization would fit these folds better. Type a smaller λ (exact) to look further; "
+                    "the model there is close to unpenalized least squares.")
+        if self.index_min == 0:
+            return (f"λ.min is the largest λ tried ({self.lambda_min:.3g}), where every coefficient is zero: in "
+                    "cross-validation no model predicts better than the mean of the target.")
+        return None
+
 
 def fold_errors(
     X: NDArray[np.float64],

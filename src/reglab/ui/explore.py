@@ -116,8 +116,19 @@ EXACT = state.widget_key("lambda_exact")
 
 
 def request_lambda(lam: float) -> None:
-    """Ask for λ from a button or chart click; applied before the λ widgets are drawn next run."""
+    """Ask for λ from a button (or a link); applied before the λ widgets are drawn next run.
+
+    The clickable charts are drawn afresh (new keys) after a button: a chart keeps its last
+    selection, so a click on the same spot as before would otherwise not count as a new one.
+    """
     st.session_state[state.LAMBDA_PENDING] = float(lam)
+    st.session_state[state.PICK_GENERATION] = st.session_state.get(state.PICK_GENERATION, 0) + 1
+    st.session_state.pop(state.LAST_PICK, None)
+
+
+def chart_key(name: str) -> str:
+    """Key of a clickable chart: changes after each λ button, so the chart's selection starts empty."""
+    return f"{name}-{st.session_state.get(state.PICK_GENERATION, 0)}"
 
 
 def _from_slider() -> None:
@@ -130,25 +141,40 @@ def _from_exact() -> None:
     st.session_state[SLIDER] = math.log10(st.session_state[state.LAMBDA])
 
 
+#: How far below the path's smallest λ the exact input reaches (the path is extended there on
+#: demand by the fit alone; the charts keep the path's range).
+BELOW_GRID = 1e-3
+
+
+def lambda_range(lambdas: np.ndarray) -> tuple[float, float]:
+    """The λ values a user may choose: the path's range, and below it down to ``BELOW_GRID`` × its end."""
+    return float(lambdas.min()) * BELOW_GRID, float(lambdas.max())
+
+
 def settle_lambda(lambdas: np.ndarray, default: float) -> float:
-    """The current λ, clipped to the path's range; pending requests applied; widgets seeded."""
-    low, high = float(lambdas.min()), float(lambdas.max())
+    """The current λ (one value shared by every penalty), clipped to :func:`lambda_range`;
+    a pending request applied; both λ widgets seeded from it on every run.
+
+    Seeding every run keeps the slider and the exact input on the same λ when the path's
+    range changes under them (a penalty switch): the slider never falls back to its minimum.
+    """
+    low, high = lambda_range(lambdas)
     pending = st.session_state.pop(state.LAMBDA_PENDING, None)
     lam = pending if pending is not None else st.session_state.get(state.LAMBDA)
-    if lam is None or not np.isfinite(lam) or not (low * (1 - 1e-9) <= lam <= high * (1 + 1e-9)):
+    if lam is None or not np.isfinite(lam) or lam <= 0:
         lam = default
     lam = float(min(max(lam, low), high))
-    changed = lam != st.session_state.get(state.LAMBDA)
     st.session_state[state.LAMBDA] = lam
-    if changed or SLIDER not in st.session_state or pending is not None:
-        st.session_state[SLIDER] = math.log10(lam)
-        st.session_state[EXACT] = lam
+    grid_low = math.log10(float(lambdas.min()))
+    st.session_state[SLIDER] = min(max(math.log10(lam), grid_low), math.log10(high))
+    st.session_state[EXACT] = lam
     return lam
 
 
 def lambda_controls(lambdas: np.ndarray, lam: float) -> None:
-    """Slider on log₁₀ λ over the path's range, plus the exact λ."""
+    """Slider on log₁₀ λ over the path's range, plus the exact λ (which may go below it)."""
     low, high = math.log10(float(lambdas.min())), math.log10(float(lambdas.max()))
+    exact_low, exact_high = lambda_range(lambdas)
     left, right = st.columns([3, 1])
     left.slider(
         "λ (log₁₀ scale)",
@@ -163,13 +189,14 @@ def lambda_controls(lambdas: np.ndarray, lam: float) -> None:
     )
     right.number_input(
         "λ (exact)",
-        min_value=float(lambdas.min()),
-        max_value=float(lambdas.max()),
+        min_value=exact_low,
+        max_value=exact_high,
         format="%.6g",
         step=lam / 10,
         key=EXACT,
         on_change=_from_exact,
-        help="Type any λ inside the path's range. scikit-learn: Lasso/ElasticNet alpha = λ, Ridge alpha = n·λ.",
+        help=f"Type any λ from {exact_low:.3g} (1000× below the path's smallest λ) to {exact_high:.3g}. "
+        "scikit-learn: Lasso/ElasticNet alpha = λ, Ridge alpha = n·λ.",
     )
 
 
@@ -183,7 +210,7 @@ def apply_chart_pick(event) -> None:
     value = float(picked[0]["lambda"])
     if st.session_state.get(state.LAST_PICK) != value:
         st.session_state[state.LAST_PICK] = value
-        request_lambda(value)
+        st.session_state[state.LAMBDA_PENDING] = value
         st.rerun()
 
 

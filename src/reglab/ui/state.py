@@ -39,8 +39,10 @@ RESAMPLES = "reglab.resamples"
 #: Fingerprints of heavy designs the user said to analyse (reglab.ui.heavy), and a "just stopped" flag.
 HEAVY_CONFIRMED = "reglab.heavy_confirmed"
 HEAVY_STOPPED = "reglab.heavy_stopped"
-#: The last chart selection already applied (a selection persists across reruns).
+#: The last chart selection already applied (a selection persists across reruns), and a counter
+#: bumped by each λ button so the clickable charts are drawn with fresh (empty) selections.
 LAST_PICK = "reglab.last_pick"
+PICK_GENERATION = "reglab.pick_generation"
 
 DEFAULTS: dict[str, object] = {
     SOURCE: "builtin",
