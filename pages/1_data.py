@@ -6,7 +6,7 @@ from reglab.data import BUILTIN, SYNTHETIC_TITLES
 from reglab.loading import MAX_UPLOAD_MB
 from reglab.preprocess import column_summary, is_numeric
 from reglab.ui import bind, frame, page_guard, plain_list, show_error, state
-from reglab.ui.controls import SYNTHETIC_CONTROLS, synthetic_defaults
+from reglab.ui.controls import SYNTHETIC_CONTROLS, synthetic_bounds, synthetic_defaults
 from reglab.ui.datastate import (current_dataset, current_prepared, current_upload_caption, describe_builtin, upload_error,
                                  uploader_kwargs)
 
@@ -27,11 +27,13 @@ with page_guard():
         defaults = synthetic_defaults(kind)
         if set(st.session_state.get(state.SYNTH_PARAMS) or {}) - set(defaults):
             st.session_state[state.SYNTH_PARAMS] = {}
+        # "Informative" counts follow their cap (groups, features): the widget shows what the data uses.
+        highs, st.session_state[state.SYNTH_PARAMS] = synthetic_bounds(kind, st.session_state.get(state.SYNTH_PARAMS) or {})
         columns = st.columns(len(SYNTHETIC_CONTROLS[kind]))
         for column, control in zip(columns, SYNTHETIC_CONTROLS[kind]):
             integer = float(control.step).is_integer() and float(defaults[control.short]).is_integer()
             cast = int if integer else float
-            column.number_input(control.label, min_value=cast(control.low), max_value=cast(control.high),
+            column.number_input(control.label, min_value=cast(control.low), max_value=cast(highs[control.short]),
                                 step=cast(control.step), help=control.help,
                                 **bind(state.SYNTH_PARAMS, f"{control.short}", cast(defaults[control.short])))
         st.caption("The true coefficients (or curve) travel with this dataset, so other pages can show them next to the estimates.")

@@ -70,3 +70,17 @@ def test_explore_can_save_a_fit_for_compare():
     at.switch_page("pages/3_compare.py").run()
     assert len(at.session_state[state.SCENARIOS]) == 1
     assert at.session_state[state.SCENARIOS][0].penalty == "l1"
+
+
+def test_elastic_net_alpha_is_the_same_on_compare_after_explore_with_l1():
+    # One stored L1 ratio for both pages: Explore's slider (disabled under L1) must not leave
+    # Compare's slider at its minimum.
+    at = open_page("pages/2_explore.py")
+    assert at.session_state[state.PENALTY] == "l1"
+    at.switch_page("pages/3_compare.py").run()
+    assert not at.exception
+    assert next(s for s in at.slider if "L1 ratio" in s.label).value == 0.5
+    assert "elastic net (α = 0.5)" in list(at.dataframe[0].value["model"])
+    next(s for s in at.slider if "L1 ratio" in s.label).set_value(0.7).run()
+    at.switch_page("pages/2_explore.py").run()
+    assert next(s for s in at.slider if s.label.startswith("L1 ratio")).value == 0.7

@@ -110,3 +110,15 @@ def test_choices_survive_switching_pages():
     assert by_label(at.selectbox, "Built-in dataset").value == "wine"
     assert by_label(at.slider, "Test share").value == 0.4
     assert at.session_state[state.PREP]["test_size"] == 0.4
+
+
+def test_informative_groups_follow_the_number_of_groups():
+    at = data_page(dataset="groups", groups="4", k="4")
+    informative = lambda: by_label(at.number_input, "Informative groups")  # noqa: E731
+    assert informative().value == 4 and informative().max == 4
+    by_label(at.number_input, "Groups").set_value(2).run()
+    assert not at.exception and not at.error
+    assert informative().value == 2 and informative().max == 2
+    assert at.session_state[state.SYNTH_PARAMS]["k"] == 2  # what the widget shows is what the data uses
+    at = data_page(dataset="groups", groups="1")  # the default k = 2 exceeds one group: capped, no error
+    assert not at.error and informative().value == 1

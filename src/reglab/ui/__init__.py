@@ -63,15 +63,20 @@ def bind(store_key: str, field: str | None = None, default: object = None) -> di
     """Widget kwargs (``key``, ``on_change``, ``args``) that keep its value in session state.
 
     Widget state is dropped when the user leaves a page, so the lasting value lives in
-    ``st.session_state[store_key]`` (or its dict entry ``field``), is copied there by a
-    callback — before the next run starts, so the sidebar and URL see it at once — and
-    seeds the widget when the page is drawn again.
+    ``st.session_state[store_key]`` (or its dict entry ``field``) — the one source of truth —
+    is copied there by a callback (before the next run starts, so the sidebar and URL see it
+    at once), and seeds the widget on every run. Seeding every run matters when two pages
+    show the same setting with different widgets (Explore's and Compare's L1 ratio): a
+    widget's leftover state from the other page is not its own, and Streamlit would
+    otherwise fall back to the new widget's minimum.
     """
     widget = state.widget_key(store_key if field is None else f"{store_key}.{field}")
-    if widget not in st.session_state:
-        stored = st.session_state.get(store_key)
-        value = stored if field is None else (stored or {}).get(field, default)
-        st.session_state[widget] = default if value is None else value
+    stored = st.session_state.get(store_key)
+    value = stored if field is None else (stored or {}).get(field, default)
+    if value is None:
+        value = default
+    if value is not None or widget not in st.session_state:
+        st.session_state[widget] = value
     return {"key": widget, "on_change": _store, "args": (widget, store_key, field)}
 
 

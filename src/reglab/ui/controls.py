@@ -17,13 +17,16 @@ class NumberControl:
     high: float
     step: float
     help: str
+    #: Another control whose current value caps this one (informative features ≤ features).
+    at_most: str | None = None
 
 
 SYNTHETIC_CONTROLS: dict[str, tuple[NumberControl, ...]] = {
     "sparse": (
         NumberControl("n", "Rows (n)", 10, 20_000, 10, "Number of observations."),
         NumberControl("p", "Features (p)", 1, 500, 1, "Number of feature columns."),
-        NumberControl("k", "Informative features", 0, 500, 1, "How many true coefficients are non-zero (x1, x2, …)."),
+        NumberControl("k", "Informative features", 0, 500, 1, "How many true coefficients are non-zero (x1, x2, …).",
+                      at_most="p"),
         NumberControl("noise", "Noise σ", 0.0, 100.0, 0.1, "Standard deviation of the Gaussian noise, in target units."),
         NumberControl("rho", "Feature correlation ρ", 0.0, 0.99, 0.05, "corr(xⱼ, xₖ) = ρ^|j−k|."),
         NumberControl("seed", "Random seed", 0, 1_000_000, 1, "Same seed, same data."),
@@ -39,7 +42,8 @@ SYNTHETIC_CONTROLS: dict[str, tuple[NumberControl, ...]] = {
         NumberControl("groups", "Groups", 1, 20, 1, "Number of groups of correlated features."),
         NumberControl("size", "Features per group", 2, 10, 1, "Members of each group."),
         NumberControl("corr", "Within-group correlation", 0.0, 0.999, 0.01, "Correlation between members of a group."),
-        NumberControl("k", "Informative groups", 0, 20, 1, "Groups that carry signal (shared equally by their members)."),
+        NumberControl("k", "Informative groups", 0, 20, 1, "Groups that carry signal (shared equally by their members).",
+                      at_most="groups"),
         NumberControl("noise", "Noise σ", 0.0, 100.0, 0.1, "Standard deviation of the noise."),
         NumberControl("seed", "Random seed", 0, 1_000_000, 1, "Same seed, same data."),
     ),
@@ -71,6 +75,19 @@ def parse_number(raw: str | None, control: NumberControl, integer: bool = False)
     steps = round((value - control.low) / control.step)
     value = round(control.low + steps * control.step, 10)
     return (int(value) if integer else value), None
+
+
+def synthetic_bounds(kind: str, params: dict) -> tuple[dict[str, float], dict]:
+    """Each control's upper bound given the current ``params`` (a capped control follows its cap),
+    and ``params`` with every value clipped into its bound (what the generator will use)."""
+    defaults = synthetic_defaults(kind)
+    current = {**defaults, **params}
+    highs = {c.short: (min(c.high, current[c.at_most]) if c.at_most else c.high) for c in SYNTHETIC_CONTROLS[kind]}
+    clipped = dict(params)
+    for short, high in highs.items():
+        if current[short] > high:  # a stored value, or a default the cap has moved below
+            clipped[short] = type(current[short])(high)
+    return highs, clipped
 
 
 def synthetic_defaults(kind: str) -> dict[str, float]:

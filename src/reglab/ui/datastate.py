@@ -214,7 +214,7 @@ def read_query_params() -> None:
     elif chosen in SYNTHETIC:
         # Each value checked against its Data-page widget's range: the same bound a person
         # has, so a link cannot ask for more rows or features than the page offers.
-        from .controls import SYNTHETIC_CONTROLS, parse_number
+        from .controls import SYNTHETIC_CONTROLS, parse_number, synthetic_bounds
 
         params = {}
         for control in SYNTHETIC_CONTROLS[chosen]:
@@ -226,7 +226,7 @@ def read_query_params() -> None:
                 params[control.short] = value
         st.session_state[state.SOURCE] = "synthetic"
         st.session_state[state.SYNTH_KIND] = chosen
-        st.session_state[state.SYNTH_PARAMS] = params
+        st.session_state[state.SYNTH_PARAMS] = synthetic_bounds(chosen, params)[1]
     else:
         return
     for name in (state.SOURCE, state.DATASET, state.SYNTH_KIND):  # widgets must show the adopted choice
