@@ -357,3 +357,32 @@ def test_ridge_that_needs_lambda_1000_times_below_the_lassos_lambda_max_finds_it
     assert 0 < cv.index_min < len(cv.lambdas) - 1
     glmnet = reglab.lambda_grid(reglab.prepare(X, y), Penalty.of("l2"), extend=False)
     assert cv.lambda_min < glmnet[-1]  # outside glmnet's ridge range
+
+
+def test_nonzero_means_nonzero_at_the_solvers_precision_everywhere():
+    # A categorical column one-hot encoded with all its levels: the levels sum to 1, so one of
+    # them can be left at solver noise (~1e-11) instead of exactly 0.
+    import reglab.diagnostics as diagnostics
+
+    rng = np.random.default_rng(8)
+    n = 300
+    level = rng.integers(0, 4, n)
+    onehot = np.eye(4)[level]
+    X = np.column_stack([onehot, rng.normal(size=(n, 6))])
+    y = onehot @ [0.0, 2.0, -1.0, 0.5] + X[:, 4:] @ rng.normal(size=6) + rng.normal(size=n)
+    design = reglab.prepare(X, y)
+    pen = Penalty.of("l1")
+    path = reglab.fitting.path_design(design, pen)
+    w = path.weights
+    scale = np.abs(w).max(axis=1, keepdims=True)
+    expected = (np.abs(w) > 1e-9 * scale).sum(axis=1)
+    np.testing.assert_array_equal(path.n_nonzero, expected)
+    for i in (20, 50, 90):
+        fit = reglab.fitting.fit_design(design, pen, path.lambdas[i])
+        tiny = (np.abs(fit.weights) > 0) & (np.abs(fit.weights) <= 1e-9 * np.abs(fit.weights).max())
+        assert fit.n_nonzero == int(np.count_nonzero(fit.weights)) - int(tiny.sum())
+        # Effective df of a lasso fit is its non-zero count (same definition): equal up to rank.
+        df = diagnostics.effective_df(design, pen, fit.lam, fit.weights)
+        assert df <= fit.n_nonzero
+    frame = diagnostics.coefficient_frame(fit)
+    assert frame["nonzero"].sum() == fit.n_nonzero

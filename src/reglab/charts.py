@@ -123,10 +123,12 @@ def nonzero_chart(frame: pd.DataFrame, current_lambda: float, height: int = 260)
 def coefficient_bars(frame: pd.DataFrame, height: int | None = None) -> alt.LayerChart:
     """Coefficients at the current λ: sorted by magnitude, colored by sign, zeros shown as zeros.
 
-    ``frame`` has ``feature`` and ``coef`` and optionally ``true_coef`` (drawn as ticks).
+    ``frame`` has ``feature`` and ``coef``, optionally ``nonzero`` (else exact zeros count as zero) and
+    ``true_coef`` (drawn as ticks).
     """
     data = frame.copy()
-    data["sign"] = np.where(data["coef"] > 0, "positive", np.where(data["coef"] < 0, "negative", "zero"))
+    selected = data["nonzero"] if "nonzero" in data else data["coef"] != 0
+    data["sign"] = np.where(~selected, "zero", np.where(data["coef"] > 0, "positive", "negative"))
     data["magnitude"] = data["coef"].abs()
     order = data.sort_values("magnitude", ascending=False)["feature"].tolist()
     y = alt.Y("feature:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
@@ -140,7 +142,7 @@ def coefficient_bars(frame: pd.DataFrame, height: int | None = None) -> alt.Laye
                         title="sign"),
         tooltip=tooltip,
     )
-    zeros = alt.Chart(data[data["coef"] == 0]).mark_text(align="left", dx=4, color=RULE_COLOR, fontSize=11).encode(
+    zeros = alt.Chart(data[data["sign"] == "zero"]).mark_text(align="left", dx=4, color=RULE_COLOR, fontSize=11).encode(
         x=alt.datum(0), y=y, text=alt.value("0")
     )
     layers = [bars, zeros]

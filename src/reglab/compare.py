@@ -16,7 +16,7 @@ from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
 from .diagnostics import r_squared, rmse
-from .fitting import center_once, fit_design, lambda_grid, prepare, resample_design, solve
+from .fitting import center_once, fit_design, lambda_grid, nonzero_mask, prepare, resample_design, solve
 from .objective import Penalty
 from .selection import cross_validate
 
@@ -43,7 +43,7 @@ class Comparison:
     """Side-by-side fits: a summary table and tidy standardized coefficients."""
 
     table: pd.DataFrame  # model, λ, L1 ratio, λ chosen by, test RMSE, test R², non-zero
-    coefficients: pd.DataFrame  # model, feature, coef (standardized)
+    coefficients: pd.DataFrame  # model, feature, coef (standardized), nonzero (at the solver's precision)
 
 
 def compare_models(X_train, y_train, X_test, y_test, candidates: Sequence[Candidate], standardize: bool = True,
@@ -58,7 +58,8 @@ def compare_models(X_train, y_train, X_test, y_test, candidates: Sequence[Candid
         rows.append({"model": cand.label, "λ": cand.lam, "L1 ratio": Penalty.of(cand.penalty, cand.l1_ratio).alpha,
                      "λ chosen by": cand.reason, "test RMSE": rmse(y_test, pred) if has_test else np.nan,
                      "test R²": r_squared(y_test, pred) if has_test else np.nan, "non-zero": fit.n_nonzero})
-        coefs.append(pd.DataFrame({"model": cand.label, "feature": design.feature_names, "coef": fit.weights}))
+        coefs.append(pd.DataFrame({"model": cand.label, "feature": design.feature_names, "coef": fit.weights,
+                                   "nonzero": fit.nonzero}))
     return Comparison(pd.DataFrame(rows), pd.concat(coefs, ignore_index=True))
 
 
@@ -120,7 +121,7 @@ def group_summary(coefficients: pd.DataFrame, groups: list[list[str]]) -> pd.Dat
         for model, part in inside.groupby("model", sort=False):
             values = part["coef"].to_numpy()
             rows.append({"group": f"group {g}: " + ", ".join(members), "model": model, "size": len(members),
-                         "selected": int(np.count_nonzero(values)), "spread": float(values.std()),
+                         "selected": int(part["nonzero"].sum()), "spread": float(values.std()),
                          "total weight": float(values.sum())})
     return pd.DataFrame(rows)
 
@@ -131,7 +132,7 @@ def group_summary(coefficients: pd.DataFrame, groups: list[list[str]]) -> pd.Dat
 def _selected_once(Xg, y, offset, rows, penalty: Penalty, lam: float, standardize: bool) -> NDArray[np.bool_]:
     """Which features one resample selects (row counts when p ≤ n: no copied rows)."""
     design = resample_design(Xg, y, offset, rows, standardize)
-    return solve(design, penalty, [lam], strict=False)[0] != 0.0
+    return nonzero_mask(solve(design, penalty, [lam], strict=False)[0])
 
 
 def selection_frequency(X, y, penalty: str, l1_ratio: float, lam: float, resamples: int = 100, seed: int = 0,

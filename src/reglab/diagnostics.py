@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .fitting import Design, Fit, Path
+from .fitting import Design, Fit, Path, nonzero_mask
 from .objective import Penalty
 
 
 def effective_df(design: Design, penalty: Penalty, lam: float, weights: NDArray[np.float64]) -> float:
     """Effective degrees of freedom of the fit with solver weights ``weights`` (formula above)."""
-    active = np.flatnonzero(weights != 0.0)
+    active = np.flatnonzero(nonzero_mask(weights))
     if active.size == 0:
         return 0.0
     eigvals = np.clip(np.linalg.eigvalsh(design.gram[np.ix_(active, active)]), 0.0, None)
@@ -126,7 +126,7 @@ def support_recovery(path: Path, true_coef: NDArray[np.float64]) -> SupportRecov
     truth = np.asarray(true_coef, dtype=float)
     if truth.shape != (path.coefs.shape[1],):
         raise ValueError(f"true_coef has shape {truth.shape}; the path has {path.coefs.shape[1]} features.")
-    selected = path.coefs != 0.0
+    selected = path.nonzero
     relevant = truth != 0.0
     n_rel, n_irr = int(relevant.sum()), int((~relevant).sum())
     tpr = selected[:, relevant].sum(axis=1) / n_rel if n_rel else np.full(len(path.lambdas), np.nan)
@@ -136,10 +136,11 @@ def support_recovery(path: Path, true_coef: NDArray[np.float64]) -> SupportRecov
 
 
 def coefficient_frame(fit: Fit, true_weights: NDArray[np.float64] | None = None):
-    """Standardized coefficients at one λ (``feature``, ``coef``), with the truth on the same scale if known."""
+    """Standardized coefficients at one λ (``feature``, ``coef``, ``nonzero`` at the solver's precision),
+    with the truth on the same scale if known."""
     import pandas as pd
 
-    table = pd.DataFrame({"feature": fit.feature_names, "coef": fit.weights})
+    table = pd.DataFrame({"feature": fit.feature_names, "coef": fit.weights, "nonzero": fit.nonzero})
     if true_weights is not None:
         table["true_coef"] = true_weights
     return table

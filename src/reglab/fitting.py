@@ -609,6 +609,21 @@ def kkt_residuals(design: Design, penalty: Penalty, lambdas: NDArray[np.float64]
     return penalty.subdiff_distance(weights, grads, lambdas[:, None]).max(axis=1, initial=0.0)
 
 
+#: A weight counts as non-zero when it exceeds this share of the largest weight of its fit.
+#: Coordinate descent leaves exact zeros for features it never moves; a feature it moved and
+#: then cancelled against a collinear twin (a one-hot level kept with all its levels) can be
+#: left at ~1e-11 of the others: solver noise, not a selected feature.
+NONZERO_RELATIVE = 1e-9
+
+
+def nonzero_mask(weights: ArrayLike) -> NDArray[np.bool_]:
+    """Which solver weights are non-zero at the solver's precision (row-wise for a 2-D array):
+    ``|wⱼ| > NONZERO_RELATIVE · maxₖ |wₖ|``. The one definition used by every count and chart."""
+    magnitude = np.abs(np.asarray(weights, dtype=float))
+    largest = magnitude.max(axis=-1, keepdims=True) if magnitude.size else magnitude
+    return magnitude > NONZERO_RELATIVE * largest
+
+
 @dataclass(frozen=True)
 class Fit:
     """A model at one λ.
@@ -644,9 +659,14 @@ class Fit:
         return self.intercept + X_arr @ self.coef
 
     @property
+    def nonzero(self) -> NDArray[np.bool_]:
+        """Which coefficients are non-zero at the solver's precision (:func:`nonzero_mask`)."""
+        return nonzero_mask(self.weights)
+
+    @property
     def n_nonzero(self) -> int:
-        """Number of coefficients that are exactly non-zero."""
-        return int(np.count_nonzero(self.coef))
+        """Number of non-zero coefficients (at the solver's precision, :func:`nonzero_mask`)."""
+        return int(self.nonzero.sum())
 
     def to_frame(self, intercept: bool = True) -> pd.DataFrame:
         """Coefficients as a table: feature, original-scale coefficient, standardized weight."""
@@ -686,9 +706,14 @@ class Path:
     kkt: NDArray[np.float64]
 
     @property
+    def nonzero(self) -> NDArray[np.bool_]:
+        """Which coefficients are non-zero at each λ (at the solver's precision, :func:`nonzero_mask`)."""
+        return nonzero_mask(self.weights)
+
+    @property
     def n_nonzero(self) -> NDArray[np.int_]:
         """Number of non-zero coefficients at each λ."""
-        return np.count_nonzero(self.coefs, axis=1)
+        return self.nonzero.sum(axis=1)
 
     def nonzero_frame(self) -> pd.DataFrame:
         """λ and the number of non-zero coefficients there."""

@@ -28,8 +28,8 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.model_selection import KFold
 
 from .errors import DataError
-from .fitting import (Path, RowMoments, design_from_moments, lambda_grid, path_predictions, prepare, row_moments,
-                      solve, validate_xy)
+from .fitting import (Path, RowMoments, design_from_moments, lambda_grid, nonzero_mask, path_predictions, prepare,
+                      row_moments, solve, validate_xy)
 from .objective import Penalty
 
 
@@ -229,7 +229,7 @@ def cross_validate(
             and full_path.l1_ratio == pen.alpha:
         n_nonzero = full_path.n_nonzero
     else:
-        n_nonzero = np.count_nonzero(full.to_original(solve(full, pen, grid, strict=False))[0], axis=1)
+        n_nonzero = nonzero_mask(solve(full, pen, grid, strict=False)).sum(axis=1)
     return CVResult(
         penalty=pen.name,
         l1_ratio=pen.alpha,
