@@ -7,8 +7,8 @@ from reglab.loading import MAX_UPLOAD_MB
 from reglab.preprocess import column_summary, is_numeric
 from reglab.ui import bind, frame, page_guard, plain_list, show_error, state
 from reglab.ui.controls import SYNTHETIC_CONTROLS, synthetic_bounds, synthetic_defaults
-from reglab.ui.datastate import (current_dataset, current_prepared, current_upload_caption, describe_builtin, upload_error,
-                                 uploader_kwargs)
+from reglab.ui.datastate import (current_choice, current_dataset, current_prepared, current_upload_caption, data_notes,
+                                 describe_builtin, prep_settings, target_kwargs, upload_error, uploader_kwargs)
 
 with page_guard():
     frame("Data", ":material/table_chart:")
@@ -64,10 +64,11 @@ with page_guard():
         st.dataframe(column_summary(dataset.frame), hide_index=True, width="stretch")
 
     st.subheader("What to predict, from what")
+    plain_list(data_notes(dataset, prep_settings(dataset, current_choice().token)))
     columns = [str(c) for c in dataset.frame.columns]
     left, right = st.columns(2)
     with left:
-        target = st.selectbox("Target (the column to predict)", columns, **bind(state.PREP, "target"))
+        target = st.selectbox("Target (the column to predict)", columns, **target_kwargs(dataset))
         task = st.segmented_control("Task", ["regression", "classification"], required=True, **bind(state.PREP, "task"),
                                     help="Guessed from the target: text or ≤ 10 whole-number values suggest classification. "
                                          "The models on the other pages are regressions; classification targets are fit as 0/1/2… codes for now.")

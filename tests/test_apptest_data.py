@@ -122,3 +122,31 @@ def test_informative_groups_follow_the_number_of_groups():
     assert at.session_state[state.SYNTH_PARAMS]["k"] == 2  # what the widget shows is what the data uses
     at = data_page(dataset="groups", groups="1")  # the default k = 2 exceeds one group: capped, no error
     assert not at.error and informative().value == 1
+
+
+def test_upload_defaults_explain_themselves_and_a_target_change_keeps_the_old_target():
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    n = 80
+    frame = pd.DataFrame({"Unnamed: 0": np.arange(n), "x1": rng.normal(size=n), "x2": rng.normal(size=n),
+                          "price": rng.normal(size=n), "city": rng.choice(["a", "b"], n)})
+    at = data_page()
+    at.segmented_control[0].set_value("upload").run()
+    at.file_uploader[0].upload("rows.csv", frame.to_csv(index=False).encode(), "text/csv").run()
+    assert not at.exception and not at.error
+    notes = texts(at)
+    assert "Target 'price' chosen by default: the last numeric column that is not an identifier" in notes
+    assert "'Unnamed: 0' is left out of the features by default" in notes
+    features = by_label(at.multiselect, "Features")
+    assert "Unnamed: 0" not in features.value and set(features.value) == {"x1", "x2", "city"}
+    by_label(at.selectbox, "Target").set_value("x1").run()
+    assert not at.exception and not at.error
+    settings = at.session_state[state.PREP]
+    assert settings["target"] == "x1" and "x1" not in settings["features"] and "price" in settings["features"]
+    assert set(by_label(at.multiselect, "Features").value) == {"x2", "city", "price"}
+    # A text target under Task = regression points at the task switch.
+    by_label(at.selectbox, "Target").set_value("city").run()
+    by_label(at.segmented_control, "Task").set_value("regression").run()
+    assert "Set Task to 'classification'" in at.error[0].value.replace("\\", "")

@@ -110,8 +110,30 @@ def test_impossible_choices_are_explained(kwargs, message):
 
 
 def test_identifier_like_text_is_left_out_by_default():
-    frame = pd.DataFrame({"id": [f"r{i}" for i in range(50)], "g": ["a", "b"] * 25, "x": np.arange(50.0), "y": np.arange(50.0)})
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"id": [f"r{i}" for i in range(50)], "g": ["a", "b"] * 25, "x": rng.normal(size=50),
+                          "y": rng.normal(size=50)})
     assert default_features(frame, "y") == ["g", "x"]
+
+
+def test_row_numbers_and_id_names_are_left_out_and_the_target_is_chosen_by_name_then_type():
+    from reglab.preprocess import choose_target, left_out_notes
+
+    rng = np.random.default_rng(1)
+    n = 60
+    frame = pd.DataFrame({"Unnamed: 0": np.arange(n), "rownames": np.arange(1, n + 1), "patient_id": rng.permutation(n),
+                          "ID": rng.permutation(n) + 1000, "age": rng.integers(20, 80, n), "dose": rng.normal(size=n),
+                          "serial": np.arange(5, n + 5), "index": rng.normal(size=n), "outcome": rng.normal(size=n),
+                          "score": rng.normal(size=n)})
+    target, reason = choose_target(frame)
+    assert target == "outcome" and "name" in reason  # by name, although 'score' is the last numeric column
+    assert default_features(frame, "outcome") == ["age", "dose", "score"]
+    notes = " ".join(left_out_notes(frame, "outcome"))
+    assert "'serial'" in notes and "counts the rows" in notes and "'patient_id'" in notes
+    unnamed = frame.drop(columns=["outcome"])
+    assert choose_target(unnamed) == ("score", "the last numeric column that is not an identifier")
+    ids_last = unnamed[["score", "dose", "ID"]]
+    assert choose_target(ids_last)[0] == "dose"  # the last numeric column would be the ID
 
 
 def test_column_summary_and_task_guess():

@@ -20,6 +20,7 @@ that cross-validation can refit it inside each fold.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Literal, Sequence
 
@@ -128,27 +129,71 @@ def guess_task(target: pd.Series) -> Task:
     return "regression"
 
 
-def default_target(frame: pd.DataFrame) -> str:
-    """The last numeric column (the usual place of a target in a table)."""
-    numeric = [c for c in frame.columns if is_numeric(frame[c])]
+#: Column names that say "identifier or row number" (matched whole, case-insensitively).
+_ID_NAME = re.compile(r"(id|ids|index|idx|rownames?|row|rows|row[ _.]?(id|no|num|number)|obs|unnamed: ?\d+|"
+                      r"[a-z]*[_ .-]id|record[ _]?(id|no)?|key)", re.IGNORECASE)
+#: Column names that say "this is what to predict".
+_TARGET_NAME = re.compile(r"(target|y|label|labels|outcome|response|class|dependent|dv)", re.IGNORECASE)
+
+
+def id_like_columns(frame: pd.DataFrame, max_categories: int = 20) -> dict[str, str]:
+    """Columns that identify rows rather than measure them, each with the reason (shown to the user).
+
+    Three signs, any one enough: a name like ``id``, ``rownames``, ``Unnamed: 0``, ``customer_id``;
+    whole numbers that are unique and step by exactly 1 (row numbers: a model fit on them learns
+    the row order, R² near 1 on sorted data); text that is unique in more than half the rows.
+    """
+    reasons: dict[str, str] = {}
+    for name in frame.columns:
+        col = frame[name]
+        text = str(name).strip()
+        if _ID_NAME.fullmatch(text) and not _TARGET_NAME.fullmatch(text):
+            reasons[str(name)] = "its name says it identifies rows"
+            continue
+        values = col.dropna()
+        if is_numeric(col):
+            v = values.to_numpy(dtype=float)
+            if len(v) > 2 and np.all(np.isfinite(v)) and np.all(v == np.round(v)) and np.all(np.abs(np.diff(v)) == 1) \
+                    and len(np.unique(v)) == len(v):
+                reasons[str(name)] = "it counts the rows (unique whole numbers in steps of 1)"
+        else:
+            distinct = values.nunique()
+            if distinct > max_categories and distinct > 0.5 * max(len(values), 1):
+                reasons[str(name)] = "its text is different in most rows (a name or identifier, not a category)"
+    return reasons
+
+
+def choose_target(frame: pd.DataFrame) -> tuple[str, str]:
+    """The default target and why: a column named like a target, else the last numeric column
+    that is not an identifier (the usual place of a target in a table)."""
+    numeric = [str(c) for c in frame.columns if is_numeric(frame[c])]
     if not numeric:
         raise DataError("No column contains numbers, so there is no target to predict.")
-    return str(numeric[-1])
+    for name in frame.columns:
+        if _TARGET_NAME.fullmatch(str(name).strip()):
+            return str(name), "its name says it is what to predict"
+    ids = id_like_columns(frame)
+    measured = [c for c in numeric if c not in ids]
+    if measured:
+        return measured[-1], "the last numeric column that is not an identifier"
+    return numeric[-1], "the last numeric column"
+
+
+def default_target(frame: pd.DataFrame) -> str:
+    """The default target's name (see :func:`choose_target`)."""
+    return choose_target(frame)[0]
 
 
 def default_features(frame: pd.DataFrame, target: str, max_categories: int = 20) -> list[str]:
-    """Every column but the target, minus text columns that look like identifiers or free text."""
-    chosen = []
-    for name in frame.columns:
-        if name == target:
-            continue
-        col = frame[name]
-        if not is_numeric(col):
-            distinct = col.nunique(dropna=True)
-            if distinct > max_categories and distinct > 0.5 * max(col.notna().sum(), 1):
-                continue
-        chosen.append(str(name))
-    return chosen
+    """Every column but the target, minus identifiers (:func:`id_like_columns`)."""
+    ids = id_like_columns(frame, max_categories)
+    return [str(name) for name in frame.columns if name != target and str(name) not in ids]
+
+
+def left_out_notes(frame: pd.DataFrame, target: str, max_categories: int = 20) -> list[str]:
+    """What :func:`default_features` leaves out, and why (shown on the Data page)."""
+    return [f"{name!r} is left out of the features by default: {reason}. Add it back under Features if it "
+            "is a real measurement." for name, reason in id_like_columns(frame, max_categories).items() if name != target]
 
 
 def _counted(n: int, what: str) -> str:
@@ -232,7 +277,9 @@ def preprocess(
     # 2. target
     task = task or guess_task(data[target])
     if task == "regression" and not is_numeric(data[target]):
-        raise DataError(f"The target {target!r} holds text, so it cannot be predicted as a number. Choose a numeric target.")
+        raise DataError(f"The target {target!r} holds text, so it cannot be predicted as a number. Set Task to "
+                        "'classification' on the Data page (its classes are then fit as 0/1/2… codes), or choose a "
+                        "numeric target.")
     no_target = data[target].isna()
     if no_target.all():
         raise DataError(f"The target {target!r} has no values. Choose another target column.")

@@ -19,7 +19,7 @@ import streamlit as st
 from reglab.data import BUILTIN, DEFAULT_DATASET, SYNTHETIC, SYNTHETIC_PARAMS, Dataset, load_builtin, make_synthetic
 from reglab.errors import DataError
 from reglab.loading import read_table
-from reglab.preprocess import Prepared, default_features, default_target, guess_task, preprocess
+from reglab.preprocess import Prepared, choose_target, default_features, guess_task, left_out_notes, preprocess
 
 from . import state
 from .cache import cached
@@ -68,7 +68,7 @@ def _uploaded(token: str, name: str, _data: bytes) -> tuple[Dataset, tuple[str, 
     """Parse uploaded bytes; ``token`` (content hash + extension) is the cache key, ``_data`` is not hashed."""
     loaded = read_table(_data, filename=name)
     frame = loaded.frame
-    target = default_target(frame)
+    target, _ = choose_target(frame)
     dataset = Dataset(
         key="upload",
         title=name,
@@ -142,6 +142,40 @@ def _prepared(token: str, settings_key: tuple, _dataset: Dataset) -> Prepared:
         seed=settings["seed"],
         task=settings["task"],
     )
+
+
+def target_kwargs(dataset: Dataset) -> dict:
+    """Target selectbox kwargs: bound like every widget, but a change also keeps the old target as
+    a feature, drops the new one from the features, and guesses the task for the new target."""
+    kwargs = bind_prep_field("target")
+
+    def change_target() -> None:
+        settings = dict(st.session_state.get(state.PREP) or {})
+        new, old = st.session_state[kwargs["key"]], settings.get("target")
+        features = [f for f in settings.get("features", []) if f != new]
+        if old is not None and old != new and old not in features and old in dataset.frame.columns:
+            features.append(old)
+        settings.update(target=new, features=features, task=guess_task(dataset.frame[new]))
+        settings["categorical"] = [c for c in settings.get("categorical", []) if c in features]
+        st.session_state[state.PREP] = settings
+
+    return {**kwargs, "on_change": change_target, "args": ()}
+
+
+def bind_prep_field(field: str) -> dict:
+    from . import bind
+
+    return bind(state.PREP, field)
+
+
+def data_notes(dataset: Dataset, settings: dict) -> list[str]:
+    """Why the default target was chosen (uploads) and which columns are left out by default."""
+    notes = []
+    if dataset.source == "upload":
+        target, reason = choose_target(dataset.frame)
+        if settings.get("target") == target:
+            notes.append(f"Target {target!r} chosen by default: {reason}. Pick another below.")
+    return notes + left_out_notes(dataset.frame, settings.get("target", dataset.target))
 
 
 def settings_key(settings: dict) -> tuple:
