@@ -45,9 +45,12 @@ with page_guard():
                                 "test R²": st.column_config.NumberColumn(format="%.3f")})
     chart_with_downloads(charts.grouped_coefficients(result.coefficients), "coefficients-by-model", key="grouped")
     st.caption("Standardized coefficients, so bars compare across features. Exact zeros have no bar.")
-    chart_with_downloads(charts.path_small_multiples(ui_compare.paths_frame(key, standardize, cands, prepared),
-                                                     {c.label: c.lam for c in cands}),
-                         "paths-by-model", key="small_multiples")
+    # Three charts in columns (not one faceted chart): columns stack on a narrow screen.
+    multiples = charts.path_small_multiples(ui_compare.paths_frame(key, standardize, cands, prepared),
+                                            {c.label: c.lam for c in cands})
+    for i, (column, chart) in enumerate(zip(st.columns(len(multiples)), multiples)):
+        with column:
+            chart_with_downloads(chart, f"paths-{cands[i].penalty}", key=f"small_multiples_{i}")
     if st.button("Save these three fits as scenarios", icon=":material/bookmark_add:"):
         try:
             scenarios.room_for(ui_compare.saved(), len(cands))

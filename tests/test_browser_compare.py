@@ -13,8 +13,9 @@ def test_three_penalties_drawn_and_scenarios_saved_and_compared(app_url, page):
     main = page.locator('[data-testid="stMain"]')
     facets = page.locator('[data-testid="stVegaLiteChart"]').filter(has_text="L2 (ridge)")
     facets.first.wait_for(timeout=60_000)
-    small_multiples = page.locator('[data-testid="stVegaLiteChart"]').filter(has_text="λ (log)").first
-    text = small_multiples.inner_text()
+    small_multiples = page.locator('[data-testid="stVegaLiteChart"]').filter(has_text="λ (log)")
+    small_multiples.nth(2).wait_for(timeout=60_000)
+    text = " ".join(chart.inner_text() for chart in small_multiples.all())
     assert "L1 (lasso)" in text and "L2 (ridge)" in text and "elastic net" in text
     page.get_by_role("button", name="Save these three fits as scenarios").click()
     wait_for_app(page)

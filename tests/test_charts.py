@@ -66,7 +66,10 @@ def test_path_chart_has_log_lambda_axis_feature_colors_tooltips_and_the_lambda_r
     spec = chart.to_dict()
     line = next(l for l in layers(spec) if marks({"layer": [l]})[0] == "line")
     assert line["encoding"]["x"]["scale"]["type"] == "log" and line["encoding"]["x"]["field"] == "lambda"
-    assert line["encoding"]["color"]["field"] == "feature"
+    # One colour series per feature (6 features: each its own), one line per feature.
+    assert line["encoding"]["color"]["field"] == "series" and line["encoding"]["detail"]["field"] == "feature"
+    assert line["encoding"]["color"]["scale"]["domain"] == list(fit.feature_names)
+    assert len(set(line["encoding"]["color"]["scale"]["range"])) == len(fit.feature_names)
     assert {t["field"] for t in line["encoding"]["tooltip"]} == {"feature", "lambda", "value"}
     assert rule_positions(spec) == [pytest.approx(fit.lam)]
     params = spec.get("params", []) + [p for l in layers(spec) for p in l.get("params", [])]
@@ -117,3 +120,41 @@ def test_specs_are_json_serializable_without_numpy_leaks(analysis):
     _, _, path, cv, fit, _ = analysis
     for chart in (charts.path_chart(path.to_frame(), fit.lam), charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, fit.lam)):
         json.loads(chart.to_json())
+
+
+@pytest.mark.parametrize("p", [15, 22, 60])
+def test_many_features_get_distinct_colours_or_highlight_and_grey_and_a_wrapping_legend(p):
+    X, y, _ = make_problem(200, p, seed=4, n_informative=8)
+    path = reglab.path(X, y, penalty="l1", n_lambdas=20)
+    chart = charts.path_chart(path.to_frame(), path.lambdas[5], value="coef_standardized")
+    line = next(l for l in layers(chart.to_dict()) if marks({"layer": [l]})[0] == "line")
+    scale, legend = line["encoding"]["color"]["scale"], line["encoding"]["color"]["legend"]
+    assert legend["orient"] == "bottom" and legend["columns"] >= 2  # wraps under the chart, never clipped
+    colours = scale["range"]
+    if p <= 20:
+        assert len(colours) == p and len(set(colours)) == p
+    else:  # highlight + grey: the 12 largest coloured, no colour used twice
+        assert len(colours) == charts.MAX_COLORED + 1 and colours[-1] == charts.OTHER_COLOR
+        assert len(set(colours[:-1])) == charts.MAX_COLORED and scale["domain"][-1].startswith("other")
+    rendered(chart)
+
+
+def test_end_labels_never_print_on_top_of_each_other():
+    import pandas as pd
+
+    end = pd.DataFrame({"feature": list("abcdef"), "value": [3.0, 2.99, 2.0, -1.0, -1.01, 0.0]})
+    kept = charts.spaced_labels(end, 5, min_gap=0.1)
+    assert list(kept["feature"]) == ["a", "c", "e"]  # by magnitude; b and d would overprint a and e
+
+
+def test_compare_charts_give_each_penalty_the_same_colour():
+    import pandas as pd
+
+    models = ["L1 (lasso)", "L2 (ridge)", "elastic net (α = 0.5)"]
+    coefs = pd.DataFrame({"model": models * 2, "feature": ["x"] * 3 + ["z"] * 3, "coef": np.arange(6.0)})
+    grouped = charts.grouped_coefficients(coefs).to_dict()["encoding"]["color"]["scale"]
+    freq = pd.DataFrame({"model": [models[0], models[2]], "feature": ["x", "x"], "frequency": [0.5, 0.7]})
+    stability = layers(charts.frequency_bars(freq).to_dict())[0]["encoding"]["color"]["scale"]
+    colour = dict(zip(grouped["domain"], grouped["range"]))
+    assert dict(zip(stability["domain"], stability["range"])) == {m: colour[m] for m in (models[0], models[2])}
+    assert len(set(colour.values())) == 3

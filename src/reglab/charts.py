@@ -18,6 +18,62 @@ PICK = "pick_lambda"
 PALETTE = "tableau10"
 RULE_COLOR = "#8c8c8c"
 POSITIVE, NEGATIVE = "#4c78a8", "#e45756"
+#: 20 distinguishable colours (Tableau 20) for up to 20 features; beyond that the 12 largest
+#: paths get a colour each and the rest are grey ("highlight + grey"): a repeating palette
+#: would give two features the same colour.
+FEATURE_COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+                  "#9c755f", "#bab0ac", "#a0cbe8", "#ffbe7d", "#ff9d9a", "#86bcb6", "#8cd17d", "#f1ce63",
+                  "#d4a6c8", "#fabfd2", "#d7b5a6", "#79706e"]
+MAX_COLORED = 12
+OTHER_COLOR = "#a0a0a0"
+#: One colour per penalty on every Compare chart (keyed by the start of the model's label).
+PENALTY_COLORS = {"L1": "#4c78a8", "L2": "#f58518", "elastic": "#54a24b"}
+
+
+def penalty_scale(labels) -> alt.Scale:
+    """The fixed penalty colours for model labels such as "L1 (lasso)", "elastic net (α = 0.5)"."""
+    domain = list(dict.fromkeys(labels))
+    return alt.Scale(domain=domain, range=[next((c for k, c in PENALTY_COLORS.items() if str(m).startswith(k)), RULE_COLOR)
+                                           for m in domain])
+
+
+def feature_colors(frame: pd.DataFrame, value: str = "value", legend_columns: int = 4) -> tuple[pd.DataFrame, alt.Color, alt.Scale]:
+    """A ``series`` column and its colour encoding: each feature its own colour when there are at
+    most 20, else the MAX_COLORED largest (by max |value|) coloured and the rest one grey series.
+    The legend lists features in their data order, in columns under the chart (it wraps on narrow screens)."""
+    order = list(dict.fromkeys(frame["feature"]))
+    if len(order) <= len(FEATURE_COLORS):
+        series, domain = frame["feature"], order
+        colors = FEATURE_COLORS[: len(order)]
+    else:
+        size = frame.groupby("feature", sort=False)[value].apply(lambda v: v.abs().max())
+        top = [f for f in order if f in set(size.sort_values(ascending=False).index[:MAX_COLORED])]
+        other = f"other {len(order) - len(top)} features"
+        series = frame["feature"].where(frame["feature"].isin(top), other)
+        domain, colors = top + [other], FEATURE_COLORS[: len(top)] + [OTHER_COLOR]
+    scale = alt.Scale(domain=domain, range=colors)
+    encoding = alt.Color("series:N", title="feature (click to highlight)", scale=scale,
+                         legend=alt.Legend(orient="bottom", columns=legend_columns, labelLimit=110, symbolLimit=0))
+    return frame.assign(series=series.to_numpy()), encoding, scale
+
+
+def legend_room(chart, entries: int, columns: int = 4):
+    """Record the height a bottom legend of ``entries`` in ``columns`` needs (``usermeta.extra_height``,
+    px), for the page to size the chart's element: Streamlit sizes layered charts by their plot height."""
+    rows = -(-entries // columns)
+    return chart.properties(usermeta={"extra_height": 20 * rows + 30})
+
+
+def spaced_labels(end: pd.DataFrame, n_labels: int, min_gap: float) -> pd.DataFrame:
+    """The ``n_labels`` largest end values, skipping any closer than ``min_gap`` to one already kept
+    (labels that would print on top of each other)."""
+    kept: list[int] = []
+    for i in end["value"].abs().sort_values(ascending=False).index:
+        if end.at[i, "value"] == 0 or len(kept) == n_labels:
+            continue
+        if all(abs(end.at[i, "value"] - end.at[j, "value"]) >= min_gap for j in kept):
+            kept.append(i)
+    return end.loc[kept]
 
 
 def lambda_x(field: str = "lambda", title: str = LAMBDA_TITLE) -> alt.X:
@@ -68,9 +124,9 @@ def path_chart(
         Add the click-to-set-λ selection.
     """
     columns = ["lambda", "feature", value] + (["l1_fraction"] if "l1_fraction" in path_frame else [])
-    frame = path_frame[columns].rename(columns={value: "value"})
+    frame, color, color_scale = feature_colors(path_frame[columns].rename(columns={value: "value"}))
     x_enc = lambda_x() if x == "lambda" else alt.X("l1_fraction:Q", title="‖w‖₁ / max ‖w‖₁ (less regularization →)")
-    highlight = alt.selection_point(name="feature_focus", fields=["feature"], bind="legend")
+    highlight = alt.selection_point(name="feature_focus", fields=["series"], bind="legend")
     lines = (
         alt.Chart(frame)
         .mark_line(strokeWidth=2)
@@ -78,8 +134,7 @@ def path_chart(
             x=x_enc,
             # y-axis on the right: the left edge carries the end-of-line labels
             y=alt.Y("value:Q", title=value_title, axis=alt.Axis(orient="right")),
-            color=alt.Color("feature:N", title="feature (click to highlight)", scale=alt.Scale(scheme=PALETTE),
-                            legend=alt.Legend(symbolLimit=40, labelLimit=160)),
+            color=color,
             opacity=alt.condition(highlight, alt.value(1.0), alt.value(0.12)),
             detail="feature:N",
             tooltip=[
@@ -91,12 +146,12 @@ def path_chart(
         .add_params(highlight)
     )
     end = frame[frame["lambda"] == frame["lambda"].min()]
-    top = end.reindex(end["value"].abs().sort_values(ascending=False).index).head(n_labels)
-    top = top[top["value"] != 0]
+    spread = float(frame["value"].max() - frame["value"].min()) or 1.0
+    top = spaced_labels(end, n_labels, 0.045 * spread)  # ~ one label's height on a 380 px chart
     labels = (
         alt.Chart(top)
         .mark_text(align="left" if x != "lambda" else "right", dx=6 if x != "lambda" else -6, fontSize=11, fontWeight="bold")
-        .encode(x=x_enc, y="value:Q", text="feature:N", color=alt.Color("feature:N"))
+        .encode(x=x_enc, y="value:Q", text="feature:N", color=alt.Color("series:N", scale=color_scale, legend=None))
     )
     zero = alt.Chart(pd.DataFrame({"value": [0.0]})).mark_rule(color=RULE_COLOR, size=0.5).encode(y="value:Q")
     layers: list = [zero, lines, labels]
@@ -104,7 +159,8 @@ def path_chart(
         layers.append(lambda_rule(current_lambda))
     if selectable and x == "lambda":
         layers.append(_picker(frame, "value:Q"))
-    return alt.layer(*layers).properties(height=height, padding={"left": 70 if x == "lambda" else 5, "right": 5})
+    chart = alt.layer(*layers).properties(height=height, padding={"left": 70 if x == "lambda" else 5, "right": 5})
+    return legend_room(chart, len(color_scale.domain))
 
 
 def nonzero_chart(frame: pd.DataFrame, current_lambda: float, height: int = 260) -> alt.LayerChart:
@@ -197,7 +253,8 @@ def cv_chart(
     if selectable:
         layers.append(_picker(data, "mean_error:Q"))
     return alt.layer(*layers).properties(
-        height=height, title=alt.Title("", subtitle="numbers along the top: non-zero coefficients", subtitleColor=RULE_COLOR)
+        height=height, title=alt.Title("non-zero coefficients at each λ (numbers along the top)", fontSize=12,
+                                       fontWeight="normal", color=RULE_COLOR, anchor="start")
     )
 
 
@@ -299,33 +356,40 @@ def grouped_coefficients(frame: pd.DataFrame, height: int = 320) -> alt.Chart:
         x=alt.X("feature:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=140)),
         xOffset=alt.XOffset("model:N"),
         y=alt.Y("coef:Q", title="standardized coefficient"),
-        color=alt.Color("model:N", title=None, scale=alt.Scale(scheme=PALETTE), legend=alt.Legend(orient="top")),
+        color=alt.Color("model:N", title=None, scale=penalty_scale(frame["model"]), legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("model:N"), alt.Tooltip("feature:N"), alt.Tooltip("coef:Q", format=".4g")],
     ).properties(height=height)
 
 
-def path_small_multiples(frame: pd.DataFrame, lambdas: dict[str, float], height: int = 240) -> alt.FacetChart:
-    """Coefficient paths per model side by side, sharing the λ and coefficient axes.
+def path_small_multiples(frame: pd.DataFrame, lambdas: dict[str, float], height: int = 260) -> list[alt.LayerChart]:
+    """Coefficient paths per model, one chart each, sharing the λ axis, the coefficient axis and the
+    feature colours (so they can sit side by side, or stack on a narrow screen).
 
     ``frame``: ``model``, ``lambda``, ``feature``, ``coef_standardized``; ``lambdas``: each model's λ,
-    drawn as a dashed rule in its panel.
+    drawn as a dashed rule in its chart. The first chart carries the feature legend.
     """
-    rules = pd.DataFrame({"model": list(lambdas), "lambda": list(lambdas.values()), "kind": "rule"})
-    data = pd.concat([frame[["model", "lambda", "feature", "coef_standardized"]].assign(kind="path"), rules], ignore_index=True)
-    lines = alt.Chart().mark_line(strokeWidth=1.8).encode(
-        x=lambda_x(title="λ (log)"),
-        y=alt.Y("coef_standardized:Q", title="standardized coefficient"),
-        color=alt.Color("feature:N", scale=alt.Scale(scheme=PALETTE), legend=alt.Legend(orient="bottom", columns=8)),
-        detail="feature:N",
-        tooltip=[alt.Tooltip("feature:N"), alt.Tooltip("lambda:Q", title="λ", format=".4g"),
-                 alt.Tooltip("coef_standardized:Q", title="coefficient", format=".4g")],
-    ).transform_filter("datum.kind == 'path'")
-    rule = alt.Chart().mark_rule(color=RULE_COLOR, strokeDash=[6, 4], size=1.5).encode(
-        x="lambda:Q", tooltip=[alt.Tooltip("lambda:Q", title="λ used", format=".4g")]
-    ).transform_filter("datum.kind == 'rule'")
-    return alt.layer(lines, rule, data=data).properties(height=height, width=250).facet(
-        column=alt.Column("model:N", title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold"))
-    )
+    # A third of the page wide: a two-column legend fits.
+    data, color, scale = feature_colors(frame.rename(columns={"coef_standardized": "value"}), legend_columns=2)
+    x_domain = [float(data["lambda"].min()), float(data["lambda"].max())]
+    y_domain = [float(data["value"].min()), float(data["value"].max())]
+    out = []
+    for i, (model, lam) in enumerate(lambdas.items()):
+        part = data[data["model"] == model]
+        legend_color = color if i == 0 else alt.Color("series:N", scale=scale, legend=None)
+        lines = alt.Chart(part).mark_line(strokeWidth=1.8).encode(
+            x=alt.X("lambda:Q", scale=alt.Scale(type="log", zero=False, nice=False, domain=x_domain), title="λ (log)"),
+            y=alt.Y("value:Q", title="standardized coefficient", scale=alt.Scale(domain=y_domain)),
+            color=legend_color,
+            detail="feature:N",
+            tooltip=[alt.Tooltip("feature:N"), alt.Tooltip("lambda:Q", title="λ", format=".4g"),
+                     alt.Tooltip("value:Q", title="coefficient", format=".4g")],
+        )
+        rule = alt.Chart(pd.DataFrame({"lambda": [float(lam)]})).mark_rule(color=RULE_COLOR, strokeDash=[6, 4], size=1.5).encode(
+            x="lambda:Q", tooltip=[alt.Tooltip("lambda:Q", title="λ used", format=".4g")])
+        chart = alt.layer(lines, rule).properties(
+            height=height, title=alt.Title(str(model), fontSize=13, color=PENALTY_COLORS.get(str(model).split(" ")[0], RULE_COLOR)))
+        out.append(legend_room(chart, len(scale.domain), columns=2) if i == 0 else chart)
+    return out
 
 
 def frequency_bars(frame: pd.DataFrame, threshold: float = 0.6) -> alt.LayerChart:
@@ -335,7 +399,7 @@ def frequency_bars(frame: pd.DataFrame, threshold: float = 0.6) -> alt.LayerChar
         y=alt.Y("feature:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
         yOffset=alt.YOffset("model:N"),
         x=alt.X("frequency:Q", title="share of bootstrap resamples that select the feature", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("model:N", title=None, scale=alt.Scale(scheme=PALETTE), legend=alt.Legend(orient="top")),
+        color=alt.Color("model:N", title=None, scale=penalty_scale(frame["model"]), legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("model:N"), alt.Tooltip("feature:N"), alt.Tooltip("frequency:Q", format=".0%")],
     )
     line = alt.Chart(pd.DataFrame({"frequency": [threshold]})).mark_rule(color=RULE_COLOR, strokeDash=[4, 3]).encode(x="frequency:Q")
@@ -354,8 +418,9 @@ def cv_heatmap_chart(frame: pd.DataFrame, height: int = 260) -> alt.LayerChart:
     cells = alt.Chart(data).mark_rect().encode(x=x, y=y, color=alt.Color("mean_error:Q", title="mean CV error",
                                                                         scale=alt.Scale(scheme="viridis", reverse=True)),
                                                tooltip=tooltip)
-    region = alt.Chart(data[data["within_1se"]]).mark_rect(fill=None, stroke="white", strokeWidth=1.5).encode(x=x, y=y)
-    best = alt.Chart(data[data["is_min"]]).mark_text(text="★", fontSize=18, color="white").encode(x=x, y=y, tooltip=tooltip)
+    # Dark outline and star: drawn on the cells (viridis runs to pale yellow), so they read in both themes.
+    region = alt.Chart(data[data["within_1se"]]).mark_rect(fill=None, stroke="#1a1a1a", strokeWidth=2).encode(x=x, y=y)
+    best = alt.Chart(data[data["is_min"]]).mark_text(text="★", fontSize=18, color="#1a1a1a").encode(x=x, y=y, tooltip=tooltip)
     return alt.layer(cells, region, best).properties(height=height)
 
 
