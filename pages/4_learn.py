@@ -43,10 +43,10 @@ with page_guard():
         step = learn.seed_step(w, base_loss, grad, kind, lam=lam, lr=lr, lam1=lam1, lam2=lam2)
         with column:
             st.subheader(TITLES[kind])
-            formula, numbers = st.columns([3, 2])
-            formula.latex(FORMULAS[kind][0])
-            formula.latex(FORMULAS[kind][1])
-            numbers.markdown(f"Penalty: **{fmt(step.penalty_value)}**  \nLoss: **{fmt(step.loss)}**  \n"
+            # Formulas use the panel's full width (side by side with the numbers they were cut off at 1280–1400 px).
+            st.latex(FORMULAS[kind][0])
+            st.latex(FORMULAS[kind][1])
+            st.markdown(f"Penalty: **{fmt(step.penalty_value)}**  \nLoss: **{fmt(step.loss)}**  \n"
                              "Full gradient: [" + ", ".join(fmt(v) for v in step.full_grad) + "]  \n"
                              "New w: **[" + ", ".join(fmt(v) for v in step.new_w) + "]**")
     st.caption("Convention: seed article 003 (penalty λΣw² for L2, so its gradient is 2λw; sign(0) = 0 for L1). "

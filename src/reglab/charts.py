@@ -343,7 +343,8 @@ def fits_chart(curves: pd.DataFrame, x: np.ndarray, y: np.ndarray, title: str = 
     points = alt.Chart(pd.DataFrame({"x": x, "y": y})).mark_circle(size=55, color=RULE_COLOR, opacity=0.9).encode(
         x="x:Q", y=alt.Y("y:Q", scale=clip), tooltip=[alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])
     return alt.layer(truth, lines, points).properties(
-        height=height, title=alt.Title(title, subtitle="dashed grey: the true curve sin(πx); dots: the sample"))
+        height=height, title=alt.Title(title, subtitle="dashed grey: the true curve sin(πx); dots: the sample",
+                                       subtitleColor=RULE_COLOR))  # Vega's default subtitle colour is black, unreadable in dark mode
 
 
 # ----------------------------------------------------------------------------- Compare page

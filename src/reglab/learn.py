@@ -290,13 +290,27 @@ def polynomial_fits(x: ArrayLike, y: ArrayLike, degrees: tuple[int, ...] = (), l
     return pd.concat(parts, ignore_index=True)
 
 
+#: Digits and the decimal point as subscripts, for labels such as ‖w‖₀.₅ (plain text: charts and
+#: tables do not render LaTeX, and "‖w‖_1" would show its underscore).
+_SUBSCRIPT = str.maketrans("0123456789.", "₀₁₂₃₄₅₆₇₈₉.")
+
+
+def ball_label(ball: str) -> str:
+    """Readable name of a constraint region: ‖w‖₁, ‖w‖₀.₅, ‖w‖∞ or "elastic net"."""
+    if ball == "inf":
+        return "‖w‖∞"
+    if ball == "elastic net":
+        return "elastic net"
+    return "‖w‖" + str(ball).translate(_SUBSCRIPT)
+
+
 def geometry(loss: Quadratic, balls: tuple[str, ...], t: float, l1_ratio: float = 0.5) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Tables for the geometry chart: loss contours, ball outlines, and the optima.
 
     The contour levels include the loss at each constrained optimum, so the picture shows
     the ellipse just touching each ball there (tangency, or a corner for L1).
     """
-    names = {b: ("‖w‖∞" if b == "inf" else "elastic net" if b == "elastic net" else f"‖w‖_{b}") for b in balls}
+    names = {b: ball_label(b) for b in balls}
     optima_rows, outlines = [], []
     for b in balls:
         w = constrained_optimum(loss, b, t, l1_ratio)
