@@ -153,7 +153,8 @@ def id_like_columns(frame: pd.DataFrame, max_categories: int = 20) -> dict[str, 
         values = col.dropna()
         if is_numeric(col):
             v = values.to_numpy(dtype=float)
-            if len(v) > 2 and np.all(np.isfinite(v)) and np.all(v == np.round(v)) and np.all(np.abs(np.diff(v)) == 1) \
+            # At least 10 rows: in a tiny table 1, 2, 3 is as likely a measurement as a row number.
+            if len(v) >= 10 and np.all(np.isfinite(v)) and np.all(v == np.round(v)) and np.all(np.abs(np.diff(v)) == 1) \
                     and len(np.unique(v)) == len(v):
                 reasons[str(name)] = "it counts the rows (unique whole numbers in steps of 1)"
         else:
