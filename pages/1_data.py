@@ -6,7 +6,7 @@ from reglab.data import BUILTIN, SYNTHETIC_TITLES
 from reglab.loading import MAX_UPLOAD_MB
 from reglab.preprocess import column_summary, is_numeric
 from reglab.ui import bind, frame, page_guard, plain_list, show_error, state
-from reglab.ui.controls import SYNTHETIC_CONTROLS, synthetic_bounds, synthetic_defaults
+from reglab.ui.controls import SPLIT_SEED, SYNTHETIC_CONTROLS, TEST_SHARE, synthetic_bounds, synthetic_defaults
 from reglab.ui.datastate import (current_choice, current_dataset, current_prepared, current_upload_caption, data_notes,
                                  describe_builtin, prep_settings, target_kwargs, upload_error, uploader_kwargs)
 
@@ -81,9 +81,10 @@ with page_guard():
         st.radio("Missing feature values", ["impute", "drop"], horizontal=True, **bind(state.PREP, "missing"),
                  format_func={"impute": "fill in (training median / most frequent)", "drop": "drop those rows"}.get)
         c1, c2, c3 = st.columns(3)
-        c1.slider("Test share", 0.0, 0.5, step=0.05, **bind(state.PREP, "test_size"),
-                  help="Rows held out to measure test error. 0 uses every row for training.")
-        c2.number_input("Split seed", 0, 1_000_000, step=1, **bind(state.PREP, "seed"))
+        c1.slider(TEST_SHARE.label, TEST_SHARE.low, TEST_SHARE.high, step=TEST_SHARE.step, **bind(state.PREP, "test_size"),
+                  help=TEST_SHARE.help)
+        c2.number_input(SPLIT_SEED.label, int(SPLIT_SEED.low), int(SPLIT_SEED.high), step=1, **bind(state.PREP, "seed"),
+                        help=SPLIT_SEED.help)
         c3.number_input("Max levels per category", 2, 200, step=1, **bind(state.PREP, "max_categories"))
         st.toggle("One-hot without the first level (baseline)", **bind(state.PREP, "drop_first"),
                   help="Penalized models do not need a baseline level; keeping all levels treats them symmetrically.")

@@ -13,7 +13,7 @@ from reglab.ui.controls import FOLDS, L1_RATIO
 from reglab.ui.heavy import lazy_progress, progress_bar, require_go_ahead
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
-    PENALTY_LABELS, View, apply_chart_pick, chart_key, usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
+    PENALTY_LABELS, View, apply_chart_pick, chart_key, tab_labels, usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, request_lambda, settle_lambda, write_view_query_params,
 )
 
@@ -97,10 +97,7 @@ with page_guard():
     truth_coef = dataset.truth.coef if (dataset.truth is not None and dataset.truth.coef is not None
                                        and tuple(dataset.feature_names) == prepared.feature_names) else None
     # Lazy tabs: only the open tab runs, so a λ move redraws one tab's charts, not all eight.
-    tabs = st.tabs([":material/timeline: Paths", ":material/bar_chart: Sparsity", ":material/rule: Cross-validation",
-                    ":material/balance: Bias–variance", ":material/code: Reproduce"]
-                   + ([":material/verified: Truth"] if truth_coef is not None else []),
-                   key=state.EXPLORE_TAB, on_change="rerun")
+    tabs = st.tabs(tab_labels(truth_coef is not None), key=state.EXPLORE_TAB, on_change="rerun")
 
     with tabs[0]:
         if tabs[0].open:

@@ -177,3 +177,44 @@ def test_the_cv_chart_says_so_when_lambda_min_is_at_the_edge():
     at = open_tab(at, "Cross-validation")
     assert not at.exception
     assert any("smallest λ tried" in w.value for w in at.warning)
+
+
+def test_a_shared_link_reproduces_every_view_and_data_choice():
+    # Build a view, read its URL, open that URL in a fresh session: the same view.
+    at = explore()
+    at.switch_page("pages/1_data.py").run()
+    by_label(at.selectbox, "Built-in dataset").set_value("wine").run()
+    by_label(at.selectbox, "Target").set_value("alcohol").run()
+    by_label(at.slider, "Test share").set_value(0.3).run()
+    by_label(at.number_input, "Split seed").set_value(7).run()
+    at.switch_page("pages/2_explore.py").run()
+    by_label(at.segmented_control, "Penalty").set_value("elasticnet").run()
+    by_label(at.slider, "L1 ratio").set_value(0.3).run()
+    by_label(at.toggle, "Standardize").set_value(False).run()
+    by_label(at.number_input, "CV folds").set_value(7).run()
+    at = open_tab(at, "Cross-validation")
+    assert not at.exception and not at.error
+    link = dict(at.query_params)
+    assert {"dataset", "target", "test", "seed", "penalty", "l1_ratio", "std", "folds", "tab", "lam"} <= set(link)
+    fresh = explore(**{k: v[0] if isinstance(v, list) else v for k, v in link.items()})
+    assert not fresh.exception and not fresh.error and not fresh.warning
+    prep = fresh.session_state[state.PREP]
+    assert (prep["target"], prep["test_size"], prep["seed"]) == ("alcohol", 0.3, 7)
+    assert "cultivar" in prep["features"]  # the old target kept as a feature travels too
+    assert fresh.session_state[state.PENALTY] == "elasticnet" and fresh.session_state[state.L1_RATIO] == 0.3
+    assert fresh.session_state[state.STANDARDIZE] is False and fresh.session_state[state.FOLDS] == 7
+    assert "Cross-validation" in fresh.session_state[state.EXPLORE_TAB]
+    assert metric(fresh, "Training RMSE") == metric(at, "Training RMSE")
+
+
+def test_a_link_from_an_uploaded_file_says_the_file_is_not_in_it():
+    at = explore()
+    at.switch_page("pages/1_data.py").run()
+    at.segmented_control[0].set_value("upload").run()
+    at.file_uploader[0].upload("mine.csv", (ROOT / "tests" / "data" / "clean.csv").read_bytes(), "text/csv").run()
+    assert at.query_params["dataset"] in ("upload", ["upload"])  # the link marks that it needs the file
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    fresh.query_params["dataset"] = "upload"
+    fresh.run()
+    assert not fresh.exception
+    assert any("uploaded file, which a link cannot carry" in i.value for i in fresh.info)

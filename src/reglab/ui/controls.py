@@ -53,6 +53,8 @@ SYNTHETIC_CONTROLS: dict[str, tuple[NumberControl, ...]] = {
 #: Controls shared by Explore and Compare whose values also arrive in links.
 L1_RATIO = NumberControl("l1_ratio", "L1 ratio α", 0.05, 0.95, 0.05, "Share of the L1 part in the elastic net: 1 = lasso, 0 = ridge.")
 FOLDS = NumberControl("folds", "CV folds", 2, 20, 1, "K of K-fold cross-validation (seeded).")
+TEST_SHARE = NumberControl("test", "Test share", 0.0, 0.5, 0.05, "Rows held out to measure test error. 0 uses every row for training.")
+SPLIT_SEED = NumberControl("seed", "Split seed", 0, 1_000_000, 1, "Same seed, same train/test split.")
 
 
 def parse_number(raw: str | None, control: NumberControl, integer: bool = False) -> tuple[float | None, str | None]:

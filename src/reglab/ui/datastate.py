@@ -104,11 +104,25 @@ def current_dataset() -> tuple[Dataset | None, tuple[str, ...], str | None]:
 
 
 def prep_settings(dataset: Dataset, token: str) -> dict:
-    """The preprocessing choices for this dataset (defaults when the dataset changed)."""
+    """The preprocessing choices for this dataset (defaults when the dataset changed), with a
+    link's choices applied when the link came from outside (:func:`read_prep_query_params`)."""
     saved = st.session_state.get(state.PREP)
     if saved and saved.get("token") == token:
-        return saved
-    settings = {
+        settings = saved
+    else:
+        settings = default_prep(dataset, token)
+        for field in settings:  # widgets of the previous dataset must not carry its columns over
+            st.session_state.pop(state.widget_key(f"{state.PREP}.{field}"), None)
+    if url_changed_externally(PREP_URL_KEYS, _PREP_URL_WRITTEN):
+        settings = read_prep_query_params(dataset, settings)
+        remember_url(PREP_URL_KEYS, _PREP_URL_WRITTEN)
+    st.session_state[state.PREP] = settings
+    return settings
+
+
+def default_prep(dataset: Dataset, token: str) -> dict:
+    """The preprocessing choices a dataset starts with."""
+    return {
         "token": token,
         "target": dataset.target,
         "features": default_features(dataset.frame, dataset.target),
@@ -121,8 +135,80 @@ def prep_settings(dataset: Dataset, token: str) -> dict:
         "seed": 0,
         "task": dataset.task,
     }
-    st.session_state[state.PREP] = settings
-    for field in settings:  # widgets of the previous dataset must not carry its columns over
+
+
+#: Data-preparation choices carried by links, written only where they differ from the defaults.
+PREP_URL_KEYS = {"target", "features", "test", "seed", "task", "missing"}
+_PREP_URL_WRITTEN = "reglab.url_written.prep"
+
+
+def prep_query(dataset: Dataset, settings: dict) -> dict[str, str]:
+    """The URL form of the choices that differ from the dataset's defaults (features as a JSON list)."""
+    import json
+
+    default = default_prep(dataset, settings.get("token", ""))
+    out: dict[str, str] = {}
+    if settings.get("target") != default["target"]:
+        out["target"] = str(settings["target"])
+    if list(settings.get("features", [])) != default_features(dataset.frame, settings.get("target", dataset.target)):
+        out["features"] = json.dumps(list(settings.get("features", [])), ensure_ascii=False)
+    if settings.get("test_size") != default["test_size"]:
+        out["test"] = f"{settings['test_size']:g}"
+    if settings.get("seed") != default["seed"]:
+        out["seed"] = str(int(settings["seed"]))
+    if settings.get("task") != guess_task(dataset.frame[settings.get("target", dataset.target)]):
+        out["task"] = str(settings["task"])
+    if settings.get("missing") != default["missing"]:
+        out["missing"] = str(settings["missing"])
+    return out
+
+
+def read_prep_query_params(dataset: Dataset, settings: dict) -> dict:
+    """``settings`` with a link's data-preparation choices applied, each checked against the data;
+    an unusable value is named in a warning and the current choice kept."""
+    import json
+
+    from .controls import TEST_SHARE, SPLIT_SEED, parse_number
+
+    settings = dict(settings)
+    columns = [str(c) for c in dataset.frame.columns]
+    problems = []
+    target = st.query_params.get("target")
+    if target is not None:
+        if target in columns:
+            settings["target"] = target
+            settings["features"] = default_features(dataset.frame, target)
+            settings["task"] = guess_task(dataset.frame[target])
+        else:
+            problems.append(f"The link's target {target[:60]!r} is not a column of this dataset.")
+    raw = st.query_params.get("features")
+    if raw is not None:
+        try:
+            features = json.loads(raw)
+            assert isinstance(features, list) and all(isinstance(f, str) for f in features) and len(features) <= len(columns)
+        except (ValueError, AssertionError, RecursionError):
+            features = None
+        usable = [f for f in features or [] if f in columns and f != settings["target"]]
+        if features is None or len(usable) != len(features) or not usable:
+            problems.append("The link's feature list does not match this dataset's columns; kept the default features.")
+        else:
+            settings["features"] = usable
+    for key, control, field in (("test", TEST_SHARE, "test_size"), ("seed", SPLIT_SEED, "seed")):
+        value, problem = parse_number(st.query_params.get(key), control, integer=field == "seed")
+        if problem:
+            problems.append(problem)
+        elif value is not None:
+            settings[field] = value
+    for key, allowed in (("task", ("regression", "classification")), ("missing", ("impute", "drop"))):
+        value = st.query_params.get(key)
+        if value is not None:
+            if value in allowed:
+                settings[key] = value
+            else:
+                problems.append(f"The link's {key}={value[:40]} is not one of {', '.join(allowed)}.")
+    for problem in problems:
+        st.warning(md(problem), icon=":material/link_off:")
+    for field in settings:  # widgets show the adopted choices
         st.session_state.pop(state.widget_key(f"{state.PREP}.{field}"), None)
     return settings
 
@@ -225,16 +311,23 @@ def sync_query_params() -> None:
     wanted: dict[str, str] = {}
     if choice.source in ("builtin", "synthetic"):
         wanted["dataset"] = choice.label
+        dataset, _, _ = current_dataset()
+        settings = st.session_state.get(state.PREP)
+        if dataset is not None and settings and settings.get("token") == choice.token:
+            wanted.update(prep_query(dataset, settings))
+    else:
+        wanted["dataset"] = "upload"  # a link cannot carry the file: the marker lets the recipient be told
     if choice.source == "synthetic":
         for k, v in (st.session_state.get(state.SYNTH_PARAMS) or {}).items():
             wanted[k] = str(v)
     for key in list(st.query_params.keys()):
-        if key in DATA_URL_KEYS and key not in wanted:
+        if key in DATA_URL_KEYS | PREP_URL_KEYS and key not in wanted:
             del st.query_params[key]
     for key, value in wanted.items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
     remember_url(DATA_URL_KEYS, _URL_WRITTEN)
+    remember_url(PREP_URL_KEYS, _PREP_URL_WRITTEN)
 
 
 def read_query_params() -> None:
@@ -261,6 +354,12 @@ def read_query_params() -> None:
         st.session_state[state.SOURCE] = "synthetic"
         st.session_state[state.SYNTH_KIND] = chosen
         st.session_state[state.SYNTH_PARAMS] = synthetic_bounds(chosen, params)[1]
+    elif chosen == "upload":
+        if not st.session_state.get(state.UPLOAD):
+            st.info("This link was made with an uploaded file, which a link cannot carry. Upload the file on the "
+                    "Data page to see the same view; until then the built-in diabetes data is shown.",
+                    icon=":material/link_off:")
+        return
     else:
         return
     for name in (state.SOURCE, state.DATASET, state.SYNTH_KIND):  # widgets must show the adopted choice

@@ -23,7 +23,7 @@ from reglab.preprocess import Prepared
 from reglab.selection import CVResult
 
 from . import state
-from .controls import L1_RATIO, parse_number
+from .controls import FOLDS, L1_RATIO, parse_number
 from .safetext import md
 from .cache import cached, memoized, resampling
 from .datastate import remember_url, url_changed_externally
@@ -214,8 +214,21 @@ def apply_chart_pick(event) -> None:
         st.rerun()
 
 
-VIEW_URL_KEYS = {"penalty", "lam", "l1_ratio"}
+VIEW_URL_KEYS = {"penalty", "lam", "l1_ratio", "std", "folds", "tab"}
 _VIEW_URL_WRITTEN = "reglab.url_written.view"
+#: Explore's tabs: short name in links → label on screen (Truth exists for synthetic data only).
+TABS = {"paths": ":material/timeline: Paths", "sparsity": ":material/bar_chart: Sparsity",
+        "cv": ":material/rule: Cross-validation", "bv": ":material/balance: Bias–variance",
+        "code": ":material/code: Reproduce", "truth": ":material/verified: Truth"}
+
+
+def tab_labels(has_truth: bool) -> list[str]:
+    """Explore's tab labels (Truth only with a known truth); an open tab that is not among them
+    (a link's tab=truth on real data) falls back to the first."""
+    labels = [label for name, label in TABS.items() if name != "truth" or has_truth]
+    if st.session_state.get(state.EXPLORE_TAB) not in labels:
+        st.session_state.pop(state.EXPLORE_TAB, None)
+    return labels
 
 
 def read_view_query_params() -> None:
@@ -242,15 +255,42 @@ def read_view_query_params() -> None:
         request_lambda(lam)  # clipped to the path's range when it is applied (settle_lambda)
     elif lam is not None:
         problem = f"The link's lam={str(raw)[:40]} is not a positive number. Kept the current λ."
-    if problem:
-        st.warning(md(problem), icon=":material/link_off:")
+    problems = [problem] if problem else []
+    std = st.query_params.get("std")
+    if std in ("0", "1"):
+        st.session_state[state.STANDARDIZE] = std == "1"
+    elif std is not None:
+        problems.append(f"The link's std={std[:40]} is not 0 or 1. Kept the current choice.")
+    folds, problem = parse_number(st.query_params.get("folds"), FOLDS, integer=True)
+    if folds is not None:
+        st.session_state[state.FOLDS] = folds
+    problems += [problem] if problem else []
+    tab = st.query_params.get("tab")
+    if tab in TABS:
+        st.session_state[state.EXPLORE_TAB] = TABS[tab]
+    elif tab is not None:
+        problems.append(f"The link's tab={tab[:40]} is not one of {', '.join(TABS)}. Opened the first tab.")
+    for message in problems:
+        st.warning(md(message), icon=":material/link_off:")
 
 
 def write_view_query_params(view: View) -> None:
-    st.query_params["penalty"] = view.penalty
-    st.query_params["lam"] = f"{view.lam:.6g}"
+    """Write the view into the URL; choices at their defaults are left out (shorter links)."""
+    wanted = {"penalty": view.penalty, "lam": f"{view.lam:.6g}"}
     if view.penalty == "elasticnet":
-        st.query_params["l1_ratio"] = f"{view.l1_ratio:g}"
-    elif "l1_ratio" in st.query_params:
-        del st.query_params["l1_ratio"]
+        wanted["l1_ratio"] = f"{view.l1_ratio:g}"
+    if not view.standardize:
+        wanted["std"] = "0"
+    if view.folds != state.DEFAULTS[state.FOLDS]:
+        wanted["folds"] = str(int(view.folds))
+    open_tab = st.session_state.get(state.EXPLORE_TAB)
+    short = next((k for k, label in TABS.items() if label == open_tab), None)
+    if short and short != "paths":
+        wanted["tab"] = short
+    for key in VIEW_URL_KEYS - set(wanted):
+        if key in st.query_params:
+            del st.query_params[key]
+    for key, value in wanted.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
     remember_url(VIEW_URL_KEYS, _VIEW_URL_WRITTEN)
