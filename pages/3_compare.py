@@ -122,6 +122,8 @@ with page_guard():
     store = ui_compare.saved()
     if st.session_state.get(state.SCENARIO_IMPORT_ERROR):
         show_error(st.session_state.pop(state.SCENARIO_IMPORT_ERROR))
+    st.caption("Scenarios live in this browser tab. Export them to keep them: while any are saved, the browser "
+               "asks before a reload or a closed tab would discard them.")
     if not store:
         st.caption("No saved scenarios yet: use 'Save these three fits' above or 'Save this fit' on Explore.")
     else:

@@ -26,3 +26,20 @@ def test_three_penalties_drawn_and_scenarios_saved_and_compared(app_url, page):
     # counted mid-rerun: the combobox can appear before the tables below it are drawn).
     page.locator('[data-testid="stDataFrame"]').nth(3).wait_for(timeout=60_000)
     assert_no_exception(page)
+
+
+def test_the_browser_asks_before_a_reload_discards_saved_scenarios(app_url, page):
+    page.goto(app_url + "/compare")
+    wait_for_app(page)
+    page.get_by_role("button", name="Save these three fits as scenarios").click()
+    wait_for_app(page)
+    page.get_by_role("combobox", name="Scenario B").wait_for(timeout=60_000)
+    page.wait_for_function("() => !!window.__reglabAsk", timeout=10_000)  # the guard's frame has run
+    # A reload as the page itself would do it (Playwright's own reload skips beforeunload).
+    with page.expect_event("dialog", timeout=10_000) as asked:
+        page.evaluate("() => setTimeout(() => location.reload(), 10)")
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()  # stay on the page
+    page.wait_for_timeout(500)
+    assert page.get_by_role("combobox", name="Scenario B").count() == 1  # still here, scenarios kept
+    assert_no_exception(page)

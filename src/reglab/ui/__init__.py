@@ -120,6 +120,28 @@ def frame(title: str, icon: str = ":material/tune:") -> None:
         if scheduler_address():
             st.caption(":material/cloud: Resampling runs on the configured Dask cluster.")
     sync_query_params()
+    if st.session_state.get(state.SCENARIOS):
+        ask_before_leaving()
+
+
+# Saved scenarios live in this browser tab's session: a reload or a closed tab would drop them
+# without a word. This static script (no user text in it) asks the browser to confirm leaving
+# while scenarios exist; Streamlit has no browser storage of its own to keep them in.
+_BEFORE_UNLOAD = """<script>
+const top_ = window.parent;
+if (!top_.__reglabAsk) {
+  top_.__reglabAsk = (event) => { event.preventDefault(); event.returnValue = ""; };
+  top_.addEventListener("beforeunload", top_.__reglabAsk);
+}
+</script>"""
+
+
+def ask_before_leaving() -> None:
+    """Install the leave-confirmation (once per page load; drawn again on every run that needs it)."""
+    import streamlit.components.v1 as components
+
+    with st.sidebar:
+        components.html(_BEFORE_UNLOAD, height=0)
 
 
 def chart_with_downloads(chart, name: str, key: str | None = None, selectable: bool = False):

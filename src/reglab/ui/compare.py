@@ -106,6 +106,9 @@ def save(key: str, standardize: bool, penalty: str, l1_ratio: float, lam: float,
     )
     scenarios.room_for(store, 1)
     store.append(scenario)
+    from . import ask_before_leaving
+
+    ask_before_leaving()  # the frame drew before this save: install the guard in this run already
     return scenario
 
 
