@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from sklearn.linear_model import LassoCV, Ridge, enet_path, lasso_path
 import reglab
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import browser  # noqa: E402  (benchmarks/browser.py: the Chromium timing table)
 
 
 @dataclass
@@ -272,6 +275,9 @@ def main() -> None:
         rows += bench_paths(n, p, args.repeat if n * p < 5e6 else 2)
         print(render(rows).splitlines()[-1], flush=True)
     table = render(rows)
+    if not args.quick and Path(browser.CHROMIUM).exists():
+        # What a person feels: λ moves and page switches timed in Chromium (input → idle).
+        table += "\n\nIn the browser (Chromium against a local server, input → idle)\n\n" + browser.table(browser.run()) + "\n"
     (HERE / "results.md").write_text(table, encoding="utf-8")
     print()
     print(table)

@@ -13,7 +13,7 @@ from reglab.ui.controls import FOLDS, L1_RATIO
 from reglab.ui.heavy import lazy_progress, progress_bar, require_go_ahead
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
-    PENALTY_LABELS, View, apply_chart_pick, chart_key, tab_labels, usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
+    PENALTY_LABELS, View, apply_chart_pick, chart_key, cv_spec_for, nonzero_spec_for, path_spec_for, tab_labels, usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, request_lambda, settle_lambda, write_view_query_params,
 )
 
@@ -105,12 +105,8 @@ with page_guard():
             scale = o1.radio("Coefficients", ["standardized", "original units"], horizontal=True,
                              **bind(state.PATH_SCALE, default="standardized"))
             axis = o2.radio("x-axis", ["log λ", "L1-norm fraction"], horizontal=True, **bind(state.PATH_AXIS, default="log λ"))
-            chart = charts.path_chart(
-                path.to_frame(), current_lambda=lam,
-                value="coef_standardized" if scale == "standardized" else "coef",
-                value_title="standardized coefficient" if scale == "standardized" else "coefficient (original units)",
-                x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
-            )
+            spec = path_spec_for(key, standardize, penalty, ratio, scale, axis, prepared)
+            chart = charts.move_lambda(spec, lam)
             apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key=chart_key("path_chart"), selectable=axis == "log λ"))
             st.caption("Click the chart to move λ there; click a legend entry to highlight one feature (shift-click for more).")
             d1, d2 = st.columns(2)
@@ -124,7 +120,8 @@ with page_guard():
             left, right = st.columns(2)
             with left:
                 st.markdown("**How many features survive**")
-                chart_with_downloads(charts.nonzero_chart(path.nonzero_frame(), lam), "nonzero-count", key="nnz_chart")
+                chart_with_downloads(charts.move_lambda(nonzero_spec_for(key, standardize, penalty, ratio, prepared), lam),
+                                     "nonzero-count", key="nnz_chart")
             with right:
                 st.markdown("**Coefficients at the current λ** (standardized; zeros are exact)")
                 true_weights = design_for(key, standardize, prepared).to_solver_scale(truth_coef) if truth_coef is not None else None
@@ -134,9 +131,10 @@ with page_guard():
 
     with tabs[2]:
         if tabs[2].open:
-            event = chart_with_downloads(charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, lam,
-                                                         error_title=f"mean {cv.folds}-fold CV error (MSE of {prepared.target})"),
-                                         "cross-validation", key=chart_key("cv_chart"), selectable=True)
+            cv_spec = cv_spec_for(key, standardize, penalty, ratio, folds, f"mean {cv.folds}-fold CV error (MSE of {prepared.target})",
+                                  prepared)
+            event = chart_with_downloads(charts.move_lambda(cv_spec, lam), "cross-validation", key=chart_key("cv_chart"),
+                                         selectable=True)
             apply_chart_pick(event)
             if cv.edge_note():
                 st.warning(cv.edge_note(), icon=":material/first_page:")

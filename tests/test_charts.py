@@ -158,3 +158,18 @@ def test_compare_charts_give_each_penalty_the_same_colour():
     colour = dict(zip(grouped["domain"], grouped["range"]))
     assert dict(zip(stability["domain"], stability["range"])) == {m: colour[m] for m in (models[0], models[2])}
     assert len(set(colour.values())) == 3
+
+
+def test_moving_lambda_changes_only_the_rule_and_equals_a_rebuilt_chart(analysis):
+    X, y, path, cv, fit, bv = analysis
+    built_at = float(path.lambdas[0])
+    spec = charts.path_chart(path.to_frame(), current_lambda=built_at, selectable=True).to_dict()
+    moved = charts.move_lambda(spec, fit.lam)
+    assert rule_positions(moved) == [pytest.approx(fit.lam)] and rule_positions(spec) == [pytest.approx(built_at)]
+    assert {k: v for k, v in moved.items() if k != "datasets"} == {k: v for k, v in spec.items() if k != "datasets"}
+    rebuilt = charts.path_chart(path.to_frame(), current_lambda=fit.lam, selectable=True).to_dict()
+    values = lambda s: sorted(json.dumps(rows, sort_keys=True) for rows in s["datasets"].values())  # noqa: E731
+    assert values(moved) == values(rebuilt)  # the same data a rebuilt chart would carry
+    cv_spec = charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, built_at).to_dict()
+    positions = sorted(rule_positions(charts.move_lambda(cv_spec, fit.lam)))
+    assert positions == pytest.approx(sorted([cv.lambda_min, cv.lambda_1se, fit.lam]))

@@ -83,7 +83,7 @@ def lambda_x(field: str = "lambda", title: str = LAMBDA_TITLE) -> alt.X:
 
 def lambda_rule(lam: float, label: str = "current λ", color: str = RULE_COLOR, dash=(6, 4), row: int = 0) -> alt.LayerChart:
     """A vertical rule at ``lam`` with a small label at the top (``row`` staggers several labels)."""
-    frame = pd.DataFrame({"lambda": [float(lam)], "label": [f"{label} = {lam:.4g}"]})
+    frame = pd.DataFrame({"lambda": [float(lam)], "label": [f"{label} = {lam:.4g}"], "rule": [label]})
     rule = alt.Chart(frame).mark_rule(strokeDash=list(dash), color=color, size=1.5).encode(
         x=alt.X("lambda:Q"), tooltip=[alt.Tooltip("label:N", title="")]
     )
@@ -91,6 +91,20 @@ def lambda_rule(lam: float, label: str = "current λ", color: str = RULE_COLOR, 
         x=alt.X("lambda:Q"), y=alt.value(2 + 14 * row), text="label:N"
     )
     return alt.layer(rule, text)
+
+
+def move_lambda(spec: dict, lam: float, rule: str = "current λ") -> dict:
+    """A copy of a chart's spec (``chart.to_dict()``) with its ``rule`` line (:func:`lambda_rule`) at ``lam``.
+
+    Moving λ changes nothing else in a path, CV or non-zero chart: rebuilding it through Altair
+    (schema validation of every layer) cost ~90 ms a move. The spec is built once per path and
+    only this one-row dataset changes, so Streamlit also sends the same spec with new data.
+    """
+    datasets = dict(spec.get("datasets", {}))
+    for name, rows in datasets.items():
+        if isinstance(rows, list) and len(rows) == 1 and isinstance(rows[0], dict) and rows[0].get("rule") == rule:
+            datasets[name] = [{**rows[0], "lambda": float(lam), "label": f"{rule} = {lam:.4g}"}]
+    return {**spec, "datasets": datasets}
 
 
 def _picker(frame: pd.DataFrame, y: str) -> alt.Chart:

@@ -37,15 +37,22 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
     return clean.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+def _spec_json(chart) -> str:
+    """Vega-Lite JSON of an Altair chart or of a spec dict."""
+    import json
+
+    return json.dumps(chart) if isinstance(chart, dict) else chart.to_json()
+
+
 def chart_png(chart, scale: float = 2.0) -> bytes:
-    """PNG of an Altair chart through vl-convert."""
+    """PNG of an Altair chart (or Vega-Lite spec dict) through vl-convert."""
     import vl_convert as vlc
 
-    return vlc.vegalite_to_png(chart.to_json(), scale=scale)
+    return vlc.vegalite_to_png(_spec_json(chart), scale=scale)
 
 
 def chart_svg(chart) -> bytes:
-    """SVG of an Altair chart through vl-convert."""
+    """SVG of an Altair chart (or Vega-Lite spec dict) through vl-convert."""
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(chart.to_json()).encode("utf-8")
+    return vlc.vegalite_to_svg(_spec_json(chart)).encode("utf-8")

@@ -153,11 +153,16 @@ def chart_with_downloads(chart, name: str, key: str | None = None, selectable: b
 
     # Streamlit does not honour the plot height of layered charts; give it the element height
     # (plot + axes/legend room) so tall charts, e.g. one bar per feature, keep every label.
-    plot_height = getattr(chart, "height", None)
-    meta = getattr(chart, "usermeta", None)
+    spec = chart if isinstance(chart, dict) else None  # a prepared Vega-Lite spec (charts.move_lambda)
+    plot_height = spec.get("height") if spec is not None else getattr(chart, "height", None)
+    meta = spec.get("usermeta") if spec is not None else getattr(chart, "usermeta", None)
     extra = int(meta.get("extra_height", 0)) if isinstance(meta, dict) else 0  # room for a legend under the plot
     height = int(plot_height) + 110 + extra if isinstance(plot_height, int) and (plot_height > 300 or extra) else "content"
-    event = st.altair_chart(chart, width="stretch", height=height, key=key, on_select="rerun" if selectable else "ignore")
+    select = "rerun" if selectable else "ignore"
+    if spec is not None:
+        event = st.vega_lite_chart(spec, width="stretch", height=height, key=key, on_select=select)
+    else:
+        event = st.altair_chart(chart, width="stretch", height=height, key=key, on_select=select)
     row = st.container(horizontal=True, gap="small")
     row.download_button("PNG", data=lambda: chart_png(chart), file_name=f"{name}.png", mime="image/png",
                          icon=":material/image:", key=f"png-{key or name}", on_click="ignore", type="tertiary")

@@ -59,6 +59,43 @@ def path_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float,
     return path_design(design, Penalty.of(penalty, l1_ratio), progress=_progress)
 
 
+@cached()
+def path_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, scale: str, axis: str,
+                  _prepared: Prepared) -> dict:
+    """The path chart's Vega-Lite spec, built once per path and view option; λ is moved with
+    :func:`reglab.charts.move_lambda` (no Altair rebuild on a λ move)."""
+    from reglab import charts
+
+    path = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
+    chart = charts.path_chart(
+        path.to_frame(), current_lambda=float(path.lambdas[0]),
+        value="coef_standardized" if scale == "standardized" else "coef",
+        value_title="standardized coefficient" if scale == "standardized" else "coefficient (original units)",
+        x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
+    )
+    return chart.to_dict()
+
+
+@cached()
+def cv_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, error_title: str,
+                _prepared: Prepared) -> dict:
+    """The CV chart's spec, built once per CV curve (λ moved with :func:`reglab.charts.move_lambda`)."""
+    from reglab import charts
+
+    cv = cv_for(fingerprint, standardize, penalty, l1_ratio, folds, _prepared)
+    return charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, float(cv.lambdas[0]),
+                           error_title=error_title).to_dict()
+
+
+@cached()
+def nonzero_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, _prepared: Prepared) -> dict:
+    """The non-zero-count chart's spec, built once per path."""
+    from reglab import charts
+
+    path = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
+    return charts.nonzero_chart(path.nonzero_frame(), float(path.lambdas[0])).to_dict()
+
+
 def usable_folds(folds: int, n_train: int) -> int:
     """The requested K, lowered to the number of training rows when there are fewer (K ≥ 2)."""
     return max(2, min(int(folds), int(n_train)))
