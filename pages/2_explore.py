@@ -7,7 +7,8 @@ from reglab.diagnostics import coefficient_frame, error_curves, support_recovery
 from reglab.export import safe_csv
 from reglab.reproduce import python_snippet, r_snippet, translate
 from reglab.errors import DataError
-from reglab.ui import bind, chart_with_downloads, frame, md, page_guard, require_prepared, show_error, state, user_errors
+from reglab.ui import (bind, chart_with_downloads, frame, md, page_guard, presenting, require_prepared, show_error, state,
+                       user_errors)
 from reglab.ui import compare as ui_compare
 from reglab.ui.controls import FOLDS, L1_RATIO
 from reglab.ui.heavy import lazy_progress, progress_bar, require_go_ahead
@@ -85,7 +86,7 @@ with page_guard():
     m[5].metric("Effective df", f"{metrics.df:.2f}",
                 help="Effective degrees of freedom: the non-zero count for the lasso, the trace of the hat matrix for ridge.")
 
-    if st.button("Save this fit as a scenario", icon=":material/bookmark_add:",
+    if not presenting() and st.button("Save this fit as a scenario", icon=":material/bookmark_add:",
                  help="Keep this model (data, preprocessing, penalty, λ, metrics, coefficients) to compare on the Compare page."):
         try:
             saved = ui_compare.save(key, standardize, penalty, ratio, lam, prepared, current_choice().label,
@@ -101,11 +102,16 @@ with page_guard():
 
     with tabs[0]:
         if tabs[0].open:
-            o1, o2 = st.columns(2)
-            scale = o1.radio("Coefficients", ["standardized", "original units"], horizontal=True,
-                             **bind(state.PATH_SCALE, default="standardized"))
-            axis = o2.radio("x-axis", ["log λ", "L1-norm fraction"], horizontal=True, **bind(state.PATH_AXIS, default="log λ"))
-            spec = path_spec_for(key, standardize, penalty, ratio, scale, axis, prepared)
+            if presenting():  # one screen: the chart takes the options' room, with their current values
+                scale = st.session_state.get(state.PATH_SCALE) or "standardized"
+                axis = st.session_state.get(state.PATH_AXIS) or "log λ"
+            else:
+                o1, o2 = st.columns(2)
+                scale = o1.radio("Coefficients", ["standardized", "original units"], horizontal=True,
+                                 **bind(state.PATH_SCALE, default="standardized"))
+                axis = o2.radio("x-axis", ["log λ", "L1-norm fraction"], horizontal=True,
+                                **bind(state.PATH_AXIS, default="log λ"))
+            spec = path_spec_for(key, standardize, penalty, ratio, scale, axis, prepared, present=presenting())
             chart = charts.move_lambda(spec, lam)
             apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key=chart_key("path_chart"), selectable=axis == "log λ"))
             st.caption("Click the chart to move λ there; click a legend entry to highlight one feature (shift-click for more).")

@@ -218,3 +218,16 @@ def test_a_link_from_an_uploaded_file_says_the_file_is_not_in_it():
     fresh.run()
     assert not fresh.exception
     assert any("uploaded file, which a link cannot carry" in i.value for i in fresh.info)
+
+
+def test_presentation_view_fits_controls_and_the_chart_on_one_projector_screen():
+    at = explore(present="1")
+    assert not at.exception and not at.error
+    assert not [b for b in at.button if b.label.startswith("Save this fit")]  # room for the chart
+    assert not [r for r in at.radio if r.label in ("Coefficients", "x-axis")]
+    assert any("font-size" in h.value for h in at.get("html"))
+    spec = at.get("vega_lite_chart")[0].proto.spec.replace(" ", "")
+    assert '"height":200' in spec  # the path chart is shorter, so it fits under the controls
+    at.query_params["present"] = "0"
+    at.switch_page("pages/2_explore.py").run()
+    assert [b for b in at.button if b.label.startswith("Save this fit")]

@@ -19,8 +19,8 @@ from . import state
 from .safetext import md
 from .datastate import current_prepared, read_query_params, sync_query_params
 
-__all__ = ["PAGES", "bind", "chart_with_downloads", "frame", "md", "page_guard", "plain_list", "require_prepared", "state",
-           "show_error", "user_errors"]
+__all__ = ["PAGES", "bind", "chart_with_downloads", "frame", "md", "page_guard", "plain_list", "presenting",
+           "require_prepared", "state", "show_error", "user_errors"]
 
 log = logging.getLogger("reglab")
 
@@ -95,9 +95,27 @@ def show_error(message: str) -> None:
     st.error(md(message), icon=":material/error:")
 
 
+#: Presentation view (``?present=1``), for a projector: larger type, no sidebar, less padding, so
+#: Explore's controls and its main chart fit one 1280×720 screen. Static CSS, no user text.
+_PRESENT_CSS = """<style>
+html { font-size: 16px; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.6rem; padding-bottom: 0.5rem; max-width: 100%; }
+h1 { display: none; }
+[data-testid="stMetricValue"] { font-size: 1.5rem; }
+</style>"""
+
+
+def presenting() -> bool:
+    """Whether the page is in the presentation view (``?present=1`` in the link)."""
+    return st.query_params.get("present") == "1"
+
+
 def frame(title: str, icon: str = ":material/tune:") -> None:
     """Set up a page: config, session defaults, menu and dataset status in the sidebar."""
-    st.set_page_config(page_title=f"{title} · Regularization Lab", page_icon=icon, layout="wide")
+    st.set_page_config(page_title=f"{title} · Regularization Lab", page_icon=icon, layout="wide",
+                       initial_sidebar_state="collapsed" if presenting() else "auto")
+    if presenting():
+        st.html(_PRESENT_CSS)
     _init_session()
     with st.sidebar:
         st.markdown("### :material/tune: Regularization Lab")

@@ -61,14 +61,14 @@ def path_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float,
 
 @cached()
 def path_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, scale: str, axis: str,
-                  _prepared: Prepared) -> dict:
+                  _prepared: Prepared, present: bool = False) -> dict:
     """The path chart's Vega-Lite spec, built once per path and view option; λ is moved with
     :func:`reglab.charts.move_lambda` (no Altair rebuild on a λ move)."""
     from reglab import charts
 
     path = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
     chart = charts.path_chart(
-        path.to_frame(), current_lambda=float(path.lambdas[0]),
+        path.to_frame(), current_lambda=float(path.lambdas[0]), height=200 if present else 380,
         value="coef_standardized" if scale == "standardized" else "coef",
         value_title="standardized coefficient" if scale == "standardized" else "coefficient (original units)",
         x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
