@@ -11,46 +11,22 @@ running indicator, metrics redrawn). Also timed: a switch from Explore to Compar
 
 from __future__ import annotations
 
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
+
 MOVES = 15
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 #: Goals from the "what a newcomer tripped on" issue (2-core machine).
 GOALS = {"diabetes 442×10": 150, "uploaded 20,000×30": 250}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, log) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"], cwd=ROOT, stdout=log,
-                            stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("streamlit did not start")
 
 
 def wait_idle(page) -> None:
@@ -100,9 +76,7 @@ def run() -> list[dict]:
         server = start_server(port, log)
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-                    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--no-first-run", "--disable-sync"])
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 start = time.perf_counter()
                 page.goto(url + "/explore")

@@ -16,45 +16,21 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
+
 SESSIONS = int(os.environ.get("SESSIONS", "20"))
 MOVES = 5
 DEADLINE_S = 900  # the whole run stops by itself after this
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, log) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("streamlit did not start")
 
 
 def rss_mb(pid: int) -> float:
@@ -145,10 +121,7 @@ async def main() -> int:
         started = time.perf_counter()
         try:
             async with async_playwright() as pw:
-                browser = await pw.chromium.launch(
-                    executable_path=CHROMIUM,
-                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                          "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"])
+                browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 await asyncio.wait_for(asyncio.gather(*(run_session(browser, url, i, f, latencies, errors)
                                                         for i, f in enumerate(files))), DEADLINE_S)
                 await browser.close()
