@@ -173,3 +173,15 @@ def test_moving_lambda_changes_only_the_rule_and_equals_a_rebuilt_chart(analysis
     cv_spec = charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, built_at).to_dict()
     positions = sorted(rule_positions(charts.move_lambda(cv_spec, fit.lam)))
     assert positions == pytest.approx(sorted([cv.lambda_min, cv.lambda_1se, fit.lam]))
+
+
+def test_specs_and_image_downloads_of_charts_with_more_than_5000_rows():
+    from reglab.export import chart_svg
+
+    X, y, _ = make_problem(300, 120, seed=6, n_informative=10)
+    path = reglab.path(X, y, penalty="l1", n_lambdas=60)
+    assert len(path.to_frame()) > 5000
+    chart = charts.path_chart(path.to_frame(), path.lambdas[10])
+    spec = charts.move_lambda(charts.to_spec(chart), path.lambdas[20])
+    assert rule_positions(spec) == [pytest.approx(path.lambdas[20])]
+    assert chart_svg(chart).startswith(b"<svg") and chart_svg(spec).startswith(b"<svg")

@@ -93,6 +93,13 @@ def lambda_rule(lam: float, label: str = "current λ", color: str = RULE_COLOR, 
     return alt.layer(rule, text)
 
 
+def to_spec(chart) -> dict:
+    """The chart's Vega-Lite spec with its data inline, however many rows (a path of 120 features
+    has 12,000; Altair's default transformer refuses more than 5,000)."""
+    with alt.data_transformers.enable("default", max_rows=None):
+        return chart.to_dict()
+
+
 def move_lambda(spec: dict, lam: float, rule: str = "current λ") -> dict:
     """A copy of a chart's spec (``chart.to_dict()``) with its ``rule`` line (:func:`lambda_rule`) at ``lam``.
 

@@ -41,7 +41,9 @@ def _spec_json(chart) -> str:
     """Vega-Lite JSON of an Altair chart or of a spec dict."""
     import json
 
-    return json.dumps(chart) if isinstance(chart, dict) else chart.to_json()
+    from .charts import to_spec
+
+    return json.dumps(chart if isinstance(chart, dict) else to_spec(chart))
 
 
 def chart_png(chart, scale: float = 2.0) -> bytes:

@@ -73,7 +73,7 @@ def path_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: f
         value_title="standardized coefficient" if scale == "standardized" else "coefficient (original units)",
         x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
     )
-    return chart.to_dict()
+    return charts.to_spec(chart)
 
 
 @cached()
@@ -83,8 +83,8 @@ def cv_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: flo
     from reglab import charts
 
     cv = cv_for(fingerprint, standardize, penalty, l1_ratio, folds, _prepared)
-    return charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, float(cv.lambdas[0]),
-                           error_title=error_title).to_dict()
+    return charts.to_spec(charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, float(cv.lambdas[0]),
+                                          error_title=error_title))
 
 
 @cached()
@@ -93,7 +93,7 @@ def nonzero_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio
     from reglab import charts
 
     path = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
-    return charts.nonzero_chart(path.nonzero_frame(), float(path.lambdas[0])).to_dict()
+    return charts.to_spec(charts.nonzero_chart(path.nonzero_frame(), float(path.lambdas[0])))
 
 
 def usable_folds(folds: int, n_train: int) -> int:
