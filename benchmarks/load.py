@@ -131,8 +131,8 @@ async def main() -> int:
             server.terminate()
             server.wait(timeout=20)
     q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else [float("nan")] * 19
-    print(f"| sessions | λ moves | p50 rerun (s) | p95 rerun (s) | errors | server RSS start → peak (MB) | wall (s) |")
-    print(f"|---|---|---|---|---|---|---|")
+    print("| sessions | λ moves | p50 rerun (s) | p95 rerun (s) | errors | server RSS start → peak (MB) | wall (s) |")
+    print("|---|---|---|---|---|---|---|")
     print(f"| {SESSIONS} | {len(latencies)} | {statistics.median(latencies) if latencies else float('nan'):.2f} | "
           f"{q[18]:.2f} | {len(errors)} | {start_rss:.0f} → {max(peak):.0f} | {elapsed:.0f} |")
     for line in errors:

@@ -1,7 +1,6 @@
 """Links and files that used to take the server down answer within seconds, in Chromium against a
 real server, while the server's resident memory stays under 1 GB."""
 
-import io
 import time
 
 import openpyxl
