@@ -231,3 +231,11 @@ def test_presentation_view_fits_controls_and_the_chart_on_one_projector_screen()
     at.query_params["present"] = "0"
     at.switch_page("pages/2_explore.py").run()
     assert [b for b in at.button if b.label.startswith("Save this fit")]
+
+
+def test_every_unusable_link_value_is_named_not_only_the_last():
+    at = explore(l1_ratio="0.02", lam="-1", folds="99", std="maybe", tab="nowhere", penalty="lasso")
+    assert not at.exception and not at.error and at.metric
+    warnings = " ".join(w.value.replace("\\", "") for w in at.warning)
+    for shown in ("penalty=lasso", "l1_ratio=0.02", "lam=-1", "std=maybe", "folds=99", "tab=nowhere"):
+        assert shown in warnings, shown

@@ -122,7 +122,7 @@ def prep_settings(dataset: Dataset, token: str) -> dict:
 
 def default_prep(dataset: Dataset, token: str) -> dict:
     """The preprocessing choices a dataset starts with."""
-    return {"token": token, "target": dataset.target, "features": _default_features(token, dataset.target, dataset),
+    return {"token": token, "target": dataset.target, "features": list(_default_features(token, dataset.target, dataset)),
             "task": dataset.task, **_plain_defaults(dataset)}
 
 
@@ -145,10 +145,11 @@ _PREP_URL_WRITTEN = "reglab.url_written.prep"
 
 
 @cached()
-def _default_features(token: str, target: str, _dataset: Dataset) -> list[str]:
+def _default_features(token: str, target: str, _dataset: Dataset) -> tuple[str, ...]:
     """:func:`reglab.preprocess.default_features`, once per dataset and target (it scans every
-    column for identifiers, ~5 ms on 20,000 × 30: too much for every rerun's URL sync)."""
-    return default_features(_dataset.frame, target)
+    column for identifiers, ~5 ms on 20,000 × 30: too much for every rerun's URL sync).
+    A tuple: the cached value is shared by every session, so nobody may change it in place."""
+    return tuple(default_features(_dataset.frame, target))
 
 
 @cached()
@@ -165,7 +166,7 @@ def prep_query(dataset: Dataset, settings: dict) -> dict[str, str]:
     out: dict[str, str] = {}
     if settings.get("target") != dataset.target:
         out["target"] = str(settings["target"])
-    if list(settings.get("features", [])) != _default_features(token, target, dataset):
+    if tuple(settings.get("features", [])) != _default_features(token, target, dataset):
         out["features"] = json.dumps(list(settings.get("features", [])), ensure_ascii=False)
     default = _plain_defaults(dataset)
     if settings.get("test_size") != default["test_size"]:
@@ -223,7 +224,7 @@ def read_prep_query_params(dataset: Dataset, settings: dict) -> dict:
             else:
                 problems.append(f"The link's {key}={value[:40]} is not one of {', '.join(allowed)}.")
     for problem in problems:
-        st.warning(md(problem), icon=":material/link_off:")
+        link_warning(problem)
     for field in settings:  # widgets show the adopted choices
         st.session_state.pop(state.widget_key(f"{state.PREP}.{field}"), None)
     return settings
@@ -249,7 +250,9 @@ def _prepared(token: str, settings_key: tuple, _dataset: Dataset) -> Prepared:
 def target_kwargs(dataset: Dataset) -> dict:
     """Target selectbox kwargs: bound like every widget, but a change also keeps the old target as
     a feature, drops the new one from the features, and guesses the task for the new target."""
-    kwargs = bind_prep_field("target")
+    from . import bind  # the package imports this module: bind is looked up when called
+
+    kwargs = bind(state.PREP, "target")
 
     def change_target() -> None:
         settings = dict(st.session_state.get(state.PREP) or {})
@@ -262,12 +265,6 @@ def target_kwargs(dataset: Dataset) -> dict:
         st.session_state[state.PREP] = settings
 
     return {**kwargs, "on_change": change_target, "args": ()}
-
-
-def bind_prep_field(field: str) -> dict:
-    from . import bind
-
-    return bind(state.PREP, field)
 
 
 def data_notes(dataset: Dataset, settings: dict) -> list[str]:
@@ -321,6 +318,21 @@ def remember_url(keys: set[str], marker: str) -> None:
     st.session_state[marker] = _url_subset(keys)
 
 
+def write_query_params(keys: set[str], wanted: dict[str, str]) -> None:
+    """Make the URL's ``keys`` exactly ``wanted`` (others of them removed, only changes written)."""
+    for key in keys - set(wanted):
+        if key in st.query_params:
+            del st.query_params[key]
+    for key, value in wanted.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def link_warning(message: str) -> None:
+    """Say that a value from a link was not used (the value is the link's text: shown literally)."""
+    st.warning(md(message), icon=":material/link_off:")
+
+
 def sync_query_params() -> None:
     """Write the shareable part of the data choice (built-in or synthetic) into the URL."""
     choice = current_choice()
@@ -336,12 +348,7 @@ def sync_query_params() -> None:
     if choice.source == "synthetic":
         for k, v in (st.session_state.get(state.SYNTH_PARAMS) or {}).items():
             wanted[k] = str(v)
-    for key in list(st.query_params.keys()):
-        if key in DATA_URL_KEYS | PREP_URL_KEYS and key not in wanted:
-            del st.query_params[key]
-    for key, value in wanted.items():
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
+    write_query_params(DATA_URL_KEYS | PREP_URL_KEYS, wanted)
     remember_url(DATA_URL_KEYS, _URL_WRITTEN)
     remember_url(PREP_URL_KEYS, _PREP_URL_WRITTEN)
 
@@ -364,7 +371,7 @@ def read_query_params() -> None:
             integer = SYNTHETIC_PARAMS[chosen][control.short][1] is int
             value, problem = parse_number(st.query_params.get(control.short), control, integer)
             if problem:
-                st.warning(md(problem), icon=":material/link_off:")
+                link_warning(problem)
             elif value is not None:
                 params[control.short] = value
         st.session_state[state.SOURCE] = "synthetic"

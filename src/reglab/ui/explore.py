@@ -24,9 +24,8 @@ from reglab.selection import CVResult
 
 from . import state
 from .controls import FOLDS, L1_RATIO, parse_number
-from .safetext import md
 from .cache import cached, memoized, resampling
-from .datastate import remember_url, url_changed_externally
+from .datastate import link_warning, remember_url, url_changed_externally, write_query_params
 
 PENALTY_LABELS = {"l1": "L1 · lasso", "l2": "L2 · ridge", "elasticnet": "Elastic net"}
 
@@ -269,20 +268,22 @@ def tab_labels(has_truth: bool) -> list[str]:
 
 
 def read_view_query_params() -> None:
-    """Adopt penalty, λ and L1 ratio from the URL when it came from outside (shared link, page link)."""
+    """Adopt the view (penalty, λ, α, standardize, folds, open tab) from the URL when it came from outside
+    (a shared link, a page link); each unusable value is named in a warning and the current choice kept."""
     if not url_changed_externally(VIEW_URL_KEYS, _VIEW_URL_WRITTEN):
         return
+    problems: list[str] = []
     penalty = st.query_params.get("penalty")
     if penalty in PENALTY_LABELS:
         st.session_state[state.PENALTY] = penalty
         st.session_state.pop(state.widget_key(state.PENALTY), None)
     elif penalty is not None:
-        st.warning(md(f"The link's penalty={penalty[:40]} is not one of l1, l2, elasticnet. Kept the current penalty."),
-                   icon=":material/link_off:")
+        problems.append(f"The link's penalty={penalty[:40]} is not one of l1, l2, elasticnet. Kept the current penalty.")
     ratio, problem = parse_number(st.query_params.get("l1_ratio"), L1_RATIO)
     if ratio is not None:
         st.session_state[state.L1_RATIO] = ratio
         st.session_state.pop(state.widget_key(state.L1_RATIO), None)
+    problems += [problem] if problem else []
     raw = st.query_params.get("lam")
     try:
         lam = float(raw) if raw is not None else None
@@ -291,8 +292,7 @@ def read_view_query_params() -> None:
     if lam is not None and math.isfinite(lam) and lam > 0:
         request_lambda(lam)  # clipped to the path's range when it is applied (settle_lambda)
     elif lam is not None:
-        problem = f"The link's lam={str(raw)[:40]} is not a positive number. Kept the current λ."
-    problems = [problem] if problem else []
+        problems.append(f"The link's lam={str(raw)[:40]} is not a positive number. Kept the current λ.")
     std = st.query_params.get("std")
     if std in ("0", "1"):
         st.session_state[state.STANDARDIZE] = std == "1"
@@ -308,7 +308,7 @@ def read_view_query_params() -> None:
     elif tab is not None:
         problems.append(f"The link's tab={tab[:40]} is not one of {', '.join(TABS)}. Opened the first tab.")
     for message in problems:
-        st.warning(md(message), icon=":material/link_off:")
+        link_warning(message)
 
 
 def write_view_query_params(view: View) -> None:
@@ -324,10 +324,5 @@ def write_view_query_params(view: View) -> None:
     short = next((k for k, label in TABS.items() if label == open_tab), None)
     if short and short != "paths":
         wanted["tab"] = short
-    for key in VIEW_URL_KEYS - set(wanted):
-        if key in st.query_params:
-            del st.query_params[key]
-    for key, value in wanted.items():
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
+    write_query_params(VIEW_URL_KEYS, wanted)
     remember_url(VIEW_URL_KEYS, _VIEW_URL_WRITTEN)
