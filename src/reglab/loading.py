@@ -181,8 +181,8 @@ def _detect_dialect(text: str) -> tuple[str, str]:
     if len(text) > _SAMPLE_CHARS:
         cut = sample.rfind("\n")
         sample = sample[:cut] if cut > 0 else sample
-    dialect = None
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    delimiter, quotechar = "", '"'
     if len(first_line) <= limits.DIALECT_MAX_LINE_CHARS:
         import clevercsv
 
@@ -190,12 +190,12 @@ def _detect_dialect(text: str) -> tuple[str, str]:
             dialect = clevercsv.Detector().detect(sample, delimiters=DELIMITERS)
         except Exception:  # clevercsv raises assorted errors on odd input; fall back below
             dialect = None
+        delimiter = getattr(dialect, "delimiter", "") or ""
+        quotechar = getattr(dialect, "quotechar", "") or '"'
     else:
         # clevercsv's cost explodes on very long lines (one 100 k-character header took 25 s):
         # take the candidate that splits the first lines into the same number of fields.
-        dialect = _consistent_delimiter(text.lstrip("\r\n").split("\n", 20)[:20])
-    delimiter = getattr(dialect, "delimiter", "") or ""
-    quotechar = getattr(dialect, "quotechar", "") or '"'
+        delimiter = _consistent_delimiter(text.lstrip("\r\n").split("\n", 20)[:20]) or ""
     if delimiter not in DELIMITERS:
         # One column, or undetectable: the stdlib sniffer, then the most frequent candidate.
         try:
@@ -213,12 +213,7 @@ def _detect_dialect(text: str) -> tuple[str, str]:
     return delimiter, quotechar
 
 
-class _Dialect:
-    def __init__(self, delimiter: str):
-        self.delimiter, self.quotechar = delimiter, '"'
-
-
-def _consistent_delimiter(first_lines: list[str]) -> _Dialect | None:
+def _consistent_delimiter(first_lines: list[str]) -> str | None:
     """The candidate separator found equally often (and at least once) on each of the first lines."""
     lines = [line for line in first_lines if line.strip()]
     best, best_count = None, 0
@@ -226,7 +221,7 @@ def _consistent_delimiter(first_lines: list[str]) -> _Dialect | None:
         counts = {line.count(d) for line in lines}
         if len(counts) == 1 and (count := counts.pop()) > best_count:
             best, best_count = d, count
-    return _Dialect(best) if best else None
+    return best
 
 
 def _sep_hint(text: str, notes: list[str]) -> tuple[str, str | None]:

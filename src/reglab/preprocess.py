@@ -188,11 +188,6 @@ def choose_target(frame: pd.DataFrame) -> tuple[str, str]:
     return numeric[-1], "the last numeric column"
 
 
-def default_target(frame: pd.DataFrame) -> str:
-    """The default target's name (see :func:`choose_target`)."""
-    return choose_target(frame)[0]
-
-
 def default_features(frame: pd.DataFrame, target: str, max_categories: int = 20) -> list[str]:
     """Every column but the target, minus identifiers (:func:`id_like_columns`)."""
     ids = id_like_columns(frame, max_categories)
