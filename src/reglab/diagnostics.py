@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .fitting import Design, Fit, Path, nonzero_mask
+from .fitting import Design, Fit, Path, nonzero_mask, ridge_df
 from .objective import Penalty
 
 
@@ -27,11 +27,10 @@ def effective_df(design: Design, penalty: Penalty, lam: float, weights: NDArray[
     if active.size == 0:
         return 0.0
     eigvals = np.clip(np.linalg.eigvalsh(design.gram[np.ix_(active, active)]), 0.0, None)
-    ridge = design.n_samples * lam * (1.0 - penalty.alpha)
-    scale = max(eigvals.max(), 1e-300)
-    if ridge == 0.0:
-        return float(np.count_nonzero(eigvals > 1e-10 * scale))
-    return float(np.sum(eigvals / (eigvals + ridge)))
+    lam_ridge = lam * (1.0 - penalty.alpha)
+    if lam_ridge == 0.0:
+        return float(np.count_nonzero(eigvals > 1e-10 * max(eigvals.max(), 1e-300)))
+    return ridge_df(eigvals, design.n_samples, lam_ridge)
 
 
 def rmse(y: NDArray[np.float64], prediction: NDArray[np.float64]) -> float:

@@ -393,7 +393,7 @@ def lambda_grid(
     """The default λ grid, decreasing: glmnet's, extended where a ridge part still shrinks.
 
     glmnet's grid: ``n_lambdas`` values log-spaced from λ_max down to λ_max·ratio, with
-    ratio 1e-4 when n > p and 1e-2 otherwise (glmnet: ``nobs < nvars``, so n = p gives 1e-4);
+    ratio 1e-4 when n ≥ p and 1e-2 when n < p (glmnet's ``nobs < nvars``);
     λ_max is :meth:`Penalty.lambda_max` of ``Zcᵀyc / n``.
 
     With ``extend`` (the default) and a ridge part (α < 1), the grid continues at the same
