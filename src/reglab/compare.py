@@ -16,7 +16,8 @@ from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
 from .diagnostics import r_squared, rmse
-from .fitting import center_once, fit_design, lambda_grid, nonzero_mask, prepare, resample_design, solve
+from .fitting import (RESAMPLING_KKT_TOLERANCE, center_once, fit_design, lambda_grid, nonzero_mask, prepare,
+                      resample_design, solve)
 from .objective import Penalty
 from .selection import cross_validate
 
@@ -132,7 +133,7 @@ def group_summary(coefficients: pd.DataFrame, groups: list[list[str]]) -> pd.Dat
 def _selected_once(Xg, y, offset, rows, penalty: Penalty, lam: float, standardize: bool) -> NDArray[np.bool_]:
     """Which features one resample selects (row counts when p ≤ n: no copied rows)."""
     design = resample_design(Xg, y, offset, rows, standardize)
-    return nonzero_mask(solve(design, penalty, [lam], strict=False)[0])
+    return nonzero_mask(solve(design, penalty, [lam], kkt_tolerance=RESAMPLING_KKT_TOLERANCE)[0])
 
 
 def selection_frequency(X, y, penalty: str, l1_ratio: float, lam: float, resamples: int = 100, seed: int = 0,

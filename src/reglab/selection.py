@@ -28,7 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.model_selection import KFold
 
 from .errors import DataError
-from .fitting import (Path, RowMoments, design_from_moments, lambda_grid, nonzero_mask, path_predictions, prepare,
+from .fitting import (RESAMPLING_KKT_TOLERANCE, Path, RowMoments, design_from_moments, lambda_grid, nonzero_mask, path_predictions, prepare,
                       row_moments, solve, validate_xy)
 from .objective import Penalty
 
@@ -136,7 +136,7 @@ def fold_errors_from_moments(
     if design is None:  # a column nearly constant in this training fold: refit on its rows
         train = np.flatnonzero(counts)
         return fold_errors(moments.X + moments.offset, y, train, test, penalty, lambdas, standardize)
-    coefs, intercepts = design.to_original(solve(design, penalty, lambdas, strict=False))
+    coefs, intercepts = design.to_original(solve(design, penalty, lambdas, kkt_tolerance=RESAMPLING_KKT_TOLERANCE))
     # Residuals formed in place in the one (n_lambdas × n_test) buffer: at 100k rows each fresh
     # temporary of that size costs more (page faults) than the product itself.
     residuals = coefs @ test_block
@@ -229,7 +229,7 @@ def cross_validate(
             and full_path.l1_ratio == pen.alpha:
         n_nonzero = full_path.n_nonzero
     else:
-        n_nonzero = nonzero_mask(solve(full, pen, grid, strict=False)).sum(axis=1)
+        n_nonzero = nonzero_mask(solve(full, pen, grid)).sum(axis=1)
     return CVResult(
         penalty=pen.name,
         l1_ratio=pen.alpha,

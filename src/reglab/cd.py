@@ -1,0 +1,214 @@
+"""Covariance-mode coordinate descent for a whole elastic-net path in one compiled call.
+
+Solves, for every λ of a decreasing grid, in the solver's coordinates (Gram ``G = ZcᵀZc``,
+``zy = Zcᵀyc``, n rows, penalty factors ``f ≥ 0``)::
+
+    minimize over w:  1/(2n)·(yᵀy − 2·zyᵀw + wᵀGw)  +  λ·Σⱼ fⱼ·(α|wⱼ| + (1−α)/2·wⱼ²)
+
+Why by hand: scikit-learn's ``enet_path`` (our reference and fallback) calls its Cython
+solver once per λ from a Python loop and sweeps every coordinate at every iteration; on a
+small design that per-λ overhead is most of the time (3.3× slower than glmnet on diabetes),
+and on 2k × 500 the full sweeps are (1.5× slower). No maintained library solves a Gram-mode
+path in one call with numpy 2 (adelie pins numpy < 2), so this is glmnet's recipe, written
+small: sequential strong rules pick a working set, coordinate descent runs on the non-zero
+coordinates until their KKT residual is below the target, the working set is checked, and
+every coordinate is checked against the exact gradient before a λ is accepted.
+
+Units: the residual correlation ``c = zy − Gw`` is n × the negative datafit gradient, so a
+KKT residual of the objective above is ``|…| / n`` (target units × feature units, as λ).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from numpy.typing import NDArray
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _update(j, w, c, gram, diag, l1, l2):
+    """Exact minimization in coordinate j; keeps c = zy − Gw. Returns |Δwⱼ|·√Gⱼⱼ."""
+    denom = diag[j] + l2
+    if denom <= 0.0:
+        return 0.0
+    old = w[j]
+    g = c[j] + diag[j] * old
+    if g > l1:
+        new = (g - l1) / denom
+    elif g < -l1:
+        new = (g + l1) / denom
+    else:
+        new = 0.0
+    delta = new - old
+    if delta == 0.0:
+        return 0.0
+    w[j] = new
+    column = gram[j]
+    for i in range(c.shape[0]):
+        c[i] -= column[i] * delta
+    return abs(delta) * np.sqrt(diag[j])
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _violation(j, w, c, l1, l2):
+    """Distance of cⱼ to the subdifferential of the penalty at wⱼ (n × the KKT residual)."""
+    smooth = c[j] - l2 * w[j]
+    if w[j] == 0.0:
+        return max(abs(smooth) - l1, 0.0)
+    if w[j] > 0.0:
+        return abs(smooth - l1)
+    return abs(smooth + l1)
+
+
+@numba.njit(cache=True, nogil=True)
+def _residual_correlation(gram, zy, w):
+    """``zy − Gw`` over the non-zero wⱼ (G symmetric: row j is column j)."""
+    c = zy.copy()
+    for j in range(w.shape[0]):
+        if w[j] != 0.0:
+            row = gram[j]
+            for i in range(c.shape[0]):
+                c[i] -= row[i] * w[j]
+    return c
+
+
+@numba.njit(cache=True, nogil=True)
+def _polish(active, w, c, gram, zy, l1, l2, factors):
+    """Solve the stationarity equations on the active set with its current signs s:
+    ``(G_AA + l2·F_A)·w_A = zy_A − l1·F_A·s``. Kept (and c recomputed) only when every
+    solved weight keeps its sign; otherwise w and c are left as they were. Returns whether kept."""
+    m = active.size
+    if m == 0:
+        return False
+    system = np.empty((m, m))
+    rhs = np.empty(m)
+    for a in range(m):
+        j = active[a]
+        for b in range(m):
+            system[a, b] = gram[j, active[b]]
+        system[a, a] += l2 * factors[j]
+        rhs[a] = zy[j] - l1 * factors[j] * np.sign(w[j])
+    try:
+        solved = np.linalg.solve(system, rhs)
+    except Exception:  # singular active block (exact collinearity): stay with coordinate descent
+        return False
+    for a in range(m):
+        if not np.isfinite(solved[a]) or np.sign(solved[a]) != np.sign(w[active[a]]):
+            return False
+    for a in range(m):
+        w[active[a]] = solved[a]
+    c[:] = _residual_correlation(gram, zy, w)
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
+def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, max_sweeps):
+    """Weights at each λ (rows) and a converged flag per λ.
+
+    ``kkt_target`` is the absolute KKT residual (gradient units) every λ must meet;
+    ``max_sweeps`` bounds the coordinate sweeps spent on one λ (unconverged λ are flagged,
+    and the caller re-solves them another way).
+    """
+    p = zy.shape[0]
+    k_total = lambdas.shape[0]
+    weights = np.zeros((k_total, p))
+    converged = np.zeros(k_total, dtype=np.bool_)
+    w = w_start.copy()
+    diag = np.empty(p)
+    for j in range(p):
+        diag[j] = gram[j, j]
+    c = _residual_correlation(gram, zy, w)
+    target = kkt_target * n
+    in_set = np.zeros(p, dtype=np.bool_)
+    for j in range(p):
+        if w[j] != 0.0:
+            in_set[j] = True
+    lam_previous = lambdas[0]
+    for k in range(k_total):
+        lam = lambdas[k]
+        # Sequential strong rule (Tibshirani et al. 2012): |cⱼ| < nα·fⱼ·(2λ − λ_prev) predicts wⱼ = 0.
+        screen = n * alpha * (2.0 * lam - lam_previous)
+        for j in range(p):
+            if not in_set[j] and abs(c[j]) >= screen * factors[j]:
+                in_set[j] = True
+        sweeps = 0
+        while sweeps < max_sweeps:
+            members = np.flatnonzero(in_set)
+            # Coordinate descent on the working set, inner loops on its non-zero part.
+            while sweeps < max_sweeps:
+                for j in members:
+                    _update(j, w, c, gram, diag, n * lam * alpha * factors[j], n * lam * (1.0 - alpha) * factors[j])
+                sweeps += 1
+                worst = 0.0
+                for j in members:
+                    v = _violation(j, w, c, n * lam * alpha * factors[j], n * lam * (1.0 - alpha) * factors[j])
+                    if v > worst:
+                        worst = v
+                if worst <= target:
+                    break
+                active = members[w[members] != 0.0]
+                spent = 0
+                next_polish = 16
+                while sweeps < max_sweeps:
+                    for j in active:
+                        _update(j, w, c, gram, diag, n * lam * alpha * factors[j],
+                                n * lam * (1.0 - alpha) * factors[j])
+                    sweeps += 1
+                    spent += 1
+                    # Slow (collinear) convergence: try the exact solve on the active set after 16,
+                    # 64, 256… sweeps, once the sweeps have cost about as much as the solve
+                    # (|A|³/3 against p·|A| a sweep); it has a fixed cost of a few µs, which
+                    # well-conditioned problems, converged in a few sweeps, never pay.
+                    if spent == next_polish:
+                        next_polish *= 4
+                        if active.size * active.size <= 3 * p * spent and _polish(
+                                active, w, c, gram, zy, n * lam * alpha, n * lam * (1.0 - alpha), factors):
+                            next_polish = -1
+                    worst = 0.0
+                    for j in active:
+                        v = _violation(j, w, c, n * lam * alpha * factors[j], n * lam * (1.0 - alpha) * factors[j])
+                        if v > worst:
+                            worst = v
+                    if worst <= target:
+                        break
+            # Exact gradient (no accumulated rounding), then every coordinate is checked.
+            c = _residual_correlation(gram, zy, w)
+            added = False
+            worst = 0.0
+            for j in range(p):
+                v = _violation(j, w, c, n * lam * alpha * factors[j], n * lam * (1.0 - alpha) * factors[j])
+                if v > target:
+                    if not in_set[j]:
+                        in_set[j] = True
+                        added = True
+                    worst = max(worst, v)
+            if worst <= target:
+                converged[k] = True
+                break
+            if not added and sweeps >= max_sweeps:
+                break
+        weights[k] = w
+        lam_previous = lam
+    return weights, converged
+
+
+def solve_path(
+    gram: NDArray[np.float64], zy: NDArray[np.float64], n: int, lambdas: NDArray[np.float64], alpha: float,
+    factors: NDArray[np.float64] | None = None, w_start: NDArray[np.float64] | None = None,
+    kkt_target: float = 0.0, max_sweeps: int = 100_000,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """:func:`enet_path_gram` with numpy inputs made contiguous float64 (``lambdas`` decreasing)."""
+    p = len(zy)
+    return enet_path_gram(
+        np.ascontiguousarray(gram, dtype=np.float64), np.ascontiguousarray(zy, dtype=np.float64), float(n),
+        np.ascontiguousarray(lambdas, dtype=np.float64), float(alpha),
+        np.ones(p) if factors is None else np.ascontiguousarray(factors, dtype=np.float64),
+        np.zeros(p) if w_start is None else np.array(w_start, dtype=np.float64),
+        float(kkt_target), int(max_sweeps),
+    )
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's on-disk cache) the solver on a 2 × 2 problem: ~5 s the
+    first time on a machine, ~0.1 s after; ``make`` calls it once after installing."""
+    solve_path(np.eye(2), np.array([1.0, 0.5]), 2, np.array([0.5, 0.1]), 1.0, kkt_target=1e-12)
