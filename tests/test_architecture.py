@@ -39,3 +39,35 @@ def test_pages_are_thin_no_numerical_libraries():
 def test_pages_give_the_documented_urls():
     stems = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
     assert stems == ["1_data", "2_explore", "3_compare", "4_learn"]
+
+
+def reglab_imports(path: Path) -> list[tuple[str, str]]:
+    """(module, name) for every ``from .module import name`` / ``from reglab.module import name`` in ``path``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            module = node.module if node.level else node.module.removeprefix("reglab.")
+            if node.level or node.module.startswith("reglab"):
+                found.extend((module.split(".")[-1], alias.name) for alias in node.names)
+    return found
+
+
+#: The core's layers, lowest first: a module may import only from layers below it.
+CORE_LAYERS = ["errors", "objective", "cd", "design", "solvers", "results", "fitting", "selection"]
+
+
+def test_core_layers_import_only_downward():
+    for rank, module in enumerate(CORE_LAYERS):
+        allowed = set(CORE_LAYERS[:rank])
+        imported = {m for m, _ in reglab_imports(SRC / f"{module}.py")}
+        assert imported <= allowed, f"{module} imports {sorted(imported - allowed)}, above it in {CORE_LAYERS}"
+
+
+def test_no_module_imports_another_modules_private_names():
+    offenders = [
+        f"{path.relative_to(SRC)}: {module}.{name}"
+        for path in SRC.rglob("*.py")
+        for module, name in reglab_imports(path)
+        if name.startswith("_") and module != path.stem
+    ]
+    assert offenders == [], f"private names used across modules: {offenders}"

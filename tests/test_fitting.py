@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sklearn.linear_model import ElasticNet, Lasso, Ridge
 
 import reglab
-from reglab.fitting import KKT_TOLERANCE
+from reglab.solvers import KKT_TOLERANCE
 from reglab.objective import Penalty, kkt_residual, lambda_max
 
 from conftest import make_problem, standardize
@@ -175,7 +175,7 @@ def test_unusable_input_raises_a_data_error_that_says_what_to_do(X, y, message):
 
 
 def test_a_sloppy_first_pass_is_caught_by_the_kkt_check_and_re_solved(monkeypatch):
-    import reglab.fitting as fitting
+    import reglab.solvers as fitting
     from reglab import cd
 
     X, y, _ = make_problem(200, 15, rho=0.9, seed=6)
@@ -194,7 +194,7 @@ def test_a_sloppy_first_pass_is_caught_by_the_kkt_check_and_re_solved(monkeypatc
 @pytest.mark.parametrize("standardize_on", [True, False])
 @pytest.mark.parametrize("penalty", ["l1", "elasticnet", "l2"])
 def test_a_resample_as_row_counts_equals_the_copied_resample(penalty, standardize_on):
-    from reglab.fitting import center_once, prepare_counts
+    from reglab.design import center_once, prepare_counts
 
     X, y, _ = make_problem(250, 10, rho=0.8, seed=12)
     X[:, 3] = -2.5  # a constant column stays constant in every resample
@@ -205,10 +205,10 @@ def test_a_resample_as_row_counts_equals_the_copied_resample(penalty, standardiz
     pen = Penalty.of(penalty, 0.5)
     grid = reglab.lambda_grid(copied, pen, 15)
     np.testing.assert_allclose(reglab.lambda_grid(counted, pen, 15), grid, rtol=1e-10)
-    w_copied = reglab.fitting.solve(copied, pen, grid)
-    w_counted = reglab.fitting.solve(counted, pen, grid)
+    w_copied = reglab.solvers.solve(copied, pen, grid)
+    w_counted = reglab.solvers.solve(counted, pen, grid)
     np.testing.assert_allclose(w_counted, w_copied, atol=1e-8 * np.abs(w_copied).max())
-    assert reglab.fitting.kkt_residuals(counted, pen, grid, w_counted).max() <= KKT_TOLERANCE * grid[0]
+    assert reglab.solvers.kkt_residuals(counted, pen, grid, w_counted).max() <= KKT_TOLERANCE * grid[0]
     beta_a, b0_a = copied.to_original(w_copied[7])
     beta_b, b0_b = counted.to_original(w_counted[7])
     np.testing.assert_allclose(beta_b, beta_a, atol=1e-8 * np.abs(beta_a).max())
@@ -323,7 +323,7 @@ def test_grid_extends_until_the_ridge_part_stops_shrinking(penalty, alpha):
     np.testing.assert_allclose(grid[:100], glmnet, rtol=1e-12)  # same start, same spacing
     np.testing.assert_allclose(np.diff(np.log(grid)), np.log(glmnet[1] / glmnet[0]), rtol=1e-9)
     rank = np.linalg.matrix_rank(design.gram)
-    share = reglab.fitting.GRID_DF_SHARE
+    share = reglab.solvers.GRID_DF_SHARE
     assert ridge_df_at(design, grid[-1], alpha) >= share * rank
     if ridge_df_at(design, glmnet[-1], alpha) < share * rank:  # extended just far enough
         assert len(grid) > 100 and ridge_df_at(design, grid[-2], alpha) < share * rank

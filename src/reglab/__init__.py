@@ -14,7 +14,10 @@ from .data import Dataset, load_builtin, make_synthetic
 from .errors import DataError
 from .loading import load_csv, load_table, read_table
 from .preprocess import Prepared, column_summary, preprocess
-from .fitting import Design, Fit, Path, fit, lambda_grid, path, prepare
+from .design import Design, prepare
+from .fitting import fit, path
+from .results import Fit, Path
+from .solvers import lambda_grid
 from .objective import PENALTIES, Penalty, kkt_residual, lambda_max, objective_value
 from .selection import CVResult, cross_validate
 

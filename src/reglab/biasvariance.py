@@ -32,7 +32,8 @@ import numpy as np
 from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
-from .fitting import center_once, path_predictions, resample_predictions
+from .design import center_once
+from .fitting import path_predictions, resample_predictions
 from .objective import Penalty
 
 

@@ -132,10 +132,12 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
             if not in_set[j] and abs(c[j]) >= screen * factors[j]:
                 in_set[j] = True
         sweeps = 0
-        while sweeps < max_sweeps:
+        stalled = False
+        rounds_without_progress = 0
+        while sweeps < max_sweeps and not stalled:
             members = np.flatnonzero(in_set)
             # Coordinate descent on the working set, inner loops on its non-zero part.
-            while sweeps < max_sweeps:
+            while sweeps < max_sweeps and not stalled:
                 for j in members:
                     _update(j, w, c, gram, diag, n * lam * alpha * factors[j], n * lam * (1.0 - alpha) * factors[j])
                 sweeps += 1
@@ -149,6 +151,7 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
                 active = members[w[members] != 0.0]
                 spent = 0
                 next_polish = 16
+                checkpoint = np.inf
                 while sweeps < max_sweeps:
                     for j in active:
                         _update(j, w, c, gram, diag, n * lam * alpha * factors[j],
@@ -171,6 +174,14 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
                             worst = v
                     if worst <= target:
                         break
+                    # Stalled (the target is below what rounding allows here): hand this λ back.
+                    if spent % 256 == 0:
+                        if worst > 0.5 * checkpoint:
+                            stalled = True
+                            break
+                        checkpoint = worst
+                if stalled:
+                    break
             # Exact gradient (no accumulated rounding), then every coordinate is checked.
             c = _residual_correlation(gram, zy, w)
             added = False
@@ -185,8 +196,11 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
             if worst <= target:
                 converged[k] = True
                 break
-            if not added and sweeps >= max_sweeps:
-                break
+            if not added:
+                rounds_without_progress += 1
+                # The exact gradient keeps disagreeing with the running one: rounding, not progress.
+                if rounds_without_progress >= 8 or sweeps >= max_sweeps:
+                    break
         weights[k] = w
         lam_previous = lam
     return weights, converged

@@ -16,8 +16,10 @@ from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
 from .diagnostics import r_squared, rmse
-from .fitting import (RESAMPLING_KKT_TOLERANCE, center_once, fit_design, lambda_grid, nonzero_mask, prepare,
-                      resample_design, solve)
+from .design import center_once, prepare, resample_design
+from .fitting import fit_design
+from .results import nonzero_mask
+from .solvers import RESAMPLING_KKT_TOLERANCE, lambda_grid, solve
 from .objective import Penalty
 from .selection import cross_validate
 

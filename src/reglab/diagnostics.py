@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .fitting import Design, Fit, Path, nonzero_mask, ridge_df
+from .design import Design
+from .results import Fit, Path, nonzero_mask
+from .solvers import ridge_df
 from .objective import Penalty
 
 

@@ -5,7 +5,7 @@ Regression with an unpenalized intercept ``b`` and penalized weights ``w``::
     minimize over b, w:  1/(2n) · Σᵢ (yᵢ − b − zᵢᵀw)²  +  λ · ( α‖w‖₁ + (1−α)/2 · ‖w‖₂² )
 
 ``zᵢ`` is the feature row the solver sees (standardized or raw, see
-:mod:`reglab.fitting`); ``α`` is the L1 ratio: 1 for ``"l1"`` (lasso), 0 for
+:mod:`reglab.design`); ``α`` is the L1 ratio: 1 for ``"l1"`` (lasso), 0 for
 ``"l2"`` (ridge), strictly between for ``"elasticnet"``.  The same λ means the
 same thing for all three penalties.  scikit-learn equivalents:
 ``Lasso(alpha=λ)``, ``ElasticNet(alpha=λ, l1_ratio=α)``, ``Ridge(alpha=n·λ)``;
@@ -41,26 +41,44 @@ class Penalty:
     name : {"l1", "l2", "elasticnet"}
         Which penalty; ``l1`` forces α = 1 and ``l2`` forces α = 0.
     l1_ratio : float
-        α for ``"elasticnet"`` (0 ≤ α ≤ 1); ignored for ``l1``/``l2``.
+        α for ``"elasticnet"`` (required, 0 ≤ α ≤ 1); ``l1``/``l2`` fix it at 1/0 and refuse
+        any other value.
     """
 
     name: PenaltyName
-    l1_ratio: float = 1.0
+    l1_ratio: float | None = None
+
+    def __post_init__(self) -> None:
+        # A checked constructor: Penalty("l2") is ridge, never a lasso with a stray default α.
+        if self.name not in PENALTIES:
+            raise ValueError(f"Unknown penalty {self.name!r}: use one of 'l1', 'l2', 'elasticnet'.")
+        fixed = {"l1": 1.0, "l2": 0.0}.get(self.name)
+        ratio = self.l1_ratio
+        if fixed is not None:
+            if ratio is not None and float(ratio) != fixed:
+                raise ValueError(f"The {self.name!r} penalty has l1_ratio {fixed:g}; got {ratio!r}. "
+                                 "Use 'elasticnet' for another mix.")
+            ratio = fixed
+        else:
+            if ratio is None:
+                raise ValueError("The elastic net needs its l1_ratio α (0 ≤ α ≤ 1).")
+            try:
+                ratio = float(ratio)
+            except (TypeError, ValueError):
+                raise ValueError(f"l1_ratio must be a number in [0, 1], got {self.l1_ratio!r}.") from None
+            if not (np.isfinite(ratio) and 0.0 <= ratio <= 1.0):
+                raise ValueError(f"l1_ratio must lie in [0, 1] for the elastic net, got {self.l1_ratio!r}.")
+        object.__setattr__(self, "l1_ratio", float(ratio))
 
     @staticmethod
     def of(name: str, l1_ratio: float = 0.5) -> "Penalty":
         """Build the penalty called ``name`` (case-insensitive; "lasso"/"ridge" accepted)."""
         key = str(name).strip().lower().replace("-", "").replace("_", "").replace(" ", "")
         key = {"lasso": "l1", "ridge": "l2", "enet": "elasticnet"}.get(key, key)
-        if key == "l1":
-            return Penalty("l1", 1.0)
-        if key == "l2":
-            return Penalty("l2", 0.0)
+        if key in ("l1", "l2"):
+            return Penalty(key)
         if key == "elasticnet":
-            ratio = float(l1_ratio)
-            if not (0.0 <= ratio <= 1.0) or not np.isfinite(ratio):
-                raise ValueError(f"l1_ratio must lie in [0, 1] for the elastic net, got {l1_ratio!r}.")
-            return Penalty("elasticnet", ratio)
+            return Penalty("elasticnet", l1_ratio)
         raise ValueError(f"Unknown penalty {name!r}: use one of 'l1', 'l2', 'elasticnet'.")
 
     @property

@@ -5,8 +5,14 @@ statistic of the held-out rows leaks into the fit — along one fixed λ grid (c
 once, on all the data, as glmnet does), and the held-out mean squared error
 ``MSEₖ(λ) = mean over held-out i of (yᵢ − ŷᵢ(λ))²`` is recorded.  Then
 
-* ``mean_error(λ) = (1/K) Σₖ MSEₖ(λ)`` (target units squared),
-* ``se(λ) = sd(MSE₁(λ), …, MSE_K(λ)) / √K`` (sample sd, ddof = 1),
+* ``mean_error(λ) = Σₖ Nₖ·MSEₖ(λ) / Σₖ Nₖ`` (target units squared), Nₖ the size (total
+  observation weight) of fold k, and
+* ``se(λ) = √( Σₖ Nₖ·(MSEₖ(λ) − mean_error(λ))² / Σₖ Nₖ / (K − 1) )``:
+
+cv.glmnet's fold-size-weighted mean and SE (the default, ``fold_weighting="size"``), so given
+the same fold ids (``foldid=``) λ.min and λ.1se are cv.glmnet's; with equal folds they are the
+plain mean and ``sd(MSE₁…MSE_K)/√K`` (``fold_weighting="equal"`` forces those). With
+observation weights cᵢ each MSEₖ is the c-weighted mean over the held-out rows. Then
 * ``lambda_min = argmin mean_error``,
 * ``lambda_1se`` = the largest λ with ``mean_error(λ) ≤ mean_error(λ_min) + se(λ_min)``.
 
@@ -14,13 +20,13 @@ As scikit-learn's ``_path_residuals``: one pure per-fold function plus an orches
 (through joblib, so a Dask backend can take the folds unchanged).  No fold copies its
 training rows: ``XᵀX`` and ``Xᵀ1`` are formed once, and a fold's training Gram is the
 whole minus its held-out rows' (``G_train = G − X_testᵀX_test``), centered and scaled as
-:func:`reglab.fitting.design_from_moments` describes.
+:func:`reglab.design.design_from_moments` describes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Literal, Sequence
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -28,8 +34,10 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.model_selection import KFold
 
 from .errors import DataError
-from .fitting import (RESAMPLING_KKT_TOLERANCE, Path, RowMoments, design_from_moments, lambda_grid, nonzero_mask, path_predictions, prepare,
-                      row_moments, solve, validate_xy)
+from .design import RowMoments, design_from_moments, observation_weights, prepare, row_moments, validate_xy
+from .fitting import path_design
+from .results import Fit, Path
+from .solvers import RESAMPLING_KKT_TOLERANCE, lambda_grid, solve
 from .objective import Penalty
 
 
@@ -50,6 +58,10 @@ class CVResult:
     n_nonzero : ndarray of shape (n_lambdas,)
         Non-zero coefficients of the fit on all the data at each λ.
     lambda_min, lambda_1se : float
+    fold_sizes : ndarray of shape (folds,)
+        Nₖ: rows (or total observation weight) held out in each fold, the weights of the mean and SE.
+    path : Path or None
+        The path on all the data along ``lambdas`` (the models :meth:`fit_min` and :meth:`fit_1se` return).
     """
 
     penalty: str
@@ -63,6 +75,22 @@ class CVResult:
     n_nonzero: NDArray[np.int_]
     lambda_min: float
     lambda_1se: float
+    fold_sizes: NDArray[np.float64] | None = None
+    fold_weighting: str = "size"
+    path: Path | None = None
+
+    def fit_min(self) -> Fit:
+        """The model on all the data at λ.min (glmnet's ``coef(cv, s = "lambda.min")``)."""
+        return self._fit_at(self.lambda_min)
+
+    def fit_1se(self) -> Fit:
+        """The model on all the data at λ.1se (glmnet's ``coef(cv, s = "lambda.1se")``)."""
+        return self._fit_at(self.lambda_1se)
+
+    def _fit_at(self, lam: float) -> Fit:
+        if self.path is None:
+            raise ValueError("This CV result was built without its whole-data path.")
+        return self.path.fit_at(lam)
 
     def to_frame(self):
         """Tidy table: λ, mean CV error, its SE and the non-zero count."""
@@ -106,10 +134,21 @@ def fold_errors(
     penalty: Penalty,
     lambdas: NDArray[np.float64],
     standardize: bool,
+    weights: NDArray[np.float64] | None = None,
+    intercept: bool = True,
 ) -> NDArray[np.float64]:
-    """Held-out MSE at each λ for one split, with preprocessing fitted on ``train`` only (rows copied)."""
-    predictions = path_predictions(X[train], y[train], X[test], penalty, lambdas, standardize)
-    return np.mean((y[test] - predictions) ** 2, axis=1)
+    """Held-out MSE at each λ for one split, with preprocessing fitted on ``train`` only (rows copied).
+
+    With observation ``weights`` the training rows keep theirs (normalized within the fold, as
+    glmnet refits with ``weights[train]``) and the MSE is the weighted mean over ``test``.
+    """
+    design = prepare(X[train], y[train], standardize, weights=None if weights is None else weights[train],
+                     intercept=intercept)
+    coefs, intercepts = design.to_original(solve(design, penalty, lambdas, kkt_tolerance=RESAMPLING_KKT_TOLERANCE))
+    squared = (y[test] - (coefs @ X[test].T + np.asarray(intercepts)[..., None])) ** 2
+    if weights is None:
+        return squared.mean(axis=1)
+    return squared @ weights[test] / weights[test].sum()
 
 
 def fold_errors_from_moments(
@@ -146,6 +185,42 @@ def fold_errors_from_moments(
     return residuals.mean(axis=1)
 
 
+def cv_summary(fold_mse: NDArray[np.float64], fold_sizes: NDArray[np.float64], fold_weighting: str = "size",
+               ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Mean CV error and its SE over folds (rows of ``fold_mse``), as cv.glmnet's ``cvcompute``.
+
+    ``"size"``: weights Nₖ (``fold_sizes``), ``mean = ΣNₖeₖ/ΣNₖ``,
+    ``se = √(ΣNₖ(eₖ − mean)²/ΣNₖ/(K − 1))``; ``"equal"``: every fold weight 1, i.e. the plain
+    mean and ``sd(ddof=1)/√K``.
+    """
+    if fold_weighting not in ("size", "equal"):
+        raise ValueError(f"fold_weighting must be 'size' or 'equal', got {fold_weighting!r}.")
+    k = fold_mse.shape[0]
+    sizes = np.ones(k) if fold_weighting == "equal" else np.asarray(fold_sizes, dtype=float)
+    mean = sizes @ fold_mse / sizes.sum()
+    variance = sizes @ (fold_mse - mean) ** 2 / sizes.sum()
+    return mean, np.sqrt(variance / (k - 1))
+
+
+def fold_splits(n: int, folds: int, seed: int, foldid: ArrayLike | None) -> list[tuple[NDArray[np.int_], NDArray[np.int_]]]:
+    """(train, test) row indices per fold: from ``foldid`` (one fold label per row, as cv.glmnet's
+    ``foldid``; folds ordered by label) or from a seeded shuffled K-fold split."""
+    if foldid is None:
+        if not 2 <= folds <= n:
+            raise DataError(f"Cross-validation needs between 2 and {n} folds (one row per fold at least); got {folds}.")
+        return list(KFold(n_splits=folds, shuffle=True, random_state=seed).split(np.empty((n, 1))))
+    labels = np.asarray(foldid).reshape(-1)
+    if labels.shape != (n,):
+        raise DataError(f"foldid has {labels.size} labels for {n} rows: give one fold label per row.")
+    if labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):
+        raise DataError("foldid labels must be finite.")
+    values = np.unique(labels)
+    if not 2 <= len(values) <= n:
+        raise DataError(f"foldid must name at least 2 folds; it names {len(values)}.")
+    rows = np.arange(n)
+    return [(rows[labels != value], rows[labels == value]) for value in values]
+
+
 def one_se_rule(lambdas: NDArray[np.float64], mean_error: NDArray[np.float64], se: NDArray[np.float64]) -> tuple[float, float]:
     """``(lambda_min, lambda_1se)`` for a CV curve: the minimizer and the largest λ within one SE of it."""
     i_min = int(np.argmin(mean_error))
@@ -169,6 +244,11 @@ def cross_validate(
     feature_names: Sequence[str] | None = None,
     full_path: Path | None = None,
     progress: Callable[[float], None] | None = None,
+    *,
+    foldid: ArrayLike | None = None,
+    weights: ArrayLike | None = None,
+    intercept: bool = True,
+    fold_weighting: Literal["size", "equal"] = "size",
 ) -> CVResult:
     """K-fold cross-validation curve of the objective's path, with λ.min and λ.1se.
 
@@ -176,70 +256,79 @@ def cross_validate(
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-    penalty, l1_ratio, standardize
+    penalty, l1_ratio, standardize, weights, intercept
         As :func:`reglab.fit`.
     folds : int
         Number of folds K (2 ≤ K ≤ n); rows are shuffled with ``seed`` before splitting.
+    foldid : array-like of shape (n_samples,), optional
+        A fold label per row (cv.glmnet's ``foldid``); overrides ``folds`` and ``seed``.
+    fold_weighting : {"size", "equal"}
+        ``"size"`` (default, cv.glmnet's): mean and SE weight each fold by its size (total
+        observation weight); ``"equal"``: plain mean over folds and sd/√K.
     lambdas : array-like, optional
         λ grid; default glmnet's grid on all the data (:func:`reglab.lambda_grid`).
     n_jobs : int, optional
         joblib workers for the folds (None: run in this process, the fastest on 2 cores).
     full_path : Path, optional
-        The path already solved on all of ``X`` with the same penalty (e.g. the one on screen):
-        its λ grid is used when ``lambdas`` is not given, and its non-zero counts are reused
-        instead of solving the whole-data path a second time.
+        The path already solved on all of ``X`` with the same settings (e.g. the one on screen):
+        its λ grid is used when ``lambdas`` is not given, and it is reused instead of solving
+        the whole-data path a second time.
     progress : callable, optional
         Called with the share of folds done (0–1) after each fold, e.g. to drive a progress bar.
     """
     pen = Penalty.of(penalty, l1_ratio)
     X_arr, y_arr = validate_xy(X, y, check_finite=False)
     n, p = X_arr.shape
-    folds = int(folds)
-    if not 2 <= folds <= n:
-        raise DataError(f"Cross-validation needs between 2 and {n} folds (one row per fold at least); got {folds}.")
-    splits = list(KFold(n_splits=folds, shuffle=True, random_state=seed).split(X_arr))
+    c = None if weights is None else observation_weights(weights, n)
+    splits = fold_splits(n, int(folds), seed, foldid)
+    k = len(splits)
+    if min(len(train) for train, _ in splits) < 2:
+        raise DataError("Every fold must leave at least 2 rows to train on.")
     # Moments serve every fold when each training fold still has more rows than features
-    # (p > n_train ridge needs the rows' SVD).
-    moments = row_moments(X_arr) if p < min(len(train) for train, _ in splits) else None
+    # (p > n_train ridge needs the rows' SVD); weighted or intercept-free CV refits the rows.
+    plain = c is None and intercept
+    moments = row_moments(X_arr) if plain and p < min(len(train) for train, _ in splits) else None
     full = None
     if moments is not None:
         full = design_from_moments(moments.X, moments.offset, moments.gram, moments.total, y_arr, None,
                                    standardize, feature_names)
     if full is None:
-        full = prepare(X_arr, y_arr, standardize, feature_names)
+        full = prepare(X_arr, y_arr, standardize, feature_names, weights=c, intercept=intercept)
     if lambdas is None and full_path is not None:
         lambdas = full_path.lambdas
     grid = lambda_grid(full, pen, n_lambdas) if lambdas is None else np.sort(np.asarray(lambdas, dtype=float))[::-1]
     if moments is not None:
         tasks = (delayed(fold_errors_from_moments)(moments, y_arr, test, pen, grid, standardize) for _, test in splits)
     else:
-        tasks = (delayed(fold_errors)(X_arr, y_arr, train, test, pen, grid, standardize) for train, test in splits)
+        tasks = (delayed(fold_errors)(X_arr, y_arr, train, test, pen, grid, standardize, c, intercept)
+                 for train, test in splits)
     if progress is None:
         errors = Parallel(n_jobs=n_jobs)(tasks)
     else:
         errors = []
         for error in Parallel(n_jobs=n_jobs, return_as="generator")(tasks):
             errors.append(error)
-            progress(len(errors) / folds)
+            progress(len(errors) / k)
     fold_mse = np.vstack(errors)
-    mean_error = fold_mse.mean(axis=0)
-    se = fold_mse.std(axis=0, ddof=1) / np.sqrt(folds)
+    sizes = np.array([len(test) if c is None else c[test].sum() for _, test in splits], dtype=float)
+    mean_error, se = cv_summary(fold_mse, sizes, fold_weighting)
     lam_min, lam_1se = one_se_rule(grid, mean_error, se)
-    if full_path is not None and np.array_equal(full_path.lambdas, grid) and full_path.penalty == pen.name \
-            and full_path.l1_ratio == pen.alpha:
-        n_nonzero = full_path.n_nonzero
-    else:
-        n_nonzero = nonzero_mask(solve(full, pen, grid)).sum(axis=1)
+    reusable = (full_path is not None and np.array_equal(full_path.lambdas, grid) and full_path.penalty == pen.name
+                and full_path.l1_ratio == pen.alpha and full_path.fit_intercept == intercept and c is None)
+    whole = full_path if reusable else path_design(full, pen, grid)
     return CVResult(
         penalty=pen.name,
         l1_ratio=pen.alpha,
-        folds=folds,
+        folds=k,
         seed=int(seed),
         lambdas=grid,
         mean_error=mean_error,
         se=se,
         fold_errors=fold_mse,
-        n_nonzero=n_nonzero,
+        n_nonzero=whole.n_nonzero,
         lambda_min=lam_min,
         lambda_1se=lam_1se,
+        fold_sizes=sizes,
+        fold_weighting=fold_weighting,
+        path=whole,
     )

@@ -17,7 +17,9 @@ import reglab
 from reglab import biasvariance
 from reglab.data import Dataset
 from reglab.diagnostics import FitMetrics, fit_metrics
-from reglab.fitting import Design, Fit, Path, fit_design, path_design, prepare
+from reglab.design import Design, prepare
+from reglab.fitting import fit_design, path_design
+from reglab.results import Fit, Path
 from reglab.objective import Penalty
 from reglab.preprocess import Prepared
 from reglab.selection import CVResult

@@ -1,0 +1,423 @@
+"""The validated problem and its sufficient statistics: :class:`Design`, built once per dataset.
+
+Every solver reads the data only through a :class:`Design`: for the objective of
+:mod:`reglab.objective` with observation weights c (Σc = n, all 1 by default)
+
+* ``gram = D⁻¹ (X − x̄)ᵀ C (X − x̄) D⁻¹`` (p × p) and ``zy = D⁻¹ (X − x̄)ᵀ C (y − ȳ)``,
+  x̄, ȳ the weighted means and D the weighted population sds (or 1 without standardizing);
+  without an intercept nothing is centered (D stays the centered sd, as glmnet);
+* ``Zc``/``yc``, the scaled rows themselves, only when p > n (ridge then needs their SVD).
+
+Built from the raw moments ``XᵀX`` and ``Xᵀ1`` (no standardized copy of X) when that loses no
+digits, so CV folds and bootstrap resamples derive their designs by subtraction or row counts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from .errors import DataError
+from .objective import Penalty
+
+
+def _feature_names(X: Any, p: int, feature_names: Sequence[str] | None) -> tuple[str, ...]:
+    if feature_names is not None:
+        names = tuple(str(n) for n in feature_names)
+    elif isinstance(X, pd.DataFrame):
+        names = tuple(str(c) for c in X.columns)
+    else:
+        names = tuple(f"x{j + 1}" for j in range(p))
+    if len(names) != p:
+        raise DataError(f"{len(names)} feature names were given for {p} feature columns.")
+    return names
+
+
+def validate_xy(
+    X: ArrayLike, y: ArrayLike, check_finite: bool = True
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Check ``X`` (n × p numeric, finite) and ``y`` (length n, finite); return float arrays.
+
+    ``check_finite=False`` skips the scan of X for missing/infinite cells (a caller that
+    forms ``XᵀX`` anyway checks its diagonal instead, see :func:`_require_finite`).
+    Raises :class:`~reglab.DataError` with a message for the person who supplied the data.
+    """
+    if isinstance(X, pd.DataFrame):
+        non_numeric = [str(c) for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+        if non_numeric:
+            raise DataError(
+                f"Feature column(s) {', '.join(repr(c) for c in non_numeric[:5])} are not numeric. "
+                "Encode or drop them before fitting (the Data page can one-hot encode them)."
+            )
+    try:
+        X_arr = np.asarray(X, dtype=float)
+        y_arr = np.asarray(y, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"The features and target must be numbers ({exc}).") from None
+    if X_arr.ndim == 1:
+        X_arr = X_arr.reshape(-1, 1)
+    if X_arr.ndim != 2:
+        raise DataError(f"Features must form a table (2-D), got an array with {X_arr.ndim} dimensions.")
+    y_arr = y_arr.reshape(-1) if y_arr.ndim == 2 and 1 in y_arr.shape else y_arr
+    if y_arr.ndim != 1:
+        raise DataError("The target must be a single column.")
+    n, p = X_arr.shape
+    if len(y_arr) != n:
+        raise DataError(f"The features have {n} rows but the target has {len(y_arr)} values.")
+    if n < 2:
+        raise DataError(f"At least 2 rows are needed to fit a model; got {n}.")
+    if p < 1:
+        raise DataError("No feature columns were given: choose at least one feature.")
+    if check_finite:
+        _require_finite(X_arr)
+    if not np.isfinite(y_arr).all():
+        first = int(np.flatnonzero(~np.isfinite(y_arr))[0])
+        raise DataError(
+            f"The target contains missing or infinite values (first at row {first + 1}). "
+            "Drop those rows first."
+        )
+    return X_arr, y_arr
+
+
+def _require_finite(X: NDArray[np.float64]) -> None:
+    """Raise a :class:`DataError` naming the first row of ``X`` with a missing or infinite cell."""
+    bad_rows = ~np.isfinite(X).all(axis=1)
+    if bad_rows.any():
+        first = int(np.flatnonzero(bad_rows)[0])
+        raise DataError(
+            f"{int(bad_rows.sum())} row(s) of the features contain missing or infinite values "
+            f"(first at row {first + 1}). Drop or impute them first."
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """A validated regression problem and its sufficient statistics (built once per dataset).
+
+    Attributes
+    ----------
+    Zc : ndarray of shape (n_samples, n_features), or None
+        ``(X − x̄) / scale`` (constant columns 0), kept only when p > n (ridge then needs its
+        thin SVD); everything else runs on ``gram`` and ``zy``.
+    yc : ndarray of shape (n_samples,), or None
+        Centered target ``y − ȳ``, kept with ``Zc``.
+    yy : float
+        ``Σ (yᵢ − ȳ)²`` (count-weighted for a resample): scales the solver's duality gap.
+    x_mean, x_scale : ndarray of shape (n_features,)
+        Column means and the scales divided out (population sd when standardizing, else 1;
+        1 for constant columns, whose coefficient is 0).
+    constant : ndarray of bool, shape (n_features,)
+        Columns with zero variance: their coefficient is reported as 0.
+    gram : ndarray of shape (n_features, n_features)
+        ``ZcᵀZc`` (unnormalized).
+    zy : ndarray of shape (n_features,)
+        ``Zcᵀyc``.
+    n : int
+        Number of rows (Σ counts for a resample; observation weights are normalized to sum to n).
+    intercept : bool
+        Whether the model has an (unpenalized) intercept. Without one the statistics are not
+        centered (``gram = XᵀCX/scale²``, ``zy = XᵀCy/scale``) and β₀ = 0; standardization
+        still divides by the centered sd, as glmnet's ``intercept=FALSE`` does.
+    """
+
+    Zc: NDArray[np.float64] | None
+    yc: NDArray[np.float64] | None
+    yy: float
+    y_mean: float
+    x_mean: NDArray[np.float64]
+    x_scale: NDArray[np.float64]
+    constant: NDArray[np.bool_]
+    standardize: bool
+    feature_names: tuple[str, ...]
+    gram: NDArray[np.float64]
+    zy: NDArray[np.float64]
+    n: int
+    intercept: bool = True
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.n)
+
+    @property
+    def n_features(self) -> int:
+        return int(self.gram.shape[0])
+
+    def to_original(self, w: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Map solver weights ``w`` (shape (..., p)) to original-scale ``(β, β₀)``."""
+        beta = np.where(self.constant, 0.0, w / self.x_scale)
+        if not self.intercept:
+            return beta, np.zeros(np.shape(beta)[:-1]) if np.ndim(beta) > 1 else 0.0
+        intercept = self.y_mean - beta @ self.x_mean
+        return beta, intercept
+
+    def to_solver_scale(self, beta: ArrayLike) -> NDArray[np.float64]:
+        """Original-scale coefficients β as solver weights ``w = β·scale`` (0 for constant columns)."""
+        return np.where(self.constant, 0.0, np.asarray(beta, dtype=float) * self.x_scale)
+
+    def correlation(self) -> NDArray[np.float64]:
+        """``Zcᵀyc / n``: the gradient of the datafit at w = 0, up to sign."""
+        return self.zy / self.n_samples
+
+    def lambda_max(self, penalty: Penalty) -> float:
+        """The smallest λ at which w = 0 is optimal for ``penalty`` on this design."""
+        return penalty.lambda_max(self.correlation())
+
+
+#: Raw moments ``XᵀX − m·μμᵀ`` lose about log10(raw/centered) digits to cancellation; a column
+#: whose centered sum of squares is below this fraction of its raw one (|mean| ≳ 1000·sd) is
+#: recomputed from a centered copy instead.
+_CANCELLATION_LIMIT = 1e-6
+
+
+@dataclass(frozen=True, eq=False)
+class RowMoments:
+    """Raw moments of ``X̃ = X − offset``: ``X̃ᵀX̃`` and ``X̃ᵀ1``, formed once per dataset.
+
+    ``offset`` is 0 (no copy of X at all) unless some column's mean dwarfs its spread; then
+    it is the column means and ``X̃`` one centered copy. The centered Gram of any row subset
+    or resample follows from these without copying rows (see :func:`design_from_moments`).
+    """
+
+    X: NDArray[np.float64]
+    offset: NDArray[np.float64]
+    gram: NDArray[np.float64]
+    total: NDArray[np.float64]
+
+    @property
+    def n(self) -> int:
+        return int(self.X.shape[0])
+
+
+def _suspect_columns(gram_raw: NDArray[np.float64], total: NDArray[np.float64], m: float) -> NDArray[np.bool_]:
+    """Columns whose centered sum of squares ``G_jj − m·μⱼ²`` cannot be trusted (see _CANCELLATION_LIMIT)."""
+    raw = np.diag(gram_raw)
+    centered = raw - total**2 / m
+    return centered <= _CANCELLATION_LIMIT * raw
+
+
+def _exactly_constant(X: NDArray[np.float64], suspect: NDArray[np.bool_], used: NDArray[np.bool_] | None = None
+                      ) -> NDArray[np.bool_] | None:
+    """``suspect`` if every suspect column is exactly constant over the ``used`` rows (all rows when None),
+    else None. A constant column is harmless (its coefficient is 0); any other cancelling column is not."""
+    for j in np.flatnonzero(suspect):
+        values = X[:, j] if used is None else X[used, j]
+        if not (values == values[0]).all():
+            return None
+    return suspect
+
+
+def row_moments(X: NDArray[np.float64]) -> RowMoments:
+    """:class:`RowMoments` of validated ``X`` (finite values are checked on the way, via ``XᵀX``).
+
+    An infinite or missing cell makes a diagonal entry of ``XᵀX`` non-finite (a sum of
+    squares cannot cancel), so the O(np) scan of X runs only when there is something to report.
+    """
+    n = X.shape[0]
+    gram = X.T @ X  # BLAS syrk: the one O(n·p²) step per dataset
+    total = X.T @ np.ones(n)
+    if not (np.isfinite(np.diag(gram)).all() and np.isfinite(total).all()):
+        _require_finite(X)
+    # A column that cancels and is not exactly constant: recompute from one centered copy.
+    if _exactly_constant(X, _suspect_columns(gram, total, n)) is None:
+        offset = total / n
+        Xc = np.array(X, dtype=float, order="F", copy=True)
+        Xc -= offset
+        return RowMoments(Xc, offset, Xc.T @ Xc, Xc.T @ np.ones(n))
+    return RowMoments(X, np.zeros(X.shape[1]), gram, total)
+
+
+def design_from_moments(
+    X: NDArray[np.float64],
+    offset: NDArray[np.float64],
+    gram_raw: NDArray[np.float64],
+    total: NDArray[np.float64],
+    y: NDArray[np.float64],
+    counts: NDArray[np.float64] | None = None,
+    standardize: bool = True,
+    feature_names: Sequence[str] | None = None,
+) -> Design | None:
+    """The :class:`Design` of a weighted row set of ``X̃ = X`` (already shifted by ``offset``) from its raw moments.
+
+    ``gram_raw = X̃ᵀ diag(c) X̃`` and ``total = X̃ᵀc`` for row counts c (Σc = m; None: every
+    row once). Then, with ``μ = total/m``::
+
+        G_c = gram_raw − m·μμᵀ,   Zcᵀyc = X̃ᵀ(c ∘ (y − ȳ_c)),   sdⱼ = √(G_c,jj / m)
+
+    and the standardized Gram is ``D⁻¹G_cD⁻¹``: the same numbers as a centered copy, to
+    rounding. Returns None when a column cancels (|mean| ≫ sd within these rows and not
+    exactly constant): the caller then builds the design from the rows themselves.
+    """
+    n_rows, p = X.shape
+    weights = np.ones(n_rows) if counts is None else np.asarray(counts, dtype=float)
+    m = float(weights.sum())
+    mu = total / m
+    used = weights > 0
+    exact_constant = _exactly_constant(X, _suspect_columns(gram_raw, total, m), used)
+    if exact_constant is None:
+        return None
+    mu[exact_constant] = X[np.argmax(used), exact_constant]  # the constant itself, not its rounded mean
+    gram_c = gram_raw - m * np.outer(mu, mu)
+    y_mean = float(weights @ y / m)
+    y_centered = y - y_mean
+    y_centered -= (weights @ y_centered) / m  # second pass: Σc·(y − ȳ) is 0 to rounding
+    zy_c = X.T @ (weights * y_centered)
+    names = _feature_names(None, p, feature_names)
+    return _standardized(gram_c, zy_c, mu + offset, m, y_mean,
+                         float(weights @ y_centered**2), standardize, names, exact_constant)
+
+
+def _standardized(
+    gram_c: NDArray[np.float64], zy_c: NDArray[np.float64], x_mean: NDArray[np.float64], m: float, y_mean: float,
+    yy: float, standardize: bool, names: tuple[str, ...], exact_constant: NDArray[np.bool_] | None = None,
+    centered_ss: NDArray[np.float64] | None = None, intercept: bool = True,
+) -> Design:
+    """Scale centered statistics to the solver's coordinates: ``D⁻¹G_cD⁻¹`` and ``D⁻¹Zcᵀyc``.
+
+    Population sd (ddof = 0, weighted when rows carry weights), as glmnet; a column whose sd is
+    0 or negligible against its mean (constant up to rounding) is flagged constant and gets a
+    zero row and column. ``centered_ss`` (Σc(x − x̄)² per column) is given when ``gram_c`` is
+    not centered (no intercept): the sd is still the centered one.
+    """
+    sums = np.diag(gram_c) if centered_ss is None else centered_ss
+    sd = np.sqrt(np.clip(sums, 0.0, None) / m)
+    constant = sd <= 1e-12 * np.maximum(np.abs(x_mean), 1.0)
+    if exact_constant is not None:
+        constant |= exact_constant
+    scale = np.where(constant | (not standardize), 1.0, sd)
+    gram = gram_c / np.outer(scale, scale)
+    gram[constant, :] = 0.0
+    gram[:, constant] = 0.0
+    zy = zy_c / scale
+    zy[constant] = 0.0
+    return Design(Zc=None, yc=None, yy=yy, y_mean=y_mean, x_mean=x_mean, x_scale=scale, constant=constant,
+                  standardize=bool(standardize), feature_names=names, gram=gram, zy=zy, n=int(round(m)),
+                  intercept=bool(intercept))
+
+
+def observation_weights(weights: ArrayLike, n: int) -> NDArray[np.float64]:
+    """Validated observation weights, normalized to sum to n (glmnet's normalization).
+
+    The datafit becomes ``1/(2n)·Σᵢ cᵢ(yᵢ − b − zᵢᵀw)²`` with ``Σcᵢ = n``: weights that are all
+    equal give the unweighted model, and multiplying every weight by a constant changes nothing.
+    """
+    try:
+        c = np.asarray(weights, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise DataError("Observation weights must be numbers.") from None
+    if c.shape != (n,):
+        raise DataError(f"There are {c.size} observation weights for {n} rows: give one weight per row.")
+    if not np.isfinite(c).all() or (c < 0).any():
+        raise DataError("Observation weights must be finite and ≥ 0 (0 leaves a row out).")
+    if np.count_nonzero(c) < 2:
+        raise DataError("At least 2 rows need a positive observation weight to fit a model.")
+    return c * (n / c.sum())
+
+
+def prepare(
+    X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None,
+    *, weights: ArrayLike | None = None, intercept: bool = True,
+) -> Design:
+    """Validate ``X`` (n × p) and ``y`` (n,) once and compute the sufficient statistics.
+
+    When p ≤ n the design is built from ``XᵀX`` and ``Xᵀ1`` (:func:`row_moments`) with no
+    standardized copy of X; when p > n, or when raw moments would cancel, from one
+    centered copy. Standardization uses the population sd (ddof = 0), as glmnet does.
+    ``weights`` (one per row, ≥ 0) are normalized to sum to n (:func:`observation_weights`)
+    and weight the datafit, the means and the sds; ``intercept=False`` fits b = 0.
+    """
+    names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
+    X_arr, y_arr = validate_xy(X, y, check_finite=False)
+    n, p = X_arr.shape
+    counts = None if weights is None else observation_weights(weights, n)
+    if counts is None and intercept and p <= n:
+        moments = row_moments(X_arr)
+        design = design_from_moments(moments.X, moments.offset, moments.gram, moments.total, y_arr, None,
+                                     standardize, names)
+        if design is not None:
+            return design
+    else:
+        _require_finite(X_arr)
+    return _prepare_from_rows(X_arr, y_arr, standardize, names, keep_rows=p > n, counts=counts, intercept=intercept)
+
+
+def _prepare_from_rows(X: NDArray[np.float64], y: NDArray[np.float64], standardize: bool, names: tuple[str, ...],
+                       keep_rows: bool, counts: NDArray[np.float64] | None = None, intercept: bool = True) -> Design:
+    """:func:`prepare` through one centered, scaled copy of the rows (kept when ``keep_rows``).
+
+    With row weights c (Σc = n) the copy is ``√c ∘ (X − x̄_c)`` and the target ``√c ∘ (y − ȳ_c)``,
+    so ``ZcᵀZc`` and ``Zcᵀyc`` are the weighted statistics and ridge's SVD of ``Zc`` solves the
+    weighted problem; without an intercept nothing is centered.
+    """
+    n = X.shape[0]
+    x_mean = X.mean(axis=0) if counts is None else counts @ X / n
+    y_mean = float(y.mean()) if counts is None else float(counts @ y / n)
+    # One Fortran-ordered copy, centered and scaled in place: at 100k × 100 every extra
+    # temporary costs as much as the Gram product itself.
+    Zc = np.array(X, dtype=float, order="F", copy=True)
+    centered_ss = None
+    if intercept:
+        Zc -= x_mean
+        yc = y - y_mean
+    else:
+        yc = np.array(y, dtype=float, copy=True)
+        c = np.ones(n) if counts is None else counts
+        centered_ss = c @ (X - x_mean) ** 2
+    if counts is not None:
+        root = np.sqrt(counts)
+        Zc *= root[:, None]
+        yc *= root
+    design = _standardized(Zc.T @ Zc, Zc.T @ yc, x_mean, n, y_mean if intercept else 0.0, float(yc @ yc),
+                           standardize, names, centered_ss=centered_ss, intercept=intercept)
+    if not keep_rows:
+        return design
+    Zc /= design.x_scale
+    Zc[:, design.constant] = 0.0
+    return dataclasses.replace(design, Zc=Zc, yc=yc)
+
+
+def center_once(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """``(X − x̄, y, x̄)``: one centered copy for :func:`prepare_counts`, made once per dataset."""
+    X_arr, y_arr = validate_xy(X, y)
+    x_mean = X_arr.mean(axis=0)
+    return X_arr - x_mean, y_arr, x_mean
+
+
+def prepare_counts(Xg: NDArray[np.float64], y: NDArray[np.float64], x_offset: NDArray[np.float64],
+                   counts: NDArray[np.int_], standardize: bool = True,
+                   feature_names: Sequence[str] | None = None) -> Design:
+    """The :class:`Design` of the rows repeated ``counts`` times, without copying them.
+
+    A bootstrap resample is a vector of row counts c (Σc = m). With ``Xg = X − x̄`` centered
+    once, ``Xgᵀ diag(c) Xg`` and ``Xgᵀc`` are the raw moments of :func:`design_from_moments`
+    (centering once first keeps μ_c small, so ``G_c = Xgᵀ diag(c) Xg − m·μ_c μ_cᵀ`` loses no
+    digits) and the standardized Gram equals ``prepare(X[rows], y[rows])``'s to rounding.
+    Valid for p ≤ m (ridge with p > m needs the rows' SVD).
+    """
+    weights = np.asarray(counts, dtype=float)
+    root_weighted = Xg * np.sqrt(weights)[:, None]  # Xgᵀ diag(c) Xg as one symmetric product (syrk)
+    design = design_from_moments(Xg, np.asarray(x_offset, dtype=float), root_weighted.T @ root_weighted,
+                                 Xg.T @ weights, y, weights, standardize, feature_names)
+    if design is None:  # a column nearly constant within this resample: rebuild from its rows
+        rows = np.repeat(np.arange(len(weights)), weights.astype(int))
+        names = _feature_names(None, Xg.shape[1], feature_names)
+        design = _prepare_from_rows(Xg[rows] + x_offset, y[rows], standardize, names, keep_rows=False)
+    return design
+
+
+def resample_design(Xg: NDArray[np.float64], y: NDArray[np.float64], x_offset: NDArray[np.float64],
+                    rows: NDArray[np.int_], standardize: bool = True) -> Design:
+    """The :class:`Design` of the resample ``rows`` of a centered-once ``Xg`` (see :func:`center_once`).
+
+    Row counts (:func:`prepare_counts`, no copied rows) when p ≤ n; the copied rows when p > n,
+    where ridge needs their SVD.
+    """
+    n, p = Xg.shape
+    if p <= n:
+        return prepare_counts(Xg, y, x_offset, np.bincount(rows, minlength=n), standardize)
+    return prepare(Xg[rows] + x_offset, y[rows], standardize)

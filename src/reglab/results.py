@@ -1,0 +1,215 @@
+"""Results: a model at one λ (:class:`Fit`) and along a λ grid (:class:`Path`), and the one
+definition of "non-zero" every count and chart uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from .errors import DataError
+
+
+#: A weight counts as non-zero when it exceeds this share of the largest weight of its fit.
+#: Coordinate descent leaves exact zeros for features it never moves; a feature it moved and
+#: then cancelled against a collinear twin (a one-hot level kept with all its levels) can be
+#: left at ~1e-11 of the others: solver noise, not a selected feature.
+NONZERO_RELATIVE = 1e-9
+
+
+def feature_matrix(X: ArrayLike, feature_names: tuple[str, ...]) -> NDArray[np.float64]:
+    """``X`` as the model's n × p float matrix, checked against the features it was fitted on.
+
+    A DataFrame is matched by column name (any order; extra columns are ignored), so a table
+    whose columns were reordered still predicts with the right coefficients; an array must have
+    exactly p columns, in the fitted order. Anything else raises :class:`~reglab.DataError`.
+    """
+    p = len(feature_names)
+    if isinstance(X, pd.DataFrame):
+        columns = [str(c) for c in X.columns]
+        missing = [name for name in feature_names if name not in columns]
+        if missing:
+            shown = ", ".join(repr(m) for m in missing[:5]) + (" …" if len(missing) > 5 else "")
+            raise DataError(f"The table to predict is missing {len(missing)} feature column(s) the model was "
+                            f"fitted on: {shown}.")
+        if len(set(columns)) != len(columns):
+            raise DataError("The table to predict has duplicate column names: each feature must appear once.")
+        X = X.set_axis(columns, axis=1)[list(feature_names)]
+        non_numeric = [str(c) for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+        if non_numeric:
+            raise DataError(f"Feature column(s) {', '.join(repr(c) for c in non_numeric[:5])} to predict are not numeric.")
+    try:
+        X_arr = np.asarray(X, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"The features to predict must be numbers ({exc}).") from None
+    if X_arr.ndim == 1:
+        X_arr = X_arr.reshape(-1, 1) if p == 1 else X_arr.reshape(1, -1)
+    if X_arr.ndim != 2:
+        raise DataError(f"The features to predict must form a table (2-D), got {X_arr.ndim} dimensions.")
+    if X_arr.shape[1] != p:
+        raise DataError(f"The model was fitted on {p} feature(s) but the data to predict has {X_arr.shape[1]} "
+                        "column(s). Pass the same features, in the same order (or a table with their names).")
+    return X_arr
+
+
+def nonzero_mask(weights: ArrayLike) -> NDArray[np.bool_]:
+    """Which solver weights are non-zero at the solver's precision (row-wise for a 2-D array):
+    ``|wⱼ| > NONZERO_RELATIVE · maxₖ |wₖ|``. The one definition used by every count and chart."""
+    magnitude = np.abs(np.asarray(weights, dtype=float))
+    largest = magnitude.max(axis=-1, keepdims=True) if magnitude.size else magnitude
+    return magnitude > NONZERO_RELATIVE * largest
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A model at one λ.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_features,)
+        Original-scale coefficients β (0 for constant columns).
+    intercept : float
+        Original-scale intercept β₀.
+    weights : ndarray of shape (n_features,)
+        Solver-scale weights w (standardized coefficients when ``standardize=True``).
+    kkt : float
+        KKT residual of the objective at this solution, relative to λ_max.
+    """
+
+    penalty: str
+    l1_ratio: float
+    lam: float
+    standardize: bool
+    coef: NDArray[np.float64]
+    intercept: float
+    weights: NDArray[np.float64]
+    feature_names: tuple[str, ...]
+    lambda_max: float
+    kkt: float
+    fit_intercept: bool = True
+
+    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Predictions ``β₀ + Xβ`` for original-scale features ``X`` (n × p; a table is matched
+        by feature name, see :func:`feature_matrix`), in target units."""
+        return self.intercept + feature_matrix(X, self.feature_names) @ self.coef
+
+    @property
+    def nonzero(self) -> NDArray[np.bool_]:
+        """Which coefficients are non-zero at the solver's precision (:func:`nonzero_mask`)."""
+        return nonzero_mask(self.weights)
+
+    @property
+    def n_nonzero(self) -> int:
+        """Number of non-zero coefficients (at the solver's precision, :func:`nonzero_mask`)."""
+        return int(self.nonzero.sum())
+
+    def to_frame(self, intercept: bool = True) -> pd.DataFrame:
+        """Coefficients as a table: feature, original-scale coefficient, standardized weight."""
+        table = pd.DataFrame({"feature": self.feature_names, "coefficient": self.coef, "standardized": self.weights})
+        if not intercept:
+            return table
+        head = pd.DataFrame({"feature": ["(intercept)"], "coefficient": [self.intercept], "standardized": [np.nan]})
+        return pd.concat([head, table], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Path:
+    """A regularization path: solutions at every λ of a decreasing grid.
+
+    Attributes
+    ----------
+    lambdas : ndarray of shape (n_lambdas,)
+        Decreasing λ values.
+    coefs : ndarray of shape (n_lambdas, n_features)
+        Original-scale coefficients at each λ.
+    intercepts : ndarray of shape (n_lambdas,)
+    weights : ndarray of shape (n_lambdas, n_features)
+        Solver-scale (standardized) weights.
+    kkt : ndarray of shape (n_lambdas,)
+        KKT residual at each λ, relative to λ_max.
+    """
+
+    penalty: str
+    l1_ratio: float
+    standardize: bool
+    lambdas: NDArray[np.float64]
+    coefs: NDArray[np.float64]
+    intercepts: NDArray[np.float64]
+    weights: NDArray[np.float64]
+    feature_names: tuple[str, ...]
+    lambda_max: float
+    kkt: NDArray[np.float64]
+    fit_intercept: bool = True
+    #: Solves exactly at a λ off the grid (set by :func:`reglab.fitting.path_design`).
+    solve_at: Callable[[float, NDArray[np.float64] | None], "Fit"] | None = field(
+        default=None, repr=False, compare=False)
+
+    def index_of(self, lam: float) -> int | None:
+        """The grid index of ``lam`` (to 1e-12 relative), or None when it is not on the grid."""
+        close = np.flatnonzero(np.isclose(self.lambdas, float(lam), rtol=1e-12, atol=0.0))
+        return int(close[0]) if close.size else None
+
+    def fit_at(self, lam: float) -> "Fit":
+        """The model at ``lam``: the path's own row when ``lam`` is on the grid, else solved
+        exactly there (warm-started from the nearest row), to the same KKT standard."""
+        lam = float(lam)
+        if not np.isfinite(lam) or lam < 0:
+            raise DataError(f"λ must be a finite number ≥ 0, got {lam!r}.")
+        i = self.index_of(lam)
+        if i is None:
+            if self.solve_at is None:
+                raise DataError(f"λ = {lam:.6g} is not on this path's grid; pass one of path.lambdas.")
+            nearest = int(np.argmin(np.abs(np.log(self.lambdas) - np.log(max(lam, 1e-300)))))
+            return self.solve_at(lam, self.weights[nearest])
+        return Fit(penalty=self.penalty, l1_ratio=self.l1_ratio, lam=float(self.lambdas[i]),
+                   standardize=self.standardize, coef=self.coefs[i], intercept=float(self.intercepts[i]),
+                   weights=self.weights[i], feature_names=self.feature_names, lambda_max=self.lambda_max,
+                   kkt=float(self.kkt[i]), fit_intercept=self.fit_intercept)
+
+    def predict(self, X: ArrayLike, lam: float | ArrayLike | None = None) -> NDArray[np.float64]:
+        """Predictions for features ``X`` (n × p, see :func:`feature_matrix`), in target units.
+
+        ``lam=None``: every λ of the grid, shape (n_lambdas, n); a number: that λ, shape (n,)
+        (exact also off the grid, as :meth:`fit_at`); a list of λ: shape (len, n).
+        """
+        X_arr = feature_matrix(X, self.feature_names)
+        if lam is None:
+            return self.coefs @ X_arr.T + self.intercepts[:, None]
+        if np.ndim(lam) == 0:
+            return self.fit_at(float(lam)).predict(X_arr)
+        return np.vstack([self.fit_at(float(value)).predict(X_arr) for value in np.asarray(lam, dtype=float)])
+
+    @property
+    def nonzero(self) -> NDArray[np.bool_]:
+        """Which coefficients are non-zero at each λ (at the solver's precision, :func:`nonzero_mask`)."""
+        return nonzero_mask(self.weights)
+
+    @property
+    def n_nonzero(self) -> NDArray[np.int_]:
+        """Number of non-zero coefficients at each λ."""
+        return self.nonzero.sum(axis=1)
+
+    def nonzero_frame(self) -> pd.DataFrame:
+        """λ and the number of non-zero coefficients there."""
+        return pd.DataFrame({"lambda": self.lambdas, "n_nonzero": self.n_nonzero})
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy (long) table: one row per (λ, feature) with both coefficient scales.
+
+        ``l1_fraction`` is ‖w(λ)‖₁ / max over the path of ‖w‖₁ (standardized weights).
+        """
+        k, p = self.coefs.shape
+        l1 = np.abs(self.weights).sum(axis=1)
+        fraction = l1 / l1.max() if l1.max() > 0 else l1
+        return pd.DataFrame(
+            {
+                "lambda": np.repeat(self.lambdas, p),
+                "feature": np.tile(np.array(self.feature_names, dtype=object), k),
+                "coef": self.coefs.reshape(-1),
+                "coef_standardized": self.weights.reshape(-1),
+                "l1_fraction": np.repeat(fraction, p),
+            }
+        )
