@@ -51,6 +51,15 @@ def glmnet_parameters(lam: float, l1_ratio: float, y_sd: float) -> tuple[float, 
     return float(lam * scale), float(l1_ratio / scale)
 
 
+def glmnet_y_scale(y: ArrayLike, weights: ArrayLike | None = None, intercept: bool = True) -> float:
+    """The s_y glmnet's gaussian family divides y by: the population sd of y (weighted by the
+    observation weights, normalized to sum 1), or its root mean square without an intercept."""
+    y = np.asarray(y, dtype=float)
+    v = np.full(len(y), 1.0 / len(y)) if weights is None else np.asarray(weights, dtype=float) / np.sum(weights)
+    centre = float(v @ y) if intercept else 0.0
+    return float(np.sqrt(v @ (y - centre) ** 2))
+
+
 def translate(penalty: Penalty, lam: float, y_train: ArrayLike) -> Translation:
     """This model's parameters in scikit-learn, glmnet and Spark terms, for training target ``y_train``.
 

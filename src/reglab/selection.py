@@ -37,7 +37,7 @@ from .errors import DataError
 from .design import RowMoments, design_from_moments, observation_weights, prepare, row_moments, validate_xy
 from .fitting import path_design
 from .results import Fit, Path
-from .solvers import RESAMPLING_KKT_TOLERANCE, lambda_grid, solve
+from .solvers import CV_KKT_TOLERANCE, lambda_grid, solve
 from .objective import Penalty
 
 
@@ -136,6 +136,7 @@ def fold_errors(
     standardize: bool,
     weights: NDArray[np.float64] | None = None,
     intercept: bool = True,
+    kkt_tolerance: float = CV_KKT_TOLERANCE,
 ) -> NDArray[np.float64]:
     """Held-out MSE at each λ for one split, with preprocessing fitted on ``train`` only (rows copied).
 
@@ -144,7 +145,7 @@ def fold_errors(
     """
     design = prepare(X[train], y[train], standardize, weights=None if weights is None else weights[train],
                      intercept=intercept)
-    coefs, intercepts = design.to_original(solve(design, penalty, lambdas, kkt_tolerance=RESAMPLING_KKT_TOLERANCE))
+    coefs, intercepts = design.to_original(solve(design, penalty, lambdas, kkt_tolerance=kkt_tolerance))
     squared = (y[test] - (coefs @ X[test].T + np.asarray(intercepts)[..., None])) ** 2
     if weights is None:
         return squared.mean(axis=1)
@@ -158,6 +159,7 @@ def fold_errors_from_moments(
     penalty: Penalty,
     lambdas: NDArray[np.float64],
     standardize: bool,
+    kkt_tolerance: float = CV_KKT_TOLERANCE,
 ) -> NDArray[np.float64]:
     """:func:`fold_errors` from the whole data's moments: only the held-out rows are read twice.
 
@@ -174,8 +176,9 @@ def fold_errors_from_moments(
                                  moments.total - test_block.sum(axis=1), y, counts, standardize)
     if design is None:  # a column nearly constant in this training fold: refit on its rows
         train = np.flatnonzero(counts)
-        return fold_errors(moments.X + moments.offset, y, train, test, penalty, lambdas, standardize)
-    coefs, intercepts = design.to_original(solve(design, penalty, lambdas, kkt_tolerance=RESAMPLING_KKT_TOLERANCE))
+        return fold_errors(moments.X + moments.offset, y, train, test, penalty, lambdas, standardize,
+                           kkt_tolerance=kkt_tolerance)
+    coefs, intercepts = design.to_original(solve(design, penalty, lambdas, kkt_tolerance=kkt_tolerance))
     # Residuals formed in place in the one (n_lambdas × n_test) buffer: at 100k rows each fresh
     # temporary of that size costs more (page faults) than the product itself.
     residuals = coefs @ test_block
@@ -249,6 +252,7 @@ def cross_validate(
     weights: ArrayLike | None = None,
     intercept: bool = True,
     fold_weighting: Literal["size", "equal"] = "size",
+    kkt_tolerance: float = CV_KKT_TOLERANCE,
 ) -> CVResult:
     """K-fold cross-validation curve of the objective's path, with λ.min and λ.1se.
 
@@ -275,6 +279,10 @@ def cross_validate(
         the whole-data path a second time.
     progress : callable, optional
         Called with the share of folds done (0–1) after each fold, e.g. to drive a progress bar.
+    kkt_tolerance : float
+        KKT standard of the fold fits (relative to λ_max): 1e-10 by default
+        (:data:`reglab.solvers.CV_KKT_TOLERANCE`), so mean and SE equal cv.glmnet's at thresh
+        1e-20 to 1e-8; a resampling study of many CV runs may pass a looser one explicitly.
     """
     pen = Penalty.of(penalty, l1_ratio)
     X_arr, y_arr = validate_xy(X, y, check_finite=False)
@@ -298,9 +306,10 @@ def cross_validate(
         lambdas = full_path.lambdas
     grid = lambda_grid(full, pen, n_lambdas) if lambdas is None else np.sort(np.asarray(lambdas, dtype=float))[::-1]
     if moments is not None:
-        tasks = (delayed(fold_errors_from_moments)(moments, y_arr, test, pen, grid, standardize) for _, test in splits)
+        tasks = (delayed(fold_errors_from_moments)(moments, y_arr, test, pen, grid, standardize, kkt_tolerance)
+                 for _, test in splits)
     else:
-        tasks = (delayed(fold_errors)(X_arr, y_arr, train, test, pen, grid, standardize, c, intercept)
+        tasks = (delayed(fold_errors)(X_arr, y_arr, train, test, pen, grid, standardize, c, intercept, kkt_tolerance)
                  for train, test in splits)
     if progress is None:
         errors = Parallel(n_jobs=n_jobs)(tasks)
