@@ -48,6 +48,17 @@ def fit_design(design: Design, penalty: Penalty, lam: float, w_init: NDArray[np.
     )
 
 
+class ExactSolve:
+    """``(λ, warm start) → Fit`` on one design and penalty: how a :class:`Path` answers at a λ
+    off its grid. A plain class rather than a closure, so a path can be pickled (cache, joblib)."""
+
+    def __init__(self, design: Design, penalty: Penalty) -> None:
+        self.design, self.penalty = design, penalty
+
+    def __call__(self, lam: float, start: NDArray[np.float64] | None = None) -> Fit:
+        return fit_design(self.design, self.penalty, lam, w_init=start)
+
+
 #: λ values solved per call when a path reports progress (each chunk warm-starts the next).
 _PROGRESS_CHUNKS = 10
 
@@ -88,7 +99,7 @@ def path_design(
         lambda_max=lam_max,
         kkt=kkt / lam_max if lam_max > 0 else kkt,
         fit_intercept=design.intercept,
-        solve_at=lambda lam, start: fit_design(design, penalty, lam, w_init=start),
+        solve_at=ExactSolve(design, penalty),
     )
 
 
