@@ -60,6 +60,24 @@ def _violation(j, w, c, l1, l2):
     return abs(smooth + l1)
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _sweep(indices, w, c, gram, diag, l1, l2, factors):
+    """One pass of exact coordinate minimizations over ``indices``."""
+    for j in indices:
+        _update(j, w, c, gram, diag, l1 * factors[j], l2 * factors[j])
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _worst(indices, w, c, l1, l2, factors):
+    """Largest KKT violation (n × residual) over ``indices``."""
+    worst = 0.0
+    for j in indices:
+        v = _violation(j, w, c, l1 * factors[j], l2 * factors[j])
+        if v > worst:
+            worst = v
+    return worst
+
+
 @numba.njit(cache=True, nogil=True)
 def _residual_correlation(gram, zy, w):
     """``zy − Gw`` over the non-zero wⱼ (G symmetric: row j is column j)."""
@@ -81,7 +99,7 @@ def _polish(active, w, c, gram, zy, l1, l2, factors):
     segment), set that weight to 0, drop it and solve again. Recomputes c if w changed.
     Returns whether an exact stationary point on the remaining support was reached.
     """
-    members = active.copy()
+    members = active[w[active] != 0.0]  # sweeps since may have zeroed some
     m = members.size
     changed = False
     exact = False
@@ -94,10 +112,33 @@ def _polish(active, w, c, gram, zy, l1, l2, factors):
                 system[a, b] = gram[j, members[b]]
             system[a, a] += l2 * factors[j]
             rhs[a] = zy[j] - l1 * factors[j] * np.sign(w[j])
+        singular = False
         try:
             solved = np.linalg.solve(system, rhs)
-        except Exception:  # singular active block (exact collinearity): stay with coordinate descent
-            break
+        except Exception:
+            singular = True
+        if singular:
+            # More active weights than the rank (p > n, a near-interpolating λ): the quadratic
+            # is flat along a null vector v of the block and the objective linear, slope −rhsᵀv.
+            # Move downhill along ±v until a weight reaches 0, drop it, and solve again.
+            _, values, right = np.linalg.svd(system)
+            if values[-1] > 1e-10 * values[0]:
+                break
+            direction = right[-1] if rhs @ right[-1] >= 0.0 else -right[-1]
+            step, crossing = np.inf, -1
+            for a in range(m):
+                old = w[members[a]]
+                if old * direction[a] < 0.0 and -old / direction[a] < step:
+                    step, crossing = -old / direction[a], a
+            if crossing < 0:
+                break
+            for a in range(m):
+                w[members[a]] += step * direction[a]
+            w[members[crossing]] = 0.0
+            members = np.concatenate((members[:crossing], members[crossing + 1:]))
+            m -= 1
+            changed = True
+            continue
         step, crossing = 1.0, -1
         for a in range(m):
             old = w[members[a]]
@@ -155,6 +196,7 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
         for j in range(p):
             if not in_set[j] and abs(c[j]) >= screen * factors[j]:
                 in_set[j] = True
+        l1, l2 = n * lam * alpha, n * lam * (1.0 - alpha)  # penalty weights in units of c
         sweeps = 0
         stalled = False
         rounds_without_progress = 0
@@ -162,24 +204,16 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
             members = np.flatnonzero(in_set)
             # Coordinate descent on the working set, inner loops on its non-zero part.
             while sweeps < max_sweeps and not stalled:
-                for j in members:
-                    _update(j, w, c, gram, diag, n * lam * alpha * factors[j], n * lam * (1.0 - alpha) * factors[j])
+                _sweep(members, w, c, gram, diag, l1, l2, factors)
                 sweeps += 1
-                worst = 0.0
-                for j in members:
-                    v = _violation(j, w, c, n * lam * alpha * factors[j], n * lam * (1.0 - alpha) * factors[j])
-                    if v > worst:
-                        worst = v
-                if worst <= target:
+                if _worst(members, w, c, l1, l2, factors) <= target:
                     break
                 active = members[w[members] != 0.0]
                 spent = 0
                 next_polish = 16
                 checkpoint = np.inf
                 while sweeps < max_sweeps:
-                    for j in active:
-                        _update(j, w, c, gram, diag, n * lam * alpha * factors[j],
-                                n * lam * (1.0 - alpha) * factors[j])
+                    _sweep(active, w, c, gram, diag, l1, l2, factors)
                     sweeps += 1
                     spent += 1
                     # Slow (collinear) convergence: try the exact solve on the active set after 16,
@@ -188,14 +222,9 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
                     # well-conditioned problems, converged in a few sweeps, never pay.
                     if spent == next_polish:
                         next_polish *= 2
-                        if active.size * active.size <= 3 * p * spent and _polish(
-                                active, w, c, gram, zy, n * lam * alpha, n * lam * (1.0 - alpha), factors):
-                            next_polish = -1
-                    worst = 0.0
-                    for j in active:
-                        v = _violation(j, w, c, n * lam * alpha * factors[j], n * lam * (1.0 - alpha) * factors[j])
-                        if v > worst:
-                            worst = v
+                        if active.size * active.size <= 3 * p * spent:
+                            _polish(active, w, c, gram, zy, l1, l2, factors)
+                    worst = _worst(active, w, c, l1, l2, factors)
                     if worst <= target:
                         break
                     # Stalled (the target is below what rounding allows here): hand this λ back.
@@ -211,7 +240,7 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
             added = False
             worst = 0.0
             for j in range(p):
-                v = _violation(j, w, c, n * lam * alpha * factors[j], n * lam * (1.0 - alpha) * factors[j])
+                v = _violation(j, w, c, l1 * factors[j], l2 * factors[j])
                 if v > target:
                     if not in_set[j]:
                         in_set[j] = True

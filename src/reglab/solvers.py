@@ -45,6 +45,8 @@ _KERNEL_MARGIN = 0.1
 #: Fallback for a λ the kernel leaves unconverged: scikit-learn's coordinate descent at this
 #: duality-gap tolerance (then checked again, and the residual reported as it is).
 _CD_TOL_STRICT = 1e-12
+#: λ values on the warm-started approach from λ_max to a λ the kernel missed on its own.
+_CONTINUATION_STEPS = 50
 _CD_MAX_ITER = 100_000
 #: The grid extends until the ridge part's effective df reaches this share of its unpenalized value.
 GRID_DF_SHARE = 0.999
@@ -188,9 +190,11 @@ def _cd_weights(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The compiled path solver (:mod:`reglab.cd`), then every λ checked against ``kkt_tolerance``.
 
-    Any λ whose KKT residual exceeds ``kkt_tolerance · λ_max`` is solved again, warm-started,
-    by scikit-learn's coordinate descent at a strict duality gap: the accuracy is verified,
-    not assumed from a solver's stopping rule. Returns the weights and their KKT residuals
+    Any λ whose KKT residual exceeds ``kkt_tolerance · λ_max`` is solved again: first along a
+    path of its own from λ_max (a lone λ far below the grid — p > n, nearly interpolating — is
+    where coordinate descent without a warm start wanders between supports), then by
+    scikit-learn's coordinate descent at a strict duality gap. The accuracy is verified, not
+    assumed from a solver's stopping rule. Returns the weights and their KKT residuals
     (absolute, as :func:`kkt_residuals`).
     """
     limit = kkt_tolerance * max(design.lambda_max(penalty), 1e-300)
@@ -200,9 +204,16 @@ def _cd_weights(
     weights = np.empty((len(lambdas), design.n_features))
     weights[order] = solved
     kkt = kkt_residuals(design, penalty, lambdas, weights)
+    lam_max = design.lambda_max(penalty)
     for i in np.flatnonzero(kkt > limit):
-        weights[i] = _cd_run(design, penalty, lambdas[i : i + 1], weights[i], _CD_TOL_STRICT)[0]
-        kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1])[0]
+        if lambdas[i] < lam_max:
+            approach = np.geomspace(lam_max, lambdas[i], _CONTINUATION_STEPS)
+            weights[i] = cd.solve_path(design.gram, design.zy, design.n_samples, approach, penalty.alpha,
+                                       kkt_target=_KERNEL_MARGIN * limit)[0][-1]
+            kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1])[0]
+        if kkt[i] > limit:
+            weights[i] = _cd_run(design, penalty, lambdas[i : i + 1], weights[i], _CD_TOL_STRICT)[0]
+            kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1])[0]
     return weights, kkt
 
 
