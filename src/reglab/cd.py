@@ -124,7 +124,8 @@ def _polish(active, w, c, gram, zy, l1, l2, factors):
             _, values, right = np.linalg.svd(system)
             if values[-1] > 1e-10 * values[0]:
                 break
-            direction = right[-1] if rhs @ right[-1] >= 0.0 else -right[-1]
+            null = right[m - 1].copy()
+            direction = null if np.dot(rhs, null) >= 0.0 else -null
             step, crossing = np.inf, -1
             for a in range(m):
                 old = w[members[a]]
