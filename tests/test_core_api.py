@@ -122,3 +122,25 @@ def test_kkt_helper_agrees_with_the_intercept_model():
     Z = standardize(X)
     b = f.intercept + f.coef @ X.mean(axis=0)
     assert kkt_residual(Z, y, b, f.weights, 0.02, Penalty("l1")) <= KKT_TOLERANCE * f.lambda_max
+
+
+def test_the_model_spec_checks_family_and_penalty_once_and_the_kkt_check_uses_the_datafit():
+    from reglab.objective import LeastSquares, ModelSpec
+
+    spec = ModelSpec.of("elasticnet", 0.3, family="Gaussian", intercept=False)
+    assert isinstance(spec.datafit, LeastSquares) and spec.penalty.alpha == 0.3 and not spec.intercept
+    with pytest.raises(ValueError, match="family 'binomial'"):
+        reglab.fit(*make_problem(30, 3, seed=8)[:2], family="binomial")
+    with pytest.raises(ValueError, match="l1_ratio"):
+        ModelSpec.of("elasticnet", 2.0)
+    # weighted KKT through the datafit's gradient: c-weighted residuals, intercept condition Σg = 0
+    X, y, _ = make_problem(60, 4, seed=9)
+    c = np.random.default_rng(1).uniform(0.2, 2.0, 60)
+    f = reglab.fit(X, y, penalty="l1", lam=0.05, weights=c)
+    mean = c @ X / c.sum()
+    sd = np.sqrt(c @ (X - mean) ** 2 / c.sum())
+    Z = (X - mean) / sd
+    b = f.intercept + f.coef @ mean
+    residual = kkt_residual(Z, y, b, f.coef * sd, 0.05, Penalty("l1"), LeastSquares(), c)
+    assert residual <= KKT_TOLERANCE * f.lambda_max
+    assert kkt_residual(Z, y, b, f.coef * sd, 0.05, Penalty("l1")) > 1e3 * residual  # unweighted: not optimal

@@ -18,7 +18,7 @@ from .design import Design, prepare
 from .fitting import fit, path
 from .results import Fit, Path
 from .solvers import lambda_grid
-from .objective import PENALTIES, Penalty, kkt_residual, lambda_max, objective_value
+from .objective import PENALTIES, LeastSquares, ModelSpec, Penalty, kkt_residual, lambda_max, objective_value
 from .selection import CVResult, cross_validate
 
 __all__ = [
@@ -37,6 +37,8 @@ __all__ = [
     "Design",
     "Fit",
     "Path",
+    "LeastSquares",
+    "ModelSpec",
     "Penalty",
     "cross_validate",
     "fit",

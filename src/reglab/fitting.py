@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .design import Design, prepare, resample_design
-from .objective import Penalty
+from .objective import ModelSpec, Penalty
 from .results import Fit, Path
 from .solvers import RESAMPLING_KKT_TOLERANCE, solve_with_residuals, lambda_grid, solve
 
@@ -46,6 +46,11 @@ def fit_design(design: Design, penalty: Penalty, lam: float, w_init: NDArray[np.
         kkt=float(kkt / lam_max) if lam_max > 0 else float(kkt),
         fit_intercept=design.intercept,
     )
+
+
+def prepare_spec(X: ArrayLike, y: ArrayLike, spec: ModelSpec, feature_names: Sequence[str] | None = None) -> Design:
+    """:func:`reglab.design.prepare` with a spec's standardization, intercept and weights."""
+    return prepare(X, y, spec.standardize, feature_names, weights=spec.weights, intercept=spec.intercept)
 
 
 class ExactSolve:
@@ -114,6 +119,7 @@ def fit(
     *,
     weights: ArrayLike | None = None,
     intercept: bool = True,
+    family: str = "gaussian",
 ) -> Fit:
     """Fit the model at one λ.
 
@@ -134,9 +140,11 @@ def fit(
         Observation weights cᵢ ≥ 0, normalized to sum to n as glmnet does (0 leaves a row out).
     intercept : bool
         Fit an unpenalized intercept (default); ``False`` fits b = 0 (glmnet's ``intercept=FALSE``).
+    family : {"gaussian"}
+        The datafit, by glmnet's name (:class:`reglab.objective.LeastSquares`).
     """
-    design = prepare(X, y, standardize, feature_names, weights=weights, intercept=intercept)
-    return fit_design(design, Penalty.of(penalty, l1_ratio), lam)
+    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights)
+    return fit_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lam)
 
 
 def path(
@@ -151,6 +159,7 @@ def path(
     *,
     weights: ArrayLike | None = None,
     intercept: bool = True,
+    family: str = "gaussian",
 ) -> Path:
     """Solutions along a decreasing λ grid (glmnet's default grid unless ``lambdas`` is given).
 
@@ -159,8 +168,8 @@ def path(
     eigendecomposition. Every λ meets KKT ≤ 1e-8·λ_max; :meth:`Path.fit_at` and
     :meth:`Path.predict` give the model at any λ, on the grid or off it.
     """
-    design = prepare(X, y, standardize, feature_names, weights=weights, intercept=intercept)
-    return path_design(design, Penalty.of(penalty, l1_ratio), lambdas, n_lambdas)
+    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights)
+    return path_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lambdas, n_lambdas)
 
 
 def path_predictions(X_train: ArrayLike, y_train: ArrayLike, X_eval: ArrayLike, penalty: Penalty,

@@ -19,7 +19,7 @@ weight; the KKT check, the λ grid and the Learn page all use the same object.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -125,10 +125,68 @@ class Penalty:
         return top / max(self.alpha, ALPHA_FLOOR_FOR_GRID)
 
 
+@dataclass(frozen=True)
+class LeastSquares:
+    """The gaussian datafit ``F(b, w) = 1/(2n)·Σᵢ cᵢ(yᵢ − b − zᵢᵀw)²`` (glmnet's ``family="gaussian"``).
+
+    Observation weights c are normalized to sum to n (all 1 when not given). Like a penalty,
+    a datafit is a small object: its value and its gradient at a linear predictor
+    ``η = b + Zw`` are what the objective and the KKT check need (skglm's separation; a
+    logistic datafit is the next one).
+    """
+
+    family: ClassVar[str] = "gaussian"
+
+    @staticmethod
+    def _normalized(weights: ArrayLike | None, n: int) -> NDArray[np.float64]:
+        return np.ones(n) if weights is None else np.asarray(weights, dtype=float) * (n / np.sum(weights))
+
+    def value(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> float:
+        """``1/(2n)·Σcᵢ(yᵢ − ηᵢ)²`` (target units squared)."""
+        residual = np.asarray(y, dtype=float) - np.asarray(eta, dtype=float)
+        c = self._normalized(weights, len(residual))
+        return float(c @ residual**2) / (2.0 * len(residual))
+
+    def gradient(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> NDArray[np.float64]:
+        """∂F/∂η = ``−cᵢ(yᵢ − ηᵢ)/n`` per row; ``Zᵀ`` of it is the weights' gradient, its sum the intercept's."""
+        residual = np.asarray(y, dtype=float) - np.asarray(eta, dtype=float)
+        return -self._normalized(weights, len(residual)) * residual / len(residual)
+
+
+#: Datafits by glmnet's family name.
+DATAFITS: dict[str, LeastSquares] = {"gaussian": LeastSquares()}
+
+
+def datafit_of(family: str) -> LeastSquares:
+    """The datafit glmnet calls ``family``; only ``"gaussian"`` so far."""
+    key = str(family).strip().lower()
+    if key not in DATAFITS:
+        raise ValueError(f"Unknown or unsupported family {family!r}: this version fits {', '.join(DATAFITS)}.")
+    return DATAFITS[key]
+
+
+@dataclass(frozen=True, eq=False)
+class ModelSpec:
+    """Everything that defines the model, checked once: datafit, penalty, standardization,
+    intercept and observation weights. The public calls build one (:meth:`of`) and pass it on."""
+
+    penalty: Penalty
+    datafit: LeastSquares = LeastSquares()
+    standardize: bool = True
+    intercept: bool = True
+    weights: NDArray[np.float64] | None = None
+
+    @classmethod
+    def of(cls, penalty: str = "l1", l1_ratio: float = 0.5, family: str = "gaussian", standardize: bool = True,
+           intercept: bool = True, weights: ArrayLike | None = None) -> "ModelSpec":
+        """A checked spec from the public API's arguments (weights are checked against the data later)."""
+        return cls(Penalty.of(penalty, l1_ratio), datafit_of(family), bool(standardize), bool(intercept),
+                   None if weights is None else np.asarray(weights))
+
+
 def datafit_value(Z: NDArray[np.float64], y: NDArray[np.float64], intercept: float, w: NDArray[np.float64]) -> float:
     """Squared-error datafit ``1/(2n)·‖y − b − Zw‖²``."""
-    residual = y - intercept - Z @ w
-    return float(residual @ residual) / (2.0 * len(y))
+    return LeastSquares().value(y, intercept + Z @ w)
 
 
 def objective_value(
@@ -153,20 +211,21 @@ def lambda_max(Z: ArrayLike, y: ArrayLike, penalty: Penalty) -> float:
 
 
 def kkt_residual(
-    Z: ArrayLike, y: ArrayLike, intercept: float, w: ArrayLike, lam: float, penalty: Penalty
+    Z: ArrayLike, y: ArrayLike, intercept: float, w: ArrayLike, lam: float, penalty: Penalty,
+    datafit: LeastSquares = LeastSquares(), weights: ArrayLike | None = None, fit_intercept: bool = True,
 ) -> float:
     """Largest violation of the optimality conditions of the objective at ``(b, w)``.
 
-    Stationarity in the intercept: ``|mean(r)|`` with ``r = y − b − Zw``; in each weight:
-    the distance of ``Zᵀr/n`` to ``λ·∂P(wⱼ)`` (:meth:`Penalty.subdiff_distance`).  Units
-    are those of the gradient (target units × feature units), the same as λ, so a
-    residual is usually judged relative to λ_max.
+    With ``g = ∂F/∂η`` of the ``datafit`` at ``η = b + Zw`` (least squares: ``−c∘r/n``,
+    ``r = y − b − Zw``): stationarity in the intercept, ``|Σᵢ gᵢ|`` (skipped when
+    ``fit_intercept`` is False: b is then fixed); in each weight, the distance of ``−Zᵀg`` to
+    ``λ·∂P(wⱼ)`` (:meth:`Penalty.subdiff_distance`). Units are those of the gradient (target
+    units × feature units), the same as λ, so a residual is usually judged relative to λ_max.
     """
     Z = np.asarray(Z, dtype=float)
     y = np.asarray(y, dtype=float)
     w = np.asarray(w, dtype=float)
-    n = len(y)
-    residual = y - intercept - Z @ w
-    grad = -(Z.T @ residual) / n
+    per_row = datafit.gradient(y, intercept + Z @ w, weights)
+    grad = Z.T @ per_row
     worst_weight = float(penalty.subdiff_distance(w, grad, lam).max()) if w.size else 0.0
-    return max(abs(float(residual.mean())), worst_weight)
+    return max(abs(float(per_row.sum())) if fit_intercept else 0.0, worst_weight)

@@ -38,7 +38,7 @@ from .design import RowMoments, design_from_moments, observation_weights, prepar
 from .fitting import path_design
 from .results import Fit, Path
 from .solvers import CV_KKT_TOLERANCE, lambda_grid, solve
-from .objective import Penalty
+from .objective import ModelSpec, Penalty
 
 
 @dataclass(frozen=True)
@@ -253,6 +253,7 @@ def cross_validate(
     intercept: bool = True,
     fold_weighting: Literal["size", "equal"] = "size",
     kkt_tolerance: float = CV_KKT_TOLERANCE,
+    family: str = "gaussian",
 ) -> CVResult:
     """K-fold cross-validation curve of the objective's path, with λ.min and λ.1se.
 
@@ -260,7 +261,7 @@ def cross_validate(
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-    penalty, l1_ratio, standardize, weights, intercept
+    penalty, l1_ratio, standardize, weights, intercept, family
         As :func:`reglab.fit`.
     folds : int
         Number of folds K (2 ≤ K ≤ n); rows are shuffled with ``seed`` before splitting.
@@ -284,10 +285,11 @@ def cross_validate(
         (:data:`reglab.solvers.CV_KKT_TOLERANCE`), so mean and SE equal cv.glmnet's at thresh
         1e-20 to 1e-8; a resampling study of many CV runs may pass a looser one explicitly.
     """
-    pen = Penalty.of(penalty, l1_ratio)
+    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights)
+    pen = spec.penalty
     X_arr, y_arr = validate_xy(X, y, check_finite=False)
     n, p = X_arr.shape
-    c = None if weights is None else observation_weights(weights, n)
+    c = None if spec.weights is None else observation_weights(spec.weights, n)
     splits = fold_splits(n, int(folds), seed, foldid)
     k = len(splits)
     if min(len(train) for train, _ in splits) < 2:
