@@ -179,17 +179,19 @@ def path_predictions(X_train: ArrayLike, y_train: ArrayLike, X_eval: ArrayLike, 
     Returns an array of shape (n_lambdas, n_eval): the building block of CV folds and resamples
     (solved to :data:`RESAMPLING_KKT_TOLERANCE`: only errors are read from it).
     """
-    return _design_predictions(prepare(X_train, y_train, standardize), X_eval, penalty, lambdas)
+    return design_predictions(prepare(X_train, y_train, standardize), X_eval, penalty, lambdas)
 
 
-def _design_predictions(design: Design, X_eval: ArrayLike, penalty: Penalty, lambdas: ArrayLike) -> NDArray[np.float64]:
-    """Predictions ``β₀(λ) + X_evalβ(λ)`` of ``design``'s solutions, shape (n_lambdas, n_eval)."""
-    coefs, intercepts = design.to_original(solve(design, penalty, lambdas, kkt_tolerance=RESAMPLING_KKT_TOLERANCE))
-    return coefs @ np.asarray(X_eval, dtype=float).T + intercepts[:, None]
+def design_predictions(design: Design, X_eval: ArrayLike, penalty: Penalty, lambdas: ArrayLike,
+                       kkt_tolerance: float = RESAMPLING_KKT_TOLERANCE) -> NDArray[np.float64]:
+    """Predictions ``β₀(λ) + X_evalβ(λ)`` of ``design``'s solutions, shape (n_lambdas, n_eval),
+    solved to ``kkt_tolerance`` (resampling's by default: only errors are read from them)."""
+    coefs, intercepts = design.to_original(solve(design, penalty, lambdas, kkt_tolerance=kkt_tolerance))
+    return coefs @ np.asarray(X_eval, dtype=float).T + np.asarray(intercepts)[..., None]
 
 
 def resample_predictions(Xg: NDArray[np.float64], y: NDArray[np.float64], x_offset: NDArray[np.float64],
                          rows: NDArray[np.int_], X_eval: ArrayLike, penalty: Penalty, lambdas: ArrayLike,
                          standardize: bool = True) -> NDArray[np.float64]:
     """:func:`path_predictions` for the resample ``rows`` of a centered-once design (:func:`resample_design`)."""
-    return _design_predictions(resample_design(Xg, y, x_offset, rows, standardize), X_eval, penalty, lambdas)
+    return design_predictions(resample_design(Xg, y, x_offset, rows, standardize), X_eval, penalty, lambdas)

@@ -67,7 +67,7 @@ def translate(penalty: Penalty, lam: float, y_train: ArrayLike) -> Translation:
     (see :func:`glmnet_parameters`).
     """
     y = np.asarray(y_train, dtype=float)
-    n_samples, y_sd = len(y), float(y.std())
+    n_samples, y_sd = len(y), glmnet_y_scale(y)
     a = penalty.alpha
     lam_g, a_g = glmnet_parameters(lam, a, y_sd)
     if penalty.name == "l1" or a == 1.0:

@@ -35,7 +35,7 @@ from sklearn.model_selection import KFold
 
 from .errors import DataError
 from .design import RowMoments, design_from_moments, observation_weights, prepare, row_moments, validate_xy
-from .fitting import path_design
+from .fitting import design_predictions, path_design
 from .results import Fit, Path
 from .solvers import CV_KKT_TOLERANCE, lambda_grid, solve
 from .objective import ModelSpec, Penalty
@@ -145,8 +145,7 @@ def fold_errors(
     """
     design = prepare(X[train], y[train], standardize, weights=None if weights is None else weights[train],
                      intercept=intercept)
-    coefs, intercepts = design.to_original(solve(design, penalty, lambdas, kkt_tolerance=kkt_tolerance))
-    squared = (y[test] - (coefs @ X[test].T + np.asarray(intercepts)[..., None])) ** 2
+    squared = (y[test] - design_predictions(design, X[test], penalty, lambdas, kkt_tolerance)) ** 2
     if weights is None:
         return squared.mean(axis=1)
     return squared @ weights[test] / weights[test].sum()
