@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 
 from .design import center_once
 from .fitting import path_predictions, resample_predictions
-from .objective import Penalty
+from .objective import LeastSquares, ModelSpec, Penalty
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class BiasVariance:
 
 def _predictions(X_train, y_train, X_eval, penalty: Penalty, lambdas, standardize: bool) -> NDArray[np.float64]:
     """Predictions at ``X_eval`` for every λ from one training draw."""
-    return path_predictions(X_train, y_train, X_eval, penalty, lambdas, standardize)
+    return path_predictions(X_train, y_train, X_eval, ModelSpec(penalty, LeastSquares(), standardize), lambdas)
 
 
 def _summarize(predictions: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -182,8 +182,9 @@ def bootstrap(
     resamples = [rng.integers(0, n, n) for _ in range(repeats)]
     # Centered once; each replicate is a vector of row counts (weighted Gram), not a copied resample.
     Xg, y_arr, offset = center_once(X_train, y_train)
+    spec = ModelSpec(penalty, LeastSquares(), standardize)
     predictions = _run(
-        [delayed(resample_predictions)(Xg, y_arr, offset, rows, X_test, penalty, lambdas, standardize) for rows in resamples],
+        [delayed(resample_predictions)(Xg, y_arr, offset, rows, X_test, spec, lambdas) for rows in resamples],
         n_jobs,
         progress,
     )

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, ClassVar, Sequence
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import DataError
-from .objective import Penalty
+from .objective import LeastSquares, Logistic, Penalty, datafit_of
 
 
 def _feature_names(X: Any, p: int, feature_names: Sequence[str] | None) -> tuple[str, ...]:
@@ -39,9 +39,12 @@ def _feature_names(X: Any, p: int, feature_names: Sequence[str] | None) -> tuple
 
 
 def validate_xy(
-    X: ArrayLike, y: ArrayLike, check_finite: bool = True
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    X: ArrayLike, y: ArrayLike, check_finite: bool = True, numeric_target: bool = True
+) -> tuple[NDArray[np.float64], NDArray[Any]]:
     """Check ``X`` (n × p numeric, finite) and ``y`` (length n, finite); return float arrays.
+
+    ``numeric_target=False`` (classification) returns ``y`` as given (an object or numeric
+    array of labels); :func:`class_codes` checks it.
 
     ``check_finite=False`` skips the scan of X for missing/infinite cells (a caller that
     forms ``XᵀX`` anyway checks its diagonal instead, see :func:`_require_finite`).
@@ -56,7 +59,7 @@ def validate_xy(
             )
     try:
         X_arr = np.asarray(X, dtype=float)
-        y_arr = np.asarray(y, dtype=float)
+        y_arr = np.asarray(y, dtype=float) if numeric_target else np.asarray(y)
     except (TypeError, ValueError) as exc:
         raise DataError(f"The features and target must be numbers ({exc}).") from None
     if X_arr.ndim == 1:
@@ -75,6 +78,8 @@ def validate_xy(
         raise DataError("No feature columns were given: choose at least one feature.")
     if check_finite:
         _require_finite(X_arr)
+    if not numeric_target:
+        return X_arr, y_arr
     if not np.isfinite(y_arr).all():
         first = int(np.flatnonzero(~np.isfinite(y_arr))[0])
         raise DataError(
@@ -148,13 +153,19 @@ class Design:
     def n_features(self) -> int:
         return int(self.gram.shape[0])
 
-    def to_original(self, w: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Map solver weights ``w`` (shape (..., p)) to original-scale ``(β, β₀)``."""
-        beta = np.where(self.constant, 0.0, w / self.x_scale)
-        if not self.intercept:
-            return beta, np.zeros(np.shape(beta)[:-1]) if np.ndim(beta) > 1 else 0.0
-        intercept = self.y_mean - beta @ self.x_mean
-        return beta, intercept
+    datafit: ClassVar[LeastSquares] = LeastSquares()  # a Gram design is least squares
+    classes: ClassVar[tuple[str, ...]] = ()
+
+    def solver_intercepts(self, k: int) -> NDArray[np.float64]:
+        """The intercept in the solver's (centered) coordinates at each of k λ: ȳ (0 without one)."""
+        return np.full(k, self.y_mean if self.intercept else 0.0)
+
+    def to_original(self, w: NDArray[np.float64], b: ArrayLike | None = None
+                    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Map solver weights ``w`` (shape (..., p)) and solver intercepts ``b`` (default: ȳ, or 0
+        without an intercept) to original-scale ``(β, β₀)``: ``β = w/scale``, ``β₀ = b − x̄ᵀβ``."""
+        return _original_scale(w, b, self.y_mean if self.intercept else 0.0, self.x_mean, self.x_scale,
+                               self.constant, self.intercept)
 
     def to_solver_scale(self, beta: ArrayLike) -> NDArray[np.float64]:
         """Original-scale coefficients β as solver weights ``w = β·scale`` (0 for constant columns)."""
@@ -167,6 +178,149 @@ class Design:
     def lambda_max(self, penalty: Penalty) -> float:
         """The smallest λ at which w = 0 is optimal for ``penalty`` on this design."""
         return penalty.lambda_max(self.correlation())
+
+
+def _original_scale(w, b, default_b, x_mean, x_scale, constant, intercept):
+    """``β = w/scale`` (0 for constant columns), ``β₀ = b − x̄ᵀβ`` (0 without an intercept)."""
+    beta = np.where(constant, 0.0, w / x_scale)
+    shape = np.shape(beta)[:-1]
+    if not intercept:
+        return beta, np.zeros(shape) if shape else 0.0
+    b = np.full(shape, default_b) if b is None else np.asarray(b, dtype=float)
+    intercept_value = b - beta @ x_mean
+    return beta, intercept_value if shape else float(intercept_value)
+
+
+def class_codes(y: ArrayLike, positive_class: Any = None) -> tuple[NDArray[np.float64], tuple[str, ...]]:
+    """A two-class target as 0/1 codes and its class labels ``(negative, positive)``.
+
+    Labels are sorted (numbers numerically, anything else as text), and the second is the
+    positive class, as glmnet takes the second level of a factor; ``positive_class`` picks
+    it instead (matched by value or by its text). Raises :class:`~reglab.DataError` for a
+    missing label or a target without exactly two classes.
+    """
+    values = pd.Series(np.asarray(y, dtype=object).reshape(-1))
+    if values.isna().any():
+        first = int(np.flatnonzero(values.isna().to_numpy())[0])
+        raise DataError(f"The target has missing values (first at row {first + 1}). Drop those rows first.")
+    numeric = pd.to_numeric(values, errors="coerce")
+    if numeric.notna().all():
+        if not np.isfinite(numeric.to_numpy(dtype=float)).all():
+            raise DataError("The target contains infinite values.")
+        labels = numeric.to_numpy(dtype=float)
+        unique = np.unique(labels)
+        shown = tuple(f"{u:g}" for u in unique)
+    else:
+        labels = values.astype(str).to_numpy()
+        unique = np.unique(labels)
+        shown = tuple(str(u) for u in unique)
+    if len(unique) != 2:
+        listed = ", ".join(repr(s) for s in shown[:6]) + (" …" if len(shown) > 6 else "")
+        raise DataError(f"Logistic regression (binomial) needs a target with exactly two classes; this one has "
+                        f"{len(unique)}: {listed}. Choose another target, or fit it as a regression.")
+    positive = 1
+    if positive_class is not None:
+        matches = [i for i, (u, s) in enumerate(zip(unique, shown)) if str(positive_class) in (s, str(u))]
+        if not matches:
+            raise DataError(f"The positive class {str(positive_class)!r} is not one of the target's classes "
+                            f"{', '.join(repr(s) for s in shown)}.")
+        positive = matches[0]
+    codes = (labels == unique[positive]).astype(float)
+    return codes, (shown[1 - positive], shown[positive])
+
+
+@dataclass(frozen=True, eq=False)
+class ClassificationDesign:
+    """A validated classification problem (glmnet's ``family="binomial"``), built once per dataset.
+
+    The log-loss has no sufficient statistics smaller than the rows, so the design keeps them:
+    ``Zt = Zᵀ`` (p × n, each feature's values contiguous) with ``Z = (X − x̄)/sd`` (weighted
+    mean and population sd, as glmnet; not centered without an intercept; constant columns 0).
+
+    Attributes
+    ----------
+    y : ndarray of shape (n,)
+        1 for the positive class ``classes[1]``, 0 for ``classes[0]``.
+    c : ndarray of shape (n,)
+        Observation weights, Σc = n.
+    """
+
+    Zt: NDArray[np.float64]
+    y: NDArray[np.float64]
+    c: NDArray[np.float64]
+    x_mean: NDArray[np.float64]
+    x_scale: NDArray[np.float64]
+    constant: NDArray[np.bool_]
+    standardize: bool
+    feature_names: tuple[str, ...]
+    classes: tuple[str, ...]
+    intercept: bool = True
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    datafit: ClassVar[Logistic] = Logistic()
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.Zt.shape[1])
+
+    @property
+    def n_features(self) -> int:
+        return int(self.Zt.shape[0])
+
+    @property
+    def positive_share(self) -> float:
+        """Weighted share ȳ of the positive class (the null model's probability)."""
+        return float(self.c @ self.y / self.c.sum())
+
+    def null_intercept(self) -> float:
+        """The intercept of the model with w = 0: logit(ȳ) (0 without an intercept)."""
+        share = self.positive_share
+        return float(np.log(share / (1.0 - share))) if self.intercept else 0.0
+
+    def solver_intercepts(self, k: int) -> NDArray[np.float64]:
+        return np.full(k, self.null_intercept())
+
+    def correlation(self) -> NDArray[np.float64]:
+        """``−Zᵀg/n`` at the null model (w = 0, b = logit ȳ): ``Zᵀc(y − ȳ)/n`` (ȳ = ½ without intercept)."""
+        centre = self.positive_share if self.intercept else 0.5
+        return self.Zt @ (self.c * (self.y - centre)) / self.n_samples
+
+    def lambda_max(self, penalty: Penalty) -> float:
+        """The smallest λ at which w = 0 is optimal for ``penalty`` (as glmnet's, α floored at 0.001)."""
+        return penalty.lambda_max(self.correlation())
+
+    def to_original(self, w: NDArray[np.float64], b: ArrayLike | None = None
+                    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Solver weights and intercepts to original-scale ``(β, β₀)`` (see :meth:`Design.to_original`)."""
+        return _original_scale(w, b, self.null_intercept(), self.x_mean, self.x_scale, self.constant,
+                               self.intercept)
+
+
+def prepare_classification(
+    X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None,
+    *, weights: ArrayLike | None = None, intercept: bool = True, positive_class: Any = None,
+) -> ClassificationDesign:
+    """Validate a two-class problem and standardize its rows once (see :class:`ClassificationDesign`)."""
+    names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
+    X_arr, labels = validate_xy(X, y, numeric_target=False)
+    n = X_arr.shape[0]
+    codes, classes = class_codes(labels, positive_class)
+    c = np.ones(n) if weights is None else observation_weights(weights, n)
+    positive_weight = float(c @ codes)
+    if positive_weight <= 0.0 or positive_weight >= c.sum():
+        raise DataError(f"Only one class ({classes[1] if positive_weight > 0 else classes[0]!r}) has rows with a "
+                        "positive weight: a classifier needs both.")
+    x_mean = c @ X_arr / n
+    centered_ss = c @ (X_arr - x_mean) ** 2
+    sd = np.sqrt(centered_ss / n)
+    constant = sd <= 1e-12 * np.maximum(np.abs(x_mean), 1.0)
+    scale = np.where(constant | (not standardize), 1.0, sd)
+    Zt = np.ascontiguousarray((X_arr - x_mean).T if intercept else X_arr.T)  # one copy, features as rows
+    Zt /= scale[:, None]
+    Zt[constant] = 0.0
+    return ClassificationDesign(Zt=Zt, y=codes, c=c, x_mean=x_mean, x_scale=scale, constant=constant,
+                                standardize=bool(standardize), feature_names=names, classes=classes,
+                                intercept=bool(intercept))
 
 
 #: Raw moments ``XᵀX − m·μμᵀ`` lose about log10(raw/centered) digits to cancellation; a column
@@ -321,8 +475,9 @@ def observation_weights(weights: ArrayLike, n: int) -> NDArray[np.float64]:
 
 def prepare(
     X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None,
-    *, weights: ArrayLike | None = None, intercept: bool = True,
-) -> Design:
+    *, weights: ArrayLike | None = None, intercept: bool = True, family: str = "gaussian",
+    positive_class: Any = None,
+) -> Design | ClassificationDesign:
     """Validate ``X`` (n × p) and ``y`` (n,) once and compute the sufficient statistics.
 
     When p ≤ n the design is built from ``XᵀX`` and ``Xᵀ1`` (:func:`row_moments`) with no
@@ -330,7 +485,11 @@ def prepare(
     centered copy. Standardization uses the population sd (ddof = 0), as glmnet does.
     ``weights`` (one per row, ≥ 0) are normalized to sum to n (:func:`observation_weights`)
     and weight the datafit, the means and the sds; ``intercept=False`` fits b = 0.
+    ``family="binomial"`` builds a :class:`ClassificationDesign` (:func:`prepare_classification`).
     """
+    if datafit_of(family).family == "binomial":
+        return prepare_classification(X, y, standardize, feature_names, weights=weights, intercept=intercept,
+                                      positive_class=positive_class)
     names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
     X_arr, y_arr = validate_xy(X, y, check_finite=False)
     n, p = X_arr.shape

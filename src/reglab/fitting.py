@@ -1,11 +1,14 @@
 """The public fitting API: a model at one λ (:func:`fit`) and along a λ grid (:func:`path`).
 
-    minimize over b, w:  1/(2n) · Σᵢ cᵢ·(yᵢ − b − zᵢᵀw)²  +  λ · ( α‖w‖₁ + (1−α)/2 · ‖w‖₂² )
+    minimize over b, w:  F(b, w)  +  λ · ( α‖w‖₁ + (1−α)/2 · ‖w‖₂² )
+
+    F = 1/(2n) · Σᵢ cᵢ·(yᵢ − b − zᵢᵀw)²                        family="gaussian" (least squares)
+    F = (1/n) · Σᵢ cᵢ·[log(1 + e^ηᵢ) − yᵢηᵢ],  ηᵢ = b + zᵢᵀw     family="binomial" (logistic, yᵢ ∈ {0, 1})
 
 ``zᵢ`` is xᵢ standardized (weighted column mean 0, population sd 1) when ``standardize=True``,
 else xᵢ itself; ``cᵢ`` are observation weights normalized to sum to n (all 1 by default).
-Because the intercept is unpenalized, the solver works on centered data and recovers
-``b = ȳ − z̄ᵀw`` (``b = 0`` with ``intercept=False``). Coefficients are reported on the
+Because the intercept is unpenalized, the solver works on centered data (least squares then
+recovers ``b = ȳ``; ``b = 0`` with ``intercept=False``). Coefficients are reported on the
 original scale, ``βⱼ = wⱼ / sdⱼ`` and ``β₀ = ȳ − Σⱼ βⱼ·x̄ⱼ``; a constant column gets ``βⱼ = 0``.
 
 The layers below: :mod:`reglab.design` (validation and sufficient statistics),
@@ -20,19 +23,26 @@ from typing import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .design import Design, prepare, resample_design
+from .design import ClassificationDesign, Design, prepare, resample_design
 from .objective import ModelSpec, Penalty
 from .results import Fit, Path
-from .solvers import RESAMPLING_KKT_TOLERANCE, solve_with_residuals, lambda_grid, solve
+from .solvers import RESAMPLING_KKT_TOLERANCE, solve_with_residuals, lambda_grid
+
+#: A prepared problem: least squares on its Gram, or a classification problem on its rows.
+Prepared = Design | ClassificationDesign
 
 
-def fit_design(design: Design, penalty: Penalty, lam: float, w_init: NDArray[np.float64] | None = None) -> Fit:
-    """:func:`fit` on a prepared :class:`Design` (reuses its Gram; optional warm start)."""
+def fit_design(design: Prepared, penalty: Penalty, lam: float, w_init: NDArray[np.float64] | None = None) -> Fit:
+    """:func:`fit` on a prepared design (reuses its statistics; optional warm start).
+
+    The design carries the data side of a :class:`~reglab.objective.ModelSpec` (datafit,
+    weights, standardization, intercept), ``penalty`` the rest; a penalty change reuses the design.
+    """
     lam = float(lam)
-    weights, kkt_all = solve_with_residuals(design, penalty, [lam], w_init)
-    weights, kkt = weights[0], kkt_all[0]
-    coef, intercept = design.to_original(weights)
+    solution = solve_with_residuals(design, penalty, [lam], w_init)
+    coef, intercept = design.to_original(solution.weights[0], solution.intercepts[0])
     lam_max = design.lambda_max(penalty)
+    kkt = float(solution.kkt[0])
     return Fit(
         penalty=penalty.name,
         l1_ratio=penalty.alpha,
@@ -40,24 +50,28 @@ def fit_design(design: Design, penalty: Penalty, lam: float, w_init: NDArray[np.
         standardize=design.standardize,
         coef=coef,
         intercept=float(intercept),
-        weights=weights,
+        weights=solution.weights[0],
         feature_names=design.feature_names,
         lambda_max=lam_max,
-        kkt=float(kkt / lam_max) if lam_max > 0 else float(kkt),
+        kkt=kkt / lam_max if lam_max > 0 else kkt,
         fit_intercept=design.intercept,
+        family=design.datafit.family,
+        classes=design.classes,
     )
 
 
-def prepare_spec(X: ArrayLike, y: ArrayLike, spec: ModelSpec, feature_names: Sequence[str] | None = None) -> Design:
-    """:func:`reglab.design.prepare` with a spec's standardization, intercept and weights."""
-    return prepare(X, y, spec.standardize, feature_names, weights=spec.weights, intercept=spec.intercept)
+def prepare_spec(X: ArrayLike, y: ArrayLike, spec: ModelSpec, feature_names: Sequence[str] | None = None) -> Prepared:
+    """:func:`reglab.design.prepare` with a spec's datafit, standardization, intercept, weights
+    and positive class: the design every solver of that spec reads."""
+    return prepare(X, y, spec.standardize, feature_names, weights=spec.weights, intercept=spec.intercept,
+                   family=spec.datafit.family, positive_class=spec.positive_class)
 
 
 class ExactSolve:
     """``(λ, warm start) → Fit`` on one design and penalty: how a :class:`Path` answers at a λ
     off its grid. A plain class rather than a closure, so a path can be pickled (cache, joblib)."""
 
-    def __init__(self, design: Design, penalty: Penalty) -> None:
+    def __init__(self, design: Prepared, penalty: Penalty) -> None:
         self.design, self.penalty = design, penalty
 
     def __call__(self, lam: float, start: NDArray[np.float64] | None = None) -> Fit:
@@ -69,7 +83,7 @@ _PROGRESS_CHUNKS = 10
 
 
 def path_design(
-    design: Design, penalty: Penalty, lambdas: ArrayLike | None = None, n_lambdas: int = 100,
+    design: Prepared, penalty: Penalty, lambdas: ArrayLike | None = None, n_lambdas: int = 100,
     progress: Callable[[float], None] | None = None,
 ) -> Path:
     """:func:`path` on a prepared :class:`Design`.
@@ -79,18 +93,18 @@ def path_design(
     """
     lam_grid = lambda_grid(design, penalty, n_lambdas) if lambdas is None else np.asarray(lambdas, dtype=float)
     lam_grid = np.sort(lam_grid)[::-1]
-    if progress is None or penalty.alpha == 0.0:
-        weights, kkt = solve_with_residuals(design, penalty, lam_grid, None)
+    closed_form = penalty.alpha == 0.0 and isinstance(design, Design)
+    if progress is None or closed_form:
+        solution = solve_with_residuals(design, penalty, lam_grid, None)
+        weights, solver_intercepts, kkt = solution
     else:
-        parts, residuals, start = [], [], None
+        parts, start = [], None
         for chunk in np.array_split(np.arange(len(lam_grid)), min(_PROGRESS_CHUNKS, len(lam_grid))):
-            w, r = solve_with_residuals(design, penalty, lam_grid[chunk], start)
-            parts.append(w)
-            residuals.append(r)
-            start = w[-1]
+            parts.append(solve_with_residuals(design, penalty, lam_grid[chunk], start))
+            start = parts[-1].weights[-1]
             progress((chunk[-1] + 1) / len(lam_grid))
-        weights, kkt = np.vstack(parts), np.concatenate(residuals)
-    coefs, intercepts = design.to_original(weights)
+        weights, solver_intercepts, kkt = (np.concatenate(field) for field in zip(*parts))
+    coefs, intercepts = design.to_original(weights, solver_intercepts)
     lam_max = design.lambda_max(penalty)
     return Path(
         penalty=penalty.name,
@@ -104,6 +118,8 @@ def path_design(
         lambda_max=lam_max,
         kkt=kkt / lam_max if lam_max > 0 else kkt,
         fit_intercept=design.intercept,
+        family=design.datafit.family,
+        classes=design.classes,
         solve_at=ExactSolve(design, penalty),
     )
 
@@ -120,6 +136,7 @@ def fit(
     weights: ArrayLike | None = None,
     intercept: bool = True,
     family: str = "gaussian",
+    positive_class: str | None = None,
 ) -> Fit:
     """Fit the model at one λ.
 
@@ -140,10 +157,15 @@ def fit(
         Observation weights cᵢ ≥ 0, normalized to sum to n as glmnet does (0 leaves a row out).
     intercept : bool
         Fit an unpenalized intercept (default); ``False`` fits b = 0 (glmnet's ``intercept=FALSE``).
-    family : {"gaussian"}
-        The datafit, by glmnet's name (:class:`reglab.objective.LeastSquares`).
+    family : {"gaussian", "binomial"}
+        The datafit, by glmnet's name: least squares (:class:`reglab.objective.LeastSquares`) or
+        logistic regression for a two-class target (:class:`reglab.objective.Logistic`; ``y`` may
+        then hold any two labels, e.g. "yes"/"no").
+    positive_class : optional
+        For ``"binomial"``: the class whose probability is modelled (default: the second of the
+        two sorted labels, as glmnet).
     """
-    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights)
+    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class)
     return fit_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lam)
 
 
@@ -160,38 +182,45 @@ def path(
     weights: ArrayLike | None = None,
     intercept: bool = True,
     family: str = "gaussian",
+    positive_class: str | None = None,
 ) -> Path:
     """Solutions along a decreasing λ grid (glmnet's default grid unless ``lambdas`` is given).
 
     Same objective and parameters as :func:`fit` (``weights``, ``intercept`` included);
     lasso/elastic net solve the whole grid in one warm-started call, ridge every λ from one
-    eigendecomposition. Every λ meets KKT ≤ 1e-8·λ_max; :meth:`Path.fit_at` and
-    :meth:`Path.predict` give the model at any λ, on the grid or off it.
+    eigendecomposition (logistic: proximal Newton, warm-started along the grid). Every λ meets
+    KKT ≤ 1e-8·λ_max; :meth:`Path.fit_at` and :meth:`Path.predict` give the model at any λ,
+    on the grid or off it.
     """
-    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights)
+    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class)
     return path_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lambdas, n_lambdas)
 
 
-def path_predictions(X_train: ArrayLike, y_train: ArrayLike, X_eval: ArrayLike, penalty: Penalty,
-                     lambdas: ArrayLike, standardize: bool = True) -> NDArray[np.float64]:
-    """Fit on the training rows at every λ (preprocessing fitted there only) and predict ``X_eval``.
+def path_predictions(X_train: ArrayLike, y_train: ArrayLike, X_eval: ArrayLike, spec: ModelSpec,
+                     lambdas: ArrayLike) -> NDArray[np.float64]:
+    """Fit ``spec`` on the training rows at every λ (preprocessing fitted there only) and predict ``X_eval``.
 
-    Returns an array of shape (n_lambdas, n_eval): the building block of CV folds and resamples
-    (solved to :data:`RESAMPLING_KKT_TOLERANCE`: only errors are read from it).
+    Returns an array of shape (n_lambdas, n_eval) in the response's units (probabilities for a
+    classifier): the building block of CV folds and resamples (solved to
+    :data:`RESAMPLING_KKT_TOLERANCE`: only errors are read from it).
     """
-    return design_predictions(prepare(X_train, y_train, standardize), X_eval, penalty, lambdas)
+    return design_predictions(prepare_spec(X_train, y_train, spec), X_eval, spec.penalty, lambdas)
 
 
-def design_predictions(design: Design, X_eval: ArrayLike, penalty: Penalty, lambdas: ArrayLike,
+def design_predictions(design: Prepared, X_eval: ArrayLike, penalty: Penalty, lambdas: ArrayLike,
                        kkt_tolerance: float = RESAMPLING_KKT_TOLERANCE) -> NDArray[np.float64]:
-    """Predictions ``β₀(λ) + X_evalβ(λ)`` of ``design``'s solutions, shape (n_lambdas, n_eval),
-    solved to ``kkt_tolerance`` (resampling's by default: only errors are read from them)."""
-    coefs, intercepts = design.to_original(solve(design, penalty, lambdas, kkt_tolerance=kkt_tolerance))
-    return coefs @ np.asarray(X_eval, dtype=float).T + np.asarray(intercepts)[..., None]
+    """Predictions (the datafit's response of ``β₀(λ) + X_evalβ(λ)``) of ``design``'s solutions,
+    shape (n_lambdas, n_eval), solved to ``kkt_tolerance`` (resampling's by default: only errors
+    are read from them)."""
+    solution = solve_with_residuals(design, penalty, lambdas, None, kkt_tolerance)
+    coefs, intercepts = design.to_original(solution.weights, solution.intercepts)
+    eta = coefs @ np.asarray(X_eval, dtype=float).T + np.asarray(intercepts)[..., None]
+    return design.datafit.response(eta)
 
 
 def resample_predictions(Xg: NDArray[np.float64], y: NDArray[np.float64], x_offset: NDArray[np.float64],
-                         rows: NDArray[np.int_], X_eval: ArrayLike, penalty: Penalty, lambdas: ArrayLike,
-                         standardize: bool = True) -> NDArray[np.float64]:
-    """:func:`path_predictions` for the resample ``rows`` of a centered-once design (:func:`resample_design`)."""
-    return design_predictions(resample_design(Xg, y, x_offset, rows, standardize), X_eval, penalty, lambdas)
+                         rows: NDArray[np.int_], X_eval: ArrayLike, spec: ModelSpec,
+                         lambdas: ArrayLike) -> NDArray[np.float64]:
+    """:func:`path_predictions` for the resample ``rows`` of a centered-once design (:func:`resample_design`;
+    least squares only)."""
+    return design_predictions(resample_design(Xg, y, x_offset, rows, spec.standardize), X_eval, spec.penalty, lambdas)

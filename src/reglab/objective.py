@@ -138,6 +138,11 @@ class LeastSquares:
     family: ClassVar[str] = "gaussian"
 
     @staticmethod
+    def response(eta: ArrayLike) -> NDArray[np.float64]:
+        """The prediction in target units: η itself (identity link)."""
+        return np.asarray(eta, dtype=float)
+
+    @staticmethod
     def _normalized(weights: ArrayLike | None, n: int) -> NDArray[np.float64]:
         return np.ones(n) if weights is None else np.asarray(weights, dtype=float) * (n / np.sum(weights))
 
@@ -153,35 +158,76 @@ class LeastSquares:
         return -self._normalized(weights, len(residual)) * residual / len(residual)
 
 
+@dataclass(frozen=True)
+class Logistic:
+    """The binomial datafit ``F(b, w) = (1/n)·Σᵢ cᵢ·[log(1 + e^ηᵢ) − yᵢηᵢ]`` with ``η = b + Zw``
+    and yᵢ ∈ {0, 1} (glmnet's ``family="binomial"``): the mean log-loss, half the mean deviance.
+
+    ``p = 1/(1 + e^−η)`` is the probability of the positive class; weights c sum to n.
+    """
+
+    family: ClassVar[str] = "binomial"
+
+    @staticmethod
+    def response(eta: ArrayLike) -> NDArray[np.float64]:
+        """The probability of the positive class, ``1/(1 + e^−η)`` (computed without overflow)."""
+        eta = np.asarray(eta, dtype=float)
+        e = np.exp(-np.abs(eta))
+        return np.where(eta >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    def value(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> float:
+        """``(1/n)·Σcᵢ[log(1 + e^ηᵢ) − yᵢηᵢ]`` (nats per observation)."""
+        eta = np.asarray(eta, dtype=float)
+        c = LeastSquares._normalized(weights, len(eta))
+        softplus = np.maximum(eta, 0.0) + np.log1p(np.exp(-np.abs(eta)))
+        return float(c @ (softplus - np.asarray(y, dtype=float) * eta)) / len(eta)
+
+    def gradient(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> NDArray[np.float64]:
+        """∂F/∂η = ``cᵢ(pᵢ − yᵢ)/n`` per row."""
+        eta = np.asarray(eta, dtype=float)
+        c = LeastSquares._normalized(weights, len(eta))
+        return c * (self.response(eta) - np.asarray(y, dtype=float)) / len(eta)
+
+
+Datafit = LeastSquares | Logistic
+
 #: Datafits by glmnet's family name.
-DATAFITS: dict[str, LeastSquares] = {"gaussian": LeastSquares()}
+DATAFITS: dict[str, Datafit] = {"gaussian": LeastSquares(), "binomial": Logistic()}
 
 
-def datafit_of(family: str) -> LeastSquares:
-    """The datafit glmnet calls ``family``; only ``"gaussian"`` so far."""
+def datafit_of(family: str) -> Datafit:
+    """The datafit glmnet calls ``family``: ``"gaussian"`` (least squares) or ``"binomial"`` (logistic)."""
     key = str(family).strip().lower()
     if key not in DATAFITS:
-        raise ValueError(f"Unknown or unsupported family {family!r}: this version fits {', '.join(DATAFITS)}.")
+        raise ValueError(f"Unknown or unsupported family {family!r}: use one of {', '.join(map(repr, DATAFITS))}.")
     return DATAFITS[key]
 
 
 @dataclass(frozen=True, eq=False)
 class ModelSpec:
     """Everything that defines the model, checked once: datafit, penalty, standardization,
-    intercept and observation weights. The public calls build one (:meth:`of`) and pass it on."""
+    intercept, observation weights and (binomial) the positive class. The public calls build
+    one (:meth:`of`); :func:`reglab.fitting.prepare_spec` turns its data side into the design
+    the solvers read, and its penalty goes with it."""
 
     penalty: Penalty
-    datafit: LeastSquares = LeastSquares()
+    datafit: Datafit = LeastSquares()
     standardize: bool = True
     intercept: bool = True
     weights: NDArray[np.float64] | None = None
+    positive_class: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.positive_class is not None and self.datafit.family != "binomial":
+            raise ValueError("positive_class applies to family='binomial' only.")
 
     @classmethod
     def of(cls, penalty: str = "l1", l1_ratio: float = 0.5, family: str = "gaussian", standardize: bool = True,
-           intercept: bool = True, weights: ArrayLike | None = None) -> "ModelSpec":
+           intercept: bool = True, weights: ArrayLike | None = None, positive_class: str | None = None,
+           ) -> "ModelSpec":
         """A checked spec from the public API's arguments (weights are checked against the data later)."""
         return cls(Penalty.of(penalty, l1_ratio), datafit_of(family), bool(standardize), bool(intercept),
-                   None if weights is None else np.asarray(weights))
+                   None if weights is None else np.asarray(weights), positive_class)
 
 
 def datafit_value(Z: NDArray[np.float64], y: NDArray[np.float64], intercept: float, w: NDArray[np.float64]) -> float:
@@ -212,7 +258,7 @@ def lambda_max(Z: ArrayLike, y: ArrayLike, penalty: Penalty) -> float:
 
 def kkt_residual(
     Z: ArrayLike, y: ArrayLike, intercept: float, w: ArrayLike, lam: float, penalty: Penalty,
-    datafit: LeastSquares = LeastSquares(), weights: ArrayLike | None = None, fit_intercept: bool = True,
+    datafit: Datafit = LeastSquares(), weights: ArrayLike | None = None, fit_intercept: bool = True,
 ) -> float:
     """Largest violation of the optimality conditions of the objective at ``(b, w)``.
 

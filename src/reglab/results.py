@@ -11,6 +11,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import DataError
+from .objective import datafit_of
 
 
 #: A weight counts as non-zero when it exceeds this share of the largest weight of its fit.
@@ -77,6 +78,10 @@ class Fit:
         Solver-scale weights w (standardized coefficients when ``standardize=True``).
     kkt : float
         KKT residual of the objective at this solution, relative to λ_max.
+    family : {"gaussian", "binomial"}
+        The datafit (glmnet's name).
+    classes : tuple of str
+        For ``"binomial"``: ``(negative, positive)`` class labels; empty for regression.
     """
 
     penalty: str
@@ -90,11 +95,24 @@ class Fit:
     lambda_max: float
     kkt: float
     fit_intercept: bool = True
+    family: str = "gaussian"
+    classes: tuple[str, ...] = ()
+
+    def linear_predictor(self, X: ArrayLike) -> NDArray[np.float64]:
+        """``η = β₀ + Xβ`` for original-scale features ``X`` (n × p; a table is matched by feature
+        name, see :func:`feature_matrix`): glmnet's ``type="link"``."""
+        return self.intercept + feature_matrix(X, self.feature_names) @ self.coef
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
-        """Predictions ``β₀ + Xβ`` for original-scale features ``X`` (n × p; a table is matched
-        by feature name, see :func:`feature_matrix`), in target units."""
-        return self.intercept + feature_matrix(X, self.feature_names) @ self.coef
+        """glmnet's ``type="response"``: target units for ``"gaussian"``; for ``"binomial"`` the
+        probability of the positive class ``classes[1]``, ``1/(1 + e^−η)``."""
+        return datafit_of(self.family).response(self.linear_predictor(X))
+
+    def predict_class(self, X: ArrayLike) -> NDArray[np.object_]:
+        """The more probable class label of each row (probability > ½ → ``classes[1]``, as glmnet)."""
+        if not self.classes:
+            raise DataError("This is a regression model: it predicts numbers, not classes.")
+        return np.where(self.linear_predictor(X) > 0.0, self.classes[1], self.classes[0]).astype(object)
 
     @property
     def nonzero(self) -> NDArray[np.bool_]:
@@ -143,6 +161,8 @@ class Path:
     lambda_max: float
     kkt: NDArray[np.float64]
     fit_intercept: bool = True
+    family: str = "gaussian"
+    classes: tuple[str, ...] = ()
     #: Solves exactly at a λ off the grid (set by :func:`reglab.fitting.path_design`).
     solve_at: Callable[[float, NDArray[np.float64] | None], "Fit"] | None = field(
         default=None, repr=False, compare=False)
@@ -167,17 +187,19 @@ class Path:
         return Fit(penalty=self.penalty, l1_ratio=self.l1_ratio, lam=float(self.lambdas[i]),
                    standardize=self.standardize, coef=self.coefs[i], intercept=float(self.intercepts[i]),
                    weights=self.weights[i], feature_names=self.feature_names, lambda_max=self.lambda_max,
-                   kkt=float(self.kkt[i]), fit_intercept=self.fit_intercept)
+                   kkt=float(self.kkt[i]), fit_intercept=self.fit_intercept, family=self.family,
+                   classes=self.classes)
 
     def predict(self, X: ArrayLike, lam: float | ArrayLike | None = None) -> NDArray[np.float64]:
-        """Predictions for features ``X`` (n × p, see :func:`feature_matrix`), in target units.
+        """Predictions for features ``X`` (n × p, see :func:`feature_matrix`): target units, or the
+        positive class's probability for ``"binomial"`` (as :meth:`Fit.predict`).
 
         ``lam=None``: every λ of the grid, shape (n_lambdas, n); a number: that λ, shape (n,)
         (exact also off the grid, as :meth:`fit_at`); a list of λ: shape (len, n).
         """
         X_arr = feature_matrix(X, self.feature_names)
         if lam is None:
-            return self.coefs @ X_arr.T + self.intercepts[:, None]
+            return datafit_of(self.family).response(self.coefs @ X_arr.T + self.intercepts[:, None])
         if np.ndim(lam) == 0:
             return self.fit_at(float(lam)).predict(X_arr)
         return np.vstack([self.fit_at(float(value)).predict(X_arr) for value in np.asarray(lam, dtype=float)])

@@ -25,17 +25,19 @@ whole minus its held-out rows' (``G_train = G − X_testᵀX_test``), centered a
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable, Literal, Sequence
 
 import numpy as np
 from joblib import Parallel, delayed
 from numpy.typing import ArrayLike, NDArray
-from sklearn.model_selection import KFold
+from sklearn.model_selection import KFold, StratifiedKFold
 
 from .errors import DataError
-from .design import RowMoments, design_from_moments, observation_weights, prepare, row_moments, validate_xy
-from .fitting import design_predictions, path_design
+from .design import (RowMoments, class_codes, design_from_moments, observation_weights, row_moments,
+                     validate_xy)
+from .fitting import design_predictions, path_design, prepare_spec
 from .results import Fit, Path
 from .solvers import CV_KKT_TOLERANCE, lambda_grid, solve
 from .objective import ModelSpec, Penalty
@@ -50,7 +52,9 @@ class CVResult:
     lambdas : ndarray of shape (n_lambdas,)
         Decreasing λ values (shared by every fold).
     mean_error : ndarray of shape (n_lambdas,)
-        Mean held-out MSE over the folds (target units squared).
+        Mean held-out error over the folds, by ``measure``: ``"mse"`` (target units squared),
+        ``"deviance"`` (binomial deviance per observation, −2·log-likelihood) or ``"class"``
+        (misclassification rate).
     se : ndarray of shape (n_lambdas,)
         Standard error of that mean.
     fold_errors : ndarray of shape (folds, n_lambdas)
@@ -78,6 +82,7 @@ class CVResult:
     fold_sizes: NDArray[np.float64] | None = None
     fold_weighting: str = "size"
     path: Path | None = None
+    measure: str = "mse"
 
     def fit_min(self) -> Fit:
         """The model on all the data at λ.min (glmnet's ``coef(cv, s = "lambda.min")``)."""
@@ -126,29 +131,50 @@ class CVResult:
         return None
 
 
+#: Held-out error measures per family, the default first (cv.glmnet's ``type.measure``).
+MEASURES: dict[str, tuple[str, ...]] = {"gaussian": ("mse",), "binomial": ("deviance", "class")}
+#: cv.glmnet clips held-out probabilities to [1e-5, 1 − 1e-5] before taking the deviance, so one
+#: confidently wrong row cannot make a fold's error infinite; the same here, so λ.min agrees.
+PROBABILITY_CLIP = 1e-5
+
+
+def heldout_loss(y: NDArray[np.float64], predictions: NDArray[np.float64], measure: str) -> NDArray[np.float64]:
+    """Per-row loss of ``predictions`` (n_lambdas × n_rows, response units) against ``y``:
+    ``"mse"`` (y − ŷ)²; ``"deviance"`` −2[y·log p + (1−y)·log(1−p)] with p clipped to
+    [1e-5, 1 − 1e-5]; ``"class"`` 1 where the predicted class (p > ½) is not y's."""
+    if measure == "mse":
+        return (y - predictions) ** 2
+    if measure == "deviance":
+        prob = np.clip(predictions, PROBABILITY_CLIP, 1.0 - PROBABILITY_CLIP)
+        return -2.0 * (y * np.log(prob) + (1.0 - y) * np.log1p(-prob))
+    if measure == "class":
+        return ((predictions > 0.5) != (y > 0.5)).astype(float)
+    raise ValueError(f"Unknown CV measure {measure!r}.")
+
+
 def fold_errors(
     X: NDArray[np.float64],
     y: NDArray[np.float64],
     train: NDArray[np.int_],
     test: NDArray[np.int_],
-    penalty: Penalty,
+    spec: ModelSpec,
     lambdas: NDArray[np.float64],
-    standardize: bool,
-    weights: NDArray[np.float64] | None = None,
-    intercept: bool = True,
     kkt_tolerance: float = CV_KKT_TOLERANCE,
+    measure: str = "mse",
 ) -> NDArray[np.float64]:
-    """Held-out MSE at each λ for one split, with preprocessing fitted on ``train`` only (rows copied).
+    """Held-out error at each λ for one split, with preprocessing fitted on ``train`` only (rows copied).
 
-    With observation ``weights`` the training rows keep theirs (normalized within the fold, as
-    glmnet refits with ``weights[train]``) and the MSE is the weighted mean over ``test``.
+    With observation weights (``spec.weights``) the training rows keep theirs (normalized within
+    the fold, as glmnet refits with ``weights[train]``) and the error is the weighted mean over
+    ``test``. For a classifier ``y`` holds 0/1 codes.
     """
-    design = prepare(X[train], y[train], standardize, weights=None if weights is None else weights[train],
-                     intercept=intercept)
-    squared = (y[test] - design_predictions(design, X[test], penalty, lambdas, kkt_tolerance)) ** 2
-    if weights is None:
-        return squared.mean(axis=1)
-    return squared @ weights[test] / weights[test].sum()
+    c = spec.weights
+    fold_spec = dataclasses.replace(spec, weights=None if c is None else c[train], positive_class=None)
+    design = prepare_spec(X[train], y[train], fold_spec)
+    loss = heldout_loss(y[test], design_predictions(design, X[test], spec.penalty, lambdas, kkt_tolerance), measure)
+    if c is None:
+        return loss.mean(axis=1)
+    return loss @ c[test] / c[test].sum()
 
 
 def fold_errors_from_moments(
@@ -175,8 +201,8 @@ def fold_errors_from_moments(
                                  moments.total - test_block.sum(axis=1), y, counts, standardize)
     if design is None:  # a column nearly constant in this training fold: refit on its rows
         train = np.flatnonzero(counts)
-        return fold_errors(moments.X + moments.offset, y, train, test, penalty, lambdas, standardize,
-                           kkt_tolerance=kkt_tolerance)
+        return fold_errors(moments.X + moments.offset, y, train, test, ModelSpec(penalty, standardize=standardize),
+                           lambdas, kkt_tolerance)
     coefs, intercepts = design.to_original(solve(design, penalty, lambdas, kkt_tolerance=kkt_tolerance))
     # Residuals formed in place in the one (n_lambdas × n_test) buffer: at 100k rows each fresh
     # temporary of that size costs more (page faults) than the product itself.
@@ -204,12 +230,21 @@ def cv_summary(fold_mse: NDArray[np.float64], fold_sizes: NDArray[np.float64], f
     return mean, np.sqrt(variance / (k - 1))
 
 
-def fold_splits(n: int, folds: int, seed: int, foldid: ArrayLike | None) -> list[tuple[NDArray[np.int_], NDArray[np.int_]]]:
+def fold_splits(n: int, folds: int, seed: int, foldid: ArrayLike | None, strata: NDArray[np.float64] | None = None,
+                ) -> list[tuple[NDArray[np.int_], NDArray[np.int_]]]:
     """(train, test) row indices per fold: from ``foldid`` (one fold label per row, as cv.glmnet's
-    ``foldid``; folds ordered by label) or from a seeded shuffled K-fold split."""
+    ``foldid``; folds ordered by label) or from a seeded shuffled K-fold split, stratified by
+    ``strata`` (class codes) when given, so every fold holds each class in its overall share."""
     if foldid is None:
         if not 2 <= folds <= n:
             raise DataError(f"Cross-validation needs between 2 and {n} folds (one row per fold at least); got {folds}.")
+        if strata is not None:
+            smallest = int(np.bincount(strata.astype(int)).min())
+            if smallest < folds:
+                raise DataError(f"The smaller class has only {smallest} row(s), fewer than the {folds} folds: use at "
+                                f"most {smallest} folds (each fold needs a row of every class).")
+            splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+            return list(splitter.split(np.empty((n, 1)), strata))
         return list(KFold(n_splits=folds, shuffle=True, random_state=seed).split(np.empty((n, 1))))
     labels = np.asarray(foldid).reshape(-1)
     if labels.shape != (n,):
@@ -253,6 +288,8 @@ def cross_validate(
     fold_weighting: Literal["size", "equal"] = "size",
     kkt_tolerance: float = CV_KKT_TOLERANCE,
     family: str = "gaussian",
+    positive_class: str | None = None,
+    measure: str | None = None,
 ) -> CVResult:
     """K-fold cross-validation curve of the objective's path, with λ.min and λ.1se.
 
@@ -260,10 +297,13 @@ def cross_validate(
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-    penalty, l1_ratio, standardize, weights, intercept, family
+    penalty, l1_ratio, standardize, weights, intercept, family, positive_class
         As :func:`reglab.fit`.
     folds : int
-        Number of folds K (2 ≤ K ≤ n); rows are shuffled with ``seed`` before splitting.
+        Number of folds K (2 ≤ K ≤ n); rows are shuffled with ``seed`` before splitting
+        (stratified by class for ``family="binomial"``).
+    measure : {"mse"} for gaussian, {"deviance", "class"} for binomial
+        The held-out error (cv.glmnet's ``type.measure``); default the first (see :func:`heldout_loss`).
     foldid : array-like of shape (n_samples,), optional
         A fold label per row (cv.glmnet's ``foldid``); overrides ``folds`` and ``seed``.
     fold_weighting : {"size", "equal"}
@@ -284,25 +324,34 @@ def cross_validate(
         (:data:`reglab.solvers.CV_KKT_TOLERANCE`), so mean and SE equal cv.glmnet's at thresh
         1e-20 to 1e-8; a resampling study of many CV runs may pass a looser one explicitly.
     """
-    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights)
+    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class)
     pen = spec.penalty
-    X_arr, y_arr = validate_xy(X, y, check_finite=False)
+    measures = MEASURES[spec.datafit.family]
+    measure = measures[0] if measure is None else str(measure).lower()
+    if measure not in measures:
+        raise ValueError(f"measure {measure!r} does not apply to family {spec.datafit.family!r}: use one of "
+                         f"{', '.join(map(repr, measures))}.")
+    classifier = spec.datafit.family == "binomial"
+    X_arr, labels = validate_xy(X, y, check_finite=False, numeric_target=not classifier)
+    # A classifier's folds see 0/1 codes, encoded once here (so every fold means the same class by 1).
+    y_arr = class_codes(labels, positive_class)[0] if classifier else labels
     n, p = X_arr.shape
     c = None if spec.weights is None else observation_weights(spec.weights, n)
-    splits = fold_splits(n, int(folds), seed, foldid)
+    spec = dataclasses.replace(spec, weights=c)
+    splits = fold_splits(n, int(folds), seed, foldid, y_arr if classifier else None)
     k = len(splits)
     if min(len(train) for train, _ in splits) < 2:
         raise DataError("Every fold must leave at least 2 rows to train on.")
     # Moments serve every fold when each training fold still has more rows than features
-    # (p > n_train ridge needs the rows' SVD); weighted or intercept-free CV refits the rows.
-    plain = c is None and intercept
+    # (p > n_train ridge needs the rows' SVD); weighted, intercept-free or logistic CV refits the rows.
+    plain = c is None and intercept and not classifier
     moments = row_moments(X_arr) if plain and p < min(len(train) for train, _ in splits) else None
     full = None
     if moments is not None:
         full = design_from_moments(moments.X, moments.offset, moments.gram, moments.total, y_arr, None,
                                    standardize, feature_names)
     if full is None:
-        full = prepare(X_arr, y_arr, standardize, feature_names, weights=c, intercept=intercept)
+        full = prepare_spec(X_arr, labels, spec, feature_names)
     if lambdas is None and full_path is not None:
         lambdas = full_path.lambdas
     grid = lambda_grid(full, pen, n_lambdas) if lambdas is None else np.sort(np.asarray(lambdas, dtype=float))[::-1]
@@ -310,7 +359,7 @@ def cross_validate(
         tasks = (delayed(fold_errors_from_moments)(moments, y_arr, test, pen, grid, standardize, kkt_tolerance)
                  for _, test in splits)
     else:
-        tasks = (delayed(fold_errors)(X_arr, y_arr, train, test, pen, grid, standardize, c, intercept, kkt_tolerance)
+        tasks = (delayed(fold_errors)(X_arr, y_arr, train, test, spec, grid, kkt_tolerance, measure)
                  for train, test in splits)
     if progress is None:
         errors = Parallel(n_jobs=n_jobs)(tasks)
@@ -324,7 +373,8 @@ def cross_validate(
     mean_error, se = cv_summary(fold_mse, sizes, fold_weighting)
     lam_min, lam_1se = one_se_rule(grid, mean_error, se)
     reusable = (full_path is not None and np.array_equal(full_path.lambdas, grid) and full_path.penalty == pen.name
-                and full_path.l1_ratio == pen.alpha and full_path.fit_intercept == intercept and c is None)
+                and full_path.l1_ratio == pen.alpha and full_path.fit_intercept == intercept and c is None
+                and full_path.family == spec.datafit.family and full_path.classes == full.classes)
     whole = full_path if reusable else path_design(full, pen, grid)
     return CVResult(
         penalty=pen.name,
@@ -341,4 +391,5 @@ def cross_validate(
         fold_sizes=sizes,
         fold_weighting=fold_weighting,
         path=whole,
+        measure=measure,
     )

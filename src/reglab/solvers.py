@@ -15,6 +15,7 @@ effective degrees of freedom.
 from __future__ import annotations
 
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import sklearn
@@ -23,7 +24,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import enet_path
 
 from . import cd
-from .design import Design
+from .design import ClassificationDesign, Design
 from .errors import DataError
 from .objective import Penalty
 
@@ -55,7 +56,7 @@ GRID_FLOOR_RATIO = 1e-10
 
 
 def lambda_grid(
-    design: Design, penalty: Penalty, n_lambdas: int = 100, min_ratio: float | None = None, extend: bool = True
+    design: Design | ClassificationDesign, penalty: Penalty, n_lambdas: int = 100, min_ratio: float | None = None, extend: bool = True
 ) -> NDArray[np.float64]:
     """The default λ grid, decreasing: glmnet's, extended where a ridge part still shrinks.
 
@@ -95,9 +96,23 @@ def lambda_grid(
     return lam_max * np.exp(-step * np.arange(n_lambdas + extra))
 
 
-def ridge_spectrum(design: Design) -> NDArray[np.float64] | None:
+def ridge_spectrum(design: Design | ClassificationDesign) -> NDArray[np.float64] | None:
     """Eigenvalues of ``ZcᵀZc`` (from the ridge basis, computed once per design), or None
-    when the design was built from counts with p > n (no rows to decompose)."""
+    when the design was built from counts with p > n (no rows to decompose).
+
+    For a classifier, of the log-loss's Hessian (× n) at the null model, ``ZᵀCZ·ȳ(1 − ȳ)``:
+    the ridge part's df then measure how far the fit is from unpenalized near that model.
+    """
+    if isinstance(design, ClassificationDesign):
+        if "spectrum" not in design._cache:
+            share = design.positive_share
+            scaled = design.Zt * np.sqrt(design.c * share * (1.0 - share))
+            if design.n_features <= design.n_samples:
+                spectrum = np.clip(np.linalg.eigvalsh(scaled @ scaled.T), 0.0, None)
+            else:
+                spectrum = np.linalg.svd(scaled, compute_uv=False) ** 2
+            design._cache["spectrum"] = spectrum
+        return design._cache["spectrum"]
     try:
         kind, spectrum, _, _ = _ridge_basis(design)
     except ValueError:
@@ -110,7 +125,7 @@ def ridge_df(spectrum: NDArray[np.float64], n: int, lam_ridge: float) -> float:
     return float(np.sum(spectrum / (spectrum + n * lam_ridge))) if lam_ridge > 0 else float(np.count_nonzero(spectrum))
 
 
-def _lambda_for_ridge_df(design: Design, penalty: Penalty, share: float, floor: float) -> float | None:
+def _lambda_for_ridge_df(design: Design | ClassificationDesign, penalty: Penalty, share: float, floor: float) -> float | None:
     """The λ at which the ridge part's df reaches ``share`` of rank(Zc) (bisection in log λ), ≥ ``floor``."""
     spectrum = ridge_spectrum(design)
     if spectrum is None or not spectrum.size or spectrum.max() <= 0:
@@ -250,9 +265,17 @@ def _cd_run(
     return weights
 
 
+class Solution(NamedTuple):
+    """Solutions at k values of λ, in the solver's coordinates (see ``design.to_original``)."""
+
+    weights: NDArray[np.float64]     # (k, p) standardized weights w
+    intercepts: NDArray[np.float64]  # (k,) intercept b of η = b + Zw (centered Z)
+    kkt: NDArray[np.float64]         # (k,) KKT residual, absolute (gradient units)
+
+
 def solve(
-    design: Design, penalty: Penalty, lambdas: ArrayLike, w_init: NDArray[np.float64] | None = None,
-    kkt_tolerance: float = KKT_TOLERANCE,
+    design: Design | ClassificationDesign, penalty: Penalty, lambdas: ArrayLike,
+    w_init: NDArray[np.float64] | None = None, kkt_tolerance: float = KKT_TOLERANCE,
 ) -> NDArray[np.float64]:
     """Solver weights ``w`` (objective coordinates) at each λ; shape (n_lambdas, n_features).
 
@@ -260,31 +283,96 @@ def solve(
     (:data:`KKT_TOLERANCE`); resampling loops, whose outputs are errors or selection
     frequencies, may pass :data:`RESAMPLING_KKT_TOLERANCE` explicitly.
     """
-    return solve_with_residuals(design, penalty, lambdas, w_init, kkt_tolerance)[0]
+    return solve_with_residuals(design, penalty, lambdas, w_init, kkt_tolerance).weights
 
 
 def solve_with_residuals(
-    design: Design, penalty: Penalty, lambdas: ArrayLike, w_init: NDArray[np.float64] | None,
-    kkt_tolerance: float = KKT_TOLERANCE,
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """:func:`solve` and the KKT residual of each row (computed once, used for the check and the report)."""
+    design: Design | ClassificationDesign, penalty: Penalty, lambdas: ArrayLike,
+    w_init: NDArray[np.float64] | None, kkt_tolerance: float = KKT_TOLERANCE,
+) -> Solution:
+    """:func:`solve` with the intercepts and the KKT residual of each λ (computed once, used for
+    the check and the report). Dispatches on the design's datafit: least squares on the Gram,
+    the log-loss on the rows (:func:`_logistic_solution`)."""
     lambdas = np.atleast_1d(np.asarray(lambdas, dtype=float))
     if np.any(~np.isfinite(lambdas)) or np.any(lambdas < 0):
         raise ValueError("λ must be a finite number ≥ 0.")
+    if isinstance(design, ClassificationDesign):
+        if np.any(lambdas == 0):
+            raise ValueError("λ must be > 0 for logistic regression (without a penalty separable classes "
+                             "have no finite solution).")
+        return _logistic_solution(design, penalty, lambdas, w_init, kkt_tolerance)
+    intercepts = design.solver_intercepts(len(lambdas))
     if penalty.alpha == 0.0:
         weights = _ridge_weights(design, lambdas)
-        return weights, kkt_residuals(design, penalty, lambdas, weights)
+        return Solution(weights, intercepts, kkt_residuals(design, penalty, lambdas, weights))
     if np.any(lambdas == 0):
         raise ValueError("λ must be > 0 for the l1 and elastic-net penalties.")
-    return _cd_weights(design, penalty, lambdas, w_init, kkt_tolerance)
+    weights, kkt = _cd_weights(design, penalty, lambdas, w_init, kkt_tolerance)
+    return Solution(weights, intercepts, kkt)
 
 
-def kkt_residuals(design: Design, penalty: Penalty, lambdas: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.float64]:
+#: Newton steps per working set and λ for the logistic kernel (a handful are used; quadratic convergence).
+_MAX_NEWTON = 100
+
+
+def _logistic_solution(
+    design: ClassificationDesign, penalty: Penalty, lambdas: NDArray[np.float64],
+    w_init: NDArray[np.float64] | None, kkt_tolerance: float,
+) -> Solution:
+    """The compiled proximal-Newton path (:func:`reglab.cd.logistic_path_rows`), every λ then
+    checked against ``kkt_tolerance · λ_max`` from the rows; a λ that misses is solved again
+    along a path of its own from λ_max (warm starts are what keep Newton in its fast region)."""
+    lam_max = design.lambda_max(penalty)
+    # Aimed at the gradient's own scale max|Zᵀg₀|/n (λ_max at α = 1), stricter than λ_max for a
+    # ridge part (λ_max/α there): the intercept's error is the KKT residual / ȳ(1 − ȳ), and is
+    # read as a number, so it must not grow 1000× for ridge.
+    limit = kkt_tolerance * max(float(np.abs(design.correlation()).max(initial=0.0)), 1e-300)
+    factors = np.ones(design.n_features)
+    order = np.argsort(-lambdas, kind="stable")
+    start = np.zeros(design.n_features) if w_init is None else np.array(w_init, dtype=float)
+
+    def run(grid, w_start):
+        return cd.logistic_path_rows(design.Zt, design.y, design.c, np.ascontiguousarray(grid), penalty.alpha,
+                                     factors, design.intercept, w_start, design.null_intercept(),
+                                     _KERNEL_MARGIN * limit, _MAX_NEWTON)
+
+    solved_w, solved_b, _ = run(lambdas[order], start)
+    weights = np.empty((len(lambdas), design.n_features))
+    intercepts = np.empty(len(lambdas))
+    weights[order], intercepts[order] = solved_w, solved_b
+    kkt = kkt_residuals(design, penalty, lambdas, weights, intercepts)
+    for i in np.flatnonzero(kkt > limit):
+        approach = np.geomspace(max(lam_max, lambdas[i]), lambdas[i], _CONTINUATION_STEPS)
+        w_path, b_path, _ = run(approach, np.zeros(design.n_features))
+        weights[i], intercepts[i] = w_path[-1], b_path[-1]
+        kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1], intercepts[i : i + 1])[0]
+    return Solution(weights, intercepts, kkt)
+
+
+#: Rows × λ values of linear predictors formed at once by the logistic KKT check (bounds its memory).
+_KKT_BLOCK = 2_000_000
+
+
+def kkt_residuals(design: Design | ClassificationDesign, penalty: Penalty, lambdas: NDArray[np.float64],
+                  weights: NDArray[np.float64], intercepts: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
     """KKT residual of each row of ``weights`` (see :func:`reglab.objective.kkt_residual`).
 
-    Computed from the Gram: the datafit gradient is ``(G w − zy)/n``; the intercept
-    condition holds exactly because ``b = ȳ − z̄ᵀw``.
+    Least squares: from the Gram, the datafit gradient is ``(G w − zy)/n``; the intercept
+    condition holds exactly because ``b = ȳ − z̄ᵀw``. Log-loss: from the rows, ``η = b + Zw``,
+    ``g = c(p − y)/n``, gradient ``Zᵀg``, intercept condition ``|Σg|`` (with an intercept).
     """
     lambdas = np.asarray(lambdas, dtype=float)
+    if isinstance(design, ClassificationDesign):
+        residuals = np.empty(len(lambdas))
+        block = max(1, _KKT_BLOCK // max(design.n_samples, 1))
+        for start in range(0, len(lambdas), block):
+            part = slice(start, start + block)
+            eta = weights[part] @ design.Zt + intercepts[part, None]
+            g = design.c * (design.datafit.response(eta) - design.y) / design.n_samples
+            stationarity = penalty.subdiff_distance(weights[part], g @ design.Zt.T, lambdas[part, None])
+            residuals[part] = stationarity.max(axis=1, initial=0.0)
+            if design.intercept:
+                residuals[part] = np.maximum(residuals[part], np.abs(g.sum(axis=1)))
+        return residuals
     grads = (weights @ design.gram - design.zy) / design.n_samples
     return penalty.subdiff_distance(weights, grads, lambdas[:, None]).max(axis=1, initial=0.0)

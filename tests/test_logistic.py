@@ -1,0 +1,127 @@
+"""Penalized logistic regression (family="binomial"): the objective's KKT conditions, scikit-learn
+at the mapped parameters, λ_max, target encoding and the public API's classification behaviour."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+import reglab
+from reglab.objective import Logistic, Penalty, kkt_residual
+from test_logistic_reference import make_classes
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y, weights, _ = make_classes(200, 10, 5)
+    return X, y, weights
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.5, 0.0])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_every_path_point_meets_the_logistic_kkt_conditions(data, alpha, weighted):
+    X, y, weights = data
+    obs = weights if weighted else None
+    path = reglab.path(X, y, "elasticnet", l1_ratio=alpha, family="binomial", weights=obs)
+    Z = (X - np.average(X, axis=0, weights=obs)) / np.sqrt(np.average((X - np.average(X, axis=0, weights=obs)) ** 2,
+                                                                       axis=0, weights=obs))
+    for i in range(0, len(path.lambdas), 7):
+        # b in the standardized coordinates: η = β₀ + Xβ = b + Zw
+        b = path.intercepts[i] + path.coefs[i] @ np.average(X, axis=0, weights=obs)
+        residual = kkt_residual(Z, y, b, path.weights[i], path.lambdas[i], Penalty.of("elasticnet", alpha),
+                                datafit=Logistic(), weights=obs)
+        assert residual <= 1e-8 * path.lambda_max, (i, residual / path.lambda_max)
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.5, 0.0])
+def test_equals_scikit_learn_logistic_regression_at_c_one_over_n_lambda(data, alpha):
+    X, y, _ = data
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    path = reglab.path(X, y, "elasticnet", l1_ratio=alpha, family="binomial")
+    for i in (20, 45, 70):
+        lam = path.lambdas[i]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if alpha == 0.0:
+                model = LogisticRegression(C=1 / (len(y) * lam), tol=1e-12, max_iter=100_000)
+            else:
+                model = LogisticRegression(C=1 / (len(y) * lam), l1_ratio=alpha, solver="saga", tol=1e-13,
+                                           max_iter=1_000_000)
+            model.fit(Z, y)
+        np.testing.assert_allclose(path.weights[i], model.coef_[0], rtol=1e-6, atol=1e-7 * np.abs(model.coef_).max())
+
+
+def test_all_coefficients_are_zero_at_lambda_max_and_not_below(data):
+    X, y, _ = data
+    for alpha in (1.0, 0.3):
+        path = reglab.path(X, y, "elasticnet", l1_ratio=alpha, family="binomial")
+        assert path.lambdas[0] == pytest.approx(path.lambda_max)
+        assert path.n_nonzero[0] == 0
+        # the intercept alone: the log-odds of the positive share
+        assert path.intercepts[0] == pytest.approx(np.log(y.mean() / (1 - y.mean())), rel=1e-9)
+        assert reglab.fit(X, y, "elasticnet", 0.999 * path.lambda_max, alpha, family="binomial").n_nonzero == 1
+
+
+def test_path_rows_equal_fit_at_the_same_lambda(data):
+    X, y, _ = data
+    path = reglab.path(X, y, "l1", family="binomial")
+    for i in (10, 50, 90):
+        fitted = reglab.fit(X, y, "l1", path.lambdas[i], family="binomial")
+        np.testing.assert_allclose(fitted.coef, path.coefs[i], rtol=1e-6, atol=1e-9)
+        off_grid = path.fit_at(path.lambdas[i] * 0.97)
+        assert off_grid.kkt <= 1e-8 and off_grid.family == "binomial"
+
+
+def test_text_labels_positive_class_and_predictions(data):
+    X, y, _ = data
+    labels = np.where(y == 1, "yes", "no")
+    default = reglab.fit(X, labels, "l1", 0.01, family="binomial")
+    assert default.classes == ("no", "yes")  # glmnet: the second level is the modelled class
+    flipped = reglab.fit(X, labels, "l1", 0.01, family="binomial", positive_class="no")
+    assert flipped.classes == ("yes", "no")
+    np.testing.assert_allclose(flipped.coef, -default.coef, rtol=1e-6, atol=1e-10)
+    prob = default.predict(X)
+    assert prob.shape == (len(y),) and ((prob > 0) & (prob < 1)).all()
+    np.testing.assert_allclose(prob + flipped.predict(X), 1.0, atol=1e-7)
+    assert set(default.predict_class(X)) <= {"yes", "no"}
+    assert (default.predict_class(X) == np.where(prob > 0.5, "yes", "no")).all()
+    # "True"/"False" and 0/1 numbers: the same model as the codes
+    as_bools = reglab.fit(X, np.where(y == 1, "True", "False"), "l1", 0.01, family="binomial")
+    np.testing.assert_allclose(as_bools.coef, default.coef, rtol=1e-9)
+
+
+@pytest.mark.parametrize("target, message", [
+    (["a", "b", "c"] * 20, "exactly two classes"),
+    (["a"] * 60, "exactly two classes"),
+    (["a", None] * 30, "missing"),
+])
+def test_bad_classification_targets_give_a_clear_message(target, message):
+    X = np.random.default_rng(0).standard_normal((60, 3))
+    with pytest.raises(reglab.DataError, match=message):
+        reglab.fit(X, target, family="binomial")
+
+
+def test_positive_class_must_be_one_of_the_classes(data):
+    X, y, _ = data
+    with pytest.raises(reglab.DataError, match="not one of"):
+        reglab.fit(X, y, family="binomial", positive_class="maybe")
+    with pytest.raises(ValueError, match="binomial"):
+        reglab.fit(X, y, positive_class="1")
+
+
+def test_cv_folds_are_stratified_and_too_few_minority_rows_are_refused(data):
+    X, y, _ = data
+    cv = reglab.cross_validate(X, y, family="binomial", folds=5, seed=3)
+    assert cv.measure == "deviance" and cv.fit_1se().classes == ("0", "1")
+    from reglab.selection import fold_splits
+    for _, test in fold_splits(len(y), 5, 3, None, y):
+        assert abs(y[test].mean() - y.mean()) < 0.05
+    rare = np.zeros(len(y))
+    rare[:3] = 1
+    with pytest.raises(reglab.DataError, match="at most 3 folds"):
+        reglab.cross_validate(X, rare, family="binomial", folds=5)
+    with pytest.raises(ValueError, match="measure"):
+        reglab.cross_validate(X, y, family="binomial", measure="mse")
