@@ -23,6 +23,7 @@ from typing import ClassVar, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.special import expit
 
 PenaltyName = Literal["l1", "l2", "elasticnet"]
 PENALTIES: tuple[PenaltyName, ...] = ("l1", "l2", "elasticnet")
@@ -170,17 +171,14 @@ class Logistic:
 
     @staticmethod
     def response(eta: ArrayLike) -> NDArray[np.float64]:
-        """The probability of the positive class, ``1/(1 + e^−η)`` (computed without overflow)."""
-        eta = np.asarray(eta, dtype=float)
-        e = np.exp(-np.abs(eta))
-        return np.where(eta >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+        """The probability of the positive class, ``1/(1 + e^−η)`` (scipy's expit: no overflow)."""
+        return expit(np.asarray(eta, dtype=float))
 
     def value(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> float:
         """``(1/n)·Σcᵢ[log(1 + e^ηᵢ) − yᵢηᵢ]`` (nats per observation)."""
         eta = np.asarray(eta, dtype=float)
         c = LeastSquares._normalized(weights, len(eta))
-        softplus = np.maximum(eta, 0.0) + np.log1p(np.exp(-np.abs(eta)))
-        return float(c @ (softplus - np.asarray(y, dtype=float) * eta)) / len(eta)
+        return float(c @ (np.logaddexp(0.0, eta) - np.asarray(y, dtype=float) * eta)) / len(eta)
 
     def gradient(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> NDArray[np.float64]:
         """∂F/∂η = ``cᵢ(pᵢ − yᵢ)/n`` per row."""
