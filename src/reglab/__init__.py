@@ -2,12 +2,16 @@
 
 One objective everywhere (see :mod:`reglab.objective`)::
 
-    minimize over b, w:  1/(2n) · Σᵢ (yᵢ − b − zᵢᵀw)²  +  λ · ( α‖w‖₁ + (1−α)/2 · ‖w‖₂² )
+    minimize over b, w:  F(b, w)  +  λ · ( α‖w‖₁ + (1−α)/2 · ‖w‖₂² )
+
+with F the mean squared error / 2 (``family="gaussian"``) or the mean log-loss
+(``family="binomial"``, logistic regression).
 
 >>> import reglab
 >>> f = reglab.fit(X, y, penalty="l1", lam=0.1)            # doctest: +SKIP
 >>> p = reglab.path(X, y, penalty="elasticnet", l1_ratio=0.5)  # doctest: +SKIP
 >>> cv = reglab.cross_validate(X, y, penalty="l2", folds=5, seed=0)  # doctest: +SKIP
+>>> clf = reglab.path(X, labels, family="binomial")          # doctest: +SKIP
 """
 
 from .data import Dataset, load_builtin, make_synthetic
@@ -18,7 +22,7 @@ from .design import Design, prepare
 from .fitting import fit, path
 from .results import Fit, Path
 from .solvers import lambda_grid
-from .objective import PENALTIES, LeastSquares, ModelSpec, Penalty, kkt_residual, lambda_max, objective_value
+from .objective import PENALTIES, LeastSquares, Logistic, ModelSpec, Penalty, kkt_residual, lambda_max, objective_value
 from .selection import CVResult, cross_validate
 
 __all__ = [
@@ -38,6 +42,7 @@ __all__ = [
     "Fit",
     "Path",
     "LeastSquares",
+    "Logistic",
     "ModelSpec",
     "Penalty",
     "cross_validate",

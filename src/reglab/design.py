@@ -175,9 +175,26 @@ class Design:
         """``Zcᵀyc / n``: the gradient of the datafit at w = 0, up to sign."""
         return self.zy / self.n_samples
 
+    def null_correlation(self, penalty: Penalty) -> NDArray[np.float64]:
+        """``Zcᵀ(yc − Zc·w₀)/n`` at the null model: w₀ = 0, or with penalty factors of 0 the
+        unpenalized features' least-squares fit (from the Gram; minimum norm if collinear)."""
+        free = _unpenalized(penalty, self.n_features, self.constant)
+        if not free.any():
+            return self.correlation()
+        key = ("null", penalty.factors)
+        if key not in self._cache:
+            w_free = np.linalg.lstsq(self.gram[np.ix_(free, free)], self.zy[free], rcond=None)[0]
+            self._cache[key] = (self.zy - self.gram[:, free] @ w_free) / self.n_samples
+        return self._cache[key]
+
     def lambda_max(self, penalty: Penalty) -> float:
-        """The smallest λ at which w = 0 is optimal for ``penalty`` on this design."""
-        return penalty.lambda_max(self.correlation())
+        """The smallest λ at which every penalized weight is 0 for ``penalty`` on this design."""
+        return penalty.lambda_max(self.null_correlation(penalty))
+
+
+def _unpenalized(penalty: Penalty, p: int, constant: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Features with penalty factor 0 (constant columns excluded: their weight is 0 anyway)."""
+    return (penalty.factor_array(p) == 0.0) & ~constant
 
 
 def _original_scale(w, b, default_b, x_mean, x_scale, constant, intercept):
@@ -285,15 +302,62 @@ class ClassificationDesign:
         centre = self.positive_share if self.intercept else 0.5
         return self.Zt @ (self.c * (self.y - centre)) / self.n_samples
 
+    def null_correlation(self, penalty: Penalty) -> NDArray[np.float64]:
+        """``−Zᵀg/n`` at the null model: w = 0, or with penalty factors of 0 the unpenalized
+        features' (and intercept's) maximum-likelihood fit (:func:`_unpenalized_logistic`)."""
+        free = _unpenalized(penalty, self.n_features, self.constant)
+        if not free.any():
+            return self.correlation()
+        key = ("null", penalty.factors)
+        if key not in self._cache:
+            eta = _unpenalized_logistic(self.Zt[free], self.y, self.c, self.intercept)
+            self._cache[key] = self.Zt @ (self.c * (self.y - Logistic.response(eta))) / self.n_samples
+        return self._cache[key]
+
     def lambda_max(self, penalty: Penalty) -> float:
-        """The smallest λ at which w = 0 is optimal for ``penalty`` (as glmnet's, α floored at 0.001)."""
-        return penalty.lambda_max(self.correlation())
+        """The smallest λ at which every penalized weight is 0 (as glmnet's, α floored at 0.001)."""
+        return penalty.lambda_max(self.null_correlation(penalty))
 
     def to_original(self, w: NDArray[np.float64], b: ArrayLike | None = None
                     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Solver weights and intercepts to original-scale ``(β, β₀)`` (see :meth:`Design.to_original`)."""
         return _original_scale(w, b, self.null_intercept(), self.x_mean, self.x_scale, self.constant,
                                self.intercept)
+
+
+def _unpenalized_logistic(Zt_free: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64],
+                          intercept: bool) -> NDArray[np.float64]:
+    """η of the unpenalized logistic fit on the rows of ``Zt_free`` (and an intercept): Newton's
+    method with step halving, to the gradient's rounding level. Raises a DataError when the
+    unpenalized features separate the classes (no finite fit exists, glmnet's "saturated" case)."""
+    n = y.size
+    design = np.vstack([Zt_free, np.ones((1, n))]) if intercept else Zt_free
+    coef = np.zeros(design.shape[0])
+    datafit = Logistic()
+    eta = np.zeros(n)
+    loss = datafit.value(y, eta, c)
+    for _ in range(100):
+        prob = Logistic.response(eta)
+        grad = design @ (c * (prob - y)) / n
+        if np.abs(grad).max() <= 1e-13:
+            return eta
+        hessian = (design * (c * prob * (1.0 - prob))) @ design.T / n
+        step = np.linalg.lstsq(hessian, grad, rcond=None)[0]
+        t = 1.0
+        while t > 1e-10:
+            trial = eta - t * (step @ design)
+            trial_loss = datafit.value(y, trial, c)
+            if trial_loss <= loss + 1e-12 * abs(loss):
+                break
+            t *= 0.5
+        coef -= t * step
+        eta, loss = trial, trial_loss
+        if np.abs(coef).max() > 1e6:
+            break
+    if np.abs(coef).max() > 1e6:
+        raise DataError("The unpenalized features (penalty factor 0) separate the two classes perfectly: their "
+                        "logistic fit has no finite solution. Give them a positive penalty factor.")
+    return eta
 
 
 def prepare_classification(

@@ -57,6 +57,7 @@ def fit_design(design: Prepared, penalty: Penalty, lam: float, w_init: NDArray[n
         fit_intercept=design.intercept,
         family=design.datafit.family,
         classes=design.classes,
+        penalty_factor=penalty.factors,
     )
 
 
@@ -120,6 +121,7 @@ def path_design(
         fit_intercept=design.intercept,
         family=design.datafit.family,
         classes=design.classes,
+        penalty_factor=penalty.factors,
         solve_at=ExactSolve(design, penalty),
     )
 
@@ -137,6 +139,7 @@ def fit(
     intercept: bool = True,
     family: str = "gaussian",
     positive_class: str | None = None,
+    penalty_factor: ArrayLike | None = None,
 ) -> Fit:
     """Fit the model at one λ.
 
@@ -164,8 +167,12 @@ def fit(
     positive_class : optional
         For ``"binomial"``: the class whose probability is modelled (default: the second of the
         two sorted labels, as glmnet).
+    penalty_factor : array-like of shape (n_features,), optional
+        glmnet's ``penalty.factor``: fⱼ ≥ 0 multiplies feature j's penalty (0 = unpenalized, always
+        in the model); rescaled to sum to n_features. λ_max is then the smallest λ that zeroes every
+        penalized weight with the unpenalized ones fitted.
     """
-    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class)
+    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor)
     return fit_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lam)
 
 
@@ -183,16 +190,17 @@ def path(
     intercept: bool = True,
     family: str = "gaussian",
     positive_class: str | None = None,
+    penalty_factor: ArrayLike | None = None,
 ) -> Path:
     """Solutions along a decreasing λ grid (glmnet's default grid unless ``lambdas`` is given).
 
-    Same objective and parameters as :func:`fit` (``weights``, ``intercept`` included);
+    Same objective and parameters as :func:`fit` (``weights``, ``intercept``, ``penalty_factor`` included);
     lasso/elastic net solve the whole grid in one warm-started call, ridge every λ from one
     eigendecomposition (logistic: proximal Newton, warm-started along the grid). Every λ meets
     KKT ≤ 1e-8·λ_max; :meth:`Path.fit_at` and :meth:`Path.predict` give the model at any λ,
     on the grid or off it.
     """
-    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class)
+    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor)
     return path_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lambdas, n_lambdas)
 
 

@@ -1,19 +1,25 @@
 """The one objective of Regularization Lab, and everything needed to check a solution of it.
 
-Regression with an unpenalized intercept ``b`` and penalized weights ``w``::
+A datafit F with an unpenalized intercept ``b`` and penalized weights ``w``::
 
-    minimize over b, w:  1/(2n) · Σᵢ (yᵢ − b − zᵢᵀw)²  +  λ · ( α‖w‖₁ + (1−α)/2 · ‖w‖₂² )
+    minimize over b, w:  F(b, w)  +  λ · Σⱼ fⱼ·( α|wⱼ| + (1−α)/2 · wⱼ² )
+
+    least squares (glmnet's "gaussian"):  F = 1/(2n) · Σᵢ cᵢ(yᵢ − b − zᵢᵀw)²
+    logistic      (glmnet's "binomial"):  F = (1/n) · Σᵢ cᵢ[log(1 + e^ηᵢ) − yᵢηᵢ],  η = b + Zw
 
 ``zᵢ`` is the feature row the solver sees (standardized or raw, see
 :mod:`reglab.design`); ``α`` is the L1 ratio: 1 for ``"l1"`` (lasso), 0 for
-``"l2"`` (ridge), strictly between for ``"elasticnet"``.  The same λ means the
-same thing for all three penalties.  scikit-learn equivalents:
-``Lasso(alpha=λ)``, ``ElasticNet(alpha=λ, l1_ratio=α)``, ``Ridge(alpha=n·λ)``;
-glmnet ``lambda=λ, alpha=α``; Spark ``regParam=λ, elasticNetParam=α``.
+``"l2"`` (ridge), strictly between for ``"elasticnet"``; fⱼ are per-feature penalty factors
+(all 1 by default; glmnet's ``penalty.factor``); cᵢ observation weights summing to n. The same
+λ means the same thing for all three penalties. scikit-learn equivalents:
+``Lasso(alpha=λ)``, ``ElasticNet(alpha=λ, l1_ratio=α)``, ``Ridge(alpha=n·λ)``,
+``LogisticRegression(C=1/(n·λ), l1_ratio=α)``; glmnet ``lambda=λ, alpha=α`` (after its y
+scaling for gaussian, see :mod:`reglab.reproduce`); Spark ``regParam=λ, elasticNetParam=α``.
 
-Following skglm, a penalty is a small object that knows its own value, its
-proximal operator, its subdifferential and the smallest λ that zeroes every
-weight; the KKT check, the λ grid and the Learn page all use the same object.
+Following skglm, a penalty and a datafit are small objects: a penalty knows its own value, its
+proximal operator, its subdifferential and the smallest λ that zeroes every weight; a datafit
+its value, its gradient and its response (the prediction from η). The KKT check, the λ grid
+and the Learn page all use the same objects; :class:`ModelSpec` bundles one model's choices.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
+from .errors import DataError
+
 PenaltyName = Literal["l1", "l2", "elasticnet"]
 PENALTIES: tuple[PenaltyName, ...] = ("l1", "l2", "elasticnet")
 
@@ -35,7 +43,7 @@ ALPHA_FLOOR_FOR_GRID = 1e-3
 
 @dataclass(frozen=True)
 class Penalty:
-    """The elastic-net family ``P(w) = α‖w‖₁ + (1−α)/2 · ‖w‖₂²`` (multiplied by λ in the objective).
+    """The elastic-net family ``P(w) = Σⱼ fⱼ·(α|wⱼ| + (1−α)/2 · wⱼ²)`` (multiplied by λ in the objective).
 
     Parameters
     ----------
@@ -44,10 +52,14 @@ class Penalty:
     l1_ratio : float
         α for ``"elasticnet"`` (required, 0 ≤ α ≤ 1); ``l1``/``l2`` fix it at 1/0 and refuse
         any other value.
+    factors : sequence of float, optional
+        glmnet's ``penalty.factor``: a weight fⱼ ≥ 0 per feature (0 = unpenalized), rescaled to
+        sum to the number of features as glmnet does; None means every fⱼ = 1.
     """
 
     name: PenaltyName
     l1_ratio: float | None = None
+    factors: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         # A checked constructor: Penalty("l2") is ridge, never a lasso with a stray default α.
@@ -70,16 +82,19 @@ class Penalty:
             if not (np.isfinite(ratio) and 0.0 <= ratio <= 1.0):
                 raise ValueError(f"l1_ratio must lie in [0, 1] for the elastic net, got {self.l1_ratio!r}.")
         object.__setattr__(self, "l1_ratio", float(ratio))
+        if self.factors is not None:
+            object.__setattr__(self, "factors", _rescaled_factors(self.factors))
 
     @staticmethod
-    def of(name: str, l1_ratio: float = 0.5) -> "Penalty":
+    def of(name: str, l1_ratio: float = 0.5, factors: ArrayLike | None = None) -> "Penalty":
         """Build the penalty called ``name`` (case-insensitive; "lasso"/"ridge" accepted)."""
         key = str(name).strip().lower().replace("-", "").replace("_", "").replace(" ", "")
         key = {"lasso": "l1", "ridge": "l2", "enet": "elasticnet"}.get(key, key)
+        chosen = None if factors is None else tuple(np.asarray(factors, dtype=float).reshape(-1))
         if key in ("l1", "l2"):
-            return Penalty(key)
+            return Penalty(key, factors=chosen)
         if key == "elasticnet":
-            return Penalty("elasticnet", l1_ratio)
+            return Penalty("elasticnet", l1_ratio, chosen)
         raise ValueError(f"Unknown penalty {name!r}: use one of 'l1', 'l2', 'elasticnet'.")
 
     @property
@@ -87,43 +102,72 @@ class Penalty:
         """The L1 share α of the penalty (1 for lasso, 0 for ridge)."""
         return float(self.l1_ratio)
 
+    def factor_array(self, p: int) -> NDArray[np.float64]:
+        """The factors fⱼ for p features (all 1 when none were given); a length mismatch is a DataError."""
+        if self.factors is None:
+            return np.ones(p)
+        if len(self.factors) != p:
+            raise DataError(f"{len(self.factors)} penalty factors were given for {p} features: give one per feature.")
+        return np.asarray(self.factors)
+
     def value(self, w: ArrayLike) -> float:
-        """``α‖w‖₁ + (1−α)/2 · ‖w‖₂²`` (not yet multiplied by λ)."""
+        """``Σⱼ fⱼ(α|wⱼ| + (1−α)/2 · wⱼ²)`` (not yet multiplied by λ)."""
         w = np.asarray(w, dtype=float)
-        return float(self.alpha * np.abs(w).sum() + 0.5 * (1.0 - self.alpha) * np.dot(w, w))
+        f = self.factor_array(w.shape[-1])
+        return float(f @ (self.alpha * np.abs(w) + 0.5 * (1.0 - self.alpha) * w * w))
 
     def prox(self, w: ArrayLike, lam: float, step: float) -> NDArray[np.float64]:
         """Proximal operator of ``step·λ·P``: soft-thresholding then ridge shrinkage.
 
-        ``prox(w) = sign(w)·max(|w| − step·λ·α, 0) / (1 + step·λ·(1−α))``; coordinates with
-        ``|w| ≤ step·λ·α`` land exactly on 0, which a (sub)gradient step never does.
+        ``prox(w)ⱼ = sign(wⱼ)·max(|wⱼ| − step·λ·α·fⱼ, 0) / (1 + step·λ·(1−α)·fⱼ)``; coordinates with
+        ``|wⱼ| ≤ step·λ·α·fⱼ`` land exactly on 0, which a (sub)gradient step never does.
         """
         w = np.asarray(w, dtype=float)
-        thresholded = np.sign(w) * np.maximum(np.abs(w) - step * lam * self.alpha, 0.0)
+        f = self.factor_array(w.shape[-1])
+        thresholded = np.sign(w) * np.maximum(np.abs(w) - step * lam * self.alpha * f, 0.0)
         # "+ 0.0" turns the −0.0 of thresholded negatives into 0.0 (shown as "0", not "-0")
-        return thresholded / (1.0 + step * lam * (1.0 - self.alpha)) + 0.0
+        return thresholded / (1.0 + step * lam * (1.0 - self.alpha) * f) + 0.0
 
-    def subdiff_distance(self, w: ArrayLike, grad: ArrayLike, lam: float) -> NDArray[np.float64]:
+    def subdiff_distance(self, w: ArrayLike, grad: ArrayLike, lam: float | ArrayLike) -> NDArray[np.float64]:
         """Per-coordinate distance of ``−grad`` to ``λ·∂P(w)``: 0 exactly at an optimum.
 
-        For ``wⱼ ≠ 0``: ``|gradⱼ + λ(1−α)wⱼ + λα·sign(wⱼ)|``; for ``wⱼ = 0``:
-        ``max(|gradⱼ| − λα, 0)`` (the subdifferential of |·| at 0 is [−1, 1]).
+        For ``wⱼ ≠ 0``: ``|gradⱼ + λ(1−α)fⱼwⱼ + λαfⱼ·sign(wⱼ)|``; for ``wⱼ = 0``:
+        ``max(|gradⱼ| − λαfⱼ, 0)`` (the subdifferential of |·| at 0 is [−1, 1]).
         """
         w = np.asarray(w, dtype=float)
         grad = np.asarray(grad, dtype=float)
-        smooth = grad + lam * (1.0 - self.alpha) * w
-        at_zero = np.maximum(np.abs(smooth) - lam * self.alpha, 0.0)
-        off_zero = np.abs(smooth + lam * self.alpha * np.sign(w))
+        scaled = np.asarray(lam) * self.factor_array(w.shape[-1])
+        smooth = grad + scaled * (1.0 - self.alpha) * w
+        at_zero = np.maximum(np.abs(smooth) - scaled * self.alpha, 0.0)
+        off_zero = np.abs(smooth + scaled * self.alpha * np.sign(w))
         return np.where(w == 0.0, at_zero, off_zero)
 
     def lambda_max(self, correlation: ArrayLike) -> float:
-        """Smallest λ at which w = 0 solves the problem (glmnet's grid start for ridge).
+        """Smallest λ at which every penalized weight is 0 (glmnet's grid start; for ridge, at α = 0.001).
 
-        ``correlation`` is ``Zᵀ(y − ȳ)/n``; λ_max = max|correlation| / max(α, 0.001).
+        ``correlation`` is the negative datafit gradient at the null model (``Zᵀ(y − ŷ₀)/n``,
+        ŷ₀ the fit of the intercept and the unpenalized features alone):
+        λ_max = maxⱼ {|correlationⱼ| / fⱼ : fⱼ > 0} / max(α, 0.001).
         """
         corr = np.abs(np.asarray(correlation, dtype=float))
-        top = float(corr.max()) if corr.size else 0.0
+        f = self.factor_array(corr.size)
+        penalized = f > 0
+        top = float((corr[penalized] / f[penalized]).max()) if penalized.any() else 0.0
         return top / max(self.alpha, ALPHA_FLOOR_FOR_GRID)
+
+
+def _rescaled_factors(factors) -> tuple[float, ...]:
+    """Penalty factors checked (finite, ≥ 0, at least one > 0) and rescaled to sum to their count,
+    glmnet's normalization (so λ keeps its meaning when every factor is multiplied by a constant)."""
+    try:
+        f = np.asarray(factors, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError("Penalty factors must be numbers ≥ 0.") from None
+    if not np.isfinite(f).all() or (f < 0).any():
+        raise ValueError("Penalty factors must be finite numbers ≥ 0 (0 leaves a feature unpenalized).")
+    if not (f > 0).any():
+        raise ValueError("At least one penalty factor must be positive (with all 0 nothing is penalized).")
+    return tuple(float(v) for v in f * (f.size / f.sum()))
 
 
 @dataclass(frozen=True)
@@ -203,8 +247,8 @@ def datafit_of(family: str) -> Datafit:
 
 @dataclass(frozen=True, eq=False)
 class ModelSpec:
-    """Everything that defines the model, checked once: datafit, penalty, standardization,
-    intercept, observation weights and (binomial) the positive class. The public calls build
+    """Everything that defines the model, checked once: datafit, penalty (with its per-feature
+    factors), standardization, intercept, observation weights and (binomial) the positive class. The public calls build
     one (:meth:`of`); :func:`reglab.fitting.prepare_spec` turns its data side into the design
     the solvers read, and its penalty goes with it."""
 
@@ -222,10 +266,11 @@ class ModelSpec:
     @classmethod
     def of(cls, penalty: str = "l1", l1_ratio: float = 0.5, family: str = "gaussian", standardize: bool = True,
            intercept: bool = True, weights: ArrayLike | None = None, positive_class: str | None = None,
-           ) -> "ModelSpec":
-        """A checked spec from the public API's arguments (weights are checked against the data later)."""
-        return cls(Penalty.of(penalty, l1_ratio), datafit_of(family), bool(standardize), bool(intercept),
-                   None if weights is None else np.asarray(weights), positive_class)
+           penalty_factor: ArrayLike | None = None) -> "ModelSpec":
+        """A checked spec from the public API's arguments (weights and factors are checked against
+        the data's size later)."""
+        return cls(Penalty.of(penalty, l1_ratio, penalty_factor), datafit_of(family), bool(standardize),
+                   bool(intercept), None if weights is None else np.asarray(weights), positive_class)
 
 
 def datafit_value(Z: NDArray[np.float64], y: NDArray[np.float64], intercept: float, w: NDArray[np.float64]) -> float:
@@ -234,13 +279,13 @@ def datafit_value(Z: NDArray[np.float64], y: NDArray[np.float64], intercept: flo
 
 
 def objective_value(
-    Z: ArrayLike, y: ArrayLike, intercept: float, w: ArrayLike, lam: float, penalty: Penalty
+    Z: ArrayLike, y: ArrayLike, intercept: float, w: ArrayLike, lam: float, penalty: Penalty,
+    datafit: "Datafit" = LeastSquares(), weights: ArrayLike | None = None,
 ) -> float:
-    """The full objective ``1/(2n)‖y − b − Zw‖² + λ·P(w)``."""
+    """The full objective ``F(b, w) + λ·P(w)`` (least squares: ``1/(2n)‖y − b − Zw‖² + λ·P(w)``)."""
     Z = np.asarray(Z, dtype=float)
-    y = np.asarray(y, dtype=float)
     w = np.asarray(w, dtype=float)
-    return datafit_value(Z, y, intercept, w) + lam * penalty.value(w)
+    return datafit.value(y, intercept + Z @ w, weights) + lam * penalty.value(w)
 
 
 def lambda_max(Z: ArrayLike, y: ArrayLike, penalty: Penalty) -> float:

@@ -82,6 +82,8 @@ class Fit:
         The datafit (glmnet's name).
     classes : tuple of str
         For ``"binomial"``: ``(negative, positive)`` class labels; empty for regression.
+    penalty_factor : tuple of float or None
+        Per-feature penalty factors (rescaled to sum to p), None when every factor is 1.
     """
 
     penalty: str
@@ -97,6 +99,7 @@ class Fit:
     fit_intercept: bool = True
     family: str = "gaussian"
     classes: tuple[str, ...] = ()
+    penalty_factor: tuple[float, ...] | None = None
 
     def linear_predictor(self, X: ArrayLike) -> NDArray[np.float64]:
         """``η = β₀ + Xβ`` for original-scale features ``X`` (n × p; a table is matched by feature
@@ -163,6 +166,7 @@ class Path:
     fit_intercept: bool = True
     family: str = "gaussian"
     classes: tuple[str, ...] = ()
+    penalty_factor: tuple[float, ...] | None = None
     #: Solves exactly at a λ off the grid (set by :func:`reglab.fitting.path_design`).
     solve_at: Callable[[float, NDArray[np.float64] | None], "Fit"] | None = field(
         default=None, repr=False, compare=False)
@@ -188,7 +192,7 @@ class Path:
                    standardize=self.standardize, coef=self.coefs[i], intercept=float(self.intercepts[i]),
                    weights=self.weights[i], feature_names=self.feature_names, lambda_max=self.lambda_max,
                    kkt=float(self.kkt[i]), fit_intercept=self.fit_intercept, family=self.family,
-                   classes=self.classes)
+                   classes=self.classes, penalty_factor=self.penalty_factor)
 
     def predict(self, X: ArrayLike, lam: float | ArrayLike | None = None) -> NDArray[np.float64]:
         """Predictions for features ``X`` (n × p, see :func:`feature_matrix`): target units, or the

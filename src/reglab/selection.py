@@ -290,6 +290,7 @@ def cross_validate(
     family: str = "gaussian",
     positive_class: str | None = None,
     measure: str | None = None,
+    penalty_factor: ArrayLike | None = None,
 ) -> CVResult:
     """K-fold cross-validation curve of the objective's path, with λ.min and λ.1se.
 
@@ -297,7 +298,7 @@ def cross_validate(
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-    penalty, l1_ratio, standardize, weights, intercept, family, positive_class
+    penalty, l1_ratio, standardize, weights, intercept, family, positive_class, penalty_factor
         As :func:`reglab.fit`.
     folds : int
         Number of folds K (2 ≤ K ≤ n); rows are shuffled with ``seed`` before splitting
@@ -324,7 +325,7 @@ def cross_validate(
         (:data:`reglab.solvers.CV_KKT_TOLERANCE`), so mean and SE equal cv.glmnet's at thresh
         1e-20 to 1e-8; a resampling study of many CV runs may pass a looser one explicitly.
     """
-    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class)
+    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor)
     pen = spec.penalty
     measures = MEASURES[spec.datafit.family]
     measure = measures[0] if measure is None else str(measure).lower()
@@ -374,7 +375,8 @@ def cross_validate(
     lam_min, lam_1se = one_se_rule(grid, mean_error, se)
     reusable = (full_path is not None and np.array_equal(full_path.lambdas, grid) and full_path.penalty == pen.name
                 and full_path.l1_ratio == pen.alpha and full_path.fit_intercept == intercept and c is None
-                and full_path.family == spec.datafit.family and full_path.classes == full.classes)
+                and full_path.family == spec.datafit.family and full_path.classes == full.classes
+                and full_path.penalty_factor == pen.factors)
     whole = full_path if reusable else path_design(full, pen, grid)
     return CVResult(
         penalty=pen.name,

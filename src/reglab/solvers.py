@@ -26,7 +26,7 @@ from sklearn.linear_model import enet_path
 from . import cd
 from .design import ClassificationDesign, Design
 from .errors import DataError
-from .objective import Penalty
+from .objective import ALPHA_FLOOR_FOR_GRID, Penalty
 
 
 #: Accuracy standard of the product: the KKT residual of everything shown, exported or returned
@@ -185,6 +185,14 @@ def _ridge_weights(design: Design, lambdas: NDArray[np.float64]) -> NDArray[np.f
     return weights
 
 
+def gradient_scale(design: Design | ClassificationDesign, penalty: Penalty) -> float:
+    """``maxⱼ |∇ⱼ|/fⱼ`` at the null model, i.e. λ_max at α = 1: what the solvers aim their KKT
+    target at (× the tolerance). For α = 1 it is λ_max; for a ridge part it is stricter than
+    λ_max (= this / max(α, 0.001)), so a ridge-like fit's weights and intercept are as exact as
+    a lasso's rather than 1/α times looser."""
+    return max(design.lambda_max(penalty) * max(penalty.alpha, ALPHA_FLOOR_FOR_GRID), 1e-300)
+
+
 def _solver_inputs(design: Design) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """X and y as ``enet_path`` needs them in Gram mode.
 
@@ -212,9 +220,10 @@ def _cd_weights(
     assumed from a solver's stopping rule. Returns the weights and their KKT residuals
     (absolute, as :func:`kkt_residuals`).
     """
-    limit = kkt_tolerance * max(design.lambda_max(penalty), 1e-300)
+    limit = kkt_tolerance * gradient_scale(design, penalty)
     order = np.argsort(-lambdas, kind="stable")
-    solved, _ = cd.solve_path(design.gram, design.zy, design.n_samples, lambdas[order], penalty.alpha,
+    factors = penalty.factor_array(design.n_features)
+    solved, _ = cd.solve_path(design.gram, design.zy, design.n_samples, lambdas[order], penalty.alpha, factors,
                               w_start=w_init, kkt_target=_KERNEL_MARGIN * limit)
     weights = np.empty((len(lambdas), design.n_features))
     weights[order] = solved
@@ -223,10 +232,10 @@ def _cd_weights(
     for i in np.flatnonzero(kkt > limit):
         if lambdas[i] < lam_max:
             approach = np.geomspace(lam_max, lambdas[i], _CONTINUATION_STEPS)
-            weights[i] = cd.solve_path(design.gram, design.zy, design.n_samples, approach, penalty.alpha,
+            weights[i] = cd.solve_path(design.gram, design.zy, design.n_samples, approach, penalty.alpha, factors,
                                        kkt_target=_KERNEL_MARGIN * limit)[0][-1]
             kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1])[0]
-        if kkt[i] > limit:
+        if kkt[i] > limit and penalty.factors is None:  # scikit-learn has no penalty factors
             weights[i] = _cd_run(design, penalty, lambdas[i : i + 1], weights[i], _CD_TOL_STRICT)[0]
             kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1])[0]
     return weights, kkt
@@ -302,7 +311,9 @@ def solve_with_residuals(
                              "have no finite solution).")
         return _logistic_solution(design, penalty, lambdas, w_init, kkt_tolerance)
     intercepts = design.solver_intercepts(len(lambdas))
-    if penalty.alpha == 0.0:
+    uniform = penalty.factors is None or len(set(penalty.factors)) == 1
+    if penalty.alpha == 0.0 and (uniform or np.all(lambdas == 0)):
+        # closed form (equal factors, rescaled to 1, are no factors; at λ = 0 nothing is penalized)
         weights = _ridge_weights(design, lambdas)
         return Solution(weights, intercepts, kkt_residuals(design, penalty, lambdas, weights))
     if np.any(lambdas == 0):
@@ -323,11 +334,8 @@ def _logistic_solution(
     checked against ``kkt_tolerance · λ_max`` from the rows; a λ that misses is solved again
     along a path of its own from λ_max (warm starts are what keep Newton in its fast region)."""
     lam_max = design.lambda_max(penalty)
-    # Aimed at the gradient's own scale max|Zᵀg₀|/n (λ_max at α = 1), stricter than λ_max for a
-    # ridge part (λ_max/α there): the intercept's error is the KKT residual / ȳ(1 − ȳ), and is
-    # read as a number, so it must not grow 1000× for ridge.
-    limit = kkt_tolerance * max(float(np.abs(design.correlation()).max(initial=0.0)), 1e-300)
-    factors = np.ones(design.n_features)
+    limit = kkt_tolerance * gradient_scale(design, penalty)
+    factors = penalty.factor_array(design.n_features)
     order = np.argsort(-lambdas, kind="stable")
     start = np.zeros(design.n_features) if w_init is None else np.array(w_init, dtype=float)
 
