@@ -241,6 +241,25 @@ cat(path_s, cv_s, "\n")
 """
 
 
+def run_r_bench(script_text: str, X: np.ndarray, y: np.ndarray, grid: np.ndarray, foldid: np.ndarray,
+                repeat: int) -> list[float]:
+    """Run an R timing script on X, y, the λ grid and fold ids (handed over as one binary file);
+    returns the numbers it prints."""
+    n, p = X.shape
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data.bin"
+        with open(data, "wb") as out:
+            out.write(np.asfortranarray(X, dtype="<f8").tobytes(order="F"))
+            out.write(np.asarray(y, dtype="<f8").tobytes())
+            out.write(np.asarray(grid, dtype="<f8").tobytes())
+            out.write(foldid.astype("<i4").tobytes())
+        script = Path(tmp) / "bench.R"
+        script.write_text(script_text)
+        out = subprocess.run(["Rscript", str(script), str(data), str(n), str(p), str(repeat)], capture_output=True,
+                             text=True, check=True, timeout=3600).stdout.split()
+    return [float(v) for v in out]
+
+
 def bench_glmnet(X: np.ndarray, y: np.ndarray, label: str, repeat: int) -> list[Row]:
     """Lasso path and 5-fold CV against R glmnet (Debian's r-cran-glmnet, Fortran) in the same run:
     the same λ grid and fold ids, glmnet at thresh 1e-10 (its KKT residual then ~1e-5·λ_max;
@@ -254,18 +273,7 @@ def bench_glmnet(X: np.ndarray, y: np.ndarray, label: str, repeat: int) -> list[
     foldid = (np.random.default_rng(0).permutation(n) % 5 + 1).astype(np.int32)
     ours_path = best_of(lambda: reglab.path(X, y, penalty="l1"), repeat)
     ours_cv = best_of(lambda: reglab.cross_validate(X, y, penalty="l1", foldid=foldid, lambdas=grid), repeat)
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data.bin"
-        with open(data, "wb") as out:
-            out.write(np.asfortranarray(X, dtype="<f8").tobytes(order="F"))
-            out.write(np.asarray(y, dtype="<f8").tobytes())
-            out.write(np.asarray(grid, dtype="<f8").tobytes())
-            out.write(foldid.astype("<i4").tobytes())
-        script = Path(tmp) / "bench.R"
-        script.write_text(_GLMNET_SCRIPT)
-        out = subprocess.run(["Rscript", str(script), str(data), str(n), str(p), str(repeat)], capture_output=True,
-                             text=True, check=True, timeout=1800).stdout.split()
-    glmnet_path, glmnet_cv = (float(v) for v in out)
+    glmnet_path, glmnet_cv = run_r_bench(_GLMNET_SCRIPT, X, y, grid, foldid, repeat)
     return [Row(f"L1 path, 100 λ, {label}", ours_path, "R glmnet(same λ, thresh=1e-10)", glmnet_path, "< 1× (faster)"),
             Row(f"5-fold CV, L1, {label}", ours_cv, "R cv.glmnet(same λ and folds, thresh=1e-10)", glmnet_cv,
                 "< 1× (faster)")]
@@ -327,18 +335,8 @@ def bench_logistic(n: int, p: int, repeat: int) -> list[Row]:
     rows: list[Row] = []
     solved = len(grid)
     if shutil.which("Rscript") is not None:
-        with tempfile.TemporaryDirectory() as tmp:
-            data = Path(tmp) / "data.bin"
-            with open(data, "wb") as out:
-                out.write(np.asfortranarray(X, dtype="<f8").tobytes(order="F"))
-                out.write(np.asarray(y, dtype="<f8").tobytes())
-                out.write(np.asarray(grid, dtype="<f8").tobytes())
-                out.write(foldid.astype("<i4").tobytes())
-            script = Path(tmp) / "bench.R"
-            script.write_text(_GLMNET_BINOMIAL_SCRIPT)
-            out = subprocess.run(["Rscript", str(script), str(data), str(n), str(p), str(repeat)], capture_output=True,
-                                 text=True, check=True, timeout=3600).stdout.split()
-        loose_s, loose_kkt, strict_s, strict_kkt, solved, cv_s = (float(v) for v in out)
+        loose_s, loose_kkt, strict_s, strict_kkt, solved, cv_s = run_r_bench(_GLMNET_BINOMIAL_SCRIPT, X, y, grid,
+                                                                             foldid, repeat)
         solved = int(solved)
         ours = best_of(lambda: reglab.path(X, y, family="binomial", lambdas=grid[:solved]), repeat)
         ours_cv = best_of(lambda: reglab.cross_validate(X, y, family="binomial", foldid=foldid, lambdas=grid[:solved]),
