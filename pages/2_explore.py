@@ -3,7 +3,8 @@
 import streamlit as st
 
 from reglab import charts
-from reglab.diagnostics import coefficient_frame, error_curves, support_recovery
+from reglab.diagnostics import (calibration_frame, coefficient_frame, confusion_frame, error_curves, roc_frame,
+                                support_recovery)
 from reglab.export import safe_csv
 from reglab.reproduce import python_snippet, r_snippet, translate
 from reglab.errors import DataError
@@ -14,7 +15,8 @@ from reglab.ui.controls import FOLDS, L1_RATIO
 from reglab.ui.heavy import lazy_progress, progress_bar, require_go_ahead
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
-    PENALTY_LABELS, View, apply_chart_pick, chart_key, cv_spec_for, nonzero_spec_for, path_spec_for, tab_labels, usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
+    PENALTY_LABELS, TABS, View, apply_chart_pick, chart_key, cv_spec_for, family_of, nonzero_spec_for, path_spec_for, tab_names,
+    usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, request_lambda, settle_lambda, write_view_query_params,
 )
 
@@ -24,9 +26,16 @@ with page_guard():
     st.title("Explore")
 
     dataset, prepared = require_prepared()
-    if prepared.task == "classification":
-        st.info("This target is a class label. Until classification models arrive, it is fit as a regression on the class codes.",
-                icon=":material/info:")
+    family = family_of(prepared)
+    classifier = family == "binomial"
+    if classifier:
+        negative, positive = prepared.class_labels
+        st.caption(f":material/target: Logistic regression: the model gives the probability that {md(prepared.target)} is "
+                   f"**{md(positive)}** (rather than {md(negative)}), from the mean log-loss plus the same penalty and λ "
+                   "as everywhere (glmnet's family = \"binomial\"). Change the positive class on the Data page.")
+    elif prepared.task == "classification":
+        st.info(f"This target has {len(prepared.class_labels)} classes. Until multinomial models arrive, it is fit as a "
+                "regression on the class codes; two-class targets get logistic regression.", icon=":material/info:")
 
     # ---------------------------------------------------------------- controls
     c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
@@ -62,7 +71,7 @@ with page_guard():
               width="stretch")
     view = View(penalty, ratio, lam, standardize, folds)
     write_view_query_params(view)
-    translation = translate(view.penalty_object, lam, prepared.y_train)
+    translation = translate(view.penalty_object, lam, prepared.y_train, family)
     with b3.popover("Same model in scikit-learn · glmnet · Spark", icon=":material/translate:"):
         st.caption("Objective (our convention)")
         st.code(translation.objective, language=None)
@@ -78,13 +87,28 @@ with page_guard():
 
     # ---------------------------------------------------------------- metrics at λ
     m = st.columns(6)
-    m[0].metric("Training RMSE", f"{metrics.train_rmse:.4g}", help=f"Root mean squared error on the {prepared.n_train} training rows, in units of {md(prepared.target)}.")
-    m[1].metric("Test RMSE", f"{metrics.test_rmse:.4g}" if prepared.n_test else "—", help=f"On the {prepared.n_test} held-out rows.")
-    m[2].metric("Training R²", f"{metrics.train_r2:.3f}")
-    m[3].metric("Test R²", f"{metrics.test_r2:.3f}" if prepared.n_test else "—")
+    if classifier:
+        m[0].metric("Test log-loss" if prepared.n_test else "Training log-loss",
+                    f"{(metrics.test_log_loss if prepared.n_test else metrics.train_log_loss):.4f}",
+                    help="Mean log-loss (nats per row, half the deviance): lower is better; 0.693 is a coin flip. "
+                         f"Training: {metrics.train_log_loss:.4f}.")
+        m[1].metric("Test accuracy", f"{metrics.test_accuracy:.1%}" if prepared.n_test else "—",
+                    help=f"Share of the {prepared.n_test} held-out rows whose more probable class is right "
+                         f"(training: {metrics.train_accuracy:.1%}).")
+        m[2].metric("Balanced accuracy", f"{metrics.test_balanced_accuracy:.1%}" if prepared.n_test else "—",
+                    help="Mean of the two classes' recall on the held-out rows: 50% is chance even when one class is rare.")
+        m[3].metric("Test ROC AUC", f"{metrics.test_auc:.3f}" if prepared.n_test else "—",
+                    help=f"Chance that a random {md(positive)} row gets a higher probability than a random {md(negative)} "
+                         f"row (0.5 = chance, 1 = perfect ranking). Training: {metrics.train_auc:.3f}.")
+    else:
+        m[0].metric("Training RMSE", f"{metrics.train_rmse:.4g}", help=f"Root mean squared error on the {prepared.n_train} training rows, in units of {md(prepared.target)}.")
+        m[1].metric("Test RMSE", f"{metrics.test_rmse:.4g}" if prepared.n_test else "—", help=f"On the {prepared.n_test} held-out rows.")
+        m[2].metric("Training R²", f"{metrics.train_r2:.3f}")
+        m[3].metric("Test R²", f"{metrics.test_r2:.3f}" if prepared.n_test else "—")
     m[4].metric("Non-zero coefficients", f"{metrics.n_nonzero} of {len(fit.coef)}")
     m[5].metric("Effective df", f"{metrics.df:.2f}",
-                help="Effective degrees of freedom: the non-zero count for the lasso, the trace of the hat matrix for ridge.")
+                help="Effective degrees of freedom: the non-zero count for the lasso, the trace of the hat matrix for ridge"
+                     + (" (of the last Newton step, at the fitted probabilities)." if classifier else "."))
 
     if not presenting() and st.button("Save this fit as a scenario", icon=":material/bookmark_add:",
                  help="Keep this model (data, preprocessing, penalty, λ, metrics, coefficients) to compare on the Compare page."):
@@ -98,10 +122,11 @@ with page_guard():
     truth_coef = dataset.truth.coef if (dataset.truth is not None and dataset.truth.coef is not None
                                        and tuple(dataset.feature_names) == prepared.feature_names) else None
     # Lazy tabs: only the open tab runs, so a λ move redraws one tab's charts, not all eight.
-    tabs = st.tabs(tab_labels(truth_coef is not None), key=state.EXPLORE_TAB, on_change="rerun")
+    names = tab_names(truth_coef is not None, classifier)
+    tabs = dict(zip(names, st.tabs([TABS[name] for name in names], key=state.EXPLORE_TAB, on_change="rerun")))
 
-    with tabs[0]:
-        if tabs[0].open:
+    with tabs["paths"]:
+        if tabs["paths"].open:
             if presenting():  # one screen: the chart takes the options' room, with their current values
                 scale = st.session_state.get(state.PATH_SCALE) or "standardized"
                 axis = st.session_state.get(state.PATH_AXIS) or "log λ"
@@ -121,8 +146,8 @@ with page_guard():
             d2.download_button("Whole path (CSV)", safe_csv(path.to_frame()), file_name="path.csv", mime="text/csv",
                                icon=":material/download:", on_click="ignore")
 
-    with tabs[1]:
-        if tabs[1].open:
+    with tabs["sparsity"]:
+        if tabs["sparsity"].open:
             left, right = st.columns(2)
             with left:
                 st.markdown("**How many features survive**")
@@ -135,10 +160,11 @@ with page_guard():
                 if truth_coef is not None:
                     st.caption("Orange ticks: the true coefficients (standardized by the training sd).")
 
-    with tabs[2]:
-        if tabs[2].open:
-            cv_spec = cv_spec_for(key, standardize, penalty, ratio, folds, f"mean {cv.folds}-fold CV error (MSE of {prepared.target})",
-                                  prepared)
+    with tabs["cv"]:
+        if tabs["cv"].open:
+            cv_title = (f"mean {cv.folds}-fold CV deviance (per row)" if classifier
+                        else f"mean {cv.folds}-fold CV error (MSE of {prepared.target})")
+            cv_spec = cv_spec_for(key, standardize, penalty, ratio, folds, cv_title, prepared)
             event = chart_with_downloads(charts.move_lambda(cv_spec, lam), "cross-validation", key=chart_key("cv_chart"),
                                          selectable=True)
             apply_chart_pick(event)
@@ -148,8 +174,8 @@ with page_guard():
                        f"({cv.n_nonzero[cv.index_min]} non-zero); λ.1se = {cv.lambda_1se:.4g} ({cv.n_nonzero[cv.index_1se]} non-zero). "
                        "Click the curve to move λ.")
 
-    with tabs[3]:
-        if tabs[3].open:
+    with tabs["bv"]:
+        if tabs["bv"].open:
             r1, r2 = st.columns([1, 3])
             repeats = r1.number_input("Repeats R", 5, 200, step=5, **bind(state.BV_REPEATS),
                                       help="Training draws (synthetic data) or bootstrap resamples (real data). More = smoother, slower.")
@@ -161,6 +187,10 @@ with page_guard():
             if bv is None:
                 st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
                         "on the Data page.", icon=":material/info:")
+            elif classifier:
+                st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows (drawn within each class), "
+                           "on the test rows, of the Brier score (y − p̂)² with y = 1 for the positive class: the variance of "
+                           "the predicted probabilities, and bias² and noise together.")
             elif bv.kind == "known truth":
                 st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model. "
                            "The dashed total lies on the measured expected test error: the identity holds.")
@@ -168,26 +198,51 @@ with page_guard():
                 st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows, evaluated on the test rows. "
                            "Without the true function, bias² and noise cannot be told apart: they are shown together.")
             if bv is not None:
-                chart_with_downloads(charts.curves_chart(bv.to_frame(), lam, f"squared error ({prepared.target} units²)",
+                bv_title = "Brier score (probability²)" if classifier else f"squared error ({prepared.target} units²)"
+                chart_with_downloads(charts.curves_chart(bv.to_frame(), lam, bv_title,
                                                          dashed=(bv.labels["total"],)), "bias-variance", key="bv_chart")
             st.markdown("**Training vs test error** (the validation curve)")
             chart_with_downloads(charts.curves_chart(error_curves(path, prepared.X_train, prepared.y_train, prepared.X_test,
-                                                                  prepared.y_test), lam, "mean squared error"),
+                                                                  prepared.y_test), lam,
+                                                     "mean log-loss (nats per row)" if classifier else "mean squared error"),
                                  "validation-curve", key="val_chart")
 
-    with tabs[4]:
-        if tabs[4].open:
+    if classifier:
+        with tabs["classes"]:
+            if tabs["classes"].open:
+                held_out = prepared.n_test > 0
+                X_eval, y_eval = (prepared.X_test, prepared.y_test) if held_out else (prepared.X_train, prepared.y_train)
+                prob = fit.predict(X_eval)
+                st.caption(f"At the current λ, on the {len(y_eval)} {'held-out test' if held_out else 'training'} rows"
+                           f"{'' if held_out else ' (no test rows: set a test share on the Data page for an honest view)'}. "
+                           f"Positive class: {md(positive)}.")
+                left, right = st.columns(2)
+                with left:
+                    st.markdown("**ROC curve**")
+                    chart_with_downloads(charts.roc_chart(roc_frame(y_eval, prob), metrics.test_auc if held_out
+                                                          else metrics.train_auc), "roc-curve", key="roc_chart")
+                with right:
+                    st.markdown("**Calibration** (are the probabilities honest?)")
+                    chart_with_downloads(charts.calibration_chart(calibration_frame(y_eval, prob)), "calibration",
+                                         key="calibration_chart")
+                st.markdown("**Confusion matrix** (probability > ½ predicts the positive class)")
+                chart_with_downloads(charts.confusion_chart(confusion_frame(y_eval, prob, prepared.class_labels)),
+                                     "confusion-matrix", key="confusion_chart")
+
+    with tabs["code"]:
+        if tabs["code"].open:
             st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script next to the file.")
             st.download_button("Training data (CSV)", safe_csv(prepared.training_frame()), file_name="reglab_training_data.csv", mime="text/csv",
                                icon=":material/download:", on_click="ignore")
+            positive_class = prepared.class_labels[1] if classifier else None
             st.code(python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
-                                   "reglab_training_data.csv", standardize), language="python")
+                                   "reglab_training_data.csv", standardize, positive_class), language="python")
             st.code(r_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
-                              "reglab_training_data.csv", standardize), language="r")
+                              "reglab_training_data.csv", standardize, positive_class), language="r")
 
     if truth_coef is not None:
-        with tabs[5]:
-            if tabs[5].open:
+        with tabs["truth"]:
+            if tabs["truth"].open:
                 recovery = support_recovery(path, truth_coef)
                 st.markdown("**Support recovery along the path**: which of the truly non-zero features are selected.")
                 chart_with_downloads(charts.curves_chart(recovery.to_frame(), lam, "rate"), "support-recovery", key="rec_chart")

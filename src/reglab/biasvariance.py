@@ -21,6 +21,11 @@ beside it; it agrees in expectation only.
 rows y₀.  Variance is measured as above; what remains of the test error,
 mean over x₀ of (y₀ − f̄(x₀))², is bias² *plus* noise — they cannot be separated without
 the truth, and the result says so (:attr:`BiasVariance.labels`).
+
+**Classifiers** (``family="binomial"``). The same decomposition of the Brier score
+(y₀ − p̂(x₀))², y₀ ∈ {0, 1}, on the predicted probabilities p̂: variance of p̂ over resamples,
+and "bias² + noise" for the rest. Resamples are drawn within each class (stratified), so
+every one holds both classes.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from numpy.typing import NDArray
 
 from .design import center_once
 from .fitting import path_predictions, resample_predictions
-from .objective import LeastSquares, ModelSpec, Penalty
+from .objective import LeastSquares, ModelSpec, Penalty, datafit_of
 
 
 @dataclass(frozen=True)
@@ -172,22 +177,28 @@ def bootstrap(
     seed: int = 0,
     n_jobs: int | None = None,
     progress: Callable[[float], None] | None = None,
+    family: str = "gaussian",
 ) -> BiasVariance:
-    """Bootstrap estimate on real data: variance and "bias² + noise" (see module docstring)."""
+    """Bootstrap estimate on real data: variance and "bias² + noise" (see module docstring);
+    for ``family="binomial"`` of the Brier score on probabilities (``y`` as 0/1 codes)."""
     if len(y_test) == 0:
         raise ValueError("The bootstrap estimate needs held-out test rows: set a test share above 0 on the Data page.")
     lambdas = np.sort(np.asarray(lambdas, dtype=float))[::-1]
     rng = np.random.default_rng(seed)
     n = len(y_train)
-    resamples = [rng.integers(0, n, n) for _ in range(repeats)]
-    # Centered once; each replicate is a vector of row counts (weighted Gram), not a copied resample.
-    Xg, y_arr, offset = center_once(X_train, y_train)
-    spec = ModelSpec(penalty, LeastSquares(), standardize)
-    predictions = _run(
-        [delayed(resample_predictions)(Xg, y_arr, offset, rows, X_test, spec, lambdas) for rows in resamples],
-        n_jobs,
-        progress,
-    )
+    if datafit_of(family).family == "binomial":
+        X_arr, y_arr = np.asarray(X_train, dtype=float), np.asarray(y_train, dtype=float)
+        by_class = [np.flatnonzero(y_arr == value) for value in (0.0, 1.0)]
+        resamples = [np.concatenate([rng.choice(rows, rows.size) for rows in by_class]) for _ in range(repeats)]
+        spec = ModelSpec(penalty, datafit_of(family), standardize)
+        tasks = [delayed(path_predictions)(X_arr[rows], y_arr[rows], X_test, spec, lambdas) for rows in resamples]
+    else:
+        resamples = [rng.integers(0, n, n) for _ in range(repeats)]
+        # Centered once; each replicate is a vector of row counts (weighted Gram), not a copied resample.
+        Xg, y_arr, offset = center_once(X_train, y_train)
+        spec = ModelSpec(penalty, LeastSquares(), standardize)
+        tasks = [delayed(resample_predictions)(Xg, y_arr, offset, rows, X_test, spec, lambdas) for rows in resamples]
+    predictions = _run(tasks, n_jobs, progress)
     mean, variance = _summarize(predictions)
     squared_bias_of_mean = ((y_test - mean) ** 2).mean(axis=1)
     remainder = squared_bias_of_mean - variance / repeats

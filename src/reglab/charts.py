@@ -305,6 +305,58 @@ def curves_chart(
     return alt.layer(line, lambda_rule(current_lambda)).properties(height=height)
 
 
+# ----------------------------------------------------------------------------- classification
+
+
+def roc_chart(frame: pd.DataFrame, auc: float, height: int = 320) -> alt.LayerChart:
+    """ROC curve (``false_positive_rate``, ``true_positive_rate``, ``threshold``) with the chance diagonal."""
+    diagonal = alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})).mark_line(
+        color=RULE_COLOR, strokeDash=[4, 3]).encode(x="x:Q", y="y:Q")
+    curve = alt.Chart(frame).mark_line(color=POSITIVE, strokeWidth=2.5, interpolate="step-after").encode(
+        x=alt.X("false_positive_rate:Q", title="false positive rate (1 − specificity)", scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("true_positive_rate:Q", title="true positive rate (sensitivity)", scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("threshold:Q", title="probability threshold", format=".3f"),
+                 alt.Tooltip("false_positive_rate:Q", title="false positive rate", format=".3f"),
+                 alt.Tooltip("true_positive_rate:Q", title="true positive rate", format=".3f")],
+    )
+    return alt.layer(diagonal, curve).properties(
+        height=height, title=alt.Title(f"AUC = {auc:.3f}", fontSize=12, fontWeight="normal", anchor="start"))
+
+
+def confusion_chart(frame: pd.DataFrame, height: int = 220) -> alt.LayerChart:
+    """Confusion matrix (``true class``, ``predicted class``, ``count``): shaded cells with their counts."""
+    base = alt.Chart(frame).encode(
+        x=alt.X("predicted class:N", title="predicted class", axis=alt.Axis(labelAngle=0, labelLimit=160)),
+        y=alt.Y("true class:N", title="true class", axis=alt.Axis(labelLimit=160)),
+    )
+    cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), legend=None),
+        tooltip=[alt.Tooltip("true class:N"), alt.Tooltip("predicted class:N"), alt.Tooltip("count:Q")],
+    )
+    # Counts in black on light cells, white on dark ones (readable in both themes: the cell is the background).
+    top = float(frame["count"].max()) if len(frame) else 0.0
+    labels = base.mark_text(fontSize=18, fontWeight="bold").encode(
+        text="count:Q",
+        color=alt.condition(f"datum.count > {0.55 * top}", alt.value("#ffffff"), alt.value("#1a1a1a")),
+    )
+    return alt.layer(cells, labels).properties(height=height)
+
+
+def calibration_chart(frame: pd.DataFrame, height: int = 320) -> alt.LayerChart:
+    """Reliability curve: observed share of the positive class against the mean predicted probability
+    per bin (``predicted``, ``observed``, ``rows``; point size = rows), with the perfect-calibration diagonal."""
+    diagonal = alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})).mark_line(
+        color=RULE_COLOR, strokeDash=[4, 3]).encode(x="x:Q", y="y:Q")
+    axis_x = alt.X("predicted:Q", title="mean predicted probability", scale=alt.Scale(domain=[0, 1]))
+    axis_y = alt.Y("observed:Q", title="observed share of the positive class", scale=alt.Scale(domain=[0, 1]))
+    tooltip = [alt.Tooltip("predicted:Q", title="predicted", format=".3f"),
+               alt.Tooltip("observed:Q", title="observed", format=".3f"), alt.Tooltip("rows:Q")]
+    line = alt.Chart(frame).mark_line(color=POSITIVE, strokeWidth=2).encode(x=axis_x, y=axis_y)
+    points = alt.Chart(frame).mark_circle(color=POSITIVE, opacity=0.9).encode(
+        x=axis_x, y=axis_y, size=alt.Size("rows:Q", legend=None, scale=alt.Scale(range=[30, 300])), tooltip=tooltip)
+    return alt.layer(diagonal, line, points).properties(height=height)
+
+
 # ----------------------------------------------------------------------------- Learn page
 
 

@@ -17,18 +17,32 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .design import Design
+from .design import ClassificationDesign, Design
+from .objective import Logistic
 from .results import Fit, Path, nonzero_mask
 from .solvers import ridge_df
 from .objective import Penalty
 
 
-def effective_df(design: Design, penalty: Penalty, lam: float, weights: NDArray[np.float64]) -> float:
-    """Effective degrees of freedom of the fit with solver weights ``weights`` (formula above)."""
+def effective_df(design: Design | ClassificationDesign, penalty: Penalty, lam: float, weights: NDArray[np.float64],
+                 intercept: float = 0.0) -> float:
+    """Effective degrees of freedom of the fit with solver weights ``weights`` (formula above).
+
+    For logistic regression the Gram is the Hessian's, ``Z_Aᵀ diag(c·p(1−p)) Z_A`` at the fitted
+    probabilities (``intercept`` is the solver-coordinate intercept b of η = b + Zw): the df of the
+    fit's last Newton step, glmnet's and Hastie–Tibshirani's working-response definition.
+    """
     active = np.flatnonzero(nonzero_mask(weights))
     if active.size == 0:
         return 0.0
-    eigvals = np.clip(np.linalg.eigvalsh(design.gram[np.ix_(active, active)]), 0.0, None)
+    if isinstance(design, ClassificationDesign):
+        rows = design.Zt[active]
+        prob = Logistic.response(intercept + weights[active] @ rows)
+        scaled = rows * np.sqrt(design.c * prob * (1.0 - prob))
+        gram = scaled @ scaled.T
+    else:
+        gram = design.gram[np.ix_(active, active)]
+    eigvals = np.clip(np.linalg.eigvalsh(gram), 0.0, None)
     lam_ridge = lam * (1.0 - penalty.alpha)
     if lam_ridge == 0.0:
         return float(np.count_nonzero(eigvals > 1e-10 * max(eigvals.max(), 1e-300)))
@@ -76,13 +90,110 @@ def fit_metrics(
     )
 
 
+def log_loss(y: NDArray[np.float64], prob: NDArray[np.float64]) -> float:
+    """Mean log-loss −[y·log p + (1 − y)·log(1 − p)] in nats (half the mean deviance), p clipped to
+    [1e-15, 1 − 1e-15] so a confident mistake is large but finite (nan when there are no rows)."""
+    if not len(y):
+        return float("nan")
+    p = np.clip(prob, 1e-15, 1 - 1e-15)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+
+
+def roc_auc(y: NDArray[np.float64], score: NDArray[np.float64]) -> float:
+    """Area under the ROC curve (nan unless both classes are present)."""
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(y, score)) if len(np.unique(y)) == 2 else float("nan")
+
+
+@dataclass(frozen=True)
+class ClassificationMetrics:
+    """Errors and complexity of one classifier: log-loss in nats per row, the rest shares (0–1)."""
+
+    train_log_loss: float
+    test_log_loss: float
+    train_accuracy: float
+    test_accuracy: float
+    test_balanced_accuracy: float
+    train_auc: float
+    test_auc: float
+    n_nonzero: int
+    df: float
+
+
+def classification_metrics(fit: Fit, design: ClassificationDesign, penalty: Penalty, X_train, y_train, X_test,
+                           y_test) -> ClassificationMetrics:
+    """Log-loss, accuracy (probability > ½ predicts class 1), balanced accuracy, ROC AUC, non-zero
+    count and effective df of a binary ``fit`` (``y`` as 0/1 codes)."""
+    from sklearn.metrics import balanced_accuracy_score
+
+    train_prob = fit.predict(X_train)
+    test_prob = fit.predict(X_test) if len(y_test) else np.empty(0)
+    nan = float("nan")
+    b_solver = fit.intercept + fit.coef @ design.x_mean if fit.fit_intercept else 0.0
+    return ClassificationMetrics(
+        train_log_loss=log_loss(y_train, train_prob),
+        test_log_loss=log_loss(y_test, test_prob),
+        train_accuracy=float(np.mean((train_prob > 0.5) == (y_train > 0.5))),
+        test_accuracy=float(np.mean((test_prob > 0.5) == (y_test > 0.5))) if len(y_test) else nan,
+        test_balanced_accuracy=(float(balanced_accuracy_score(y_test > 0.5, test_prob > 0.5))
+                                if len(np.unique(y_test)) == 2 else nan),
+        train_auc=roc_auc(y_train, train_prob),
+        test_auc=roc_auc(y_test, test_prob) if len(y_test) else nan,
+        n_nonzero=fit.n_nonzero,
+        df=effective_df(design, penalty, fit.lam, fit.weights, b_solver),
+    )
+
+
+def roc_frame(y: NDArray[np.float64], prob: NDArray[np.float64]):
+    """The ROC curve: ``false_positive_rate``, ``true_positive_rate`` and the ``threshold`` on the
+    positive class's probability at each step (sklearn's ``roc_curve``, every threshold kept)."""
+    import pandas as pd
+    from sklearn.metrics import roc_curve
+
+    fpr, tpr, thresholds = roc_curve(y, prob, drop_intermediate=False)
+    return pd.DataFrame({"false_positive_rate": fpr, "true_positive_rate": tpr,
+                         "threshold": np.clip(thresholds, 0.0, 1.0)})
+
+
+def confusion_frame(y: NDArray[np.float64], prob: NDArray[np.float64], classes: tuple[str, ...]):
+    """Counts of (true class, predicted class) at the ½ threshold, every cell present (long table)."""
+    import pandas as pd
+
+    truth = (y > 0.5).astype(int)
+    predicted = (prob > 0.5).astype(int)
+    rows = [{"true class": classes[t], "predicted class": classes[q], "count": int(np.sum((truth == t) & (predicted == q)))}
+            for t in (0, 1) for q in (0, 1)]
+    return pd.DataFrame(rows)
+
+
+def calibration_frame(y: NDArray[np.float64], prob: NDArray[np.float64], bins: int = 8):
+    """Reliability curve: rows sorted by predicted probability and cut into ``bins`` groups of equal
+    size (quantile bins, so every point averages as many rows), each with its mean predicted
+    probability, the observed share of the positive class and its number of rows."""
+    import pandas as pd
+
+    order = np.argsort(prob, kind="stable")
+    groups = [g for g in np.array_split(order, min(bins, len(order))) if g.size]
+    rows = [{"predicted": float(prob[g].mean()), "observed": float(y[g].mean()), "rows": int(g.size)} for g in groups]
+    return pd.DataFrame(rows, columns=["predicted", "observed", "rows"])
+
+
 def error_curves(path: Path, X_train, y_train, X_test, y_test):
-    """Train and test MSE at every λ of ``path`` (the validation curve), target units squared.
+    """Train and test error at every λ of ``path`` (the validation curve): MSE (target units
+    squared), or for a classifier the mean log-loss (nats per row).
 
     Tidy table with columns ``lambda``, ``component`` ("training error" / "test error"), ``value``.
     """
     import pandas as pd
 
+    if path.family == "binomial":
+        parts = [pd.DataFrame({"lambda": path.lambdas, "component": "training error (log-loss)",
+                               "value": [log_loss(y_train, p) for p in path.predict(X_train)]})]
+        if len(y_test):
+            parts.append(pd.DataFrame({"lambda": path.lambdas, "component": "test error (log-loss)",
+                                       "value": [log_loss(y_test, p) for p in path.predict(X_test)]}))
+        return pd.concat(parts, ignore_index=True)
     train_pred = X_train @ path.coefs.T + path.intercepts
     parts = [pd.DataFrame({"lambda": path.lambdas, "component": "training error (MSE)",
                            "value": np.mean((y_train[:, None] - train_pred) ** 2, axis=0)})]

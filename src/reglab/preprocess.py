@@ -79,9 +79,13 @@ class Prepared:
         return int(self.X_test.shape[0])
 
     def training_frame(self) -> pd.DataFrame:
-        """The training rows as a table (features then target), e.g. to refit elsewhere."""
+        """The training rows as a table (features then target), e.g. to refit elsewhere; a class
+        target is written as its labels (what the generated scripts compare against)."""
         table = pd.DataFrame(self.X_train, columns=list(self.feature_names))
-        table[self.target] = self.y_train
+        if self.task == "classification" and self.class_labels:
+            table[self.target] = np.asarray(self.class_labels, dtype=object)[self.y_train.astype(int)]
+        else:
+            table[self.target] = self.y_train
         return table
 
     def fingerprint(self) -> str:

@@ -14,6 +14,11 @@ Our objective (DESIGN.md)::
 * Spark MLlib: ``LinearRegression(regParam, elasticNetParam, standardization=True)`` scales
   the label the same way as glmnet by default; the same translated values are shown, labelled
   as not checked against Spark here.
+
+Logistic regression (``family="binomial"``): mean log-loss + the same penalty. glmnet's binomial
+family does not rescale y, so its ``lambda``/``alpha`` are ours; scikit-learn's
+``LogisticRegression`` minimizes ``C·Σ log-loss + (l1_ratio‖w‖₁ + (1−l1_ratio)/2‖w‖²)``, i.e.
+ours with ``C = 1/(n·λ)``; Spark's ``LogisticRegression(regParam=λ, elasticNetParam=α)``.
 """
 
 from __future__ import annotations
@@ -60,24 +65,47 @@ def glmnet_y_scale(y: ArrayLike, weights: ArrayLike | None = None, intercept: bo
     return float(np.sqrt(v @ (y - centre) ** 2))
 
 
-def translate(penalty: Penalty, lam: float, y_train: ArrayLike) -> Translation:
+def _penalty_text(penalty: Penalty, lam: float) -> str:
+    a = penalty.alpha
+    if a == 1.0:
+        return f"{lam:.6g}·‖w‖₁"
+    if a == 0.0:
+        return f"{lam:.6g}/2·‖w‖₂²"
+    return f"{lam:.6g}·({a:g}·‖w‖₁ + {(1 - a):.6g}/2·‖w‖₂²)"
+
+
+def _translate_logistic(penalty: Penalty, lam: float, n_samples: int) -> Translation:
+    a = penalty.alpha
+    c_value = 1.0 / (n_samples * lam)
+    solver = "" if a == 0.0 else ", solver='saga'"
+    return Translation(
+        objective=f"(1/n)·Σ log-loss + {_penalty_text(penalty, lam)}   (n = {n_samples})",
+        sklearn=f"LogisticRegression(C={c_value:.6g}, l1_ratio={a:g}{solver})   # C = 1/(n·λ)",
+        glmnet=f'glmnet(x, y, family = "binomial", alpha = {a:g}, lambda = {lam:.6g}, standardize = TRUE)',
+        spark=f"LogisticRegression(regParam={lam:.6g}, elasticNetParam={a:g}, standardization=True)",
+        note="scikit-learn: fit on standardized features (population sd); its C is 1/(n·λ). glmnet's binomial family "
+             "does not rescale y, so its lambda and alpha are ours (checked against R glmnet). Spark: not checked here.",
+    )
+
+
+def translate(penalty: Penalty, lam: float, y_train: ArrayLike, family: str = "gaussian") -> Translation:
     """This model's parameters in scikit-learn, glmnet and Spark terms, for training target ``y_train``.
 
     Its length n maps Ridge's alpha (n·λ); its population sd maps glmnet's and Spark's λ and α
-    (see :func:`glmnet_parameters`).
+    (see :func:`glmnet_parameters`). ``family="binomial"``: logistic regression (module docstring).
     """
+    if family == "binomial":
+        return _translate_logistic(penalty, float(lam), len(np.asarray(y_train)))
     y = np.asarray(y_train, dtype=float)
     n_samples, y_sd = len(y), glmnet_y_scale(y)
     a = penalty.alpha
     lam_g, a_g = glmnet_parameters(lam, a, y_sd)
+    objective = f"1/(2n)·‖y − b − Zw‖² + {_penalty_text(penalty, lam)}"
     if penalty.name == "l1" or a == 1.0:
-        objective = f"1/(2n)·‖y − b − Zw‖² + {lam:.6g}·‖w‖₁"
         sk = f"Lasso(alpha={lam:.6g})"
     elif a == 0.0:
-        objective = f"1/(2n)·‖y − b − Zw‖² + {lam:.6g}/2·‖w‖₂²"
         sk = f"Ridge(alpha={n_samples * lam:.6g})   # = n·λ = {n_samples} × {lam:.6g}"
     else:
-        objective = f"1/(2n)·‖y − b − Zw‖² + {lam:.6g}·({a:g}·‖w‖₁ + {(1 - a):.6g}/2·‖w‖₂²)"
         sk = f"ElasticNet(alpha={lam:.6g}, l1_ratio={a:g})"
     scaled = a < 1.0 and y_sd > 0 and abs(y_sd - 1.0) > 1e-12
     return Translation(
@@ -102,12 +130,26 @@ def _sklearn_model(penalty: Penalty, lam: float) -> str:
     return f"ElasticNet(alpha={lam!r}, l1_ratio={penalty.alpha!r}, tol=1e-12, max_iter=1_000_000)"
 
 
+def _sklearn_classifier(penalty: Penalty, lam: float) -> str:
+    lam = float(lam)
+    solver = "" if penalty.alpha == 0.0 else ", solver='saga'"  # the only solver with L1 and a free intercept
+    return f"LogisticRegression(C=1 / (len(y) * {lam!r}), l1_ratio={float(penalty.alpha)!r}{solver}, tol=1e-12, max_iter=1_000_000)"
+
+
 def python_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], target: str,
-                   csv_name: str, standardize: bool = True) -> str:
-    """A runnable scikit-learn script that refits this model on ``csv_name`` and prints β₀ and β."""
-    model = _sklearn_model(penalty, lam)
+                   csv_name: str, standardize: bool = True, positive_class: str | None = None) -> str:
+    """A runnable scikit-learn script that refits this model on ``csv_name`` and prints β₀ and β.
+
+    With ``positive_class`` (logistic regression) the target column is read as text and coded
+    1 for that class, 0 for the other; the model is ``LogisticRegression(C = 1/(n·λ))``.
+    """
+    classifier = positive_class is not None
+    model = _sklearn_classifier(penalty, lam) if classifier else _sklearn_model(penalty, lam)
     cls = model.split("(")[0]
-    note = "# scikit-learn's Ridge alpha is n·λ (it has no 1/(2n) in front of the squared error)\n" if penalty.alpha == 0.0 else ""
+    note = ("# scikit-learn's Ridge alpha is n·λ (it has no 1/(2n) in front of the squared error)\n"
+            if penalty.alpha == 0.0 and not classifier else "")
+    if classifier:
+        note = "# scikit-learn's C is 1/(n·λ): it multiplies the summed log-loss instead of dividing the penalty\n"
     if standardize:
         prepare_x = note + (
             "scaler = StandardScaler().fit(X)   # population sd (ddof=0), as reglab\n"
@@ -117,15 +159,23 @@ def python_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...],
         )
     else:
         prepare_x = note + "model = {model}.fit(X, y)\ncoef = model.coef_\nintercept = model.intercept_\n"
+    target_name = neutralize(target)
+    if classifier:  # labels compared as text, exactly as written in the file
+        read = f"data = pd.read_csv({csv_name!r}, dtype={{{target_name!r}: str}})\n"
+        target_line = f"y = (data[{target_name!r}] == {neutralize(str(positive_class))!r}).to_numpy(dtype=int)   # 1 = positive class\n"
+    else:
+        read = f"data = pd.read_csv({csv_name!r})\n"
+        target_line = f"y = data[{target_name!r}].to_numpy(dtype=float)\n"
     return (
         "# Refit the Regularization Lab model with scikit-learn.\n"
         "import pandas as pd\n"
         f"from sklearn.linear_model import {cls}\nfrom sklearn.preprocessing import StandardScaler\n\n"
-        f"data = pd.read_csv({csv_name!r})\n"
+        + read
         # Python's repr of a str is a string literal; names as the training CSV's header writes them.
-        f"features = {[neutralize(n) for n in feature_names]!r}\n"
-        f"X = data[features].to_numpy(dtype=float)\ny = data[{neutralize(target)!r}].to_numpy(dtype=float)\n"
-        + prepare_x.format(model=model)
+        + f"features = {[neutralize(n) for n in feature_names]!r}\n"
+        f"X = data[features].to_numpy(dtype=float)\n" + target_line
+        + (prepare_x.format(model=model) if not classifier else
+           prepare_x.format(model=model).replace("model.coef_", "model.coef_[0]").replace("model.intercept_", "model.intercept_[0]"))
         + "print('intercept', repr(float(intercept)))\n"
         "for name, value in zip(features, coef):\n"
         "    print(name, repr(float(value)))\n"
@@ -157,13 +207,27 @@ def r_string(text: str) -> str:
 
 
 def r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], target: str, csv_name: str,
-              standardize: bool = True) -> str:
+              standardize: bool = True, positive_class: str | None = None) -> str:
     """The same model in R with glmnet: λ and α translated through sd(y) in the script itself
-    (glmnet's own convention, see :func:`glmnet_parameters`), solved to glmnet's tightest threshold."""
+    (glmnet's own convention, see :func:`glmnet_parameters`), solved to glmnet's tightest threshold.
+    With ``positive_class``: ``family = "binomial"`` on y = 1 for that class (λ and α unchanged)."""
     lam = float(lam)
     # Names come from the user's file: every one is an escaped R string literal, never code.
     # Columns are looked up as the training CSV's header writes them (export.neutralize).
     cols = ", ".join(r_string(neutralize(n)) for n in feature_names)
+    if positive_class is not None:
+        return (
+            "# Refit the Regularization Lab model with R's glmnet (same objective and λ).\n"
+            "library(glmnet)\n"
+            f"data <- read.csv({r_string(csv_name)}, check.names = FALSE, fileEncoding = \"UTF-8-BOM\", "
+            "colClasses = \"character\")\n"
+            f"x <- sapply(data[, c({cols}), drop = FALSE], as.numeric)\n"
+            f"y <- as.integer(data[[{r_string(neutralize(target))}]] == {r_string(neutralize(str(positive_class)))})"
+            "   # 1 = positive class\n"
+            f"fit <- glmnet(x, y, family = \"binomial\", alpha = {float(penalty.alpha)!r}, lambda = {lam!r}, "
+            f"standardize = {'TRUE' if standardize else 'FALSE'}, thresh = 1e-20, maxit = 1e7)\n"
+            "print(coef(fit))\n"
+        )
     return (
         "# Refit the Regularization Lab model with R's glmnet (same objective and λ).\n"
         "library(glmnet)\n"

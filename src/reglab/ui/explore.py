@@ -16,8 +16,8 @@ import streamlit as st
 import reglab
 from reglab import biasvariance
 from reglab.data import Dataset
-from reglab.diagnostics import FitMetrics, fit_metrics
-from reglab.design import Design, prepare
+from reglab.diagnostics import ClassificationMetrics, FitMetrics, classification_metrics, fit_metrics
+from reglab.design import ClassificationDesign, Design, prepare
 from reglab.fitting import fit_design, path_design
 from reglab.results import Fit, Path
 from reglab.objective import Penalty
@@ -47,10 +47,21 @@ class View:
         return Penalty.of(self.penalty, self.l1_ratio)
 
 
+def family_of(prepared: Prepared) -> str:
+    """The model family for a prepared target: logistic regression ("binomial") for a two-class
+    target, least squares otherwise (a target of three or more classes is fit on its class codes
+    until multinomial models arrive; the page says so)."""
+    if prepared.task == "classification" and prepared.class_labels and len(prepared.class_labels) == 2:
+        return "binomial"
+    return "gaussian"
+
+
 @cached()
-def design_for(fingerprint: str, standardize: bool, _prepared: Prepared) -> Design:
-    """Sufficient statistics of the training rows (shared read-only; keyed on the data's hash)."""
-    return prepare(_prepared.X_train, _prepared.y_train, standardize, _prepared.feature_names)
+def design_for(fingerprint: str, standardize: bool, _prepared: Prepared) -> Design | ClassificationDesign:
+    """Sufficient statistics of the training rows, or the standardized rows of a classification
+    problem (shared read-only; keyed on the data's hash, which includes the task)."""
+    return prepare(_prepared.X_train, _prepared.y_train, standardize, _prepared.feature_names,
+                   family=family_of(_prepared))
 
 
 @cached(spinner="Computing the regularization path…")
@@ -109,18 +120,21 @@ def cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, f
     with resampling():
         return reglab.cross_validate(_prepared.X_train, _prepared.y_train, penalty=penalty, l1_ratio=l1_ratio,
                                      folds=usable_folds(folds, _prepared.n_train), seed=0, standardize=standardize,
-                                     full_path=on_screen, progress=_progress)
+                                     full_path=on_screen, progress=_progress, family=family_of(_prepared))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, lam: float, _prepared: Prepared) -> tuple[Fit, FitMetrics]:
-    """The exact fit at λ (warm start from the nearest path solution) and its metrics."""
+def fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, lam: float, _prepared: Prepared
+            ) -> tuple[Fit, FitMetrics | ClassificationMetrics]:
+    """The exact fit at λ (warm start from the nearest path solution) and its metrics (a
+    classifier's: log-loss, accuracy, AUC)."""
     design = design_for(fingerprint, standardize, _prepared)
     pen = Penalty.of(penalty, l1_ratio)
     grid = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
     nearest = int(np.argmin(np.abs(np.log(grid.lambdas) - math.log(lam))))
     fit = fit_design(design, pen, lam, w_init=grid.weights[nearest])
-    return fit, fit_metrics(fit, design, pen, _prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test)
+    measure = classification_metrics if isinstance(design, ClassificationDesign) else fit_metrics
+    return fit, measure(fit, design, pen, _prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test)
 
 
 def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, penalty: str, l1_ratio: float,
@@ -133,7 +147,7 @@ def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, p
     def compute() -> biasvariance.BiasVariance | None:
         pen = Penalty.of(penalty, l1_ratio)
         grid = path_for(fingerprint, standardize, penalty, l1_ratio, prepared).lambdas[::2]
-        usable_truth = (dataset.source == "synthetic" and dataset.truth is not None
+        usable_truth = (dataset.source == "synthetic" and dataset.truth is not None and family_of(prepared) == "gaussian"
                         and set(prepared.feature_names) <= set(dataset.feature_names))
         if usable_truth:
             return biasvariance.for_synthetic(dataset, prepared.feature_names, prepared.n_train, pen, grid,
@@ -141,7 +155,8 @@ def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, p
         if prepared.n_test == 0:
             return None
         return biasvariance.bootstrap(prepared.X_train, prepared.y_train, prepared.X_test, prepared.y_test, pen, grid,
-                                      repeats=repeats, standardize=standardize, progress=progress)
+                                      repeats=repeats, standardize=standardize, progress=progress,
+                                      family=family_of(prepared))
 
     with resampling():
         return memoized(("bias-variance", fingerprint, dataset_token, standardize, penalty, l1_ratio, repeats), compute)
@@ -223,7 +238,8 @@ def lambda_controls(lambdas: np.ndarray, lam: float) -> None:
         key=SLIDER,
         on_change=_from_slider,
         help="Regularization strength, the same λ for L1, L2 and elastic net: "
-        "minimize 1/(2n)·Σ(yᵢ − b − zᵢᵀw)² + λ·(α‖w‖₁ + (1−α)/2·‖w‖₂²), features standardized.",
+        "minimize the mean loss (squared error / 2, or log-loss for a classifier) + λ·(α‖w‖₁ + (1−α)/2·‖w‖₂²), "
+        "features standardized.",
     )
     right.number_input(
         "λ (exact)",
@@ -257,16 +273,18 @@ _VIEW_URL_WRITTEN = "reglab.url_written.view"
 #: Explore's tabs: short name in links → label on screen (Truth exists for synthetic data only).
 TABS = {"paths": ":material/timeline: Paths", "sparsity": ":material/bar_chart: Sparsity",
         "cv": ":material/rule: Cross-validation", "bv": ":material/balance: Bias–variance",
-        "code": ":material/code: Reproduce", "truth": ":material/verified: Truth"}
+        "classes": ":material/target: Classification", "code": ":material/code: Reproduce",
+        "truth": ":material/verified: Truth"}
 
 
-def tab_labels(has_truth: bool) -> list[str]:
-    """Explore's tab labels (Truth only with a known truth); an open tab that is not among them
-    (a link's tab=truth on real data) falls back to the first."""
-    labels = [label for name, label in TABS.items() if name != "truth" or has_truth]
-    if st.session_state.get(state.EXPLORE_TAB) not in labels:
+def tab_names(has_truth: bool, classifier: bool) -> list[str]:
+    """Explore's tabs, by short name (Truth only with a known truth, Classification only for a
+    classifier); an open tab that is not among them (a link's tab=truth on real data) falls back
+    to the first."""
+    names = [name for name in TABS if (name != "truth" or has_truth) and (name != "classes" or classifier)]
+    if st.session_state.get(state.EXPLORE_TAB) not in [TABS[name] for name in names]:
         st.session_state.pop(state.EXPLORE_TAB, None)
-    return labels
+    return names
 
 
 def read_view_query_params() -> None:
