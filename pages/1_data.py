@@ -4,7 +4,7 @@ import streamlit as st
 
 from reglab.data import BUILTIN, SYNTHETIC_TITLES
 from reglab.loading import MAX_UPLOAD_MB
-from reglab.preprocess import column_summary, is_numeric
+from reglab.preprocess import class_labels_of, column_summary, is_numeric
 from reglab.ui import bind, frame, page_guard, plain_list, show_error, state
 from reglab.ui.controls import SPLIT_SEED, SYNTHETIC_CONTROLS, TEST_SHARE, synthetic_bounds, synthetic_defaults
 from reglab.ui.datastate import (current_choice, current_dataset, current_prepared, current_upload_caption, data_notes,
@@ -71,7 +71,17 @@ with page_guard():
         target = st.selectbox("Target (the column to predict)", columns, **target_kwargs(dataset))
         task = st.segmented_control("Task", ["regression", "classification"], required=True, **bind(state.PREP, "task"),
                                     help="Guessed from the target: text or ≤ 10 whole-number values suggest classification. "
-                                         "The models on the other pages are regressions; classification targets are fit as 0/1/2… codes for now.")
+                                         "Two classes get logistic regression; three or more are fit as 0/1/2… codes for now.")
+        classes = class_labels_of(dataset.frame[target]) if task == "classification" else ()
+        if len(classes) == 2:
+            chosen = (st.session_state.get(state.PREP) or {}).get("positive")
+            if chosen is not None and chosen not in classes:  # a link's or an old target's class
+                st.warning(f"The positive class {chosen[:60]!r} is not a class of this target; using {classes[1]!r}.",
+                           icon=":material/warning:")
+                st.session_state[state.PREP] = {**st.session_state[state.PREP], "positive": None}
+            st.selectbox("Positive class", classes, **bind(state.PREP, "positive", default=classes[1]),
+                         help="The class whose probability the model gives (coded 1); by default the second in sorted "
+                              "order, as glmnet. It flips the signs of the coefficients, not the fit.")
         features = st.multiselect("Features", [c for c in columns if c != target], **bind(state.PREP, "features"),
                                   help="Text columns are one-hot encoded. Identifier-like text columns are left out by default.")
     with right:

@@ -157,3 +157,57 @@ def test_the_translators_glmnet_line_gives_the_same_model_in_r(tmp_path):
     values = run_r(tmp_path, script)
     # The line prints λ and α to 6 significant digits (relative error ≤ 5e-7): agreement to ~1e-5.
     np.testing.assert_allclose(values[1:], fit.coef, rtol=1e-5, atol=1e-5 * np.abs(fit.coef).max())
+
+
+def yes_no_problem():
+    """A two-class problem with text labels ("no"/"yes", one of them with an apostrophe-free but
+    quote-bearing twin so labels are compared as exact text)."""
+    rng = np.random.default_rng(31)
+    X = rng.standard_normal((160, 5)) * [1.0, 3.0, 0.5, 2.0, 1.0] + [0.0, 5.0, -2.0, 1.0, 0.0]
+    eta = 0.3 + X @ np.array([0.9, -0.3, 1.2, 0.0, 0.0])
+    y = np.where(rng.random(160) < 1 / (1 + np.exp(-eta)), 'yes "really"', "no")
+    return X, y
+
+
+@pytest.mark.parametrize("penalty, ratio", [("l1", 1.0), ("elasticnet", 0.5), ("l2", 0.0)])
+def test_generated_scripts_reproduce_a_logistic_fit_in_glmnet_and_scikit_learn(tmp_path, penalty, ratio):
+    X, labels = yes_no_problem()
+    names = tuple(f"x{j}" for j in range(X.shape[1]))
+    pen = Penalty.of(penalty, ratio)
+    design = reglab.prepare(X, labels, True, names, family="binomial")
+    positive = design.classes[1]
+    assert positive == 'yes "really"'
+    lam = 0.05 * reglab.lambda_grid(design, Penalty.of("elasticnet", max(ratio, 0.5)))[0]
+    fit = reglab.fitting.fit_design(design, pen, lam)
+    frame = pd.DataFrame(X, columns=list(names))
+    frame["label"] = labels
+    (tmp_path / "train.csv").write_bytes(safe_csv(frame))
+    values = run_r(tmp_path, r_snippet(pen, lam, names, "label", "train.csv", True, positive))
+    assert values[0] == pytest.approx(fit.intercept, rel=1e-6)
+    np.testing.assert_allclose(values[1:], fit.coef, rtol=1e-6, atol=1e-6 * np.abs(fit.coef).max())
+    # scikit-learn's saga/lbfgs at tol 1e-12: the same model to 1e-5 (saga's stopping rule is on the step)
+    (tmp_path / "refit.py").write_text(python_snippet(pen, lam, names, "label", "train.csv", True, positive))
+    run = subprocess.run([sys.executable, "refit.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    printed = dict(line.split(" ", 1) for line in run.stdout.strip().splitlines())
+    assert float(printed["intercept"]) == pytest.approx(fit.intercept, rel=1e-5, abs=1e-6)
+    np.testing.assert_allclose([float(printed[n]) for n in names], fit.coef, rtol=1e-5, atol=1e-5 * np.abs(fit.coef).max())
+
+
+def test_the_translators_logistic_lines_give_the_same_model():
+    from sklearn.linear_model import LogisticRegression
+
+    from reglab.reproduce import translate
+
+    X, labels = yes_no_problem()
+    y = (labels != "no").astype(float)
+    pen = Penalty.of("l2")
+    lam = 0.01
+    fit = reglab.fit(X, y, "l2", lam, family="binomial")
+    text = translate(pen, lam, y, "binomial")
+    assert 'family = "binomial", alpha = 0, lambda = 0.01' in text.glmnet
+    c_value = float(text.sklearn.split("C=")[1].split(",")[0])
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    model = LogisticRegression(C=c_value, tol=1e-12, max_iter=10_000).fit(Z, y)
+    # the line prints C to 6 significant digits
+    np.testing.assert_allclose(model.coef_[0], fit.weights, rtol=2e-5, atol=1e-6)

@@ -130,6 +130,13 @@ def column_summary(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["column", "type", "missing %", "distinct", "min", "max"])
 
 
+def class_labels_of(target: pd.Series) -> tuple[str, ...]:
+    """The sorted class labels of a target column, as :func:`preprocess` orders them (numbers
+    numerically, text alphabetically; missing values left out)."""
+    values = target.dropna()
+    return tuple(str(c) for c in pd.Categorical(values if is_numeric(values) else values.astype(str)).categories)
+
+
 def guess_task(target: pd.Series) -> Task:
     """Classification for text targets and integer targets with at most 10 distinct values."""
     values = target.dropna()
@@ -177,8 +184,9 @@ def id_like_columns(frame: pd.DataFrame, max_categories: int = 20) -> dict[str, 
 
 
 def choose_target(frame: pd.DataFrame) -> tuple[str, str]:
-    """The default target and why: a column named like a target, else the last numeric column
-    that is not an identifier (the usual place of a target in a table)."""
+    """The default target and why: a column named like a target, else the last column when it
+    holds exactly two values (a yes/no outcome, for logistic regression), else the last numeric
+    column that is not an identifier (the usual place of a target in a table)."""
     numeric = [str(c) for c in frame.columns if is_numeric(frame[c])]
     if not numeric:
         raise DataError("No column contains numbers, so there is no target to predict.")
@@ -186,6 +194,9 @@ def choose_target(frame: pd.DataFrame) -> tuple[str, str]:
         if _TARGET_NAME.fullmatch(str(name).strip()):
             return str(name), "its name says it is what to predict"
     ids = id_like_columns(frame)
+    last = frame.columns[-1]
+    if str(last) not in ids and frame[last].nunique(dropna=True) == 2 and len(frame.columns) > 1:
+        return str(last), "the last column, with two values: an outcome to classify"
     measured = [c for c in numeric if c not in ids]
     if measured:
         return measured[-1], "the last numeric column that is not an identifier"
@@ -229,6 +240,7 @@ def preprocess(
     test_size: float = 0.25,
     seed: int = 0,
     task: Task | None = None,
+    positive_class: str | None = None,
 ) -> Prepared:
     """Turn ``frame`` into train/test design matrices (see the module docstring for the steps).
 
@@ -249,6 +261,10 @@ def preprocess(
         Levels kept per categorical column; rarer levels are merged into "(other)".
     test_size : float
         Share of rows held out for testing (0 keeps every row for training).
+    positive_class : str, optional
+        For a two-class target: the class coded 1 (whose probability a classifier models);
+        default the second of the sorted labels, as glmnet. A label the target does not have is
+        reported and the default kept.
     """
     if target not in frame.columns:
         raise DataError(f"The target column {target!r} is not in the table.")
@@ -311,12 +327,22 @@ def preprocess(
 
     # classification labels
     class_labels: tuple[str, ...] | None = None
+    flip_classes = False
     if task == "classification":
         labels = pd.Categorical(data[target].astype(str) if not is_numeric(data[target]) else data[target])
         class_labels = tuple(str(c) for c in labels.categories)
         y_all = labels.codes.astype(float)
         if len(class_labels) < 2:
             raise DataError(f"The target {target!r} has only one class ({class_labels[0]!r}); there is nothing to classify.")
+        if len(class_labels) == 2:
+            if positive_class is not None and str(positive_class) == class_labels[0]:
+                # Recoded after the split (below), so the rows drawn for testing do not depend on it.
+                class_labels, flip_classes = class_labels[::-1], True
+            elif positive_class is not None and str(positive_class) != class_labels[1]:
+                warnings.append(f"The positive class {str(positive_class)[:60]!r} is not a class of {target!r}; "
+                                f"kept {class_labels[1]!r}.")
+            report.append(f"Target {target!r} has two classes: {class_labels[0]!r} (coded 0) and {class_labels[1]!r} "
+                          "(coded 1, the positive class whose probability the model gives).")
     else:
         y_all = data[target].to_numpy(dtype=float)
 
@@ -407,9 +433,9 @@ def preprocess(
     report.insert(0, f"Started from {n_in:,} rows; target {target!r} ({task}); {len(features)} feature column(s).")
     return Prepared(
         X_train=np.ascontiguousarray(X_train),
-        y_train=y_all[train_pos],
+        y_train=1.0 - y_all[train_pos] if flip_classes else y_all[train_pos],
         X_test=np.ascontiguousarray(X_test),
-        y_test=y_all[test_pos],
+        y_test=1.0 - y_all[test_pos] if flip_classes else y_all[test_pos],
         feature_names=tuple(names),
         target=target,
         task=task,

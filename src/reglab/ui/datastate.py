@@ -136,11 +136,12 @@ def _plain_defaults(dataset: Dataset) -> dict:
         # Tiny tables cannot spare rows for testing; the user can still ask for a split.
         "test_size": 0.25 if len(dataset.frame) >= 40 else 0.0,
         "seed": 0,
+        "positive": None,
     }
 
 
 #: Data-preparation choices carried by links, written only where they differ from the defaults.
-PREP_URL_KEYS = {"target", "features", "test", "seed", "task", "missing"}
+PREP_URL_KEYS = {"target", "features", "test", "seed", "task", "missing", "positive"}
 _PREP_URL_WRITTEN = "reglab.url_written.prep"
 
 
@@ -177,6 +178,8 @@ def prep_query(dataset: Dataset, settings: dict) -> dict[str, str]:
         out["task"] = str(settings["task"])
     if settings.get("missing") != default["missing"]:
         out["missing"] = str(settings["missing"])
+    if settings.get("positive") is not None:
+        out["positive"] = str(settings["positive"])
     return out
 
 
@@ -216,6 +219,9 @@ def read_prep_query_params(dataset: Dataset, settings: dict) -> dict:
             problems.append(problem)
         elif value is not None:
             settings[field] = value
+    positive = st.query_params.get("positive")
+    if positive is not None:  # checked against the target's classes by preprocess (a warning if it is not one)
+        settings["positive"] = positive[:200]
     for key, allowed in (("task", ("regression", "classification")), ("missing", ("impute", "drop"))):
         value = st.query_params.get(key)
         if value is not None:
@@ -244,6 +250,7 @@ def _prepared(token: str, settings_key: tuple, _dataset: Dataset) -> Prepared:
         test_size=settings["test_size"],
         seed=settings["seed"],
         task=settings["task"],
+        positive_class=settings.get("positive"),
     )
 
 
@@ -260,7 +267,7 @@ def target_kwargs(dataset: Dataset) -> dict:
         features = [f for f in settings.get("features", []) if f != new]
         if old is not None and old != new and old not in features and old in dataset.frame.columns:
             features.append(old)
-        settings.update(target=new, features=features, task=guess_task(dataset.frame[new]))
+        settings.update(target=new, features=features, task=guess_task(dataset.frame[new]), positive=None)
         settings["categorical"] = [c for c in settings.get("categorical", []) if c in features]
         st.session_state[state.PREP] = settings
 

@@ -1,0 +1,92 @@
+"""Classification through AppTest: breast cancer (binary, logistic regression) on Explore; a yes/no
+text target from an uploaded CSV with its positive class; no exception anywhere."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import open_page
+
+import reglab
+from reglab.ui import state
+
+DATA = Path(__file__).parent / "data"
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def open_tab(at, name: str):
+    at.session_state[state.EXPLORE_TAB] = next(t.label for t in at.tabs if name in t.label)
+    return at.run()
+
+
+def test_breast_cancer_is_a_logistic_lasso_and_lambda_moves_sparsity_and_auc():
+    at = open_page("pages/2_explore.py", dataset="breast_cancer")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Logistic regression" in at.caption[0].value
+    labels = [m.label for m in at.metric]
+    assert labels[:4] == ["Test log-loss", "Test accuracy", "Balanced accuracy", "Test ROC AUC"]
+    # the default λ is cv.glmnet's λ.1se by deviance on the same stratified folds
+    data = reglab.load_builtin("breast_cancer")
+    prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
+    grid = reglab.path(prepared.X_train, prepared.y_train, family="binomial").lambdas
+    cv = reglab.cross_validate(prepared.X_train, prepared.y_train, family="binomial", folds=5, seed=0, lambdas=grid)
+    assert at.session_state[state.LAMBDA] == pytest.approx(cv.lambda_1se)
+    before = (metric(at, "Non-zero coefficients"), metric(at, "Test ROC AUC"))
+    next(w for w in at.number_input if w.label == "λ (exact)").set_value(0.08).run()
+    assert not at.exception
+    after = (metric(at, "Non-zero coefficients"), metric(at, "Test ROC AUC"))
+    assert int(after[0].split()[0]) < int(before[0].split()[0]) and after[1] != before[1]
+    fit = reglab.fit(prepared.X_train, prepared.y_train, "l1", 0.08, family="binomial")
+    assert after[0] == f"{fit.n_nonzero} of 30"
+    auc = reglab.diagnostics.roc_auc(prepared.y_test, fit.predict(prepared.X_test))
+    assert after[1] == f"{auc:.3f}"
+    for name in ("Classification", "Cross-validation", "Bias–variance", "Reproduce", "Sparsity", "Paths"):
+        open_tab(at, name)
+        assert not at.exception, (name, [e.value for e in at.exception])
+    open_tab(at, "Classification")
+    assert sum(1 for _ in at.get("vega_lite_chart")) == 3  # ROC, calibration, confusion matrix
+    open_tab(at, "Reproduce")
+    code = "\n".join(c.value for c in at.code)
+    assert 'family = "binomial"' in code and "LogisticRegression(C=1 / (len(y) *" in code
+
+
+@pytest.mark.parametrize("penalty", ["l2", "elasticnet"])
+def test_ridge_and_elastic_net_logistic_run_without_an_exception(penalty):
+    at = open_page("pages/2_explore.py", dataset="breast_cancer", penalty=penalty)
+    assert not at.exception, [e.value for e in at.exception]
+    assert metric(at, "Test accuracy").endswith("%")
+
+
+def test_a_yes_no_target_from_an_uploaded_csv_with_its_positive_class():
+    at = open_page("pages/1_data.py")
+    at.segmented_control[0].set_value("upload").run()
+    at.file_uploader[0].upload("churn.csv", (DATA / "churn_yes_no.csv").read_bytes(), "text/csv").run()
+    assert not at.exception
+    assert next(s for s in at.selectbox if s.label.startswith("Target")).value == "churned"
+    assert next(s for s in at.segmented_control if s.label == "Task").value == "classification"
+    positive = next(s for s in at.selectbox if s.label == "Positive class")
+    assert positive.options == ["no", "yes"] and positive.value == "yes"
+    report = "\n".join(t.value for t in at.text)
+    assert "'no' (coded 0) and 'yes' (coded 1, the positive class" in report
+    at.switch_page("pages/2_explore.py").run()
+    assert not at.exception
+    assert "probability that churned is **yes**" in at.caption[0].value
+    yes_view = metric(at, "Test log-loss")
+    at.switch_page("pages/1_data.py").run()
+    next(s for s in at.selectbox if s.label == "Positive class").set_value("no").run()
+    at.switch_page("pages/2_explore.py").run()
+    assert "probability that churned is **no**" in at.caption[0].value
+    assert metric(at, "Test log-loss") == yes_view  # the same model, mirrored: same split, folds and λ
+    assert not at.exception
+
+
+def test_the_positive_class_travels_in_the_link_for_a_built_in_dataset():
+    at = open_page("pages/1_data.py", dataset="breast_cancer")
+    next(s for s in at.selectbox if s.label == "Positive class").set_value("0").run()
+    assert not at.exception and at.query_params["positive"] == "0"
+    linked = open_page("pages/2_explore.py", dataset="breast_cancer", positive="0")
+    assert "probability that malignant is **0**" in linked.caption[0].value

@@ -1,0 +1,55 @@
+"""Classification in Chromium: breast cancer's logistic lasso (λ typed → fewer features and another
+AUC, the ROC curve drawn) and a yes/no target uploaded as a CSV; no exception box anywhere."""
+
+import re
+
+import pytest
+
+from test_browser import assert_no_exception, wait_for_app
+from test_browser_data import upload
+
+pytestmark = pytest.mark.browser
+
+
+def metric_text(page, label: str) -> str:
+    return page.locator('[data-testid="stMetric"]').filter(has_text=label).first.inner_text()
+
+
+def nonzero_count(page) -> int:
+    return int(re.search(r"(\d+) of \d+", metric_text(page, "Non-zero coefficients")).group(1))
+
+
+def test_breast_cancer_lambda_moves_sparsity_and_auc_and_the_roc_curve_is_drawn(app_url, page):
+    page.goto(app_url + "/explore?dataset=breast_cancer&penalty=l1")
+    wait_for_app(page)
+    page.get_by_text("Logistic regression").first.wait_for(timeout=60_000)
+    before_count, before_auc = nonzero_count(page), metric_text(page, "Test ROC AUC")
+    exact = page.get_by_role("spinbutton", name="λ (exact)")
+    exact.fill("0.08")
+    exact.press("Enter")
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('[data-testid=stMetric]')].some(e => e.innerText.includes('Non-zero') && !e.innerText.includes(n + ' of'))",
+        arg=str(before_count), timeout=30_000,
+    )
+    wait_for_app(page)
+    assert nonzero_count(page) < before_count
+    assert metric_text(page, "Test ROC AUC") != before_auc
+    page.get_by_role("tab", name=re.compile("Classification")).click()
+    wait_for_app(page)
+    roc = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="false positive rate").first
+    roc.locator("canvas, svg").first.wait_for(timeout=30_000)
+    assert page.locator('[data-testid="stVegaLiteChart"]:visible').count() == 3
+    assert_no_exception(page)
+    assert "lam=0.08" in page.url
+
+
+def test_a_yes_no_csv_is_classified_with_its_positive_class(app_url, page):
+    upload(page, app_url, "churn_yes_no.csv")
+    page.get_by_text("(coded 1, the positive class").wait_for(timeout=30_000)
+    assert "'no' (coded 0) and 'yes' (coded 1" in page.locator("[data-testid='stMain']").first.inner_text()
+    page.get_by_role("link", name=re.compile("Explore this dataset")).click()  # same session: the upload stays
+    wait_for_app(page)
+    page.get_by_text("probability that churned is").first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stMetric"]').filter(has_text="Test accuracy").first.wait_for(timeout=60_000)
+    assert re.search(r"\d+\.\d%", metric_text(page, "Test accuracy"))
+    assert_no_exception(page)
