@@ -15,7 +15,7 @@ from reglab.ui.controls import FOLDS, L1_RATIO
 from reglab.ui.heavy import lazy_progress, progress_bar, require_go_ahead
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
-    PENALTY_LABELS, TABS, View, apply_chart_pick, chart_key, cv_spec_for, family_of, nonzero_spec_for, path_spec_for, tab_names,
+    CV_MEASURES, PENALTY_LABELS, TABS, View, apply_chart_pick, chart_key, cv_measure, cv_spec_for, family_of, nonzero_spec_for, path_spec_for, tab_names,
     usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, request_lambda, settle_lambda, write_view_query_params,
 )
@@ -57,7 +57,8 @@ with page_guard():
     with user_errors():
         path = path_for(key, standardize, penalty, ratio, prepared, _progress=path_progress)
         clear_path()
-        cv = cv_for(key, standardize, penalty, ratio, folds, prepared, _progress=cv_progress)
+        measure = cv_measure(prepared)
+        cv = cv_for(key, standardize, penalty, ratio, folds, prepared, measure, _progress=cv_progress)
         clear_cv()
     if usable_folds(folds, prepared.n_train) < folds:
         st.caption(f":material/info: Only {prepared.n_train} training rows: cross-validation uses {cv.folds} folds.")
@@ -162,9 +163,17 @@ with page_guard():
 
     with tabs["cv"]:
         if tabs["cv"].open:
-            cv_title = (f"mean {cv.folds}-fold CV deviance (per row)" if classifier
-                        else f"mean {cv.folds}-fold CV error (MSE of {prepared.target})")
-            cv_spec = cv_spec_for(key, standardize, penalty, ratio, folds, cv_title, prepared)
+            if classifier:
+                st.segmented_control("CV measure", list(CV_MEASURES), format_func=CV_MEASURES.get, required=True,
+                                     **bind(state.CV_MEASURE),
+                                     help="cv.glmnet's type.measure: the deviance (−2 × log-likelihood per row, "
+                                          "the default), the share misclassified, or the ROC AUC (higher is better: "
+                                          "λ.min is then the λ of the largest AUC).")
+            cv_title = {"deviance": f"mean {cv.folds}-fold CV deviance (per row)",
+                        "class": f"mean {cv.folds}-fold CV misclassification rate",
+                        "auc": f"mean {cv.folds}-fold CV ROC AUC (higher is better)"}.get(
+                measure, f"mean {cv.folds}-fold CV error (MSE of {prepared.target})")
+            cv_spec = cv_spec_for(key, standardize, penalty, ratio, folds, cv_title, prepared, measure)
             event = chart_with_downloads(charts.move_lambda(cv_spec, lam), "cross-validation", key=chart_key("cv_chart"),
                                          selectable=True)
             apply_chart_pick(event)

@@ -42,7 +42,10 @@ with page_guard():
     st.dataframe(result.table, hide_index=True, width="stretch",
                  column_config={"λ": st.column_config.NumberColumn(format="%.4g"),
                                 "test RMSE": st.column_config.NumberColumn(format="%.4g"),
-                                "test R²": st.column_config.NumberColumn(format="%.3f")})
+                                "test R²": st.column_config.NumberColumn(format="%.3f"),
+                                "test log-loss": st.column_config.NumberColumn(format="%.4f"),
+                                "test accuracy": st.column_config.NumberColumn(format="percent"),
+                                "test AUC": st.column_config.NumberColumn(format="%.3f")})
     chart_with_downloads(charts.grouped_coefficients(result.coefficients), "coefficients-by-model", key="grouped")
     st.caption("Standardized coefficients, so bars compare across features. Exact zeros have no bar.")
     # Three charts in columns (not one faceted chart): columns stack on a narrow screen.

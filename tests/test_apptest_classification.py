@@ -90,3 +90,39 @@ def test_the_positive_class_travels_in_the_link_for_a_built_in_dataset():
     assert not at.exception and at.query_params["positive"] == "0"
     linked = open_page("pages/2_explore.py", dataset="breast_cancer", positive="0")
     assert "probability that malignant is **0**" in linked.caption[0].value
+
+
+def test_compare_fits_three_logistic_models_with_classification_scores():
+    at = open_page("pages/3_compare.py", dataset="breast_cancer")
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert {"test log-loss", "test accuracy", "test AUC"} <= set(table.columns) and "test RMSE" not in table.columns
+    assert table["test AUC"].between(0.9, 1.0).all()
+    # the lasso row is Explore's logistic lasso at the same λ
+    data = reglab.load_builtin("breast_cancer")
+    prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
+    lam = float(table.loc[0, "λ"])
+    fit = reglab.fit(prepared.X_train, prepared.y_train, "l1", lam, family="binomial")
+    assert table.loc[0, "non-zero"] == fit.n_nonzero
+    assert table.loc[0, "test log-loss"] == pytest.approx(reglab.diagnostics.log_loss(prepared.y_test, fit.predict(prepared.X_test)))
+    next(b for b in at.button if b.label.startswith("Save these three fits")).click().run()
+    assert not at.exception
+    summary = next(d.value for d in at.dataframe if "name" in d.value.columns)
+    assert len(summary) == 3 and summary["test AUC"].between(0.9, 1.0).all()
+
+
+@pytest.mark.parametrize("measure, words", [("class", "misclassification"), ("auc", "ROC AUC (higher is better)")])
+def test_the_cv_measure_can_be_misclassification_or_auc(measure, words):
+    at = open_page("pages/2_explore.py", dataset="breast_cancer")
+    open_tab(at, "Cross-validation")
+    next(s for s in at.segmented_control if s.label == "CV measure").set_value(measure).run()
+    assert not at.exception, [e.value for e in at.exception]
+    data = reglab.load_builtin("breast_cancer")
+    prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
+    grid = reglab.path(prepared.X_train, prepared.y_train, family="binomial").lambdas
+    cv = reglab.cross_validate(prepared.X_train, prepared.y_train, family="binomial", folds=5, seed=0, lambdas=grid,
+                               measure=measure)
+    buttons = [b.label for b in at.button]
+    assert f"λ.min = {cv.lambda_min:.3g}" in buttons and f"λ.1se = {cv.lambda_1se:.3g}" in buttons
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert words in spec

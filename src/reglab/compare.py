@@ -15,12 +15,12 @@ import pandas as pd
 from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
-from .diagnostics import r_squared, rmse
+from .diagnostics import log_loss, r_squared, rmse, roc_auc
 from .design import center_once, prepare, resample_design
 from .fitting import fit_design
 from .results import nonzero_mask
 from .solvers import RESAMPLING_KKT_TOLERANCE, lambda_grid, solve
-from .objective import Penalty
+from .objective import Penalty, datafit_of
 from .selection import cross_validate
 
 PENALTY_NAMES = {"l1": "L1 (lasso)", "l2": "L2 (ridge)", "elasticnet": "elastic net"}
@@ -49,18 +49,28 @@ class Comparison:
     coefficients: pd.DataFrame  # model, feature, coef (standardized), nonzero (at the solver's precision)
 
 
+def test_scores(fit, X_test, y_test) -> dict[str, float]:
+    """A fit's held-out scores, by family: test RMSE and R² for a regression; test log-loss,
+    accuracy and ROC AUC for a classifier (nan without test rows)."""
+    has_test = len(y_test) > 0
+    pred = fit.predict(X_test) if has_test else np.empty(0)
+    if fit.family == "binomial":
+        return {"test log-loss": log_loss(y_test, pred),
+                "test accuracy": float(np.mean((pred > 0.5) == (y_test > 0.5))) if has_test else np.nan,
+                "test AUC": roc_auc(y_test, pred) if has_test else np.nan}
+    return {"test RMSE": rmse(y_test, pred) if has_test else np.nan,
+            "test R²": r_squared(y_test, pred) if has_test else np.nan}
+
+
 def compare_models(X_train, y_train, X_test, y_test, candidates: Sequence[Candidate], standardize: bool = True,
-                   feature_names: Sequence[str] | None = None) -> Comparison:
-    """Fit every candidate on the training rows and score it on the test rows."""
-    design = prepare(X_train, y_train, standardize, feature_names)
+                   feature_names: Sequence[str] | None = None, family: str = "gaussian") -> Comparison:
+    """Fit every candidate on the training rows and score it on the test rows (:func:`test_scores`)."""
+    design = prepare(X_train, y_train, standardize, feature_names, family=family)
     rows, coefs = [], []
     for cand in candidates:
         fit = fit_design(design, Penalty.of(cand.penalty, cand.l1_ratio), cand.lam)
-        has_test = len(y_test) > 0
-        pred = fit.predict(X_test) if has_test else np.empty(0)
         rows.append({"model": cand.label, "λ": cand.lam, "L1 ratio": Penalty.of(cand.penalty, cand.l1_ratio).alpha,
-                     "λ chosen by": cand.reason, "test RMSE": rmse(y_test, pred) if has_test else np.nan,
-                     "test R²": r_squared(y_test, pred) if has_test else np.nan, "non-zero": fit.n_nonzero})
+                     "λ chosen by": cand.reason, **test_scores(fit, X_test, y_test), "non-zero": fit.n_nonzero})
         coefs.append(pd.DataFrame({"model": cand.label, "feature": design.feature_names, "coef": fit.weights,
                                    "nonzero": fit.nonzero}))
     return Comparison(pd.DataFrame(rows), pd.concat(coefs, ignore_index=True))
@@ -132,28 +142,44 @@ def group_summary(coefficients: pd.DataFrame, groups: list[list[str]]) -> pd.Dat
 # ----------------------------------------------------------------------------- stability selection
 
 
-def _selected_once(Xg, y, offset, rows, penalty: Penalty, lam: float, standardize: bool) -> NDArray[np.bool_]:
-    """Which features one resample selects (row counts when p ≤ n: no copied rows)."""
-    design = resample_design(Xg, y, offset, rows, standardize)
+def _selected_once(Xg, y, offset, rows, penalty: Penalty, lam: float, standardize: bool,
+                   family: str = "gaussian") -> NDArray[np.bool_]:
+    """Which features one resample selects (least squares: row counts when p ≤ n, no copied rows;
+    a classifier: the copied rows)."""
+    if datafit_of(family).family == "binomial":
+        design = prepare(Xg[rows] + offset, y[rows], standardize, family=family)
+    else:
+        design = resample_design(Xg, y, offset, rows, standardize)
     return nonzero_mask(solve(design, penalty, [lam], kkt_tolerance=RESAMPLING_KKT_TOLERANCE)[0])
+
+
+def bootstrap_rows(y: NDArray[np.float64], resamples: int, rng: np.random.Generator,
+                   classes: bool = False) -> list[NDArray[np.int_]]:
+    """``resamples`` bootstrap draws of row indices; for a classifier drawn within each class
+    (stratified), so every resample holds both classes."""
+    if not classes:
+        return [rng.integers(0, len(y), len(y)) for _ in range(resamples)]
+    by_class = [np.flatnonzero(y == value) for value in np.unique(y)]
+    return [np.concatenate([rng.choice(rows, rows.size) for rows in by_class]) for _ in range(resamples)]
 
 
 def selection_frequency(X, y, penalty: str, l1_ratio: float, lam: float, resamples: int = 100, seed: int = 0,
                         standardize: bool = True, n_jobs: int | None = None,
-                        progress: Callable[[float], None] | None = None) -> NDArray[np.float64]:
+                        progress: Callable[[float], None] | None = None, family: str = "gaussian") -> NDArray[np.float64]:
     """Share of bootstrap resamples in which each feature has a non-zero coefficient at λ.
 
-    Resamples are drawn with a seeded generator, so the result is reproducible; the fits
-    run through joblib (``n_jobs``), in chunks so ``progress`` can report.
+    Resamples are drawn with a seeded generator, so the result is reproducible (within each
+    class for a classifier); the fits run through joblib (``n_jobs``), in chunks so
+    ``progress`` can report.
     """
     Xg, y, offset = center_once(X, y)
     pen = Penalty.of(penalty, l1_ratio)
     rng = np.random.default_rng(seed)
-    draws = [rng.integers(0, len(y), len(y)) for _ in range(resamples)]  # same draws as before: seeded
+    draws = bootstrap_rows(y, resamples, rng, classes=datafit_of(family).family == "binomial")
     chunk = max(1, resamples // 10)
     counts = np.zeros(Xg.shape[1])
     for start in range(0, resamples, chunk):
-        batch = Parallel(n_jobs=n_jobs)(delayed(_selected_once)(Xg, y, offset, rows, pen, lam, standardize)
+        batch = Parallel(n_jobs=n_jobs)(delayed(_selected_once)(Xg, y, offset, rows, pen, lam, standardize, family)
                                         for rows in draws[start:start + chunk])
         counts += np.sum(batch, axis=0)
         if progress is not None:
@@ -166,7 +192,7 @@ def selection_frequency(X, y, penalty: str, l1_ratio: float, lam: float, resampl
 
 def cv_heatmap(X, y, ratios: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9, 1.0), n_lambdas: int = 30, folds: int = 5,
                seed: int = 0, standardize: bool = True,
-               progress: Callable[[float], None] | None = None) -> pd.DataFrame:
+               progress: Callable[[float], None] | None = None, family: str = "gaussian") -> pd.DataFrame:
     """Mean CV error over a (λ, L1 ratio) grid, with the minimum and the one-SE region marked.
 
     One λ grid serves every ratio (from the largest λ_max, at the smallest ratio, down to
@@ -177,14 +203,15 @@ def cv_heatmap(X, y, ratios: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9, 1.0), n
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
-    design = prepare(X, y, standardize)
+    design = prepare(X, y, standardize, family=family)
     top = lambda_grid(design, Penalty.of("elasticnet", min(ratios)), 2)[0]
     bottom = lambda_grid(design, Penalty.of("l1"), 2)[0] * 1e-3
     grid = np.geomspace(top, bottom, n_lambdas)
     parts = []
     for i, ratio in enumerate(ratios):
         name = "l1" if ratio == 1.0 else "elasticnet"
-        cv = cross_validate(X, y, penalty=name, l1_ratio=ratio, folds=folds, seed=seed, lambdas=grid, standardize=standardize)
+        cv = cross_validate(X, y, penalty=name, l1_ratio=ratio, folds=folds, seed=seed, lambdas=grid, standardize=standardize,
+                            family=family)
         parts.append(pd.DataFrame({"l1_ratio": ratio, "lambda": cv.lambdas, "mean_error": cv.mean_error, "se": cv.se}))
         if progress is not None:
             progress((i + 1) / len(ratios))
@@ -196,7 +223,7 @@ def cv_heatmap(X, y, ratios: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9, 1.0), n
 
 
 def repeated_cv(X, y, penalty: str, l1_ratio: float, seeds: Sequence[int] = tuple(range(10)), folds: int = 5,
-                lambdas=None, standardize: bool = True, progress=None) -> pd.DataFrame:
+                lambdas=None, standardize: bool = True, progress=None, family: str = "gaussian") -> pd.DataFrame:
     """λ.min and λ.1se for each reshuffle of the folds (columns ``seed``, ``lambda_min``, ``lambda_1se``).
 
     ``progress``, when given, is called with the share of reshuffles done (0–1) after each one.
@@ -204,7 +231,7 @@ def repeated_cv(X, y, penalty: str, l1_ratio: float, seeds: Sequence[int] = tupl
     rows = []
     for i, seed in enumerate(seeds, start=1):
         cv = cross_validate(X, y, penalty=penalty, l1_ratio=l1_ratio, folds=folds, seed=seed, lambdas=lambdas,
-                            standardize=standardize)
+                            standardize=standardize, family=family)
         rows.append({"seed": seed, "lambda_min": cv.lambda_min, "lambda_1se": cv.lambda_1se})
         if progress is not None:
             progress(i / len(seeds))

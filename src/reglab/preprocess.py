@@ -183,9 +183,19 @@ def id_like_columns(frame: pd.DataFrame, max_categories: int = 20) -> dict[str, 
     return reasons
 
 
+#: Values of a yes/no column, compared lower-cased (two of them, e.g. "Yes"/"No" or 0/1, make an outcome).
+_YES_NO = {"yes", "no", "y", "n", "true", "false", "t", "f", "0", "1", "0.0", "1.0"}
+
+
+def _yes_no_like(column: pd.Series) -> bool:
+    """Exactly two distinct values, both yes/no-like (a boolean outcome such as churned or survived)."""
+    values = column.dropna().unique()
+    return len(values) == 2 and {str(v).strip().lower() for v in values} <= _YES_NO
+
+
 def choose_target(frame: pd.DataFrame) -> tuple[str, str]:
     """The default target and why: a column named like a target, else the last column when it
-    holds exactly two values (a yes/no outcome, for logistic regression), else the last numeric
+    holds yes/no values (an outcome for logistic regression), else the last numeric
     column that is not an identifier (the usual place of a target in a table)."""
     numeric = [str(c) for c in frame.columns if is_numeric(frame[c])]
     if not numeric:
@@ -195,8 +205,8 @@ def choose_target(frame: pd.DataFrame) -> tuple[str, str]:
             return str(name), "its name says it is what to predict"
     ids = id_like_columns(frame)
     last = frame.columns[-1]
-    if str(last) not in ids and frame[last].nunique(dropna=True) == 2 and len(frame.columns) > 1:
-        return str(last), "the last column, with two values: an outcome to classify"
+    if str(last) not in ids and len(frame.columns) > 1 and _yes_no_like(frame[last]):
+        return str(last), "the last column holds yes/no values: an outcome to classify"
     measured = [c for c in numeric if c not in ids]
     if measured:
         return measured[-1], "the last numeric column that is not an identifier"

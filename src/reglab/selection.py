@@ -121,18 +121,23 @@ class CVResult:
         """
         if len(self.lambdas) < 2:
             return None
+        classifier = self.measure != "mse"
         if self.index_min == len(self.lambdas) - 1:
             return (f"λ.min is the smallest λ tried ({self.lambda_min:.3g}): the CV error is still falling there, so "
                     "even less regularization would fit these folds better. Type a smaller λ (exact) to look further; "
-                    "the model there is close to unpenalized least squares.")
+                    "the model there is close to unpenalized "
+                    + ("logistic regression." if classifier else "least squares."))
         if self.index_min == 0:
             return (f"λ.min is the largest λ tried ({self.lambda_min:.3g}), where every coefficient is zero: in "
-                    "cross-validation no model predicts better than the mean of the target.")
+                    "cross-validation no model predicts better than "
+                    + ("the class shares alone." if classifier else "the mean of the target."))
         return None
 
 
 #: Held-out error measures per family, the default first (cv.glmnet's ``type.measure``).
-MEASURES: dict[str, tuple[str, ...]] = {"gaussian": ("mse",), "binomial": ("deviance", "class")}
+MEASURES: dict[str, tuple[str, ...]] = {"gaussian": ("mse",), "binomial": ("deviance", "class", "auc")}
+#: Measures where larger is better: λ.min maximizes them (as cv.glmnet's getOptcv does for AUC).
+HIGHER_IS_BETTER = {"auc"}
 #: cv.glmnet clips held-out probabilities to [1e-5, 1 − 1e-5] before taking the deviance, so one
 #: confidently wrong row cannot make a fold's error infinite; the same here, so λ.min agrees.
 PROBABILITY_CLIP = 1e-5
@@ -150,6 +155,19 @@ def heldout_loss(y: NDArray[np.float64], predictions: NDArray[np.float64], measu
     if measure == "class":
         return ((predictions > 0.5) != (y > 0.5)).astype(float)
     raise ValueError(f"Unknown CV measure {measure!r}.")
+
+
+def heldout_auc(y: NDArray[np.float64], predictions: NDArray[np.float64],
+                weights: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+    """ROC AUC of each λ's held-out probabilities (rows of ``predictions``), observation-weighted
+    (the weighted Mann–Whitney statistic, as cv.glmnet's ``auc``). A fold holding one class has no
+    AUC: a DataError says so."""
+    from sklearn.metrics import roc_auc_score
+
+    if len(np.unique(y)) < 2:
+        raise DataError("A held-out fold holds only one class, so its ROC AUC is undefined: use stratified folds "
+                        "(the default) or the deviance.")
+    return np.array([roc_auc_score(y, row, sample_weight=weights) for row in predictions])
 
 
 def fold_errors(
@@ -171,7 +189,10 @@ def fold_errors(
     c = spec.weights
     fold_spec = dataclasses.replace(spec, weights=None if c is None else c[train], positive_class=None)
     design = prepare_spec(X[train], y[train], fold_spec)
-    loss = heldout_loss(y[test], design_predictions(design, X[test], spec.penalty, lambdas, kkt_tolerance), measure)
+    predictions = design_predictions(design, X[test], spec.penalty, lambdas, kkt_tolerance)
+    if measure == "auc":
+        return heldout_auc(y[test], predictions, None if c is None else c[test])
+    loss = heldout_loss(y[test], predictions, measure)
     if c is None:
         return loss.mean(axis=1)
     return loss @ c[test] / c[test].sum()
@@ -303,8 +324,10 @@ def cross_validate(
     folds : int
         Number of folds K (2 ≤ K ≤ n); rows are shuffled with ``seed`` before splitting
         (stratified by class for ``family="binomial"``).
-    measure : {"mse"} for gaussian, {"deviance", "class"} for binomial
+    measure : {"mse"} for gaussian, {"deviance", "class", "auc"} for binomial
         The held-out error (cv.glmnet's ``type.measure``); default the first (see :func:`heldout_loss`).
+        For ``"auc"`` (a score: higher is better) λ.min is the λ of the largest mean AUC and λ.1se
+        the largest λ within one SE below it, as cv.glmnet.
     foldid : array-like of shape (n_samples,), optional
         A fold label per row (cv.glmnet's ``foldid``); overrides ``folds`` and ``seed``.
     fold_weighting : {"size", "equal"}
@@ -372,7 +395,8 @@ def cross_validate(
     fold_mse = np.vstack(errors)
     sizes = np.array([len(test) if c is None else c[test].sum() for _, test in splits], dtype=float)
     mean_error, se = cv_summary(fold_mse, sizes, fold_weighting)
-    lam_min, lam_1se = one_se_rule(grid, mean_error, se)
+    sign = -1.0 if measure in HIGHER_IS_BETTER else 1.0
+    lam_min, lam_1se = one_se_rule(grid, sign * mean_error, se)
     reusable = (full_path is not None and np.array_equal(full_path.lambdas, grid) and full_path.penalty == pen.name
                 and full_path.l1_ratio == pen.alpha and full_path.fit_intercept == intercept and c is None
                 and full_path.family == spec.datafit.family and full_path.classes == full.classes

@@ -13,7 +13,7 @@ from reglab.preprocess import Prepared
 
 from . import state
 from .cache import cached, memoized, resampling
-from .explore import cv_for, design_for, fit_for, path_for
+from .explore import cv_for, cv_measure, design_for, family_of, fit_for, path_for
 
 MODES = {"same": "the same λ for all three", "min": "each at its own λ.min", "1se": "each at its own λ.1se"}
 
@@ -26,7 +26,7 @@ def candidates(key: str, standardize: bool, l1_ratio: float, folds: int, mode: s
         if mode == "same":
             out.append(compare.Candidate(penalty, ratio, lam, "same λ"))
             continue
-        cv = cv_for(key, standardize, penalty, ratio, folds, prepared, _progress=progress)
+        cv = cv_for(key, standardize, penalty, ratio, folds, prepared, cv_measure(prepared), _progress=progress)
         chosen = cv.lambda_min if mode == "min" else cv.lambda_1se
         out.append(compare.Candidate(penalty, ratio, chosen, "λ.min" if mode == "min" else "λ.1se"))
     return out
@@ -35,7 +35,7 @@ def candidates(key: str, standardize: bool, l1_ratio: float, folds: int, mode: s
 @st.cache_data(max_entries=32, show_spinner="Fitting the three models…")
 def comparison(key: str, standardize: bool, cands: tuple[compare.Candidate, ...], _prepared: Prepared) -> compare.Comparison:
     return compare.compare_models(_prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test, list(cands),
-                                  standardize, _prepared.feature_names)
+                                  standardize, _prepared.feature_names, family=family_of(_prepared))
 
 
 @cached()
@@ -59,7 +59,8 @@ def stability(key: str, standardize: bool, cands: tuple[compare.Candidate, ...],
         for i, cand in enumerate(sparse):
             freq = compare.selection_frequency(
                 prepared.X_train, prepared.y_train, cand.penalty, cand.l1_ratio, cand.lam, resamples=resamples, seed=0,
-                standardize=standardize, progress=lambda share, i=i: progress((i + share) / len(sparse)))
+                standardize=standardize, progress=lambda share, i=i: progress((i + share) / len(sparse)),
+                family=family_of(prepared))
             parts.append(pd.DataFrame({"model": cand.label, "feature": prepared.feature_names, "frequency": freq}))
         return pd.concat(parts, ignore_index=True)
 
@@ -71,7 +72,8 @@ def heatmap(key: str, standardize: bool, folds: int, prepared: Prepared, progres
     with resampling():
         return memoized(("cv-heatmap", key, standardize, folds),
                         lambda: compare.cv_heatmap(prepared.X_train, prepared.y_train, folds=folds,
-                                                   standardize=standardize, progress=progress))
+                                                   standardize=standardize, progress=progress,
+                                                   family=family_of(prepared)))
 
 
 def fold_reshuffles(key: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, prepared: Prepared,
@@ -80,10 +82,22 @@ def fold_reshuffles(key: str, standardize: bool, penalty: str, l1_ratio: float, 
     with resampling():
         return memoized(("repeated-cv", key, standardize, penalty, l1_ratio, folds),
                         lambda: compare.repeated_cv(prepared.X_train, prepared.y_train, penalty, l1_ratio, folds=folds,
-                                                    lambdas=grid, standardize=standardize, progress=progress))
+                                                    lambdas=grid, standardize=standardize, progress=progress,
+                                                    family=family_of(prepared)))
 
 
 # ----------------------------------------------------------------------------- scenarios
+
+
+def scenario_metrics(metrics, has_test: bool) -> dict:
+    """What a scenario records of a fit's metrics (a classifier's or a regression's)."""
+    if hasattr(metrics, "test_log_loss"):
+        return {"test log-loss": metrics.test_log_loss if has_test else None,
+                "test accuracy": metrics.test_accuracy if has_test else None,
+                "test AUC": metrics.test_auc if has_test else None, "training log-loss": metrics.train_log_loss,
+                "non-zero": metrics.n_nonzero, "effective df": metrics.df}
+    return {"test RMSE": metrics.test_rmse if has_test else None, "test R²": metrics.test_r2 if has_test else None,
+            "training RMSE": metrics.train_rmse, "non-zero": metrics.n_nonzero, "effective df": metrics.df}
 
 
 def saved() -> list[scenarios.Scenario]:
@@ -100,8 +114,7 @@ def save(key: str, standardize: bool, penalty: str, l1_ratio: float, lam: float,
         name=label, dataset=dataset_label, target=prepared.target, penalty=penalty, lam=float(lam),
         l1_ratio=float(l1_ratio), standardize=standardize,
         preprocessing={k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in settings.items() if k != "token"},
-        metrics={"test RMSE": metrics.test_rmse if prepared.n_test else None, "test R²": metrics.test_r2 if prepared.n_test else None,
-                 "training RMSE": metrics.train_rmse, "non-zero": metrics.n_nonzero, "effective df": metrics.df},
+        metrics=scenario_metrics(metrics, prepared.n_test > 0),
         coefficients=dict(zip(fit.feature_names, map(float, fit.coef))), intercept=float(fit.intercept),
     )
     scenarios.room_for(store, 1)

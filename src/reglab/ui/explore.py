@@ -90,11 +90,11 @@ def path_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: f
 
 @cached()
 def cv_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, error_title: str,
-                _prepared: Prepared) -> dict:
+                _prepared: Prepared, measure: str | None = None) -> dict:
     """The CV chart's spec, built once per CV curve (λ moved with :func:`reglab.charts.move_lambda`)."""
     from reglab import charts
 
-    cv = cv_for(fingerprint, standardize, penalty, l1_ratio, folds, _prepared)
+    cv = cv_for(fingerprint, standardize, penalty, l1_ratio, folds, _prepared, measure)
     return charts.to_spec(charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, float(cv.lambdas[0]),
                                           error_title=error_title))
 
@@ -113,14 +113,27 @@ def usable_folds(folds: int, n_train: int) -> int:
     return max(2, min(int(folds), int(n_train)))
 
 
+#: A classifier's CV measures as the page names them (cv.glmnet's type.measure → label).
+CV_MEASURES = {"deviance": "deviance", "class": "misclassification", "auc": "ROC AUC"}
+
+
+def cv_measure(prepared: Prepared) -> str | None:
+    """The CV measure in use: the session's choice for a classifier, None (MSE) for a regression."""
+    if family_of(prepared) != "binomial":
+        return None
+    chosen = st.session_state.get(state.CV_MEASURE)
+    return chosen if chosen in CV_MEASURES else "deviance"
+
+
 @cached(spinner="Cross-validating every λ…")
 def cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, _prepared: Prepared,
-           _progress=None) -> CVResult:
+           measure: str | None = None, _progress=None) -> CVResult:
     on_screen = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
     with resampling():
         return reglab.cross_validate(_prepared.X_train, _prepared.y_train, penalty=penalty, l1_ratio=l1_ratio,
                                      folds=usable_folds(folds, _prepared.n_train), seed=0, standardize=standardize,
-                                     full_path=on_screen, progress=_progress, family=family_of(_prepared))
+                                     full_path=on_screen, progress=_progress, family=family_of(_prepared),
+                                     measure=measure)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -26,6 +26,8 @@ LAMBDA_PENDING = "reglab.lambda_pending"
 STANDARDIZE = "reglab.standardize"
 FOLDS = "reglab.folds"
 BV_REPEATS = "reglab.bv_repeats"
+#: A classifier's CV measure (cv.glmnet's type.measure): "deviance", "class" or "auc".
+CV_MEASURE = "reglab.cv_measure"
 #: Explore: the open tab (only it runs) and the path chart's scale and x-axis choices.
 EXPLORE_TAB = "reglab.explore_tab"
 PATH_SCALE = "reglab.path_scale"
@@ -53,6 +55,7 @@ DEFAULTS: dict[str, object] = {
     STANDARDIZE: True,
     FOLDS: 5,
     BV_REPEATS: 30,
+    CV_MEASURE: "deviance",
     COMPARE_MODE: "1se",
     RESAMPLES: 100,
 }
