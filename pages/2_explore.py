@@ -20,6 +20,213 @@ from reglab.ui.explore import (
     read_view_query_params, request_lambda, settle_lambda, write_view_query_params,
 )
 
+@st.fragment
+def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, family, classifier, measure, heavy, path, cv):
+    """Everything that depends on λ: a λ move (slider, exact input, λ.min/λ.1se, a chart click)
+    reruns only this fragment, not the data checks and controls above it (Streamlit fragments)."""
+    if classifier:
+        negative, positive = prepared.class_labels
+    with page_guard():
+        lam = settle_lambda(path.lambdas, default=cv.lambda_1se)
+        lambda_controls(path.lambdas, lam)
+        b1, b2, b3 = st.columns([1, 1, 2])
+        b1.button(f"λ.min = {cv.lambda_min:.3g}", on_click=request_lambda, args=(cv.lambda_min,), icon=":material/south:",
+                  help="Use the λ with the smallest mean cross-validation error.", width="stretch")
+        b2.button(f"λ.1se = {cv.lambda_1se:.3g}", on_click=request_lambda, args=(cv.lambda_1se,), icon=":material/north:",
+                  help="Use the largest λ whose CV error is within one standard error of the minimum: a simpler model, statistically as good.",
+                  width="stretch")
+        view = View(penalty, ratio, lam, standardize, folds)
+        write_view_query_params(view)
+        translation = translate(view.penalty_object, lam, prepared.y_train, family)
+        with b3.popover("Same model in scikit-learn · glmnet · Spark", icon=":material/translate:"):
+            st.caption("Objective (our convention)")
+            st.code(translation.objective, language=None)
+            st.caption("scikit-learn")
+            st.code(translation.sklearn, language="python")
+            st.caption("R glmnet")
+            st.code(translation.glmnet, language="r")
+            st.caption("Spark MLlib")
+            st.code(translation.spark, language="python")
+            st.caption(translation.note)
+
+        fit, metrics = fit_for(key, standardize, penalty, ratio, lam, prepared)
+
+        # ---------------------------------------------------------------- metrics at λ
+        m = st.columns(6)
+        if classifier:
+            m[0].metric("Test log-loss" if prepared.n_test else "Training log-loss",
+                        f"{(metrics.test_log_loss if prepared.n_test else metrics.train_log_loss):.4f}",
+                        help="Mean log-loss (nats per row, half the deviance): lower is better; 0.693 is a coin flip. "
+                             f"Training: {metrics.train_log_loss:.4f}.")
+            m[1].metric("Test accuracy", f"{metrics.test_accuracy:.1%}" if prepared.n_test else "—",
+                        help=f"Share of the {prepared.n_test} held-out rows whose more probable class is right "
+                             f"(training: {metrics.train_accuracy:.1%}).")
+            m[2].metric("Balanced accuracy", f"{metrics.test_balanced_accuracy:.1%}" if prepared.n_test else "—",
+                        help="Mean of the two classes' recall on the held-out rows: 50% is chance even when one class is rare.")
+            m[3].metric("Test ROC AUC", f"{metrics.test_auc:.3f}" if prepared.n_test else "—",
+                        help=f"Chance that a random {md(positive)} row gets a higher probability than a random {md(negative)} "
+                             f"row (0.5 = chance, 1 = perfect ranking). Training: {metrics.train_auc:.3f}.")
+        else:
+            m[0].metric("Training RMSE", f"{metrics.train_rmse:.4g}", help=f"Root mean squared error on the {prepared.n_train} training rows, in units of {md(prepared.target)}.")
+            m[1].metric("Test RMSE", f"{metrics.test_rmse:.4g}" if prepared.n_test else "—", help=f"On the {prepared.n_test} held-out rows.")
+            m[2].metric("Training R²", f"{metrics.train_r2:.3f}")
+            m[3].metric("Test R²", f"{metrics.test_r2:.3f}" if prepared.n_test else "—")
+        m[4].metric("Non-zero coefficients", f"{metrics.n_nonzero} of {len(fit.coef)}")
+        m[5].metric("Effective df", f"{metrics.df:.2f}",
+                    help="Effective degrees of freedom: the non-zero count for the lasso, the trace of the hat matrix for ridge"
+                         + (" (of the last Newton step, at the fitted probabilities)." if classifier else "."))
+
+        if not presenting() and st.button("Save this fit as a scenario", icon=":material/bookmark_add:",
+                     help="Keep this model (data, preprocessing, penalty, λ, metrics, coefficients) to compare on the Compare page."):
+            try:
+                saved = ui_compare.save(key, standardize, penalty, ratio, lam, prepared, current_choice().label,
+                                        prep_settings(dataset, current_choice().token))
+                st.toast(f"Saved scenario {md(saved.name)}", icon=":material/bookmark_added:")
+            except DataError as exc:  # the session's scenario store is full
+                show_error(str(exc))
+
+        truth_coef = dataset.truth.coef if (dataset.truth is not None and dataset.truth.coef is not None
+                                           and tuple(dataset.feature_names) == prepared.feature_names) else None
+        # Lazy tabs: only the open tab runs, so a λ move redraws one tab's charts, not all eight.
+        names = tab_names(truth_coef is not None, classifier)
+        tabs = dict(zip(names, st.tabs([TABS[name] for name in names], key=state.EXPLORE_TAB, on_change="rerun")))
+
+        with tabs["paths"]:
+            if tabs["paths"].open:
+                if presenting():  # one screen: the chart takes the options' room, with their current values
+                    scale = st.session_state.get(state.PATH_SCALE) or "standardized"
+                    axis = st.session_state.get(state.PATH_AXIS) or "log λ"
+                else:
+                    o1, o2 = st.columns(2)
+                    scale = o1.radio("Coefficients", ["standardized", "original units"], horizontal=True,
+                                     **bind(state.PATH_SCALE, default="standardized"))
+                    axis = o2.radio("x-axis", ["log λ", "L1-norm fraction"], horizontal=True,
+                                    **bind(state.PATH_AXIS, default="log λ"))
+                spec = path_spec_for(key, standardize, penalty, ratio, scale, axis, prepared, present=presenting())
+                chart = charts.move_lambda(spec, lam)
+                apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key=chart_key("path_chart"), selectable=axis == "log λ"))
+                st.caption("Click the chart to move λ there; click a legend entry to highlight one feature (shift-click for more).")
+                d1, d2 = st.columns(2)
+                d1.download_button("Coefficients at this λ (CSV)", safe_csv(fit.to_frame()), file_name="coefficients.csv",
+                                   mime="text/csv", icon=":material/download:", on_click="ignore")
+                d2.download_button("Whole path (CSV)", safe_csv(path.to_frame()), file_name="path.csv", mime="text/csv",
+                                   icon=":material/download:", on_click="ignore")
+
+        with tabs["sparsity"]:
+            if tabs["sparsity"].open:
+                left, right = st.columns(2)
+                with left:
+                    st.markdown("**How many features survive**")
+                    chart_with_downloads(charts.move_lambda(nonzero_spec_for(key, standardize, penalty, ratio, prepared), lam),
+                                         "nonzero-count", key="nnz_chart")
+                with right:
+                    st.markdown("**Coefficients at the current λ** (standardized; zeros are exact)")
+                    true_weights = design_for(key, standardize, prepared).to_solver_scale(truth_coef) if truth_coef is not None else None
+                    chart_with_downloads(charts.coefficient_bars(coefficient_frame(fit, true_weights)), "coefficients", key="bars_chart")
+                    if truth_coef is not None:
+                        st.caption("Orange ticks: the true coefficients (standardized by the training sd).")
+
+        with tabs["cv"]:
+            if tabs["cv"].open:
+                if classifier:
+                    st.segmented_control("CV measure", list(CV_MEASURES), format_func=CV_MEASURES.get, required=True,
+                                         **bind(state.CV_MEASURE),
+                                         help="cv.glmnet's type.measure: the deviance (−2 × log-likelihood per row, "
+                                              "the default), the share misclassified, or the ROC AUC (higher is better: "
+                                              "λ.min is then the λ of the largest AUC).")
+                    if cv_measure(prepared) != measure:  # the CV curve above the fragment follows: rerun the page
+                        st.rerun()
+                cv_title = {"deviance": f"mean {cv.folds}-fold CV deviance (per row)",
+                            "class": f"mean {cv.folds}-fold CV misclassification rate",
+                            "auc": f"mean {cv.folds}-fold CV ROC AUC (higher is better)"}.get(
+                    measure, f"mean {cv.folds}-fold CV error (MSE of {prepared.target})")
+                cv_spec = cv_spec_for(key, standardize, penalty, ratio, folds, cv_title, prepared, measure)
+                event = chart_with_downloads(charts.move_lambda(cv_spec, lam), "cross-validation", key=chart_key("cv_chart"),
+                                             selectable=True)
+                apply_chart_pick(event)
+                if cv.edge_note():
+                    st.warning(cv.edge_note(), icon=":material/first_page:")
+                st.caption(f"Band: ± 1 standard error over the {cv.folds} folds. λ.min = {cv.lambda_min:.4g} "
+                           f"({cv.n_nonzero[cv.index_min]} non-zero); λ.1se = {cv.lambda_1se:.4g} ({cv.n_nonzero[cv.index_1se]} non-zero). "
+                           "Click the curve to move λ.")
+
+        with tabs["bv"]:
+            if tabs["bv"].open:
+                r1, r2 = st.columns([1, 3])
+                repeats = r1.number_input("Repeats R", 5, 200, step=5, **bind(state.BV_REPEATS),
+                                          help="Training draws (synthetic data) or bootstrap resamples (real data). More = smoother, slower.")
+                with r2:
+                    report, clear = progress_bar("Bias–variance: repeats fitted", key, heavy, "bv")
+                bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared, dataset,
+                                       progress=report)
+                clear()
+                if bv is None:
+                    st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
+                            "on the Data page.", icon=":material/info:")
+                elif classifier:
+                    st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows (drawn within each class), "
+                               "on the test rows, of the Brier score (y − p̂)² with y = 1 for the positive class: the variance of "
+                               "the predicted probabilities, and bias² and noise together.")
+                elif bv.kind == "known truth":
+                    st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model. "
+                               "The dashed total lies on the measured expected test error: the identity holds.")
+                else:
+                    st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows, evaluated on the test rows. "
+                               "Without the true function, bias² and noise cannot be told apart: they are shown together.")
+                if bv is not None:
+                    bv_title = "Brier score (probability²)" if classifier else f"squared error ({prepared.target} units²)"
+                    chart_with_downloads(charts.curves_chart(bv.to_frame(), lam, bv_title,
+                                                             dashed=(bv.labels["total"],)), "bias-variance", key="bv_chart")
+                st.markdown("**Training vs test error** (the validation curve)")
+                chart_with_downloads(charts.curves_chart(error_curves(path, prepared.X_train, prepared.y_train, prepared.X_test,
+                                                                      prepared.y_test), lam,
+                                                         "mean log-loss (nats per row)" if classifier else "mean squared error"),
+                                     "validation-curve", key="val_chart")
+
+        if classifier:
+            with tabs["classes"]:
+                if tabs["classes"].open:
+                    held_out = prepared.n_test > 0
+                    X_eval, y_eval = (prepared.X_test, prepared.y_test) if held_out else (prepared.X_train, prepared.y_train)
+                    prob = fit.predict(X_eval)
+                    st.caption(f"At the current λ, on the {len(y_eval)} {'held-out test' if held_out else 'training'} rows"
+                               f"{'' if held_out else ' (no test rows: set a test share on the Data page for an honest view)'}. "
+                               f"Positive class: {md(positive)}.")
+                    left, right = st.columns(2)
+                    with left:
+                        st.markdown("**ROC curve**")
+                        chart_with_downloads(charts.roc_chart(roc_frame(y_eval, prob), metrics.test_auc if held_out
+                                                              else metrics.train_auc), "roc-curve", key="roc_chart")
+                    with right:
+                        st.markdown("**Calibration** (are the probabilities honest?)")
+                        chart_with_downloads(charts.calibration_chart(calibration_frame(y_eval, prob)), "calibration",
+                                             key="calibration_chart")
+                    st.markdown("**Confusion matrix** (probability > ½ predicts the positive class)")
+                    chart_with_downloads(charts.confusion_chart(confusion_frame(y_eval, prob, prepared.class_labels)),
+                                         "confusion-matrix", key="confusion_chart")
+
+        with tabs["code"]:
+            if tabs["code"].open:
+                st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script next to the file.")
+                st.download_button("Training data (CSV)", safe_csv(prepared.training_frame()), file_name="reglab_training_data.csv", mime="text/csv",
+                                   icon=":material/download:", on_click="ignore")
+                positive_class = prepared.class_labels[1] if classifier else None
+                st.code(python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                                       "reglab_training_data.csv", standardize, positive_class), language="python")
+                st.code(r_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                                  "reglab_training_data.csv", standardize, positive_class), language="r")
+
+        if truth_coef is not None:
+            with tabs["truth"]:
+                if tabs["truth"].open:
+                    recovery = support_recovery(path, truth_coef)
+                    st.markdown("**Support recovery along the path**: which of the truly non-zero features are selected.")
+                    chart_with_downloads(charts.curves_chart(recovery.to_frame(), lam, "rate"), "support-recovery", key="rec_chart")
+                    st.markdown("**Coefficient error** ‖β̂ − β‖₂ (original units)")
+                    chart_with_downloads(charts.curves_chart(recovery.error_frame(), lam, "‖β̂ − β‖₂"), "coefficient-error",
+                                         key="err_chart")
+
+
 with page_guard():
     frame("Explore", ":material/insights:")
     read_view_query_params()
@@ -62,199 +269,4 @@ with page_guard():
         clear_cv()
     if usable_folds(folds, prepared.n_train) < folds:
         st.caption(f":material/info: Only {prepared.n_train} training rows: cross-validation uses {cv.folds} folds.")
-    lam = settle_lambda(path.lambdas, default=cv.lambda_1se)
-    lambda_controls(path.lambdas, lam)
-    b1, b2, b3 = st.columns([1, 1, 2])
-    b1.button(f"λ.min = {cv.lambda_min:.3g}", on_click=request_lambda, args=(cv.lambda_min,), icon=":material/south:",
-              help="Use the λ with the smallest mean cross-validation error.", width="stretch")
-    b2.button(f"λ.1se = {cv.lambda_1se:.3g}", on_click=request_lambda, args=(cv.lambda_1se,), icon=":material/north:",
-              help="Use the largest λ whose CV error is within one standard error of the minimum: a simpler model, statistically as good.",
-              width="stretch")
-    view = View(penalty, ratio, lam, standardize, folds)
-    write_view_query_params(view)
-    translation = translate(view.penalty_object, lam, prepared.y_train, family)
-    with b3.popover("Same model in scikit-learn · glmnet · Spark", icon=":material/translate:"):
-        st.caption("Objective (our convention)")
-        st.code(translation.objective, language=None)
-        st.caption("scikit-learn")
-        st.code(translation.sklearn, language="python")
-        st.caption("R glmnet")
-        st.code(translation.glmnet, language="r")
-        st.caption("Spark MLlib")
-        st.code(translation.spark, language="python")
-        st.caption(translation.note)
-
-    fit, metrics = fit_for(key, standardize, penalty, ratio, lam, prepared)
-
-    # ---------------------------------------------------------------- metrics at λ
-    m = st.columns(6)
-    if classifier:
-        m[0].metric("Test log-loss" if prepared.n_test else "Training log-loss",
-                    f"{(metrics.test_log_loss if prepared.n_test else metrics.train_log_loss):.4f}",
-                    help="Mean log-loss (nats per row, half the deviance): lower is better; 0.693 is a coin flip. "
-                         f"Training: {metrics.train_log_loss:.4f}.")
-        m[1].metric("Test accuracy", f"{metrics.test_accuracy:.1%}" if prepared.n_test else "—",
-                    help=f"Share of the {prepared.n_test} held-out rows whose more probable class is right "
-                         f"(training: {metrics.train_accuracy:.1%}).")
-        m[2].metric("Balanced accuracy", f"{metrics.test_balanced_accuracy:.1%}" if prepared.n_test else "—",
-                    help="Mean of the two classes' recall on the held-out rows: 50% is chance even when one class is rare.")
-        m[3].metric("Test ROC AUC", f"{metrics.test_auc:.3f}" if prepared.n_test else "—",
-                    help=f"Chance that a random {md(positive)} row gets a higher probability than a random {md(negative)} "
-                         f"row (0.5 = chance, 1 = perfect ranking). Training: {metrics.train_auc:.3f}.")
-    else:
-        m[0].metric("Training RMSE", f"{metrics.train_rmse:.4g}", help=f"Root mean squared error on the {prepared.n_train} training rows, in units of {md(prepared.target)}.")
-        m[1].metric("Test RMSE", f"{metrics.test_rmse:.4g}" if prepared.n_test else "—", help=f"On the {prepared.n_test} held-out rows.")
-        m[2].metric("Training R²", f"{metrics.train_r2:.3f}")
-        m[3].metric("Test R²", f"{metrics.test_r2:.3f}" if prepared.n_test else "—")
-    m[4].metric("Non-zero coefficients", f"{metrics.n_nonzero} of {len(fit.coef)}")
-    m[5].metric("Effective df", f"{metrics.df:.2f}",
-                help="Effective degrees of freedom: the non-zero count for the lasso, the trace of the hat matrix for ridge"
-                     + (" (of the last Newton step, at the fitted probabilities)." if classifier else "."))
-
-    if not presenting() and st.button("Save this fit as a scenario", icon=":material/bookmark_add:",
-                 help="Keep this model (data, preprocessing, penalty, λ, metrics, coefficients) to compare on the Compare page."):
-        try:
-            saved = ui_compare.save(key, standardize, penalty, ratio, lam, prepared, current_choice().label,
-                                    prep_settings(dataset, current_choice().token))
-            st.toast(f"Saved scenario {md(saved.name)}", icon=":material/bookmark_added:")
-        except DataError as exc:  # the session's scenario store is full
-            show_error(str(exc))
-
-    truth_coef = dataset.truth.coef if (dataset.truth is not None and dataset.truth.coef is not None
-                                       and tuple(dataset.feature_names) == prepared.feature_names) else None
-    # Lazy tabs: only the open tab runs, so a λ move redraws one tab's charts, not all eight.
-    names = tab_names(truth_coef is not None, classifier)
-    tabs = dict(zip(names, st.tabs([TABS[name] for name in names], key=state.EXPLORE_TAB, on_change="rerun")))
-
-    with tabs["paths"]:
-        if tabs["paths"].open:
-            if presenting():  # one screen: the chart takes the options' room, with their current values
-                scale = st.session_state.get(state.PATH_SCALE) or "standardized"
-                axis = st.session_state.get(state.PATH_AXIS) or "log λ"
-            else:
-                o1, o2 = st.columns(2)
-                scale = o1.radio("Coefficients", ["standardized", "original units"], horizontal=True,
-                                 **bind(state.PATH_SCALE, default="standardized"))
-                axis = o2.radio("x-axis", ["log λ", "L1-norm fraction"], horizontal=True,
-                                **bind(state.PATH_AXIS, default="log λ"))
-            spec = path_spec_for(key, standardize, penalty, ratio, scale, axis, prepared, present=presenting())
-            chart = charts.move_lambda(spec, lam)
-            apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key=chart_key("path_chart"), selectable=axis == "log λ"))
-            st.caption("Click the chart to move λ there; click a legend entry to highlight one feature (shift-click for more).")
-            d1, d2 = st.columns(2)
-            d1.download_button("Coefficients at this λ (CSV)", safe_csv(fit.to_frame()), file_name="coefficients.csv",
-                               mime="text/csv", icon=":material/download:", on_click="ignore")
-            d2.download_button("Whole path (CSV)", safe_csv(path.to_frame()), file_name="path.csv", mime="text/csv",
-                               icon=":material/download:", on_click="ignore")
-
-    with tabs["sparsity"]:
-        if tabs["sparsity"].open:
-            left, right = st.columns(2)
-            with left:
-                st.markdown("**How many features survive**")
-                chart_with_downloads(charts.move_lambda(nonzero_spec_for(key, standardize, penalty, ratio, prepared), lam),
-                                     "nonzero-count", key="nnz_chart")
-            with right:
-                st.markdown("**Coefficients at the current λ** (standardized; zeros are exact)")
-                true_weights = design_for(key, standardize, prepared).to_solver_scale(truth_coef) if truth_coef is not None else None
-                chart_with_downloads(charts.coefficient_bars(coefficient_frame(fit, true_weights)), "coefficients", key="bars_chart")
-                if truth_coef is not None:
-                    st.caption("Orange ticks: the true coefficients (standardized by the training sd).")
-
-    with tabs["cv"]:
-        if tabs["cv"].open:
-            if classifier:
-                st.segmented_control("CV measure", list(CV_MEASURES), format_func=CV_MEASURES.get, required=True,
-                                     **bind(state.CV_MEASURE),
-                                     help="cv.glmnet's type.measure: the deviance (−2 × log-likelihood per row, "
-                                          "the default), the share misclassified, or the ROC AUC (higher is better: "
-                                          "λ.min is then the λ of the largest AUC).")
-            cv_title = {"deviance": f"mean {cv.folds}-fold CV deviance (per row)",
-                        "class": f"mean {cv.folds}-fold CV misclassification rate",
-                        "auc": f"mean {cv.folds}-fold CV ROC AUC (higher is better)"}.get(
-                measure, f"mean {cv.folds}-fold CV error (MSE of {prepared.target})")
-            cv_spec = cv_spec_for(key, standardize, penalty, ratio, folds, cv_title, prepared, measure)
-            event = chart_with_downloads(charts.move_lambda(cv_spec, lam), "cross-validation", key=chart_key("cv_chart"),
-                                         selectable=True)
-            apply_chart_pick(event)
-            if cv.edge_note():
-                st.warning(cv.edge_note(), icon=":material/first_page:")
-            st.caption(f"Band: ± 1 standard error over the {cv.folds} folds. λ.min = {cv.lambda_min:.4g} "
-                       f"({cv.n_nonzero[cv.index_min]} non-zero); λ.1se = {cv.lambda_1se:.4g} ({cv.n_nonzero[cv.index_1se]} non-zero). "
-                       "Click the curve to move λ.")
-
-    with tabs["bv"]:
-        if tabs["bv"].open:
-            r1, r2 = st.columns([1, 3])
-            repeats = r1.number_input("Repeats R", 5, 200, step=5, **bind(state.BV_REPEATS),
-                                      help="Training draws (synthetic data) or bootstrap resamples (real data). More = smoother, slower.")
-            with r2:
-                report, clear = progress_bar("Bias–variance: repeats fitted", key, heavy, "bv")
-            bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared, dataset,
-                                   progress=report)
-            clear()
-            if bv is None:
-                st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
-                        "on the Data page.", icon=":material/info:")
-            elif classifier:
-                st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows (drawn within each class), "
-                           "on the test rows, of the Brier score (y − p̂)² with y = 1 for the positive class: the variance of "
-                           "the predicted probabilities, and bias² and noise together.")
-            elif bv.kind == "known truth":
-                st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model. "
-                           "The dashed total lies on the measured expected test error: the identity holds.")
-            else:
-                st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows, evaluated on the test rows. "
-                           "Without the true function, bias² and noise cannot be told apart: they are shown together.")
-            if bv is not None:
-                bv_title = "Brier score (probability²)" if classifier else f"squared error ({prepared.target} units²)"
-                chart_with_downloads(charts.curves_chart(bv.to_frame(), lam, bv_title,
-                                                         dashed=(bv.labels["total"],)), "bias-variance", key="bv_chart")
-            st.markdown("**Training vs test error** (the validation curve)")
-            chart_with_downloads(charts.curves_chart(error_curves(path, prepared.X_train, prepared.y_train, prepared.X_test,
-                                                                  prepared.y_test), lam,
-                                                     "mean log-loss (nats per row)" if classifier else "mean squared error"),
-                                 "validation-curve", key="val_chart")
-
-    if classifier:
-        with tabs["classes"]:
-            if tabs["classes"].open:
-                held_out = prepared.n_test > 0
-                X_eval, y_eval = (prepared.X_test, prepared.y_test) if held_out else (prepared.X_train, prepared.y_train)
-                prob = fit.predict(X_eval)
-                st.caption(f"At the current λ, on the {len(y_eval)} {'held-out test' if held_out else 'training'} rows"
-                           f"{'' if held_out else ' (no test rows: set a test share on the Data page for an honest view)'}. "
-                           f"Positive class: {md(positive)}.")
-                left, right = st.columns(2)
-                with left:
-                    st.markdown("**ROC curve**")
-                    chart_with_downloads(charts.roc_chart(roc_frame(y_eval, prob), metrics.test_auc if held_out
-                                                          else metrics.train_auc), "roc-curve", key="roc_chart")
-                with right:
-                    st.markdown("**Calibration** (are the probabilities honest?)")
-                    chart_with_downloads(charts.calibration_chart(calibration_frame(y_eval, prob)), "calibration",
-                                         key="calibration_chart")
-                st.markdown("**Confusion matrix** (probability > ½ predicts the positive class)")
-                chart_with_downloads(charts.confusion_chart(confusion_frame(y_eval, prob, prepared.class_labels)),
-                                     "confusion-matrix", key="confusion_chart")
-
-    with tabs["code"]:
-        if tabs["code"].open:
-            st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script next to the file.")
-            st.download_button("Training data (CSV)", safe_csv(prepared.training_frame()), file_name="reglab_training_data.csv", mime="text/csv",
-                               icon=":material/download:", on_click="ignore")
-            positive_class = prepared.class_labels[1] if classifier else None
-            st.code(python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
-                                   "reglab_training_data.csv", standardize, positive_class), language="python")
-            st.code(r_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
-                              "reglab_training_data.csv", standardize, positive_class), language="r")
-
-    if truth_coef is not None:
-        with tabs["truth"]:
-            if tabs["truth"].open:
-                recovery = support_recovery(path, truth_coef)
-                st.markdown("**Support recovery along the path**: which of the truly non-zero features are selected.")
-                chart_with_downloads(charts.curves_chart(recovery.to_frame(), lam, "rate"), "support-recovery", key="rec_chart")
-                st.markdown("**Coefficient error** ‖β̂ − β‖₂ (original units)")
-                chart_with_downloads(charts.curves_chart(recovery.error_frame(), lam, "‖β̂ − β‖₂"), "coefficient-error",
-                                     key="err_chart")
+    lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, family, classifier, measure, heavy, path, cv)

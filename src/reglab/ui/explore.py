@@ -278,7 +278,7 @@ def apply_chart_pick(event) -> None:
     if st.session_state.get(state.LAST_PICK) != value:
         st.session_state[state.LAST_PICK] = value
         st.session_state[state.LAMBDA_PENDING] = value
-        st.rerun()
+        st.rerun(scope="fragment")  # charts live in Explore's λ fragment: only it depends on λ
 
 
 VIEW_URL_KEYS = {"penalty", "lam", "l1_ratio", "std", "folds", "tab"}
