@@ -107,9 +107,9 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                 apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key=chart_key("path_chart"), selectable=axis == "log λ"))
                 st.caption("Click the chart to move λ there; click a legend entry to highlight one feature (shift-click for more).")
                 d1, d2 = st.columns(2)
-                d1.download_button("Coefficients at this λ (CSV)", safe_csv(fit.to_frame()), file_name="coefficients.csv",
+                d1.download_button("Coefficients at this λ (CSV)", lambda: safe_csv(fit.to_frame()), file_name="coefficients.csv",
                                    mime="text/csv", icon=":material/download:", on_click="ignore")
-                d2.download_button("Whole path (CSV)", safe_csv(path.to_frame()), file_name="path.csv", mime="text/csv",
+                d2.download_button("Whole path (CSV)", lambda: safe_csv(path.to_frame()), file_name="path.csv", mime="text/csv",
                                    icon=":material/download:", on_click="ignore")
 
         with tabs["sparsity"]:
@@ -208,7 +208,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
         with tabs["code"]:
             if tabs["code"].open:
                 st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script next to the file.")
-                st.download_button("Training data (CSV)", safe_csv(prepared.training_frame()), file_name="reglab_training_data.csv", mime="text/csv",
+                st.download_button("Training data (CSV)", lambda: safe_csv(prepared.training_frame()), file_name="reglab_training_data.csv", mime="text/csv",
                                    icon=":material/download:", on_click="ignore")
                 positive_class = prepared.class_labels[1] if classifier else None
                 st.code(python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
