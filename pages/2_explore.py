@@ -163,13 +163,15 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                 if bv is None:
                     st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
                             "on the Data page.", icon=":material/info:")
+                elif bv.kind == "known truth":
+                    st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model"
+                               + (" of the Brier score (y − p̂)²; the noise is the true probability's Bernoulli variance "
+                                  "p(1 − p)" if classifier else "")
+                               + ". The dashed total lies on the measured expected test error: the identity holds.")
                 elif classifier:
                     st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows (drawn within each class), "
                                "on the test rows, of the Brier score (y − p̂)² with y = 1 for the positive class: the variance of "
                                "the predicted probabilities, and bias² and noise together.")
-                elif bv.kind == "known truth":
-                    st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model. "
-                               "The dashed total lies on the measured expected test error: the identity holds.")
                 else:
                     st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows, evaluated on the test rows. "
                                "Without the true function, bias² and noise cannot be told apart: they are shown together.")

@@ -5,7 +5,8 @@ import pytest
 from conftest import each_explore_tab, open_page
 
 DATASETS = [{"dataset": "diabetes"}, {"dataset": "wine"}, {"dataset": "breast_cancer"}, {"dataset": "sparse"},
-            {"dataset": "poly"}, {"dataset": "groups"}, {"dataset": "sparse", "n": "40", "p": "120", "k": "5"}]
+            {"dataset": "poly"}, {"dataset": "groups"}, {"dataset": "sparse", "n": "40", "p": "120", "k": "5"},
+            {"dataset": "logistic"}, {"dataset": "logistic", "n": "60", "p": "90", "k": "4"}]
 
 
 @pytest.mark.parametrize("query", DATASETS, ids=lambda q: "-".join(q.values()))

@@ -125,3 +125,31 @@ def test_cv_folds_are_stratified_and_too_few_minority_rows_are_refused(data):
         reglab.cross_validate(X, rare, family="binomial", folds=5)
     with pytest.raises(ValueError, match="measure"):
         reglab.cross_validate(X, y, family="binomial", measure="mse")
+
+
+def test_the_synthetic_logistic_model_has_a_fixed_sparse_truth_and_both_classes():
+    first, second = reglab.make_synthetic("logistic", n=400, p=12, k=3), reglab.make_synthetic("logistic", draw=5, n=400, p=12, k=3)
+    assert first.task == "classification" and set(first.frame["y"]) == {0, 1}
+    np.testing.assert_array_equal(first.truth.coef, second.truth.coef)  # the same model, another sample
+    assert np.count_nonzero(first.truth.coef) == 3 and first.truth.link == "logit"
+    assert not np.array_equal(first.frame.to_numpy(), second.frame.to_numpy())
+    # the labels follow the stated probabilities: mean y ≈ mean P(y = 1 | x) over a large draw
+    big = reglab.make_synthetic("logistic", n=20_000, p=12, k=3, seed=4)
+    prob = big.truth.mean_response(big.frame, big.feature_names)
+    assert abs(big.frame["y"].mean() - prob.mean()) < 0.015
+
+
+def test_known_truth_bias_variance_of_the_brier_score_adds_up_exactly():
+    from reglab import biasvariance
+
+    data = reglab.make_synthetic("logistic", n=240, p=8, k=3)
+    prepared = reglab.preprocess(data.frame, "y", test_size=0.25, seed=0)
+    grid = reglab.path(prepared.X_train, prepared.y_train, family="binomial").lambdas[::10]
+    bv = biasvariance.for_synthetic(data, prepared.feature_names, prepared.n_train, Penalty.of("l1"), grid, repeats=12)
+    np.testing.assert_allclose(bv.bias_sq + bv.variance + bv.noise, bv.test_error, rtol=1e-12)
+    assert 0.0 < bv.noise < 0.25  # Bernoulli variance p(1 − p) averaged over the test points
+    # the Monte-Carlo test error with fresh Bernoulli labels agrees in expectation only
+    assert np.abs(bv.simulated_test_error - bv.test_error).max() < 0.02
+    # at λ_max every fit predicts its sample's class share alone: the variance is that of a share,
+    # at most ¼/n, and the bias (no feature used) dominates
+    assert bv.variance[0] < 1.5 * 0.25 / prepared.n_train and bv.bias_sq[0] > 10 * bv.variance[0]

@@ -102,9 +102,10 @@ class BiasVariance:
         return pd.concat(parts, ignore_index=True)
 
 
-def _predictions(X_train, y_train, X_eval, penalty: Penalty, lambdas, standardize: bool) -> NDArray[np.float64]:
-    """Predictions at ``X_eval`` for every λ from one training draw."""
-    return path_predictions(X_train, y_train, X_eval, ModelSpec(penalty, LeastSquares(), standardize), lambdas)
+def _predictions(X_train, y_train, X_eval, penalty: Penalty, lambdas, standardize: bool,
+                 family: str = "gaussian") -> NDArray[np.float64]:
+    """Predictions (probabilities for a classifier) at ``X_eval`` for every λ from one training draw."""
+    return path_predictions(X_train, y_train, X_eval, ModelSpec(penalty, datafit_of(family), standardize), lambdas)
 
 
 def _summarize(predictions: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -134,8 +135,13 @@ def with_known_truth(
     seed: int = 0,
     n_jobs: int | None = None,
     progress: Callable[[float], None] | None = None,
+    family: str = "gaussian",
 ) -> BiasVariance:
     """Exact decomposition over ``repeats`` training draws (see module docstring).
+
+    For ``family="binomial"`` of the Brier score: ``f_test`` is the true probability of class
+    1, the noise is its Bernoulli variance mean f(1 − f) (``noise_sd`` is not used) and the
+    simulated test targets are Bernoulli(f) draws.
 
     Parameters
     ----------
@@ -150,16 +156,20 @@ def with_known_truth(
     """
     lambdas = np.sort(np.asarray(lambdas, dtype=float))[::-1]
     predictions = _run(
-        [delayed(_predictions)(*draw_training(r), X_test, penalty, lambdas, standardize) for r in range(repeats)],
+        [delayed(_predictions)(*draw_training(r), X_test, penalty, lambdas, standardize, family) for r in range(repeats)],
         n_jobs,
         progress,
     )
     mean, variance = _summarize(predictions)
     bias_sq = ((f_test - mean) ** 2).mean(axis=1) - variance / repeats
-    noise = float(noise_sd) ** 2
+    classifier = datafit_of(family).family == "binomial"
+    noise = float(np.mean(f_test * (1.0 - f_test))) if classifier else float(noise_sd) ** 2
     test_error = noise + ((f_test - predictions) ** 2).mean(axis=(0, 2))
     rng = np.random.default_rng(seed + 1_000_003)
-    noisy_targets = f_test + noise_sd * rng.standard_normal((repeats, 1, len(f_test)))
+    if classifier:
+        noisy_targets = (rng.random((repeats, 1, len(f_test))) < f_test).astype(float)
+    else:
+        noisy_targets = f_test + noise_sd * rng.standard_normal((repeats, 1, len(f_test)))
     simulated = ((noisy_targets - predictions) ** 2).mean(axis=(0, 2))
     return BiasVariance("known truth", lambdas, variance, test_error, repeats, bias_sq=bias_sq, noise=noise,
                         simulated_test_error=simulated)
@@ -256,5 +266,7 @@ def for_synthetic(
 
     test = sample(1_000_000, n_test)
     f_test = dataset.truth.mean_response(test, dataset.feature_names)
+    family = "binomial" if dataset.truth.link == "logit" else "gaussian"
     return with_known_truth(draw_training, test[names].to_numpy(dtype=float), f_test, dataset.truth.noise_sd,
-                            penalty, lambdas, repeats, standardize, int(params.get("seed", 0)), n_jobs, progress)
+                            penalty, lambdas, repeats, standardize, int(params.get("seed", 0)), n_jobs, progress,
+                            family)

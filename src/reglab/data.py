@@ -40,13 +40,17 @@ class Truth:
     noise_sd: float
     curve: str | None = None
     notes: str = ""
+    #: "identity" (E[y|x] = β₀ + xᵀβ) or "logit" (P(y = 1|x) = 1/(1 + e^−(β₀ + xᵀβ)), a logistic model).
+    link: str = "identity"
 
     def mean_response(self, frame: pd.DataFrame, feature_names: list[str]) -> np.ndarray:
-        """E[y | x] at the rows of ``frame``: ``β₀ + xᵀβ`` or the true curve of ``x``."""
+        """E[y | x] at the rows of ``frame``: ``β₀ + xᵀβ``, the true curve of ``x``, or for a
+        logistic truth the probability of class 1."""
         if self.curve is not None:
             return TRUE_CURVES[self.curve](frame["x"].to_numpy(dtype=float))
         assert self.coef is not None
-        return self.intercept + frame[feature_names].to_numpy(dtype=float) @ self.coef
+        eta = self.intercept + frame[feature_names].to_numpy(dtype=float) @ self.coef
+        return 1.0 / (1.0 + np.exp(-eta)) if self.link == "logit" else eta
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,7 @@ SYNTHETIC_TITLES = {
     "sparse": "Sparse linear model",
     "poly": "Polynomial features of a smooth curve",
     "groups": "Groups of correlated features",
+    "logistic": "Sparse logistic model (classification)",
 }
 
 
@@ -300,10 +305,52 @@ def make_correlated_groups(
     )
 
 
+def make_sparse_logistic(
+    n: int = 300, p: int = 20, n_informative: int = 5, rho: float = 0.5, seed: int = 0, draw: int = 0,
+) -> Dataset:
+    """Two classes from a sparse logistic model with known coefficients.
+
+    ``P(y = 1 | x) = 1/(1 + e^−(0.3 + xᵀβ))``, y ∈ {0, 1}; X as :func:`make_sparse_linear`'s
+    (Toeplitz correlation ρ^|j−k|); the first ``n_informative`` coefficients are ±(1.5 … 0.5)
+    with random signs, the rest exactly 0. ``seed`` fixes the truth; ``draw`` another sample.
+    """
+    _check_range("n", n, 10, 200_000)  # small draws happen: training sets of the bias–variance study
+    _check_range("p", p, 1, 2_000)
+    _check_range("number of informative features", n_informative, 0, p)
+    _check_range("correlation ρ", rho, 0.0, 0.99)
+    _check_cells(n, p)
+    truth_rng, rng = _rngs(seed, draw)
+    beta = np.zeros(p)
+    beta[:n_informative] = truth_rng.choice([-1.0, 1.0], n_informative) * np.linspace(1.5, 0.5, n_informative)
+    X = _toeplitz_features(rng, n, p, rho)
+    prob = 1.0 / (1.0 + np.exp(-(0.3 + X @ beta)))
+    y = (rng.random(n) < prob).astype(int)
+    if y.min() == y.max():  # a tiny sample from an extreme model: keep both classes present
+        y[np.argmin(prob) if y[0] == 1 else np.argmax(prob)] = 1 - y[0]
+    names = [f"x{j + 1}" for j in range(p)]
+    frame = pd.DataFrame(X, columns=names)
+    frame["y"] = y
+    return Dataset(
+        key="logistic",
+        title=SYNTHETIC_TITLES["logistic"],
+        description=(
+            f"{n} rows, {p} features, {n_informative} of them informative (x1…x{n_informative}); "
+            f"feature correlation ρ^|j−k| with ρ = {rho:g}; y = 1 with probability 1/(1 + e^−(0.3 + xᵀβ))."
+        ),
+        frame=frame,
+        target="y",
+        task="classification",
+        source="synthetic",
+        truth=Truth(coef=beta, intercept=0.3, noise_sd=0.0, link="logit"),
+        params={"n": n, "p": p, "k": n_informative, "rho": rho, "seed": seed},
+    )
+
+
 SYNTHETIC: dict[str, Callable[..., Dataset]] = {
     "sparse": make_sparse_linear,
     "poly": make_polynomial,
     "groups": make_correlated_groups,
+    "logistic": make_sparse_logistic,
 }
 #: URL parameter name → generator keyword, per generator (what round-trips through st.query_params).
 SYNTHETIC_PARAMS: dict[str, dict[str, tuple[str, type]]] = {
@@ -313,6 +360,8 @@ SYNTHETIC_PARAMS: dict[str, dict[str, tuple[str, type]]] = {
     "groups": {"n": ("n", int), "groups": ("n_groups", int), "size": ("group_size", int),
                "corr": ("within_corr", float), "k": ("n_informative_groups", int),
                "noise": ("noise_sd", float), "seed": ("seed", int)},
+    "logistic": {"n": ("n", int), "p": ("p", int), "k": ("n_informative", int), "rho": ("rho", float),
+                 "seed": ("seed", int)},
 }
 
 

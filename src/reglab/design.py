@@ -318,6 +318,10 @@ class ClassificationDesign:
         """The smallest λ at which every penalized weight is 0 (as glmnet's, α floored at 0.001)."""
         return penalty.lambda_max(self.null_correlation(penalty))
 
+    def to_solver_scale(self, beta: ArrayLike) -> NDArray[np.float64]:
+        """Original-scale coefficients β as solver weights ``w = β·scale`` (0 for constant columns)."""
+        return np.where(self.constant, 0.0, np.asarray(beta, dtype=float) * self.x_scale)
+
     def to_original(self, w: NDArray[np.float64], b: ArrayLike | None = None
                     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Solver weights and intercepts to original-scale ``(β, β₀)`` (see :meth:`Design.to_original`)."""
