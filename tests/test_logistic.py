@@ -153,3 +153,25 @@ def test_known_truth_bias_variance_of_the_brier_score_adds_up_exactly():
     # at λ_max every fit predicts its sample's class share alone: the variance is that of a share,
     # at most ¼/n, and the bias (no feature used) dominates
     assert bv.variance[0] < 1.5 * 0.25 / prepared.n_train and bv.bias_sq[0] > 10 * bv.variance[0]
+
+
+def test_multinomial_api_wine_probabilities_labels_and_kkt():
+    from sklearn.datasets import load_wine
+
+    X, y = load_wine(return_X_y=True)
+    labels = np.array(["barolo", "grignolino", "barbera"])[y]
+    path = reglab.path(X, labels, "l1", family="multinomial")
+    assert path.coefs.shape == (100, 3, 13) and path.classes == ("barbera", "barolo", "grignolino")
+    assert path.kkt.max() <= 1e-8 and path.n_nonzero[0] == 0 and path.n_nonzero[-1] > 8
+    fit = path.fit_at(path.lambdas[40])
+    prob = fit.predict(X)
+    np.testing.assert_allclose(prob.sum(axis=1), 1.0, rtol=1e-12)
+    assert (fit.predict_class(X) == labels).mean() > 0.9
+    np.testing.assert_allclose(fit.intercept.sum(), 0.0, atol=1e-12)  # centered, as glmnet reports them
+    # the same model at the same λ as a direct fit; the intercepts' KKT: Σᵢ(pᵢₖ − yᵢₖ) = 0 for each class
+    direct = reglab.fit(X, labels, "l1", path.lambdas[40], family="multinomial")
+    np.testing.assert_allclose(direct.coef, fit.coef, rtol=1e-6, atol=1e-9)
+    onehot = np.eye(3)[np.searchsorted(path.classes, labels)]
+    np.testing.assert_allclose((prob - onehot).sum(axis=0) / len(y), 0.0, atol=1e-9 * path.lambda_max)
+    with pytest.raises(reglab.DataError, match="50"):
+        reglab.fit(X, np.arange(len(y)) % 60, family="multinomial")

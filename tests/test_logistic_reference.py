@@ -113,3 +113,83 @@ def test_logistic_cv_with_the_same_fold_ids_equals_cv_glmnet(tmp_path, measure):
             assert cv.lambda_min == pytest.approx(got["min"][0], rel=1e-15), key
             assert cv.lambda_1se == pytest.approx(got["se1"][0], rel=1e-15), key
         assert cv.fit_min().family == "binomial" and cv.fit_min().kkt <= 1e-8
+
+
+def make_three_classes(n: int, p: int, seed: int):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    for j in range(1, p):
+        X[:, j] = 0.5 * X[:, j - 1] + 0.85 * X[:, j]
+    X = X * rng.uniform(0.5, 3.0, p) + rng.uniform(-2, 2, p)
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    B = np.zeros((3, p))
+    B[0, :2], B[1, 1:3], B[2, 3] = [0.8, -0.5], [0.7, 0.6], -0.9
+    eta = Z @ B.T + [0.2, -0.1, 0.0]
+    prob = np.exp(eta) / np.exp(eta).sum(axis=1, keepdims=True)
+    y = np.array([rng.choice(3, p=row) for row in prob]).astype(float)
+    return X, y, rng.uniform(0.3, 2.5, n), rng.permutation(np.arange(n) % 4) + 1
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.5, 0.0])
+def test_multinomial_paths_equal_glmnet(tmp_path, alpha):
+    X, y, weights, foldid = make_three_classes(160, 6, 17)
+    write_inputs(tmp_path, X, y, weights, foldid)
+    script, ours = R_HEADER, {}
+    for weighted in (False, True):
+        key = f"w{int(weighted)}"
+        obs = weights if weighted else None
+        design = reglab.prepare(X, y, weights=obs, family="multinomial")
+        grid = reglab.lambda_grid(design, reglab.Penalty.of("elasticnet", alpha), extend=False)
+        path = reglab.path(X, y, "elasticnet", l1_ratio=alpha, weights=obs, lambdas=grid, family="multinomial")
+        assert path.kkt.max() <= 1e-8, key
+        ours[key] = path
+        script += (f'fit <- glmnet(x, y, family = "multinomial", alpha = {alpha}, lambda = {r_vector(path.lambdas)}, '
+                   f'weights = {"w" if weighted else "rep(1, length(y))"}, standardize = TRUE, thresh = 1e-20, maxit = 1e6)\n'
+                   f'cf <- coef(fit)\n'
+                   f'out[["{key}"]] <- list(c0 = as.vector(as.matrix(cf[[1]])), c1 = as.vector(as.matrix(cf[[2]])), '
+                   f'c2 = as.vector(as.matrix(cf[[3]])), df = fit$df, nlambda = length(fit$lambda))\n')
+    reference = run_r(tmp_path, script + R_FOOTER)
+    for key, path in ours.items():
+        got = reference[key]
+        k, K, p = path.coefs.shape
+        assert got["nlambda"] == [k], f"{key}: glmnet stopped early at {got['nlambda']} of {k} λ"
+        floor = 1e-12 * np.abs(path.coefs).max()  # rounding at λ_max, where every coefficient is 0
+        rounding_only = np.zeros((k, p), dtype=bool)
+        for cls in range(K):
+            table = np.array(got[f"c{cls}"]).reshape(p + 1, k, order="F").T
+            rounding_only |= (np.abs(table[:, 1:]) > 0) & (np.abs(table[:, 1:]) <= floor)
+            for i in range(k):
+                scale = max(np.abs(path.coefs[i]).max(), np.abs(table[i, 1:]).max(), 1e-12)
+                np.testing.assert_allclose(path.coefs[i, cls], table[i, 1:], rtol=1e-6, atol=max(1e-6 * scale, floor),
+                                           err_msg=f"{key} class {cls} at λ #{i}")
+                carried = 1e-6 * scale * np.abs(X.mean(axis=0)).sum() + 1e-6 * abs(table[i, 0]) + 1e-9
+                assert path.intercepts[i, cls] == pytest.approx(table[i, 0], abs=carried), f"{key} b{cls} λ #{i}"
+        # glmnet's df (features in the model in any class), except coefficients at rounding level
+        glmnet_df = np.array(got["df"], dtype=int)
+        only_rounding = rounding_only & ~path.nonzero.any(axis=1)
+        np.testing.assert_array_equal(path.n_nonzero, glmnet_df - only_rounding.sum(axis=1), err_msg=key)
+
+
+@pytest.mark.parametrize("measure", ["deviance", "class"])
+def test_multinomial_cv_with_the_same_fold_ids_equals_cv_glmnet(tmp_path, measure):
+    X, y, weights, foldid = make_three_classes(160, 6, 17)
+    write_inputs(tmp_path, X, y, weights, foldid)
+    script, ours = R_HEADER, {}
+    for alpha in (1.0, 0.0):
+        key = f"a{alpha}"
+        design = reglab.prepare(X, y, family="multinomial")
+        grid = reglab.lambda_grid(design, reglab.Penalty.of("elasticnet", alpha), 40, extend=False)
+        cv = reglab.cross_validate(X, y, "elasticnet", l1_ratio=alpha, foldid=foldid, lambdas=grid, weights=weights,
+                                   family="multinomial", measure=measure)
+        ours[key] = cv
+        script += (f'cv <- cv.glmnet(x, y, family = "multinomial", type.measure = "{measure}", alpha = {alpha}, '
+                   f'lambda = {r_vector(cv.lambdas)}, foldid = foldid, weights = w, thresh = 1e-20, maxit = 1e6)\n'
+                   f'out[["{key}"]] <- list(cvm = cv$cvm, cvsd = cv$cvsd, min = cv$lambda.min, se1 = cv$lambda.1se)\n')
+    reference = run_r(tmp_path, script + R_FOOTER)
+    for key, cv in ours.items():
+        got = reference[key]
+        np.testing.assert_allclose(cv.mean_error, got["cvm"], rtol=1e-8, atol=1e-12, err_msg=key)
+        np.testing.assert_allclose(cv.se, got["cvsd"], rtol=1e-8, atol=1e-12, err_msg=key)
+        if measure == "deviance":  # misclassification is a step function of λ: ties, see the AUC test
+            assert cv.lambda_min == pytest.approx(got["min"][0], rel=1e-15), key
+            assert cv.lambda_1se == pytest.approx(got["se1"][0], rel=1e-15), key

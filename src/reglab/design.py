@@ -23,7 +23,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import DataError
-from .objective import LeastSquares, Logistic, Penalty, datafit_of
+from .objective import LeastSquares, Logistic, Multinomial, Penalty, datafit_of
 
 
 def _feature_names(X: Any, p: int, feature_names: Sequence[str] | None) -> tuple[str, ...]:
@@ -364,6 +364,104 @@ def _unpenalized_logistic(Zt_free: NDArray[np.float64], y: NDArray[np.float64], 
     return eta
 
 
+@dataclass(frozen=True, eq=False)
+class MultinomialDesign(ClassificationDesign):
+    """A K-class problem (glmnet's ``family="multinomial"``): ``y`` holds class codes 0…K−1 of
+    ``classes``; solver weights have shape (K, p), intercepts (K,), centered to sum 0."""
+
+    datafit: ClassVar[Multinomial] = Multinomial()
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.classes)
+
+    @property
+    def shares(self) -> NDArray[np.float64]:
+        """Weighted share of each class (the null model's probabilities)."""
+        return np.bincount(self.y.astype(int), weights=self.c, minlength=self.n_classes) / self.c.sum()
+
+    def null_intercept(self) -> NDArray[np.float64]:
+        """log-shares, centered to sum 0 (zeros without an intercept)."""
+        logs = np.log(self.shares)
+        return logs - logs.mean() if self.intercept else np.zeros(self.n_classes)
+
+    def solver_intercepts(self, k: int) -> NDArray[np.float64]:
+        return np.tile(self.null_intercept(), (k, 1))
+
+    def correlation(self) -> NDArray[np.float64]:
+        """``−Zᵀg/n`` at the null model, per feature and class (p × K)."""
+        onehot = np.eye(self.n_classes)[self.y.astype(int)]
+        centre = self.shares if self.intercept else np.full(self.n_classes, 1.0 / self.n_classes)
+        return self.Zt @ (self.c[:, None] * (onehot - centre)) / self.n_samples
+
+    def null_correlation(self, penalty: Penalty) -> NDArray[np.float64]:
+        if (penalty.factor_array(self.n_features) == 0.0).any():
+            raise ValueError("Penalty factors of 0 are not supported for multinomial models yet.")
+        return self.correlation()
+
+    def lambda_max(self, penalty: Penalty) -> float:
+        """The smallest λ at which every weight of every class is 0 (α floored at 0.001)."""
+        return penalty.lambda_max(np.abs(self.correlation()).max(axis=1))
+
+    def to_original(self, w: NDArray[np.float64], b: ArrayLike | None = None
+                    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Solver weights (…, K, p) and intercepts (…, K) to original-scale ``(β, β₀)``:
+        ``β = w/scale``, ``β₀ = b − βx̄`` centered over the classes (as glmnet reports them)."""
+        beta = np.where(self.constant, 0.0, np.asarray(w, dtype=float) / self.x_scale)
+        if b is None:
+            b = np.broadcast_to(self.null_intercept(), beta.shape[:-1])
+        if not self.intercept:
+            return beta, np.zeros(beta.shape[:-1])
+        # Only differences between classes' η matter: the intercepts are shown centered to sum 0, as glmnet's.
+        b0 = np.asarray(b, dtype=float) - beta @ self.x_mean
+        return beta, b0 - b0.mean(axis=-1, keepdims=True)
+
+
+def _standardized_rows(X_arr: NDArray[np.float64], c: NDArray[np.float64], standardize: bool, intercept: bool):
+    """``(Zt, x̄, scale, constant)``: features as rows, weighted mean and population sd (as glmnet)."""
+    n = X_arr.shape[0]
+    x_mean = c @ X_arr / n
+    centered_ss = c @ (X_arr - x_mean) ** 2
+    sd = np.sqrt(centered_ss / n)
+    constant = sd <= 1e-12 * np.maximum(np.abs(x_mean), 1.0)
+    scale = np.where(constant | (not standardize), 1.0, sd)
+    Zt = np.ascontiguousarray((X_arr - x_mean).T if intercept else X_arr.T)  # one copy, features as rows
+    Zt /= scale[:, None]
+    Zt[constant] = 0.0
+    return Zt, x_mean, scale, constant
+
+
+def prepare_multinomial(
+    X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None,
+    *, weights: ArrayLike | None = None, intercept: bool = True,
+) -> MultinomialDesign:
+    """Validate a K-class problem (K ≥ 2; labels sorted as :func:`class_codes` sorts them) and
+    standardize its rows once (see :class:`MultinomialDesign`)."""
+    names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
+    X_arr, labels = validate_xy(X, y, numeric_target=False)
+    n = X_arr.shape[0]
+    values = pd.Series(np.asarray(labels, dtype=object).reshape(-1))
+    if values.isna().any():
+        first = int(np.flatnonzero(values.isna().to_numpy())[0])
+        raise DataError(f"The target has missing values (first at row {first + 1}). Drop those rows first.")
+    numeric = pd.to_numeric(values, errors="coerce")
+    keyed = numeric.to_numpy(dtype=float) if numeric.notna().all() else values.astype(str).to_numpy()
+    unique, codes = np.unique(keyed, return_inverse=True)
+    classes = tuple(f"{u:g}" if isinstance(u, float) else str(u) for u in unique)
+    if len(unique) < 2:
+        raise DataError("A classifier needs a target with at least two classes; this one has one.")
+    if len(unique) > 50:
+        raise DataError(f"The target has {len(unique)} classes: more than the 50 a multinomial model here fits. "
+                        "Choose another target, or fit it as a regression.")
+    c = np.ones(n) if weights is None else observation_weights(weights, n)
+    if (np.bincount(codes, weights=c, minlength=len(unique)) <= 0).any():
+        raise DataError("Every class needs rows with a positive weight.")
+    Zt, x_mean, scale, constant = _standardized_rows(X_arr, c, standardize, intercept)
+    return MultinomialDesign(Zt=Zt, y=codes.astype(float), c=c, x_mean=x_mean, x_scale=scale, constant=constant,
+                             standardize=bool(standardize), feature_names=names, classes=classes,
+                             intercept=bool(intercept))
+
+
 def prepare_classification(
     X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None,
     *, weights: ArrayLike | None = None, intercept: bool = True, positive_class: Any = None,
@@ -378,14 +476,7 @@ def prepare_classification(
     if positive_weight <= 0.0 or positive_weight >= c.sum():
         raise DataError(f"Only one class ({classes[1] if positive_weight > 0 else classes[0]!r}) has rows with a "
                         "positive weight: a classifier needs both.")
-    x_mean = c @ X_arr / n
-    centered_ss = c @ (X_arr - x_mean) ** 2
-    sd = np.sqrt(centered_ss / n)
-    constant = sd <= 1e-12 * np.maximum(np.abs(x_mean), 1.0)
-    scale = np.where(constant | (not standardize), 1.0, sd)
-    Zt = np.ascontiguousarray((X_arr - x_mean).T if intercept else X_arr.T)  # one copy, features as rows
-    Zt /= scale[:, None]
-    Zt[constant] = 0.0
+    Zt, x_mean, scale, constant = _standardized_rows(X_arr, c, standardize, intercept)
     return ClassificationDesign(Zt=Zt, y=codes, c=c, x_mean=x_mean, x_scale=scale, constant=constant,
                                 standardize=bool(standardize), feature_names=names, classes=classes,
                                 intercept=bool(intercept))
@@ -558,6 +649,8 @@ def prepare(
     if datafit_of(family).family == "binomial":
         return prepare_classification(X, y, standardize, feature_names, weights=weights, intercept=intercept,
                                       positive_class=positive_class)
+    if datafit_of(family).family == "multinomial":
+        return prepare_multinomial(X, y, standardize, feature_names, weights=weights, intercept=intercept)
     names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
     X_arr, y_arr = validate_xy(X, y, check_finite=False)
     n, p = X_arr.shape

@@ -49,7 +49,7 @@ def fit_design(design: Prepared, penalty: Penalty, lam: float, w_init: NDArray[n
         lam=lam,
         standardize=design.standardize,
         coef=coef,
-        intercept=float(intercept),
+        intercept=float(intercept) if np.ndim(intercept) == 0 else np.asarray(intercept, dtype=float),
         weights=solution.weights[0],
         feature_names=design.feature_names,
         lambda_max=lam_max,
@@ -160,10 +160,11 @@ def fit(
         Observation weights cᵢ ≥ 0, normalized to sum to n as glmnet does (0 leaves a row out).
     intercept : bool
         Fit an unpenalized intercept (default); ``False`` fits b = 0 (glmnet's ``intercept=FALSE``).
-    family : {"gaussian", "binomial"}
-        The datafit, by glmnet's name: least squares (:class:`reglab.objective.LeastSquares`) or
+    family : {"gaussian", "binomial", "multinomial"}
+        The datafit, by glmnet's name: least squares (:class:`reglab.objective.LeastSquares`),
         logistic regression for a two-class target (:class:`reglab.objective.Logistic`; ``y`` may
-        then hold any two labels, e.g. "yes"/"no").
+        then hold any two labels, e.g. "yes"/"no"), or for K classes
+        (:class:`reglab.objective.Multinomial`: coefficients (K, p), intercepts (K,)).
     positive_class : optional
         For ``"binomial"``: the class whose probability is modelled (default: the second of the
         two sorted labels, as glmnet).
@@ -222,7 +223,10 @@ def design_predictions(design: Prepared, X_eval: ArrayLike, penalty: Penalty, la
     are read from them)."""
     solution = solve_with_residuals(design, penalty, lambdas, None, kkt_tolerance)
     coefs, intercepts = design.to_original(solution.weights, solution.intercepts)
-    eta = coefs @ np.asarray(X_eval, dtype=float).T + np.asarray(intercepts)[..., None]
+    X_eval = np.asarray(X_eval, dtype=float)
+    if coefs.ndim == 3:  # multinomial: (n_lambdas, n_eval, K) class probabilities
+        return design.datafit.response(np.einsum("nj,lkj->lnk", X_eval, coefs) + intercepts[:, None, :])
+    eta = coefs @ X_eval.T + np.asarray(intercepts)[..., None]
     return design.datafit.response(eta)
 
 

@@ -231,14 +231,48 @@ class Logistic:
         return c * (self.response(eta) - np.asarray(y, dtype=float)) / len(eta)
 
 
-Datafit = LeastSquares | Logistic
+@dataclass(frozen=True)
+class Multinomial:
+    """The multinomial datafit ``F = (1/n)·Σᵢ cᵢ·[log Σₖ e^ηᵢₖ − ηᵢ,yᵢ]`` with ``ηᵢₖ = bₖ + zᵢᵀwₖ``
+    (glmnet's ``family="multinomial"``): one coefficient vector per class, y the class codes
+    0…K−1; the penalty applies to every class's weights (glmnet's default, "ungrouped")."""
+
+    family: ClassVar[str] = "multinomial"
+
+    @staticmethod
+    def response(eta: ArrayLike) -> NDArray[np.float64]:
+        """Class probabilities: the softmax of η over its last axis (…, K)."""
+        eta = np.asarray(eta, dtype=float)
+        shifted = np.exp(eta - eta.max(axis=-1, keepdims=True))
+        return shifted / shifted.sum(axis=-1, keepdims=True)
+
+    def value(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> float:
+        """``(1/n)·Σcᵢ[log Σₖ e^ηᵢₖ − ηᵢ,yᵢ]`` (nats per observation)."""
+        eta = np.asarray(eta, dtype=float)
+        codes = np.asarray(y).astype(int)
+        c = LeastSquares._normalized(weights, len(eta))
+        top = eta.max(axis=1)
+        log_total = top + np.log(np.exp(eta - top[:, None]).sum(axis=1))
+        return float(c @ (log_total - eta[np.arange(len(eta)), codes])) / len(eta)
+
+    def gradient(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> NDArray[np.float64]:
+        """∂F/∂η = ``cᵢ(pᵢₖ − [yᵢ = k])/n``, shape (n, K)."""
+        eta = np.asarray(eta, dtype=float)
+        codes = np.asarray(y).astype(int)
+        c = LeastSquares._normalized(weights, len(eta))
+        onehot = np.eye(eta.shape[1])[codes]
+        return c[:, None] * (self.response(eta) - onehot) / len(eta)
+
+
+Datafit = LeastSquares | Logistic | Multinomial
 
 #: Datafits by glmnet's family name.
-DATAFITS: dict[str, Datafit] = {"gaussian": LeastSquares(), "binomial": Logistic()}
+DATAFITS: dict[str, Datafit] = {"gaussian": LeastSquares(), "binomial": Logistic(), "multinomial": Multinomial()}
 
 
 def datafit_of(family: str) -> Datafit:
-    """The datafit glmnet calls ``family``: ``"gaussian"`` (least squares) or ``"binomial"`` (logistic)."""
+    """The datafit glmnet calls ``family``: ``"gaussian"`` (least squares), ``"binomial"`` (logistic)
+    or ``"multinomial"`` (softmax over K classes)."""
     key = str(family).strip().lower()
     if key not in DATAFITS:
         raise ValueError(f"Unknown or unsupported family {family!r}: use one of {', '.join(map(repr, DATAFITS))}.")

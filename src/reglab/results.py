@@ -56,12 +56,19 @@ def feature_matrix(X: ArrayLike, feature_names: tuple[str, ...]) -> NDArray[np.f
     return X_arr
 
 
-def nonzero_mask(weights: ArrayLike) -> NDArray[np.bool_]:
+def nonzero_mask(weights: ArrayLike, per_fit_axes: int = 1) -> NDArray[np.bool_]:
     """Which solver weights are non-zero at the solver's precision (row-wise for a 2-D array):
-    ``|wⱼ| > NONZERO_RELATIVE · maxₖ |wₖ|``. The one definition used by every count and chart."""
+    ``|wⱼ| > NONZERO_RELATIVE · maxₖ |wₖ|``, the maximum over one fit's weights (its last
+    ``per_fit_axes`` axes: 2 for a multinomial fit's classes × features). The one definition
+    used by every count and chart."""
     magnitude = np.abs(np.asarray(weights, dtype=float))
-    largest = magnitude.max(axis=-1, keepdims=True) if magnitude.size else magnitude
+    axes = tuple(range(-per_fit_axes, 0))
+    largest = magnitude.max(axis=axes, keepdims=True) if magnitude.size else magnitude
     return magnitude > NONZERO_RELATIVE * largest
+
+
+def _fit_axes(family: str) -> int:
+    return 2 if family == "multinomial" else 1
 
 
 @dataclass(frozen=True)
@@ -103,29 +110,39 @@ class Fit:
 
     def linear_predictor(self, X: ArrayLike) -> NDArray[np.float64]:
         """``η = β₀ + Xβ`` for original-scale features ``X`` (n × p; a table is matched by feature
-        name, see :func:`feature_matrix`): glmnet's ``type="link"``."""
-        return self.intercept + feature_matrix(X, self.feature_names) @ self.coef
+        name, see :func:`feature_matrix`): glmnet's ``type="link"``; (n, K) for a multinomial fit."""
+        X_arr = feature_matrix(X, self.feature_names)
+        if self.family == "multinomial":
+            return X_arr @ np.asarray(self.coef).T + self.intercept
+        return self.intercept + X_arr @ self.coef
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
         """glmnet's ``type="response"``: target units for ``"gaussian"``; for ``"binomial"`` the
-        probability of the positive class ``classes[1]``, ``1/(1 + e^−η)``."""
+        probability of the positive class ``classes[1]``, ``1/(1 + e^−η)``; for ``"multinomial"``
+        every class's probability, shape (n, K) in the order of ``classes``."""
         return datafit_of(self.family).response(self.linear_predictor(X))
 
     def predict_class(self, X: ArrayLike) -> NDArray[np.object_]:
-        """The more probable class label of each row (probability > ½ → ``classes[1]``, as glmnet)."""
+        """The most probable class label of each row (binary: probability > ½ → ``classes[1]``, as glmnet)."""
         if not self.classes:
             raise DataError("This is a regression model: it predicts numbers, not classes.")
-        return np.where(self.linear_predictor(X) > 0.0, self.classes[1], self.classes[0]).astype(object)
+        eta = self.linear_predictor(X)
+        if self.family == "multinomial":
+            return np.asarray(self.classes, dtype=object)[np.argmax(eta, axis=1)]
+        return np.where(eta > 0.0, self.classes[1], self.classes[0]).astype(object)
 
     @property
     def nonzero(self) -> NDArray[np.bool_]:
-        """Which coefficients are non-zero at the solver's precision (:func:`nonzero_mask`)."""
-        return nonzero_mask(self.weights)
+        """Which coefficients are non-zero at the solver's precision (:func:`nonzero_mask`); (K, p)
+        for a multinomial fit."""
+        return nonzero_mask(self.weights, _fit_axes(self.family))
 
     @property
     def n_nonzero(self) -> int:
-        """Number of non-zero coefficients (at the solver's precision, :func:`nonzero_mask`)."""
-        return int(self.nonzero.sum())
+        """Number of features in the model (non-zero at the solver's precision, :func:`nonzero_mask`;
+        in any class for a multinomial fit, as glmnet's df)."""
+        mask = self.nonzero
+        return int((mask.any(axis=0) if mask.ndim == 2 else mask).sum())
 
     def to_frame(self, intercept: bool = True) -> pd.DataFrame:
         """Coefficients as a table: feature, original-scale coefficient, standardized weight."""
@@ -189,7 +206,8 @@ class Path:
             nearest = int(np.argmin(np.abs(np.log(self.lambdas) - np.log(max(lam, 1e-300)))))
             return self.solve_at(lam, self.weights[nearest])
         return Fit(penalty=self.penalty, l1_ratio=self.l1_ratio, lam=float(self.lambdas[i]),
-                   standardize=self.standardize, coef=self.coefs[i], intercept=float(self.intercepts[i]),
+                   standardize=self.standardize, coef=self.coefs[i],
+                   intercept=float(self.intercepts[i]) if self.intercepts.ndim == 1 else self.intercepts[i].copy(),
                    weights=self.weights[i], feature_names=self.feature_names, lambda_max=self.lambda_max,
                    kkt=float(self.kkt[i]), fit_intercept=self.fit_intercept, family=self.family,
                    classes=self.classes, penalty_factor=self.penalty_factor)
@@ -203,6 +221,9 @@ class Path:
         """
         X_arr = feature_matrix(X, self.feature_names)
         if lam is None:
+            if self.family == "multinomial":  # (k, n, K)
+                return datafit_of(self.family).response(np.einsum("nj,lkj->lnk", X_arr, self.coefs)
+                                                        + self.intercepts[:, None, :])
             return datafit_of(self.family).response(self.coefs @ X_arr.T + self.intercepts[:, None])
         if np.ndim(lam) == 0:
             return self.fit_at(float(lam)).predict(X_arr)
@@ -211,12 +232,13 @@ class Path:
     @property
     def nonzero(self) -> NDArray[np.bool_]:
         """Which coefficients are non-zero at each λ (at the solver's precision, :func:`nonzero_mask`)."""
-        return nonzero_mask(self.weights)
+        return nonzero_mask(self.weights, _fit_axes(self.family))
 
     @property
     def n_nonzero(self) -> NDArray[np.int_]:
-        """Number of non-zero coefficients at each λ."""
-        return self.nonzero.sum(axis=1)
+        """Number of features in the model at each λ (in any class for a multinomial path)."""
+        mask = self.nonzero
+        return (mask.any(axis=1) if mask.ndim == 3 else mask).sum(axis=1)
 
     def nonzero_frame(self) -> pd.DataFrame:
         """λ and the number of non-zero coefficients there."""
@@ -227,6 +249,8 @@ class Path:
 
         ``l1_fraction`` is ‖w(λ)‖₁ / max over the path of ‖w‖₁ (standardized weights).
         """
+        if self.family == "multinomial":
+            return self._class_frame()
         k, p = self.coefs.shape
         l1 = np.abs(self.weights).sum(axis=1)
         fraction = l1 / l1.max() if l1.max() > 0 else l1
@@ -239,3 +263,17 @@ class Path:
                 "l1_fraction": np.repeat(fraction, p),
             }
         )
+
+    def _class_frame(self) -> pd.DataFrame:
+        """:meth:`to_frame` for a multinomial path: one row per (λ, class, feature)."""
+        k, n_classes, p = self.coefs.shape
+        l1 = np.abs(self.weights).sum(axis=(1, 2))
+        fraction = l1 / l1.max() if l1.max() > 0 else l1
+        return pd.DataFrame({
+            "lambda": np.repeat(self.lambdas, n_classes * p),
+            "class": np.tile(np.repeat(np.array(self.classes, dtype=object), p), k),
+            "feature": np.tile(np.array(self.feature_names, dtype=object), k * n_classes),
+            "coef": self.coefs.reshape(-1),
+            "coef_standardized": self.weights.reshape(-1),
+            "l1_fraction": np.repeat(fraction, n_classes * p),
+        })

@@ -135,7 +135,8 @@ class CVResult:
 
 
 #: Held-out error measures per family, the default first (cv.glmnet's ``type.measure``).
-MEASURES: dict[str, tuple[str, ...]] = {"gaussian": ("mse",), "binomial": ("deviance", "class", "auc")}
+MEASURES: dict[str, tuple[str, ...]] = {"gaussian": ("mse",), "binomial": ("deviance", "class", "auc"),
+                                        "multinomial": ("deviance", "class")}
 #: Measures where larger is better: λ.min maximizes them (as cv.glmnet's getOptcv does for AUC).
 HIGHER_IS_BETTER = {"auc"}
 #: cv.glmnet clips held-out probabilities to [1e-5, 1 − 1e-5] before taking the deviance, so one
@@ -149,6 +150,13 @@ def heldout_loss(y: NDArray[np.float64], predictions: NDArray[np.float64], measu
     [1e-5, 1 − 1e-5]; ``"class"`` 1 where the predicted class (p > ½) is not y's."""
     if measure == "mse":
         return (y - predictions) ** 2
+    if predictions.ndim == 3:  # multinomial: (n_lambdas, n_rows, K) probabilities, y class codes
+        codes = y.astype(int)
+        if measure == "deviance":
+            picked = np.clip(predictions[:, np.arange(len(codes)), codes], PROBABILITY_CLIP, 1.0 - PROBABILITY_CLIP)
+            return -2.0 * np.log(picked)
+        if measure == "class":
+            return (np.argmax(predictions, axis=2) != codes).astype(float)
     if measure == "deviance":
         prob = np.clip(predictions, PROBABILITY_CLIP, 1.0 - PROBABILITY_CLIP)
         return -2.0 * (y * np.log(prob) + (1.0 - y) * np.log1p(-prob))
@@ -355,10 +363,15 @@ def cross_validate(
     if measure not in measures:
         raise ValueError(f"measure {measure!r} does not apply to family {spec.datafit.family!r}: use one of "
                          f"{', '.join(map(repr, measures))}.")
-    classifier = spec.datafit.family == "binomial"
+    classifier = spec.datafit.family in ("binomial", "multinomial")
     X_arr, labels = validate_xy(X, y, check_finite=False, numeric_target=not classifier)
-    # A classifier's folds see 0/1 codes, encoded once here (so every fold means the same class by 1).
-    y_arr = class_codes(labels, positive_class)[0] if classifier else labels
+    # A classifier's folds see class codes, encoded once here (so every fold means the same class by a code).
+    if spec.datafit.family == "binomial":
+        y_arr = class_codes(labels, positive_class)[0]
+    elif classifier:
+        y_arr = prepare_spec(X_arr[:, :1], labels, dataclasses.replace(spec, weights=None)).y
+    else:
+        y_arr = labels
     n, p = X_arr.shape
     c = None if spec.weights is None else observation_weights(spec.weights, n)
     spec = dataclasses.replace(spec, weights=c)
@@ -366,6 +379,9 @@ def cross_validate(
     k = len(splits)
     if min(len(train) for train, _ in splits) < 2:
         raise DataError("Every fold must leave at least 2 rows to train on.")
+    if classifier and any(len(np.unique(y_arr[train])) < len(np.unique(y_arr)) for train, _ in splits):
+        raise DataError("A training fold holds no row of some class: every class needs rows in every fold's "
+                        "training part (use the default stratified folds, or fewer folds).")
     # Moments serve every fold when each training fold still has more rows than features
     # (p > n_train ridge needs the rows' SVD); weighted, intercept-free or logistic CV refits the rows.
     plain = c is None and intercept and not classifier

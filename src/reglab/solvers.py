@@ -24,7 +24,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import enet_path
 
 from . import cd
-from .design import ClassificationDesign, Design
+from .design import ClassificationDesign, Design, MultinomialDesign
 from .errors import DataError
 from .objective import ALPHA_FLOOR_FOR_GRID, Penalty
 
@@ -309,6 +309,8 @@ def solve_with_residuals(
         if np.any(lambdas == 0):
             raise ValueError("λ must be > 0 for logistic regression (without a penalty separable classes "
                              "have no finite solution).")
+        if isinstance(design, MultinomialDesign):
+            return _multinomial_solution(design, penalty, lambdas, w_init, kkt_tolerance)
         return _logistic_solution(design, penalty, lambdas, w_init, kkt_tolerance)
     intercepts = design.solver_intercepts(len(lambdas))
     uniform = penalty.factors is None or len(set(penalty.factors)) == 1
@@ -357,6 +359,42 @@ def _logistic_solution(
     return Solution(weights, intercepts, kkt)
 
 
+#: Block cycles over the classes per working set and λ for the multinomial kernel.
+_MAX_CYCLES = 500
+
+
+def _multinomial_solution(
+    design: MultinomialDesign, penalty: Penalty, lambdas: NDArray[np.float64],
+    w_init: NDArray[np.float64] | None, kkt_tolerance: float,
+) -> Solution:
+    """The compiled multinomial path (:func:`reglab.cd.multinomial_path_rows`, block proximal Newton
+    over the classes), every λ then checked from the rows; a miss is re-solved along its own path
+    from λ_max. Weights have shape (k, K, p), intercepts (k, K)."""
+    lam_max = design.lambda_max(penalty)
+    limit = kkt_tolerance * gradient_scale(design, penalty)
+    factors = penalty.factor_array(design.n_features)
+    K, p = design.n_classes, design.n_features
+    order = np.argsort(-lambdas, kind="stable")
+    start = np.zeros((K, p)) if w_init is None else np.array(w_init, dtype=float).reshape(K, p)
+
+    def run(grid, w_start):
+        return cd.multinomial_path_rows(design.Zt, design.y, design.c, np.ascontiguousarray(grid), penalty.alpha,
+                                        factors, design.intercept, w_start, design.null_intercept(),
+                                        _KERNEL_MARGIN * limit, _MAX_CYCLES)
+
+    solved_w, solved_b, _ = run(lambdas[order], start)
+    weights = np.empty((len(lambdas), K, p))
+    intercepts = np.empty((len(lambdas), K))
+    weights[order], intercepts[order] = solved_w, solved_b
+    kkt = kkt_residuals(design, penalty, lambdas, weights, intercepts)
+    for i in np.flatnonzero(kkt > limit):
+        approach = np.geomspace(max(lam_max, lambdas[i]), lambdas[i], _CONTINUATION_STEPS)
+        w_path, b_path, _ = run(approach, np.zeros((K, p)))
+        weights[i], intercepts[i] = w_path[-1], b_path[-1]
+        kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1], intercepts[i : i + 1])[0]
+    return Solution(weights, intercepts, kkt)
+
+
 #: Rows × λ values of linear predictors formed at once by the logistic KKT check (bounds its memory).
 _KKT_BLOCK = 2_000_000
 
@@ -370,6 +408,18 @@ def kkt_residuals(design: Design | ClassificationDesign, penalty: Penalty, lambd
     ``g = c(p − y)/n``, gradient ``Zᵀg``, intercept condition ``|Σg|`` (with an intercept).
     """
     lambdas = np.asarray(lambdas, dtype=float)
+    if isinstance(design, MultinomialDesign):
+        onehot = np.eye(design.n_classes)[design.y.astype(int)]
+        residuals = np.empty(len(lambdas))
+        for i in range(len(lambdas)):
+            eta = design.Zt.T @ weights[i].T + intercepts[i]
+            g = design.c[:, None] * (design.datafit.response(eta) - onehot) / design.n_samples
+            grad = design.Zt @ g  # p × K
+            stationarity = penalty.subdiff_distance(weights[i], grad.T, lambdas[i])
+            residuals[i] = stationarity.max(initial=0.0)
+            if design.intercept:
+                residuals[i] = max(residuals[i], float(np.abs(g.sum(axis=0)).max()))
+        return residuals
     if isinstance(design, ClassificationDesign):
         residuals = np.empty(len(lambdas))
         block = max(1, _KKT_BLOCK // max(design.n_samples, 1))
