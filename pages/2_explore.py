@@ -4,7 +4,7 @@ import streamlit as st
 
 from reglab import charts
 from reglab.diagnostics import (calibration_frame, coefficient_frame, confusion_frame, error_curves, roc_frame,
-                                support_recovery)
+                                roc_frames, support_recovery)
 from reglab.export import safe_csv
 from reglab.reproduce import python_snippet, r_snippet, translate
 from reglab.errors import DataError
@@ -15,7 +15,8 @@ from reglab.ui.controls import FOLDS, L1_RATIO
 from reglab.ui.heavy import lazy_progress, progress_bar, require_go_ahead
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
-    CV_MEASURES, PENALTY_LABELS, TABS, View, apply_chart_pick, chart_key, cv_measure, cv_spec_for, family_of, nonzero_spec_for, path_spec_for, tab_names,
+    CV_MEASURES, PENALTY_LABELS, TABS, View, apply_chart_pick, chart_key, class_choice, cv_measure, cv_measures,
+    cv_spec_for, family_of, nonzero_spec_for, path_spec_for, tab_names,
     usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, request_lambda, settle_lambda, write_view_query_params,
 )
@@ -24,7 +25,8 @@ from reglab.ui.explore import (
 def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, family, classifier, measure, heavy, path, cv):
     """Everything that depends on λ: a λ move (slider, exact input, λ.min/λ.1se, a chart click)
     reruns only this fragment, not the data checks and controls above it (Streamlit fragments)."""
-    if classifier:
+    binary = family == "binomial"
+    if binary:
         negative, positive = prepared.class_labels
     with page_guard():
         lam = settle_lambda(path.lambdas, default=cv.lambda_1se)
@@ -62,16 +64,19 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                         help=f"Share of the {prepared.n_test} held-out rows whose more probable class is right "
                              f"(training: {metrics.train_accuracy:.1%}).")
             m[2].metric("Balanced accuracy", f"{metrics.test_balanced_accuracy:.1%}" if prepared.n_test else "—",
-                        help="Mean of the two classes' recall on the held-out rows: 50% is chance even when one class is rare.")
+                        help="Mean of the classes' recall on the held-out rows: chance is 1/(number of classes) even when "
+                             "a class is rare.")
             m[3].metric("Test ROC AUC", f"{metrics.test_auc:.3f}" if prepared.n_test else "—",
-                        help=f"Chance that a random {md(positive)} row gets a higher probability than a random {md(negative)} "
-                             f"row (0.5 = chance, 1 = perfect ranking). Training: {metrics.train_auc:.3f}.")
+                        help=(f"Chance that a random {md(positive)} row gets a higher probability than a random {md(negative)} "
+                              if binary else "One class against the rest, averaged over the classes: the chance that a row "
+                              "of the class gets a higher probability of it than a row of another class ")
+                             + f"(0.5 = chance, 1 = perfect ranking). Training: {metrics.train_auc:.3f}.")
         else:
             m[0].metric("Training RMSE", f"{metrics.train_rmse:.4g}", help=f"Root mean squared error on the {prepared.n_train} training rows, in units of {md(prepared.target)}.")
             m[1].metric("Test RMSE", f"{metrics.test_rmse:.4g}" if prepared.n_test else "—", help=f"On the {prepared.n_test} held-out rows.")
             m[2].metric("Training R²", f"{metrics.train_r2:.3f}")
             m[3].metric("Test R²", f"{metrics.test_r2:.3f}" if prepared.n_test else "—")
-        m[4].metric("Non-zero coefficients", f"{metrics.n_nonzero} of {len(fit.coef)}")
+        m[4].metric("Non-zero coefficients", f"{metrics.n_nonzero} of {len(fit.feature_names)}")  # multinomial: in any class
         m[5].metric("Effective df", f"{metrics.df:.2f}",
                     help="Effective degrees of freedom: the non-zero count for the lasso, the trace of the hat matrix for ridge"
                          + (" (of the last Newton step, at the fitted probabilities)." if classifier else "."))
@@ -102,7 +107,9 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                                      **bind(state.PATH_SCALE, default="standardized"))
                     axis = o2.radio("x-axis", ["log λ", "L1-norm fraction"], horizontal=True,
                                     **bind(state.PATH_AXIS, default="log λ"))
-                spec = path_spec_for(key, standardize, penalty, ratio, scale, axis, prepared, present=presenting())
+                shown_class = class_choice(prepared) if family == "multinomial" else None
+                spec = path_spec_for(key, standardize, penalty, ratio, scale, axis, prepared, present=presenting(),
+                                     class_label=shown_class)
                 chart = charts.move_lambda(spec, lam)
                 apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key=chart_key("path_chart"), selectable=axis == "log λ"))
                 st.caption("Click the chart to move λ there; click a legend entry to highlight one feature (shift-click for more).")
@@ -122,14 +129,18 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                 with right:
                     st.markdown("**Coefficients at the current λ** (standardized; zeros are exact)")
                     true_weights = design_for(key, standardize, prepared).to_solver_scale(truth_coef) if truth_coef is not None else None
-                    chart_with_downloads(charts.coefficient_bars(coefficient_frame(fit, true_weights)), "coefficients", key="bars_chart")
+                    bars = coefficient_frame(fit, true_weights)
+                    if family == "multinomial":
+                        shown_class = class_choice(prepared, key_suffix="bars")
+                        bars = bars[bars["class"] == shown_class].drop(columns="class")
+                    chart_with_downloads(charts.coefficient_bars(bars), "coefficients", key="bars_chart")
                     if truth_coef is not None:
                         st.caption("Orange ticks: the true coefficients (standardized by the training sd).")
 
         with tabs["cv"]:
             if tabs["cv"].open:
                 if classifier:
-                    st.segmented_control("CV measure", list(CV_MEASURES), format_func=CV_MEASURES.get, required=True,
+                    st.segmented_control("CV measure", list(cv_measures(prepared)), format_func=CV_MEASURES.get, required=True,
                                          **bind(state.CV_MEASURE),
                                          help="cv.glmnet's type.measure: the deviance (−2 × log-likelihood per row, "
                                               "the default), the share misclassified, or the ROC AUC (higher is better: "
@@ -160,7 +171,10 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                 bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared, dataset,
                                        progress=report)
                 clear()
-                if bv is None:
+                if bv is None and family == "multinomial":
+                    st.info("The bias–variance study of a classifier with three or more classes is not available yet; "
+                            "the validation curve below shows training against test log-loss.", icon=":material/info:")
+                elif bv is None:
                     st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
                             "on the Data page.", icon=":material/info:")
                 elif bv.kind == "known truth":
@@ -193,8 +207,17 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                     prob = fit.predict(X_eval)
                     st.caption(f"At the current λ, on the {len(y_eval)} {'held-out test' if held_out else 'training'} rows"
                                f"{'' if held_out else ' (no test rows: set a test share on the Data page for an honest view)'}. "
-                               f"Positive class: {md(positive)}.")
-                    left, right = st.columns(2)
+                               + (f"Positive class: {md(positive)}." if binary else "Each class against the rest."))
+                    if not binary:
+                        st.markdown("**ROC curves**, one class against the rest")
+                        chart_with_downloads(charts.roc_chart(roc_frames(y_eval, prob, prepared.class_labels),
+                                                              metrics.test_auc if held_out else metrics.train_auc),
+                                             "roc-curves", key="roc_chart")
+                        st.markdown("**Confusion matrix** (the most probable class is the prediction)")
+                        chart_with_downloads(charts.confusion_chart(confusion_frame(y_eval, prob, prepared.class_labels)),
+                                             "confusion-matrix", key="confusion_chart")
+                    left, right = st.columns(2) if binary else (None, None)
+                if tabs["classes"].open and binary:
                     with left:
                         st.markdown("**ROC curve**")
                         chart_with_downloads(charts.roc_chart(roc_frame(y_eval, prob), metrics.test_auc if held_out
@@ -212,7 +235,11 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                 st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script next to the file.")
                 st.download_button("Training data (CSV)", lambda: safe_csv(prepared.training_frame()), file_name="reglab_training_data.csv", mime="text/csv",
                                    icon=":material/download:", on_click="ignore")
-                positive_class = prepared.class_labels[1] if classifier else None
+                positive_class = prepared.class_labels[1] if binary else None
+                if family == "multinomial":
+                    st.info("Generated scripts for three or more classes come next; the translator above gives the same "
+                            "model's parameters in scikit-learn and glmnet terms.", icon=":material/info:")
+                    st.stop()
                 st.code(python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
                                        "reglab_training_data.csv", standardize, positive_class), language="python")
                 st.code(r_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
@@ -236,15 +263,17 @@ with page_guard():
 
     dataset, prepared = require_prepared()
     family = family_of(prepared)
-    classifier = family == "binomial"
-    if classifier:
+    classifier = family in ("binomial", "multinomial")
+    if family == "binomial":
         negative, positive = prepared.class_labels
         st.caption(f":material/target: Logistic regression: the model gives the probability that {md(prepared.target)} is "
                    f"**{md(positive)}** (rather than {md(negative)}), from the mean log-loss plus the same penalty and λ "
                    "as everywhere (glmnet's family = \"binomial\"). Change the positive class on the Data page.")
-    elif prepared.task == "classification":
-        st.info(f"This target has {len(prepared.class_labels)} classes. Until multinomial models arrive, it is fit as a "
-                "regression on the class codes; two-class targets get logistic regression.", icon=":material/info:")
+    elif family == "multinomial":
+        st.caption(f":material/target: Multinomial logistic regression: one coefficient vector per class of "
+                   f"{md(prepared.target)} ({len(prepared.class_labels)} classes), the softmax gives each class's "
+                   "probability; mean log-loss plus the same penalty and λ, on every class's weights (glmnet's "
+                   "family = \"multinomial\").")
 
     # ---------------------------------------------------------------- controls
     c1, c2, c3, c4 = st.columns([2, 2, 1, 1])

@@ -126,3 +126,25 @@ def test_the_cv_measure_can_be_misclassification_or_auc(measure, words):
     assert f"λ.min = {cv.lambda_min:.3g}" in buttons and f"λ.1se = {cv.lambda_1se:.3g}" in buttons
     spec = at.get("vega_lite_chart")[0].proto.spec
     assert words in spec
+
+
+def test_wine_is_a_multinomial_model_with_paths_per_class():
+    at = open_page("pages/2_explore.py", dataset="wine")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Multinomial logistic regression" in at.caption[0].value
+    data = reglab.load_builtin("wine")
+    prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
+    fit = reglab.fit(prepared.X_train, prepared.y_train, "l1", at.session_state[state.LAMBDA], family="multinomial")
+    assert metric(at, "Non-zero coefficients") == f"{fit.n_nonzero} of 13"
+    assert metric(at, "Test accuracy") == f"{np.mean(fit.predict_class(prepared.X_test) == np.array(['0', '1', '2'])[prepared.y_test.astype(int)]):.1%}"
+    classes = next(s for s in at.segmented_control if s.label == "Class")
+    assert classes.options == ["0", "1", "2"]
+    first = at.get("vega_lite_chart")[0].proto.spec
+    classes.set_value("2").run()
+    assert not at.exception and at.get("vega_lite_chart")[0].proto.spec != first  # another class's paths
+    open_tab(at, "Cross-validation")
+    measures = next(s for s in at.segmented_control if s.label == "CV measure")
+    assert measures.options == ["deviance", "misclassification"]  # AUC is offered for two classes only
+    for name in ("Classification", "Bias–variance", "Sparsity", "Reproduce"):
+        open_tab(at, name)
+        assert not at.exception and not at.error, name

@@ -53,3 +53,18 @@ def test_a_yes_no_csv_is_classified_with_its_positive_class(app_url, page):
     page.locator('[data-testid="stMetric"]').filter(has_text="Test accuracy").first.wait_for(timeout=60_000)
     assert re.search(r"\d+\.\d%", metric_text(page, "Test accuracy"))
     assert_no_exception(page)
+
+
+def test_wine_multinomial_paths_switch_class(app_url, page):
+    page.goto(app_url + "/explore?dataset=wine")
+    wait_for_app(page)
+    page.get_by_text("Multinomial logistic regression").first.wait_for(timeout=60_000)
+    chart = page.locator('[data-testid="stVegaLiteChart"]:visible').first
+    chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stButtonGroup"] button', has_text="2").first.click()
+    wait_for_app(page)
+    page.locator('[data-testid="stVegaLiteChart"]:visible canvas, [data-testid="stVegaLiteChart"]:visible svg').first.wait_for(timeout=30_000)
+    page.get_by_role("tab", name=re.compile("Classification")).click()
+    wait_for_app(page)
+    page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="predicted class").first.wait_for(timeout=30_000)
+    assert_no_exception(page)

@@ -321,15 +321,20 @@ def roc_chart(frame: pd.DataFrame, auc: float, height: int = 320) -> alt.LayerCh
     """ROC curve (``false_positive_rate``, ``true_positive_rate``, ``threshold``) with the chance diagonal."""
     diagonal = alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})).mark_line(
         color=RULE_COLOR, strokeDash=[4, 3]).encode(x="x:Q", y="y:Q")
-    curve = alt.Chart(frame).mark_line(color=POSITIVE, strokeWidth=2.5, interpolate="step-after").encode(
+    tooltip = [alt.Tooltip("threshold:Q", title="probability threshold", format=".3f"),
+               alt.Tooltip("false_positive_rate:Q", title="false positive rate", format=".3f"),
+               alt.Tooltip("true_positive_rate:Q", title="true positive rate", format=".3f")]
+    by_class = "class" in frame  # one-vs-rest curves of a multinomial model, one colour per class
+    curve = alt.Chart(frame).mark_line(strokeWidth=2.5, interpolate="step-after", **({} if by_class else {"color": POSITIVE})).encode(
         x=alt.X("false_positive_rate:Q", title="false positive rate (1 − specificity)", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("true_positive_rate:Q", title="true positive rate (sensitivity)", scale=alt.Scale(domain=[0, 1])),
-        tooltip=[alt.Tooltip("threshold:Q", title="probability threshold", format=".3f"),
-                 alt.Tooltip("false_positive_rate:Q", title="false positive rate", format=".3f"),
-                 alt.Tooltip("true_positive_rate:Q", title="true positive rate", format=".3f")],
+        tooltip=([alt.Tooltip("class:N")] if by_class else []) + tooltip,
+        **({"color": alt.Color("class:N", title="class (against the rest)", scale=alt.Scale(range=FEATURE_COLORS),
+                               legend=alt.Legend(orient="bottom"))} if by_class else {}),
     )
     return alt.layer(diagonal, curve).properties(
-        height=height, title=alt.Title(f"AUC = {auc:.3f}", fontSize=12, fontWeight="normal", anchor="start"))
+        height=height, title=alt.Title(f"AUC = {auc:.3f}" + (" (mean over the classes)" if by_class else ""), fontSize=12,
+                                       fontWeight="normal", anchor="start"))
 
 
 def confusion_chart(frame: pd.DataFrame, height: int = 220) -> alt.LayerChart:

@@ -15,7 +15,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from numpy.typing import NDArray
 
-from .diagnostics import log_loss, r_squared, rmse, roc_auc
+from .diagnostics import log_loss, multiclass_auc, multiclass_log_loss, r_squared, rmse, roc_auc
 from .design import center_once, prepare, resample_design
 from .fitting import fit_design
 from .results import nonzero_mask
@@ -54,6 +54,10 @@ def test_scores(fit, X_test, y_test) -> dict[str, float]:
     accuracy and ROC AUC for a classifier (nan without test rows)."""
     has_test = len(y_test) > 0
     pred = fit.predict(X_test) if has_test else np.empty(0)
+    if fit.family == "multinomial":
+        return {"test log-loss": multiclass_log_loss(y_test, pred) if has_test else np.nan,
+                "test accuracy": float(np.mean(np.argmax(pred, axis=1) == y_test)) if has_test else np.nan,
+                "test AUC": multiclass_auc(y_test, pred) if has_test else np.nan}
     if fit.family == "binomial":
         return {"test log-loss": log_loss(y_test, pred),
                 "test accuracy": float(np.mean((pred > 0.5) == (y_test > 0.5))) if has_test else np.nan,
@@ -71,8 +75,11 @@ def compare_models(X_train, y_train, X_test, y_test, candidates: Sequence[Candid
         fit = fit_design(design, Penalty.of(cand.penalty, cand.l1_ratio), cand.lam)
         rows.append({"model": cand.label, "λ": cand.lam, "L1 ratio": Penalty.of(cand.penalty, cand.l1_ratio).alpha,
                      "λ chosen by": cand.reason, **test_scores(fit, X_test, y_test), "non-zero": fit.n_nonzero})
-        coefs.append(pd.DataFrame({"model": cand.label, "feature": design.feature_names, "coef": fit.weights,
-                                   "nonzero": fit.nonzero}))
+        names = design.feature_names
+        if fit.weights.ndim == 2:  # multinomial: one bar per (feature, class)
+            names = [f"{name} [{cls}]" for cls in fit.classes for name in design.feature_names]
+        coefs.append(pd.DataFrame({"model": cand.label, "feature": names, "coef": fit.weights.reshape(-1),
+                                   "nonzero": fit.nonzero.reshape(-1)}))
     return Comparison(pd.DataFrame(rows), pd.concat(coefs, ignore_index=True))
 
 
@@ -146,11 +153,14 @@ def _selected_once(Xg, y, offset, rows, penalty: Penalty, lam: float, standardiz
                    family: str = "gaussian") -> NDArray[np.bool_]:
     """Which features one resample selects (least squares: row counts when p ≤ n, no copied rows;
     a classifier: the copied rows)."""
-    if datafit_of(family).family == "binomial":
+    if datafit_of(family).family != "gaussian":
         design = prepare(Xg[rows] + offset, y[rows], standardize, family=family)
     else:
         design = resample_design(Xg, y, offset, rows, standardize)
-    return nonzero_mask(solve(design, penalty, [lam], kkt_tolerance=RESAMPLING_KKT_TOLERANCE)[0])
+    weights = solve(design, penalty, [lam], kkt_tolerance=RESAMPLING_KKT_TOLERANCE)[0]
+    if weights.ndim == 2:  # multinomial: a feature is selected when any class uses it
+        return nonzero_mask(weights, 2).any(axis=0)
+    return nonzero_mask(weights)
 
 
 def bootstrap_rows(y: NDArray[np.float64], resamples: int, rng: np.random.Generator,
@@ -175,7 +185,7 @@ def selection_frequency(X, y, penalty: str, l1_ratio: float, lam: float, resampl
     Xg, y, offset = center_once(X, y)
     pen = Penalty.of(penalty, l1_ratio)
     rng = np.random.default_rng(seed)
-    draws = bootstrap_rows(y, resamples, rng, classes=datafit_of(family).family == "binomial")
+    draws = bootstrap_rows(y, resamples, rng, classes=datafit_of(family).family != "gaussian")
     chunk = max(1, resamples // 10)
     counts = np.zeros(Xg.shape[1])
     for start in range(0, resamples, chunk):

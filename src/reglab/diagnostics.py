@@ -32,6 +32,19 @@ def effective_df(design: Design | ClassificationDesign, penalty: Penalty, lam: f
     probabilities (``intercept`` is the solver-coordinate intercept b of η = b + Zw): the df of the
     fit's last Newton step, glmnet's and Hastie–Tibshirani's working-response definition.
     """
+    if np.ndim(weights) == 2:  # multinomial: the classes' blocks, each at its own fitted probabilities
+        eta = design.Zt.T @ np.asarray(weights).T + intercept
+        prob = design.datafit.response(eta)
+        total = 0.0
+        for k in range(weights.shape[0]):
+            active = np.flatnonzero(nonzero_mask(weights, 2)[k])
+            if active.size:
+                scaled = design.Zt[active] * np.sqrt(design.c * prob[:, k] * (1.0 - prob[:, k]))
+                eig = np.clip(np.linalg.eigvalsh(scaled @ scaled.T), 0.0, None)
+                lam_ridge = lam * (1.0 - penalty.alpha)
+                total += (ridge_df(eig, design.n_samples, lam_ridge) if lam_ridge > 0
+                          else float(np.count_nonzero(eig > 1e-10 * max(eig.max(), 1e-300))))
+        return total
     active = np.flatnonzero(nonzero_mask(weights))
     if active.size == 0:
         return 0.0
@@ -121,12 +134,54 @@ class ClassificationMetrics:
     df: float
 
 
+def multiclass_log_loss(y: NDArray[np.float64], prob: NDArray[np.float64]) -> float:
+    """Mean −log p(yᵢ) over rows (nats; ``prob`` (n, K), y class codes), p clipped at 1e-15."""
+    if not len(y):
+        return float("nan")
+    return float(-np.mean(np.log(np.clip(prob[np.arange(len(y)), y.astype(int)], 1e-15, 1.0))))
+
+
+def multiclass_auc(y: NDArray[np.float64], prob: NDArray[np.float64]) -> float:
+    """One-vs-rest ROC AUC averaged over the classes present (nan unless two or more are)."""
+    from sklearn.metrics import roc_auc_score
+
+    present = np.unique(y.astype(int))
+    if len(present) < 2:
+        return float("nan")
+    scores = [roc_auc_score(y.astype(int) == k, prob[:, k]) for k in present]
+    return float(np.mean(scores))
+
+
+def _multinomial_metrics(fit: Fit, design, penalty: Penalty, X_train, y_train, X_test, y_test) -> ClassificationMetrics:
+    from sklearn.metrics import balanced_accuracy_score
+
+    train_prob = fit.predict(X_train)
+    test_prob = fit.predict(X_test) if len(y_test) else np.empty((0, len(fit.classes)))
+    nan = float("nan")
+    b_solver = np.asarray(fit.intercept) + fit.coef @ design.x_mean
+    return ClassificationMetrics(
+        train_log_loss=multiclass_log_loss(y_train, train_prob),
+        test_log_loss=multiclass_log_loss(y_test, test_prob),
+        train_accuracy=float(np.mean(np.argmax(train_prob, axis=1) == y_train)),
+        test_accuracy=float(np.mean(np.argmax(test_prob, axis=1) == y_test)) if len(y_test) else nan,
+        test_balanced_accuracy=(float(balanced_accuracy_score(y_test, np.argmax(test_prob, axis=1)))
+                                if len(y_test) else nan),
+        train_auc=multiclass_auc(y_train, train_prob),
+        test_auc=multiclass_auc(y_test, test_prob) if len(y_test) else nan,
+        n_nonzero=fit.n_nonzero,
+        df=effective_df(design, penalty, fit.lam, fit.weights, b_solver),
+    )
+
+
 def classification_metrics(fit: Fit, design: ClassificationDesign, penalty: Penalty, X_train, y_train, X_test,
                            y_test) -> ClassificationMetrics:
     """Log-loss, accuracy (probability > ½ predicts class 1), balanced accuracy, ROC AUC, non-zero
-    count and effective df of a binary ``fit`` (``y`` as 0/1 codes)."""
+    count and effective df of a binary ``fit`` (``y`` as 0/1 codes); for a multinomial fit the
+    most probable class, and the one-vs-rest AUC averaged over the classes."""
     from sklearn.metrics import balanced_accuracy_score
 
+    if fit.family == "multinomial":
+        return _multinomial_metrics(fit, design, penalty, X_train, y_train, X_test, y_test)
     train_prob = fit.predict(X_train)
     test_prob = fit.predict(X_test) if len(y_test) else np.empty(0)
     nan = float("nan")
@@ -157,14 +212,24 @@ def roc_frame(y: NDArray[np.float64], prob: NDArray[np.float64]):
 
 
 def confusion_frame(y: NDArray[np.float64], prob: NDArray[np.float64], classes: tuple[str, ...]):
-    """Counts of (true class, predicted class) at the ½ threshold, every cell present (long table)."""
+    """Counts of (true class, predicted class), every cell present (long table): the ½ threshold
+    for a binary ``prob`` (n,), the most probable class for a multinomial ``prob`` (n, K)."""
     import pandas as pd
 
-    truth = (y > 0.5).astype(int)
-    predicted = (prob > 0.5).astype(int)
+    truth = y.astype(int) if prob.ndim == 2 else (y > 0.5).astype(int)
+    predicted = np.argmax(prob, axis=1) if prob.ndim == 2 else (prob > 0.5).astype(int)
     rows = [{"true class": classes[t], "predicted class": classes[q], "count": int(np.sum((truth == t) & (predicted == q)))}
-            for t in (0, 1) for q in (0, 1)]
+            for t in range(len(classes)) for q in range(len(classes))]
     return pd.DataFrame(rows)
+
+
+def roc_frames(y: NDArray[np.float64], prob: NDArray[np.float64], classes: tuple[str, ...]):
+    """One-vs-rest ROC curves of a multinomial fit, one ``class`` per curve (:func:`roc_frame` columns)."""
+    import pandas as pd
+
+    parts = [roc_frame((y.astype(int) == k).astype(float), prob[:, k]).assign(**{"class": name})
+             for k, name in enumerate(classes) if 0 < np.sum(y.astype(int) == k) < len(y)]
+    return pd.concat(parts, ignore_index=True)
 
 
 def calibration_frame(y: NDArray[np.float64], prob: NDArray[np.float64], bins: int = 8):
@@ -187,6 +252,13 @@ def error_curves(path: Path, X_train, y_train, X_test, y_test):
     """
     import pandas as pd
 
+    if path.family == "multinomial":
+        parts = [pd.DataFrame({"lambda": path.lambdas, "component": "training error (log-loss)",
+                               "value": [multiclass_log_loss(y_train, p) for p in path.predict(X_train)]})]
+        if len(y_test):
+            parts.append(pd.DataFrame({"lambda": path.lambdas, "component": "test error (log-loss)",
+                                       "value": [multiclass_log_loss(y_test, p) for p in path.predict(X_test)]}))
+        return pd.concat(parts, ignore_index=True)
     if path.family == "binomial":
         parts = [pd.DataFrame({"lambda": path.lambdas, "component": "training error (log-loss)",
                                "value": [log_loss(y_train, p) for p in path.predict(X_train)]})]
@@ -252,6 +324,11 @@ def coefficient_frame(fit: Fit, true_weights: NDArray[np.float64] | None = None)
     with the truth on the same scale if known."""
     import pandas as pd
 
+    if fit.family == "multinomial":  # one row per (class, feature)
+        K, p = fit.weights.shape
+        return pd.DataFrame({"class": np.repeat(np.array(fit.classes, dtype=object), p),
+                             "feature": np.tile(np.array(fit.feature_names, dtype=object), K),
+                             "coef": fit.weights.reshape(-1), "nonzero": fit.nonzero.reshape(-1)})
     table = pd.DataFrame({"feature": fit.feature_names, "coef": fit.weights, "nonzero": fit.nonzero})
     if true_weights is not None:
         table["true_coef"] = true_weights

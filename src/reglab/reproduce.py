@@ -74,17 +74,17 @@ def _penalty_text(penalty: Penalty, lam: float) -> str:
     return f"{lam:.6g}·({a:g}·‖w‖₁ + {(1 - a):.6g}/2·‖w‖₂²)"
 
 
-def _translate_logistic(penalty: Penalty, lam: float, n_samples: int) -> Translation:
+def _translate_logistic(penalty: Penalty, lam: float, n_samples: int, family: str = "binomial") -> Translation:
     a = penalty.alpha
     c_value = 1.0 / (n_samples * lam)
     solver = "" if a == 0.0 else ", solver='saga'"
     return Translation(
         objective=f"(1/n)·Σ log-loss + {_penalty_text(penalty, lam)}   (n = {n_samples})",
         sklearn=f"LogisticRegression(C={c_value:.6g}, l1_ratio={a:g}{solver})   # C = 1/(n·λ)",
-        glmnet=f'glmnet(x, y, family = "binomial", alpha = {a:g}, lambda = {lam:.6g}, standardize = TRUE)',
+        glmnet=f'glmnet(x, y, family = "{family}", alpha = {a:g}, lambda = {lam:.6g}, standardize = TRUE)',
         spark=f"LogisticRegression(regParam={lam:.6g}, elasticNetParam={a:g}, standardization=True)",
-        note="scikit-learn: fit on standardized features (population sd); its C is 1/(n·λ). glmnet's binomial family "
-             "does not rescale y, so its lambda and alpha are ours (checked against R glmnet). Spark: not checked here.",
+        note="scikit-learn: fit on standardized features (population sd); its C is 1/(n·λ). glmnet's " + family
+             + " family does not rescale y, so its lambda and alpha are ours (checked against R glmnet). Spark: not checked here.",
     )
 
 
@@ -94,8 +94,8 @@ def translate(penalty: Penalty, lam: float, y_train: ArrayLike, family: str = "g
     Its length n maps Ridge's alpha (n·λ); its population sd maps glmnet's and Spark's λ and α
     (see :func:`glmnet_parameters`). ``family="binomial"``: logistic regression (module docstring).
     """
-    if family == "binomial":
-        return _translate_logistic(penalty, float(lam), len(np.asarray(y_train)))
+    if family in ("binomial", "multinomial"):
+        return _translate_logistic(penalty, float(lam), len(np.asarray(y_train)), family)
     y = np.asarray(y_train, dtype=float)
     n_samples, y_sd = len(y), glmnet_y_scale(y)
     a = penalty.alpha

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -89,6 +90,14 @@ def fold_reshuffles(key: str, standardize: bool, penalty: str, l1_ratio: float, 
 # ----------------------------------------------------------------------------- scenarios
 
 
+def scenario_coefficients(fit) -> dict[str, float]:
+    """Coefficients by name; a multinomial fit's as "feature [class]"."""
+    if np.ndim(fit.coef) == 2:
+        return {f"{name} [{cls}]": float(value) for cls, row in zip(fit.classes, fit.coef)
+                for name, value in zip(fit.feature_names, row)}
+    return dict(zip(fit.feature_names, map(float, fit.coef)))
+
+
 def scenario_metrics(metrics, has_test: bool) -> dict:
     """What a scenario records of a fit's metrics (a classifier's or a regression's)."""
     if hasattr(metrics, "test_log_loss"):
@@ -115,7 +124,7 @@ def save(key: str, standardize: bool, penalty: str, l1_ratio: float, lam: float,
         l1_ratio=float(l1_ratio), standardize=standardize,
         preprocessing={k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in settings.items() if k != "token"},
         metrics=scenario_metrics(metrics, prepared.n_test > 0),
-        coefficients=dict(zip(fit.feature_names, map(float, fit.coef))), intercept=float(fit.intercept),
+        coefficients=scenario_coefficients(fit), intercept=float(np.mean(fit.intercept)) if np.ndim(fit.intercept) else float(fit.intercept),
     )
     scenarios.room_for(store, 1)
     store.append(scenario)

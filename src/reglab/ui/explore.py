@@ -49,10 +49,11 @@ class View:
 
 def family_of(prepared: Prepared) -> str:
     """The model family for a prepared target: logistic regression ("binomial") for a two-class
-    target, least squares otherwise (a target of three or more classes is fit on its class codes
-    until multinomial models arrive; the page says so)."""
+    target, multinomial for three or more classes, least squares otherwise."""
     if prepared.task == "classification" and prepared.class_labels and len(prepared.class_labels) == 2:
         return "binomial"
+    if prepared.task == "classification" and prepared.class_labels and len(prepared.class_labels) > 2:
+        return "multinomial"
     return "gaussian"
 
 
@@ -73,14 +74,17 @@ def path_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float,
 
 @cached()
 def path_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, scale: str, axis: str,
-                  _prepared: Prepared, present: bool = False) -> dict:
-    """The path chart's Vega-Lite spec, built once per path and view option; λ is moved with
-    :func:`reglab.charts.move_lambda` (no Altair rebuild on a λ move)."""
+                  _prepared: Prepared, present: bool = False, class_label: str | None = None) -> dict:
+    """The path chart's Vega-Lite spec, built once per path and view option (for a multinomial
+    path, per class: ``class_label``); λ is moved with :func:`reglab.charts.move_lambda`."""
     from reglab import charts
 
     path = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
+    frame = path.to_frame()
+    if "class" in frame:
+        frame = frame[frame["class"] == class_label].drop(columns="class")
     chart = charts.path_chart(
-        path.to_frame(), current_lambda=float(path.lambdas[0]), height=200 if present else 380,
+        frame, current_lambda=float(path.lambdas[0]), height=200 if present else 380,
         value="coef_standardized" if scale == "standardized" else "coef",
         value_title="standardized coefficient" if scale == "standardized" else "coefficient (original units)",
         x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
@@ -108,6 +112,18 @@ def nonzero_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio
     return charts.to_spec(charts.nonzero_chart(path.nonzero_frame(), float(path.lambdas[0])))
 
 
+def class_choice(prepared: Prepared, key_suffix: str = "paths") -> str:
+    """A class picker for a multinomial model's per-class charts (the choice is kept per chart)."""
+    from . import bind
+
+    classes = list(prepared.class_labels)
+    store = f"{state.SHOWN_CLASS}.{key_suffix}"
+    if st.session_state.get(store) not in classes:
+        st.session_state[store] = classes[0]
+    return st.segmented_control("Class", classes, required=True, **bind(store),
+                                help="A multinomial model has one coefficient vector per class: which class to show.")
+
+
 def usable_folds(folds: int, n_train: int) -> int:
     """The requested K, lowered to the number of training rows when there are fewer (K ≥ 2)."""
     return max(2, min(int(folds), int(n_train)))
@@ -117,12 +133,18 @@ def usable_folds(folds: int, n_train: int) -> int:
 CV_MEASURES = {"deviance": "deviance", "class": "misclassification", "auc": "ROC AUC"}
 
 
+def cv_measures(prepared: Prepared) -> dict[str, str]:
+    """The CV measures a classifier offers (AUC for two classes only, as cv.glmnet)."""
+    family = family_of(prepared)
+    return {k: v for k, v in CV_MEASURES.items() if family == "binomial" or k != "auc"}
+
+
 def cv_measure(prepared: Prepared) -> str | None:
     """The CV measure in use: the session's choice for a classifier, None (MSE) for a regression."""
-    if family_of(prepared) != "binomial":
+    if family_of(prepared) == "gaussian":
         return None
     chosen = st.session_state.get(state.CV_MEASURE)
-    return chosen if chosen in CV_MEASURES else "deviance"
+    return chosen if chosen in cv_measures(prepared) else "deviance"
 
 
 @cached(spinner="Cross-validating every λ…")
@@ -160,6 +182,8 @@ def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, p
     def compute() -> biasvariance.BiasVariance | None:
         pen = Penalty.of(penalty, l1_ratio)
         grid = path_for(fingerprint, standardize, penalty, l1_ratio, prepared).lambdas[::2]
+        if family_of(prepared) == "multinomial":
+            return None
         truth_family = None if dataset.truth is None else ("binomial" if dataset.truth.link == "logit" else "gaussian")
         usable_truth = (dataset.source == "synthetic" and truth_family == family_of(prepared)
                         and set(prepared.feature_names) <= set(dataset.feature_names))

@@ -28,6 +28,8 @@ FOLDS = "reglab.folds"
 BV_REPEATS = "reglab.bv_repeats"
 #: A classifier's CV measure (cv.glmnet's type.measure): "deviance", "class" or "auc".
 CV_MEASURE = "reglab.cv_measure"
+#: A multinomial model's class shown by a per-class chart (suffixed by the chart).
+SHOWN_CLASS = "reglab.shown_class"
 #: Explore: the open tab (only it runs) and the path chart's scale and x-axis choices.
 EXPLORE_TAB = "reglab.explore_tab"
 PATH_SCALE = "reglab.path_scale"
