@@ -6,7 +6,7 @@ from reglab import charts
 from reglab.diagnostics import (calibration_frame, coefficient_frame, confusion_frame, error_curves, roc_frame,
                                 roc_frames, support_recovery)
 from reglab.export import safe_csv
-from reglab.reproduce import python_snippet, r_snippet, translate
+from reglab.reproduce import multinomial_python_snippet, multinomial_r_snippet, python_snippet, r_snippet, translate
 from reglab.errors import DataError
 from reglab.ui import (bind, chart_with_downloads, frame, md, page_guard, presenting, require_prepared, show_error, state,
                        user_errors)
@@ -237,13 +237,15 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                                    icon=":material/download:", on_click="ignore")
                 positive_class = prepared.class_labels[1] if binary else None
                 if family == "multinomial":
-                    st.info("Generated scripts for three or more classes come next; the translator above gives the same "
-                            "model's parameters in scikit-learn and glmnet terms.", icon=":material/info:")
-                    st.stop()
-                st.code(python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
-                                       "reglab_training_data.csv", standardize, positive_class), language="python")
-                st.code(r_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
-                                  "reglab_training_data.csv", standardize, positive_class), language="r")
+                    st.code(multinomial_python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                                                       "reglab_training_data.csv", standardize), language="python")
+                    st.code(multinomial_r_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                                                  "reglab_training_data.csv", standardize), language="r")
+                else:
+                    st.code(python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                                           "reglab_training_data.csv", standardize, positive_class), language="python")
+                    st.code(r_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                                      "reglab_training_data.csv", standardize, positive_class), language="r")
 
         if truth_coef is not None:
             with tabs["truth"]:

@@ -211,3 +211,38 @@ def test_the_translators_logistic_lines_give_the_same_model():
     model = LogisticRegression(C=c_value, tol=1e-12, max_iter=10_000).fit(Z, y)
     # the line prints C to 6 significant digits
     np.testing.assert_allclose(model.coef_[0], fit.weights, rtol=2e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("penalty, ratio", [("l1", 1.0), ("l2", 0.0)])
+def test_generated_scripts_reproduce_a_multinomial_fit_in_glmnet_and_scikit_learn(tmp_path, penalty, ratio):
+    from reglab.reproduce import multinomial_python_snippet, multinomial_r_snippet
+
+    rng = np.random.default_rng(41)
+    X = rng.standard_normal((150, 4)) * [1.0, 2.0, 0.5, 1.0] + [0.0, 3.0, -1.0, 0.0]
+    eta = np.column_stack([0.8 * X[:, 0], -0.4 * X[:, 1] + 1.2, 1.5 * X[:, 2]])
+    prob = np.exp(eta) / np.exp(eta).sum(axis=1, keepdims=True)
+    labels = np.array(["red", "green", "blue"])[[rng.choice(3, p=row) for row in prob]]
+    names = tuple(f"x{j}" for j in range(4))
+    pen = Penalty.of(penalty, ratio)
+    fit = reglab.fit(X, labels, penalty, 0.02, family="multinomial", feature_names=names)
+    assert fit.classes == ("blue", "green", "red")
+    frame = pd.DataFrame(X, columns=list(names))
+    frame["colour"] = labels
+    (tmp_path / "train.csv").write_bytes(safe_csv(frame))
+    script = multinomial_r_snippet(pen, 0.02, names, "colour", "train.csv")
+    script = script.replace("print(coef(fit))\n", 'write(unlist(lapply(coef(fit), function(m) as.vector(as.matrix(m)))), "coef.txt", ncolumns = 1)\n')
+    (tmp_path / "refit.R").write_text(script)
+    run = subprocess.run(["Rscript", "refit.R"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "LC_ALL": "C.UTF-8"})
+    assert run.returncode == 0, run.stderr
+    values = np.loadtxt(tmp_path / "coef.txt").reshape(3, 5)  # per class: intercept, 4 coefficients
+    np.testing.assert_allclose(values[:, 1:], fit.coef, rtol=1e-6, atol=1e-6 * np.abs(fit.coef).max())
+    np.testing.assert_allclose(values[:, 0], fit.intercept, rtol=1e-6, atol=1e-6)
+    (tmp_path / "refit.py").write_text(multinomial_python_snippet(pen, 0.02, names, "colour", "train.csv"))
+    run = subprocess.run([sys.executable, "refit.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    printed = {tuple(line.split(" ")[:2]): float(line.split(" ")[2]) for line in run.stdout.strip().splitlines()}
+    for k, label in enumerate(fit.classes):
+        assert printed[(label, "intercept")] == pytest.approx(fit.intercept[k], rel=1e-5, abs=1e-6)
+        np.testing.assert_allclose([printed[(label, n)] for n in names], fit.coef[k], rtol=1e-5,
+                                   atol=1e-5 * np.abs(fit.coef).max())

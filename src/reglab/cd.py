@@ -277,12 +277,15 @@ def solve_path(
 
 
 def warm_up() -> None:
-    """Compile (or load from numba's on-disk cache) both path solvers on tiny problems: ~20 s the
-    first time on a machine, ~0.2 s after; ``make`` calls it once after installing."""
+    """Compile (or load from numba's on-disk cache) the path solvers on tiny problems: ~45 s the
+    first time on a machine, ~0.3 s after; ``make`` calls it once after installing, so no page
+    pauses for a compilation."""
     solve_path(np.eye(2), np.array([1.0, 0.5]), 2, np.array([0.5, 0.1]), 1.0, kkt_target=1e-12)
     Zt = np.array([[1.0, -1.0, 0.5, -0.5], [0.3, 0.1, -0.2, -0.2]])
     logistic_path_rows(Zt, np.array([1.0, 0.0, 1.0, 0.0]), np.ones(4), np.array([0.3, 0.1]), 1.0, np.ones(2), True,
                        np.zeros(2), 0.0, 1e-12, 50)
+    multinomial_path_rows(Zt, np.array([0.0, 1.0, 2.0, 0.0]), np.ones(4), np.array([0.3, 0.1]), 1.0, np.ones(2), True,
+                          np.zeros((3, 2)), np.zeros(3), 1e-12, 50)
 
 
 # --- Logistic regression (glmnet's family="binomial") -------------------------------------------

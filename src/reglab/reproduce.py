@@ -242,3 +242,55 @@ def r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], targ
         "thresh = 1e-20, maxit = 1e7)\n"
         "print(coef(fit))\n"
     )
+
+
+def multinomial_python_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], target: str,
+                               csv_name: str, standardize: bool = True) -> str:
+    """A runnable scikit-learn script refitting a multinomial model (``LogisticRegression`` is
+    multinomial for three or more classes: the same ungrouped penalty on every class's weights,
+    ``C = 1/(n·λ)``); prints each class's intercept (centered, as reglab's) and coefficients."""
+    lam = float(lam)
+    solver = "" if penalty.alpha == 0.0 else ", solver='saga'"
+    model = (f"LogisticRegression(C=1 / (len(y) * {lam!r}), l1_ratio={float(penalty.alpha)!r}{solver}, "
+             "tol=1e-12, max_iter=1_000_000)")
+    target_name = neutralize(target)
+    fit_lines = (
+        "scaler = StandardScaler().fit(X)   # population sd (ddof=0), as reglab\n"
+        f"model = {model}.fit(scaler.transform(X), y)\n"
+        "coef = model.coef_ / scaler.scale_   # one row per class (model.classes_), original units\n"
+        "intercept = model.intercept_ - coef @ scaler.mean_\n"
+    ) if standardize else f"model = {model}.fit(X, y)\ncoef = model.coef_\nintercept = model.intercept_.copy()\n"
+    return (
+        "# Refit the Regularization Lab model with scikit-learn (multinomial: one coefficient row per class).\n"
+        "import pandas as pd\n"
+        "from sklearn.linear_model import LogisticRegression\nfrom sklearn.preprocessing import StandardScaler\n\n"
+        f"data = pd.read_csv({csv_name!r}, dtype={{{target_name!r}: str}})\n"
+        f"features = {[neutralize(n) for n in feature_names]!r}\n"
+        "X = data[features].to_numpy(dtype=float)\n"
+        f"y = data[{target_name!r}].to_numpy()\n"
+        "# scikit-learn's C is 1/(n·λ): it multiplies the summed log-loss instead of dividing the penalty\n"
+        + fit_lines
+        + "intercept -= intercept.mean()   # only differences between classes matter: centered, as reglab and glmnet\n"
+        "for label, b, row in zip(model.classes_, intercept, coef):\n"
+        "    print(label, 'intercept', repr(float(b)))\n"
+        "    for name, value in zip(features, row):\n"
+        "        print(label, name, repr(float(value)))\n"
+    )
+
+
+def multinomial_r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], target: str, csv_name: str,
+                          standardize: bool = True) -> str:
+    """The same multinomial model in R: ``glmnet(family = "multinomial")`` on the class labels as a
+    factor, λ and α unchanged (glmnet does not rescale y for classifiers)."""
+    cols = ", ".join(r_string(neutralize(n)) for n in feature_names)
+    return (
+        "# Refit the Regularization Lab model with R's glmnet (same objective and λ; one coefficient vector per class).\n"
+        "library(glmnet)\n"
+        f"data <- read.csv({r_string(csv_name)}, check.names = FALSE, fileEncoding = \"UTF-8-BOM\", "
+        "colClasses = \"character\")\n"
+        f"x <- sapply(data[, c({cols}), drop = FALSE], as.numeric)\n"
+        f"y <- factor(data[[{r_string(neutralize(target))}]])\n"
+        f"fit <- glmnet(x, y, family = \"multinomial\", alpha = {float(penalty.alpha)!r}, lambda = {float(lam)!r}, "
+        f"standardize = {'TRUE' if standardize else 'FALSE'}, thresh = 1e-20, maxit = 1e7)\n"
+        "print(coef(fit))\n"
+    )

@@ -268,7 +268,12 @@ def fold_splits(n: int, folds: int, seed: int, foldid: ArrayLike | None, strata:
         if not 2 <= folds <= n:
             raise DataError(f"Cross-validation needs between 2 and {n} folds (one row per fold at least); got {folds}.")
         if strata is not None:
-            smallest = int(np.bincount(strata.astype(int)).min())
+            counts = np.bincount(strata.astype(int))
+            smallest = int(counts[counts > 0].min())
+            if smallest < 2:
+                raise DataError("A class of the target has a single row: cross-validation needs at least 2 rows of "
+                                "every class (one in each of 2 folds). Merge rare classes, drop that row, or choose "
+                                "another target.")
             if smallest < folds:
                 raise DataError(f"The smaller class has only {smallest} row(s), fewer than the {folds} folds: use at "
                                 f"most {smallest} folds (each fold needs a row of every class).")
