@@ -220,8 +220,9 @@ def cv_heatmap(X, y, ratios: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9, 1.0), n
     parts = []
     for i, ratio in enumerate(ratios):
         name = "l1" if ratio == 1.0 else "elasticnet"
+        # only CV errors are read (colours and the best cell): resampling's KKT standard, as stability's
         cv = cross_validate(X, y, penalty=name, l1_ratio=ratio, folds=folds, seed=seed, lambdas=grid, standardize=standardize,
-                            family=family)
+                            family=family, kkt_tolerance=RESAMPLING_KKT_TOLERANCE)
         parts.append(pd.DataFrame({"l1_ratio": ratio, "lambda": cv.lambdas, "mean_error": cv.mean_error, "se": cv.se}))
         if progress is not None:
             progress((i + 1) / len(ratios))
@@ -241,7 +242,7 @@ def repeated_cv(X, y, penalty: str, l1_ratio: float, seeds: Sequence[int] = tupl
     rows = []
     for i, seed in enumerate(seeds, start=1):
         cv = cross_validate(X, y, penalty=penalty, l1_ratio=l1_ratio, folds=folds, seed=seed, lambdas=lambdas,
-                            standardize=standardize, family=family)
+                            standardize=standardize, family=family, kkt_tolerance=RESAMPLING_KKT_TOLERANCE)
         rows.append({"seed": seed, "lambda_min": cv.lambda_min, "lambda_1se": cv.lambda_1se})
         if progress is not None:
             progress(i / len(seeds))
