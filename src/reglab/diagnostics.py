@@ -252,19 +252,11 @@ def error_curves(path: Path, X_train, y_train, X_test, y_test):
     """
     import pandas as pd
 
-    if path.family == "multinomial":
-        parts = [pd.DataFrame({"lambda": path.lambdas, "component": "training error (log-loss)",
-                               "value": [multiclass_log_loss(y_train, p) for p in path.predict(X_train)]})]
-        if len(y_test):
-            parts.append(pd.DataFrame({"lambda": path.lambdas, "component": "test error (log-loss)",
-                                       "value": [multiclass_log_loss(y_test, p) for p in path.predict(X_test)]}))
-        return pd.concat(parts, ignore_index=True)
-    if path.family == "binomial":
-        parts = [pd.DataFrame({"lambda": path.lambdas, "component": "training error (log-loss)",
-                               "value": [log_loss(y_train, p) for p in path.predict(X_train)]})]
-        if len(y_test):
-            parts.append(pd.DataFrame({"lambda": path.lambdas, "component": "test error (log-loss)",
-                                       "value": [log_loss(y_test, p) for p in path.predict(X_test)]}))
+    if path.family in ("binomial", "multinomial"):
+        loss = multiclass_log_loss if path.family == "multinomial" else log_loss
+        parts = [pd.DataFrame({"lambda": path.lambdas, "component": f"{part} error (log-loss)",
+                               "value": [loss(y, p) for p in path.predict(X)]})
+                 for part, X, y in (("training", X_train, y_train), ("test", X_test, y_test)) if len(y)]
         return pd.concat(parts, ignore_index=True)
     train_pred = X_train @ path.coefs.T + path.intercepts
     parts = [pd.DataFrame({"lambda": path.lambdas, "component": "training error (MSE)",
