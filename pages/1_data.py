@@ -5,7 +5,7 @@ import streamlit as st
 from reglab.data import BUILTIN, SYNTHETIC_TITLES
 from reglab.loading import MAX_UPLOAD_MB
 from reglab.preprocess import class_labels_of, column_summary, is_numeric
-from reglab.ui import bind, frame, page_guard, plain_list, show_error, state
+from reglab.ui import bind, frame, md, page_guard, plain_list, show_error, state
 from reglab.ui.controls import SPLIT_SEED, SYNTHETIC_CONTROLS, TEST_SHARE, synthetic_bounds, synthetic_defaults
 from reglab.ui.datastate import (current_choice, current_dataset, current_prepared, current_upload_caption, data_notes,
                                  describe_builtin, prep_settings, target_kwargs, upload_error, uploader_kwargs)
@@ -76,7 +76,7 @@ with page_guard():
         if len(classes) == 2:
             chosen = (st.session_state.get(state.PREP) or {}).get("positive")
             if chosen is not None and chosen not in classes:  # a link's or an old target's class
-                st.warning(f"The positive class {chosen[:60]!r} is not a class of this target; using {classes[1]!r}.",
+                st.warning(md(f"The positive class {chosen[:60]!r} is not a class of this target; using {classes[1]!r}."),
                            icon=":material/warning:")
                 st.session_state[state.PREP] = {**st.session_state[state.PREP], "positive": None}
             st.selectbox("Positive class", classes, **bind(state.PREP, "positive", default=classes[1]),

@@ -148,3 +148,25 @@ def test_wine_is_a_multinomial_model_with_paths_per_class():
     for name in ("Classification", "Bias–variance", "Sparsity", "Reproduce"):
         open_tab(at, name)
         assert not at.exception and not at.error, name
+
+
+def test_hostile_class_labels_are_text_on_explore():
+    import pandas as pd
+
+    from reglab.ui.safetext import md
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.standard_normal((90, 3)), columns=["a", "b", "c"])
+    hostile = ['[x](http://e) **b** "]]; q <- 1', "plain", "<b>html</b>"]
+    frame["kind"] = np.array(hostile)[rng.integers(0, 3, 90)]
+    at = open_page("pages/1_data.py")
+    at.segmented_control[0].set_value("upload").run()
+    at.file_uploader[0].upload("h.csv", frame.to_csv(index=False).encode(), "text/csv").run()
+    next(s for s in at.selectbox if s.label.startswith("Target")).set_value("kind").run()
+    at.switch_page("pages/2_explore.py").run()
+    assert not at.exception and not at.error
+    picker = next(s for s in at.segmented_control if s.label == "Class")
+    assert picker.options == [md(label) for label in sorted(hostile)]  # escaped: shown literally, never as Markdown
+    for name in ("Classification", "Reproduce", "Sparsity", "Cross-validation"):
+        open_tab(at, name)
+        assert not at.exception and not at.error, name

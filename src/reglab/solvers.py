@@ -411,10 +411,11 @@ def _multinomial_solution(
     kkt = kkt_residuals(design, penalty, lambdas, weights, intercepts)
     # Nearly separable classes make the log-loss flat: weights meeting the KKT standard can still
     # differ in the 6th digit. Joint Newton steps (quadratic) take every λ well below it.
-    for i in np.flatnonzero(kkt > _MULTINOMIAL_POLISH * limit):
-        weights[i], intercepts[i] = _joint_newton(design, penalty, float(lambdas[i]), weights[i], intercepts[i],
-                                                  _MULTINOMIAL_POLISH * limit)
-        kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1], intercepts[i : i + 1])[0]
+    if K * (p + 1) <= _JOINT_NEWTON_MAX_SIZE:  # the full Hessian is K(p+1) square: bounded before it is formed
+        for i in np.flatnonzero(kkt > _MULTINOMIAL_POLISH * limit):
+            weights[i], intercepts[i] = _joint_newton(design, penalty, float(lambdas[i]), weights[i], intercepts[i],
+                                                      _MULTINOMIAL_POLISH * limit)
+            kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1], intercepts[i : i + 1])[0]
     return Solution(weights, intercepts, kkt)
 
 
@@ -422,6 +423,9 @@ def _multinomial_solution(
 _JOINT_NEWTON_STEPS = 40
 #: Multinomial solutions are polished to this share of the KKT standard (see _multinomial_solution).
 _MULTINOMIAL_POLISH = 1e-2
+#: Largest K·(p + 1) for the joint Newton polish: its Hessian is that square (1,500² doubles = 18 MB);
+#: larger models keep the block cycles' solution (checked and reported like every other).
+_JOINT_NEWTON_MAX_SIZE = 1_500
 
 
 def _joint_newton(design: MultinomialDesign, penalty: Penalty, lam: float, W: NDArray[np.float64],

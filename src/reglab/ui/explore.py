@@ -120,7 +120,10 @@ def class_choice(prepared: Prepared, key_suffix: str = "paths") -> str:
     store = f"{state.SHOWN_CLASS}.{key_suffix}"
     if st.session_state.get(store) not in classes:
         st.session_state[store] = classes[0]
-    return st.segmented_control("Class", classes, required=True, **bind(store),
+    from . import md
+
+    # Labels come from the user's file: shown as text (a segment's label would otherwise be Markdown).
+    return st.segmented_control("Class", classes, required=True, format_func=md, **bind(store),
                                 help="A multinomial model has one coefficient vector per class: which class to show.")
 
 
