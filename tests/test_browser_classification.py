@@ -33,12 +33,15 @@ def test_breast_cancer_lambda_moves_sparsity_and_auc_and_the_roc_curve_is_drawn(
     )
     wait_for_app(page)
     assert nonzero_count(page) < before_count
-    assert metric_text(page, "Test ROC AUC") != before_auc
+    page.wait_for_function("a => [...document.querySelectorAll('[data-testid=stMetric]')].some(e => "
+                           "e.innerText.includes('Test ROC AUC') && !e.innerText.includes(a))",
+                           arg=before_auc.split("\n")[-1].strip(), timeout=30_000)
     page.get_by_role("tab", name=re.compile("Classification")).click()
     wait_for_app(page)
-    roc = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="false positive rate").first
-    roc.locator("canvas, svg").first.wait_for(timeout=30_000)
-    assert page.locator('[data-testid="stVegaLiteChart"]:visible').count() == 3
+    # the three charts, each waited for by its own axis title (they render one after another)
+    for title in ("false positive rate", "mean predicted probability", "predicted class"):
+        chart = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text=title).first
+        chart.locator("canvas, svg").first.wait_for(timeout=30_000)
     assert_no_exception(page)
     assert "lam=0.08" in page.url
 
