@@ -208,6 +208,25 @@ def _original_scale(w, b, default_b, x_mean, x_scale, constant, intercept):
     return beta, intercept_value if shape else float(intercept_value)
 
 
+def sorted_classes(y: ArrayLike) -> tuple[NDArray[np.int_], tuple[str, ...]]:
+    """Class codes 0…K−1 of a target and its labels as text: sorted numerically when every label
+    is a number (shown as ``{:g}``), else as text. The one encoding every classifier uses.
+    Raises :class:`~reglab.DataError` for a missing or infinite label."""
+    values = pd.Series(np.asarray(y, dtype=object).reshape(-1))
+    if values.isna().any():
+        first = int(np.flatnonzero(values.isna().to_numpy())[0])
+        raise DataError(f"The target has missing values (first at row {first + 1}). Drop those rows first.")
+    numeric = pd.to_numeric(values, errors="coerce")
+    if numeric.notna().all():
+        keyed = numeric.to_numpy(dtype=float)
+        if not np.isfinite(keyed).all():
+            raise DataError("The target contains infinite values.")
+        unique, codes = np.unique(keyed, return_inverse=True)
+        return codes, tuple(f"{u:g}" for u in unique)
+    unique, codes = np.unique(values.astype(str).to_numpy(), return_inverse=True)
+    return codes, tuple(str(u) for u in unique)
+
+
 def class_codes(y: ArrayLike, positive_class: Any = None) -> tuple[NDArray[np.float64], tuple[str, ...]]:
     """A two-class target as 0/1 codes and its class labels ``(negative, positive)``.
 
@@ -216,34 +235,25 @@ def class_codes(y: ArrayLike, positive_class: Any = None) -> tuple[NDArray[np.fl
     it instead (matched by value or by its text). Raises :class:`~reglab.DataError` for a
     missing label or a target without exactly two classes.
     """
-    values = pd.Series(np.asarray(y, dtype=object).reshape(-1))
-    if values.isna().any():
-        first = int(np.flatnonzero(values.isna().to_numpy())[0])
-        raise DataError(f"The target has missing values (first at row {first + 1}). Drop those rows first.")
-    numeric = pd.to_numeric(values, errors="coerce")
-    if numeric.notna().all():
-        if not np.isfinite(numeric.to_numpy(dtype=float)).all():
-            raise DataError("The target contains infinite values.")
-        labels = numeric.to_numpy(dtype=float)
-        unique = np.unique(labels)
-        shown = tuple(f"{u:g}" for u in unique)
-    else:
-        labels = values.astype(str).to_numpy()
-        unique = np.unique(labels)
-        shown = tuple(str(u) for u in unique)
+    codes, shown = sorted_classes(y)
+    unique = np.arange(len(shown))
     if len(unique) != 2:
         listed = ", ".join(repr(s) for s in shown[:6]) + (" …" if len(shown) > 6 else "")
         raise DataError(f"Logistic regression (binomial) needs a target with exactly two classes; this one has "
                         f"{len(unique)}: {listed}. Choose another target, or fit it as a regression.")
     positive = 1
     if positive_class is not None:
-        matches = [i for i, (u, s) in enumerate(zip(unique, shown)) if str(positive_class) in (s, str(u))]
+        wanted = {str(positive_class)}
+        try:  # a number matches its label however it is written (1, 1.0, "1.0")
+            wanted.add(f"{float(positive_class):g}")
+        except (TypeError, ValueError):
+            pass
+        matches = [i for i, s in enumerate(shown) if s in wanted]
         if not matches:
             raise DataError(f"The positive class {str(positive_class)!r} is not one of the target's classes "
                             f"{', '.join(repr(s) for s in shown)}.")
         positive = matches[0]
-    codes = (labels == unique[positive]).astype(float)
-    return codes, (shown[1 - positive], shown[positive])
+    return (codes == positive).astype(float), (shown[1 - positive], shown[positive])
 
 
 @dataclass(frozen=True, eq=False)
@@ -440,14 +450,8 @@ def prepare_multinomial(
     names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
     X_arr, labels = validate_xy(X, y, numeric_target=False)
     n = X_arr.shape[0]
-    values = pd.Series(np.asarray(labels, dtype=object).reshape(-1))
-    if values.isna().any():
-        first = int(np.flatnonzero(values.isna().to_numpy())[0])
-        raise DataError(f"The target has missing values (first at row {first + 1}). Drop those rows first.")
-    numeric = pd.to_numeric(values, errors="coerce")
-    keyed = numeric.to_numpy(dtype=float) if numeric.notna().all() else values.astype(str).to_numpy()
-    unique, codes = np.unique(keyed, return_inverse=True)
-    classes = tuple(f"{u:g}" if isinstance(u, float) else str(u) for u in unique)
+    codes, classes = sorted_classes(labels)
+    unique = classes
     if len(unique) < 2:
         raise DataError("A classifier needs a target with at least two classes; this one has one.")
     if len(unique) > 50:

@@ -36,7 +36,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from .errors import DataError
 from .design import (RowMoments, class_codes, design_from_moments, observation_weights, row_moments,
-                     validate_xy)
+                     sorted_classes, validate_xy)
 from .fitting import design_predictions, path_design, prepare_spec
 from .results import Fit, Path
 from .solvers import CV_KKT_TOLERANCE, lambda_grid, solve
@@ -374,7 +374,7 @@ def cross_validate(
     if spec.datafit.family == "binomial":
         y_arr = class_codes(labels, positive_class)[0]
     elif classifier:
-        y_arr = prepare_spec(X_arr[:, :1], labels, dataclasses.replace(spec, weights=None)).y
+        y_arr = sorted_classes(labels)[0].astype(float)
     else:
         y_arr = labels
     n, p = X_arr.shape
