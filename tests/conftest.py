@@ -104,11 +104,30 @@ def browser():
         b.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Kept on the item so the `page` fixture can tell, at teardown, whether its test failed.
+    report = yield
+    setattr(item, "report_" + report.when, report)
+    return report
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     yield pg
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        # A failed browser test leaves what the person would have seen: a screenshot in
+        # tests/artifacts and the page's text in the test output (CI shows only the output).
+        artifacts = ROOT / "tests" / "artifacts"
+        try:
+            pg.screenshot(path=str(artifacts / f"{request.node.name}.png"), full_page=True)
+            text = pg.locator("body").inner_text(timeout=5_000)
+            print(f"\n--- page text at failure ({pg.url}) ---\n{text[:4000]}")
+        except Exception as exc:  # the page may be gone; the test's own failure is the story
+            print(f"(no page capture: {exc})")
     context.close()
 
 
