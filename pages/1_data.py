@@ -71,7 +71,7 @@ with page_guard():
         target = st.selectbox("Target (the column to predict)", columns, **target_kwargs(dataset))
         task = st.segmented_control("Task", ["regression", "classification"], required=True, **bind(state.PREP, "task"),
                                     help="Guessed from the target: text or ≤ 10 whole-number values suggest classification. "
-                                         "Two classes get logistic regression; three or more are fit as 0/1/2… codes for now.")
+                                         "Two classes get logistic regression (binomial); three or more a multinomial logistic regression.")
         classes = class_labels_of(dataset.frame[target]) if task == "classification" else ()
         if len(classes) == 2:
             chosen = (st.session_state.get(state.PREP) or {}).get("positive")

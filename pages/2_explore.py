@@ -3,7 +3,7 @@
 import streamlit as st
 
 from reglab import charts
-from reglab.diagnostics import (calibration_frame, coefficient_frame, confusion_frame, error_curves, roc_frame,
+from reglab.diagnostics import (calibration_frame, calibration_frames, coefficient_frame, confusion_frame, error_curves, roc_frame,
                                 roc_frames, support_recovery)
 from reglab.export import safe_csv
 from reglab.reproduce import multinomial_python_snippet, multinomial_r_snippet, python_snippet, r_snippet, translate
@@ -171,21 +171,22 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                 bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared, dataset,
                                        progress=report)
                 clear()
-                if bv is None and family == "multinomial":
-                    st.info("The bias–variance study of a classifier with three or more classes is not available yet; "
-                            "the validation curve below shows training against test log-loss.", icon=":material/info:")
-                elif bv is None:
+                if bv is None:
                     st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
                             "on the Data page.", icon=":material/info:")
                 elif bv.kind == "known truth":
                     st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model"
-                               + (" of the Brier score (y − p̂)²; the noise is the true probability's Bernoulli variance "
-                                  "p(1 − p)" if classifier else "")
+                               + {"binomial": " of the Brier score (y − p̂)²; the noise is the true probability's Bernoulli "
+                                              "variance p(1 − p)",
+                                  "multinomial": " of the Brier score Σₖ (yₖ − p̂ₖ)² summed over the classes (y one-hot); the "
+                                                 "noise is the true probabilities' variance Σₖ pₖ(1 − pₖ)"}.get(family, "")
                                + ". The dashed total lies on the measured expected test error: the identity holds.")
                 elif classifier:
                     st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows (drawn within each class), "
-                               "on the test rows, of the Brier score (y − p̂)² with y = 1 for the positive class: the variance of "
-                               "the predicted probabilities, and bias² and noise together.")
+                               "on the test rows, of the Brier score "
+                               + ("Σₖ (yₖ − p̂ₖ)² summed over the classes (y one-hot)" if family == "multinomial"
+                                  else "(y − p̂)² with y = 1 for the positive class")
+                               + ": the variance of the predicted probabilities, and bias² and noise together.")
                 else:
                     st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows, evaluated on the test rows. "
                                "Without the true function, bias² and noise cannot be told apart: they are shown together.")
@@ -208,25 +209,20 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                     st.caption(f"At the current λ, on the {len(y_eval)} {'held-out test' if held_out else 'training'} rows"
                                f"{'' if held_out else ' (no test rows: set a test share on the Data page for an honest view)'}. "
                                + (f"Positive class: {md(positive)}." if binary else "Each class against the rest."))
-                    if not binary:
-                        st.markdown("**ROC curves**, one class against the rest")
-                        chart_with_downloads(charts.roc_chart(roc_frames(y_eval, prob, prepared.class_labels),
-                                                              metrics.test_auc if held_out else metrics.train_auc),
-                                             "roc-curves", key="roc_chart")
-                        st.markdown("**Confusion matrix** (the most probable class is the prediction)")
-                        chart_with_downloads(charts.confusion_chart(confusion_frame(y_eval, prob, prepared.class_labels)),
-                                             "confusion-matrix", key="confusion_chart")
-                    left, right = st.columns(2) if binary else (None, None)
-                if tabs["classes"].open and binary:
+                    shown = metrics.test_auc if held_out else metrics.train_auc
+                    left, right = st.columns(2)
                     with left:
-                        st.markdown("**ROC curve**")
-                        chart_with_downloads(charts.roc_chart(roc_frame(y_eval, prob), metrics.test_auc if held_out
-                                                              else metrics.train_auc), "roc-curve", key="roc_chart")
+                        st.markdown("**ROC curve**" if binary else "**ROC curves**, one class against the rest")
+                        chart_with_downloads(charts.roc_chart(roc_frame(y_eval, prob) if binary else
+                                                              roc_frames(y_eval, prob, prepared.class_labels), shown),
+                                             "roc-curve" if binary else "roc-curves", key="roc_chart")
                     with right:
                         st.markdown("**Calibration** (are the probabilities honest?)")
-                        chart_with_downloads(charts.calibration_chart(calibration_frame(y_eval, prob)), "calibration",
-                                             key="calibration_chart")
-                    st.markdown("**Confusion matrix** (probability > ½ predicts the positive class)")
+                        chart_with_downloads(charts.calibration_chart(calibration_frame(y_eval, prob) if binary else
+                                                                      calibration_frames(y_eval, prob, prepared.class_labels)),
+                                             "calibration", key="calibration_chart")
+                    st.markdown("**Confusion matrix** (probability > ½ predicts the positive class)" if binary else
+                                "**Confusion matrix** (the most probable class is the prediction)")
                     chart_with_downloads(charts.confusion_chart(confusion_frame(y_eval, prob, prepared.class_labels)),
                                          "confusion-matrix", key="confusion_chart")
 

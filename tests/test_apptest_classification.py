@@ -18,6 +18,18 @@ def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+def chart_components(chart) -> set[str]:
+    """The ``component`` values a drawn chart's data holds (what its legend lists)."""
+    import pyarrow as pa
+
+    values = set()
+    for dataset in chart.proto.datasets:
+        table = pa.ipc.open_stream(dataset.data.data).read_all()
+        if "component" in table.column_names:
+            values |= set(table.column("component").to_pylist())
+    return values
+
+
 def open_tab(at, name: str):
     at.session_state[state.EXPLORE_TAB] = next(t.label for t in at.tabs if name in t.label)
     return at.run()
@@ -148,6 +160,29 @@ def test_wine_is_a_multinomial_model_with_paths_per_class():
     for name in ("Classification", "Bias–variance", "Sparsity", "Reproduce"):
         open_tab(at, name)
         assert not at.exception and not at.error, name
+    open_tab(at, "Classification")
+    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
+    assert len(specs) == 3 and "observed share of the class" in specs[1]  # ROC, calibration per class, confusion
+    open_tab(at, "Bias–variance")
+    assert any("Σₖ (yₖ − p̂ₖ)²" in c.value for c in at.caption)  # the bootstrap estimate of the multi-class Brier score
+    assert "Brier score" in at.get("vega_lite_chart")[0].proto.spec
+
+
+def test_a_synthetic_three_class_model_gets_the_exact_brier_decomposition():
+    at = open_page("pages/2_explore.py", dataset="logistic", classes="3", n="200", p="8", k="4")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Multinomial logistic regression" in at.caption[0].value
+    open_tab(at, "Bias–variance")
+    assert not at.exception and not at.error
+    caption = next(c.value for c in at.caption if "Exact decomposition" in c.value)
+    assert "Σₖ pₖ(1 − pₖ)" in caption
+    chart = at.get("vega_lite_chart")[0]
+    assert "Brier score" in chart.proto.spec
+    assert chart_components(chart) == {"bias²", "variance", "noise Σₖ pₖ(1 − pₖ)", "bias² + variance + noise",
+                                       "expected test error (measured)"}
+    for name in ("Truth", "Sparsity", "Classification", "Reproduce", "Cross-validation", "Paths"):
+        open_tab(at, name)
+        assert not at.exception and not at.error, (name, [e.value for e in at.exception])
 
 
 def test_hostile_class_labels_are_text_on_explore():

@@ -155,6 +155,96 @@ def test_known_truth_bias_variance_of_the_brier_score_adds_up_exactly():
     assert bv.variance[0] < 1.5 * 0.25 / prepared.n_train and bv.bias_sq[0] > 10 * bv.variance[0]
 
 
+def test_the_synthetic_multinomial_model_has_a_sparse_truth_per_class_and_every_class():
+    first = reglab.make_synthetic("logistic", n=600, p=10, k=6, classes=3)
+    second = reglab.make_synthetic("logistic", draw=4, n=600, p=10, k=6, classes=3)
+    assert first.task == "classification" and set(first.frame["y"]) == {0, 1, 2} and first.truth.link == "softmax"
+    np.testing.assert_array_equal(first.truth.coef, second.truth.coef)
+    assert first.truth.coef.shape == (3, 10)
+    # each informative feature raises one class's odds; the rest are exactly zero
+    assert (np.count_nonzero(first.truth.coef, axis=0) == [1] * 6 + [0] * 4).all()
+    assert first.params["classes"] == 3  # the link keeps the class count
+    # the labels follow the stated probabilities: class shares ≈ mean P(y = k | x) over a large draw
+    big = reglab.make_synthetic("logistic", n=30_000, p=10, k=6, classes=3, seed=2)
+    prob = big.truth.mean_response(big.frame, big.feature_names)
+    np.testing.assert_allclose(prob.sum(axis=1), 1.0, rtol=1e-12)
+    shares = np.bincount(big.frame["y"], minlength=3) / len(big.frame)
+    np.testing.assert_allclose(shares, prob.mean(axis=0), atol=0.012)
+    # a tiny draw from five classes still holds every class (the bias–variance study draws small sets)
+    for draw in range(20):
+        assert set(reglab.make_synthetic("logistic", n=10, p=3, k=3, classes=5, draw=draw).frame["y"]) == set(range(5))
+    with pytest.raises(ValueError, match="classes"):
+        reglab.make_synthetic("logistic", classes=6)
+
+
+def test_known_truth_bias_variance_of_the_multiclass_brier_score_adds_up_exactly():
+    from reglab import biasvariance
+
+    data = reglab.make_synthetic("logistic", n=240, p=8, k=4, classes=3)
+    prepared = reglab.preprocess(data.frame, "y", test_size=0.25, seed=0)
+    grid = reglab.path(prepared.X_train, prepared.y_train, family="multinomial").lambdas[::12]
+    bv = biasvariance.for_synthetic(data, prepared.feature_names, prepared.n_train, Penalty.of("l1"), grid, repeats=12)
+    np.testing.assert_allclose(bv.bias_sq + bv.variance + bv.noise, bv.test_error, rtol=1e-12)
+    # the noise is the categorical variance Σₖ pₖ(1 − pₖ) = 1 − Σₖ pₖ², at most 1 − 1/K
+    assert 0.0 < bv.noise < 1.0 - 1.0 / 3
+    np.testing.assert_allclose(bv.simulated_test_error, bv.test_error, atol=0.04)  # in expectation only
+    # at λ_max every fit predicts its sample's class shares: small variance, bias dominates; fitting
+    # the features lowers the error
+    assert bv.bias_sq[0] > 10 * bv.variance[0] and bv.test_error.min() < bv.test_error[0] - 0.1
+    assert bv.variance[-1] > bv.variance[0]
+
+
+def test_bootstrap_bias_variance_of_a_multinomial_model_on_wine():
+    from reglab import biasvariance
+
+    data = reglab.load_builtin("wine")
+    prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
+    lambdas = reglab.path(prepared.X_train, prepared.y_train, family="multinomial").lambdas
+    grid = np.concatenate([[10 * lambdas[0]], lambdas[::20]])  # first: above every resample's λ_max
+    bv = biasvariance.bootstrap(prepared.X_train, prepared.y_train, prepared.X_test, prepared.y_test, Penalty.of("l1"),
+                                grid, repeats=8, family="multinomial")
+    np.testing.assert_allclose(bv.bias_sq_plus_noise + bv.variance, bv.test_error, rtol=1e-12)
+    # above λ_max each resample predicts its class shares, which stratified resampling keeps fixed:
+    # no variance, and the error is the Brier score of the training shares on the test rows
+    shares = np.bincount(prepared.y_train.astype(int)) / prepared.n_train
+    onehot = np.eye(3)[prepared.y_test.astype(int)]
+    assert bv.variance[0] < 1e-12
+    assert bv.test_error[0] == pytest.approx(np.mean(np.sum((onehot - shares) ** 2, axis=1)), rel=1e-6)
+    assert bv.test_error[-1] < 0.2 < bv.test_error[0]  # wine is easy: the features remove most of it
+
+
+def test_support_recovery_of_a_multinomial_path_counts_entries_and_ignores_the_shared_shift():
+    from reglab.diagnostics import support_recovery
+
+    data = reglab.make_synthetic("logistic", n=2_000, p=8, k=4, classes=3)
+    path = reglab.path(data.frame[data.feature_names], data.frame["y"], family="multinomial")
+    truth = data.truth.coef
+    recovery = support_recovery(path, truth)
+    assert recovery.tpr[0] == 0.0 and recovery.fpr[0] == 0.0  # λ_max: nothing selected
+    assert recovery.tpr[-1] == 1.0  # 2,000 rows: every true entry found at the end of the path
+    centred = truth - truth.mean(axis=0)
+    assert recovery.coef_error[0] == pytest.approx(np.linalg.norm(centred))
+    # β and β + c (c shared by the classes) are the same model: the same error
+    shifted = support_recovery(path, truth + np.arange(8.0))
+    np.testing.assert_allclose(shifted.coef_error, recovery.coef_error, rtol=1e-12)
+    assert recovery.coef_error[-1] < 0.2 * recovery.coef_error[0]
+
+
+def test_one_vs_rest_calibration_bins_keep_each_class_share_and_mean_probability():
+    from reglab.diagnostics import calibration_frames
+
+    rng = np.random.default_rng(1)
+    prob = rng.dirichlet(np.ones(3), 300)
+    y = (rng.random((300, 1)) > np.cumsum(prob, axis=1)).sum(axis=1).astype(float)
+    frame = calibration_frames(y, prob, ("a", "b", "c"))
+    for k, name in enumerate("abc"):
+        part = frame[frame["class"] == name]
+        assert part["rows"].sum() == 300
+        assert np.average(part["observed"], weights=part["rows"]) == pytest.approx(np.mean(y == k))
+        assert np.average(part["predicted"], weights=part["rows"]) == pytest.approx(prob[:, k].mean())
+        assert part["predicted"].is_monotonic_increasing
+
+
 def test_multinomial_api_wine_probabilities_labels_and_kkt():
     from sklearn.datasets import load_wine
 

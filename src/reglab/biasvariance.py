@@ -24,8 +24,11 @@ the truth, and the result says so (:attr:`BiasVariance.labels`).
 
 **Classifiers** (``family="binomial"``). The same decomposition of the Brier score
 (y₀ − p̂(x₀))², y₀ ∈ {0, 1}, on the predicted probabilities p̂: variance of p̂ over resamples,
-and "bias² + noise" for the rest. Resamples are drawn within each class (stratified), so
-every one holds both classes.
+and "bias² + noise" for the rest; with a known truth the noise is the Bernoulli variance
+f(1 − f). ``family="multinomial"``: the multi-class Brier score Σₖ (y₀ₖ − p̂ₖ(x₀))² with y₀
+one-hot over the K classes; every term above becomes its sum over k (the identity holds term
+by term), and the known-truth noise is Σₖ fₖ(1 − fₖ) = 1 − Σₖ fₖ². Resamples are drawn within
+each class (stratified), so every one holds every class.
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ class BiasVariance:
     noise: float | None = None
     bias_sq_plus_noise: NDArray[np.float64] | None = None
     simulated_test_error: NDArray[np.float64] | None = None
+    #: The model family decomposed: gaussian (squared error) or binomial/multinomial (Brier score).
+    family: str = "gaussian"
 
     @property
     def decomposed_total(self) -> NDArray[np.float64]:
@@ -82,7 +87,8 @@ class BiasVariance:
     def labels(self) -> dict[str, str]:
         """Names of the components as the chart must show them."""
         if self.kind == "known truth":
-            return {"bias_sq": "bias²", "variance": "variance", "noise": "noise σ²",
+            noise = {"binomial": "noise p(1 − p)", "multinomial": "noise Σₖ pₖ(1 − pₖ)"}.get(self.family, "noise σ²")
+            return {"bias_sq": "bias²", "variance": "variance", "noise": noise,
                     "total": "bias² + variance + noise", "test_error": "expected test error (measured)"}
         return {"bias_sq_plus_noise": "bias² + noise (not separable without the truth)", "variance": "variance",
                 "total": "(bias² + noise) + variance", "test_error": "test error (measured)"}
@@ -108,8 +114,18 @@ def _predictions(X_train, y_train, X_eval, penalty: Penalty, lambdas, standardiz
     return path_predictions(X_train, y_train, X_eval, ModelSpec(penalty, datafit_of(family), standardize), lambdas)
 
 
+def _squared_distance(a: NDArray[np.float64], b: NDArray[np.float64], over: tuple[int, ...],
+                      classes_last: bool) -> NDArray[np.float64]:
+    """(a − b)² averaged over the axes ``over`` (points, and replicates where asked); with
+    ``classes_last`` (multinomial probabilities) the last axis is summed first: the multi-class
+    Brier score's Σₖ."""
+    squared = np.square(a - b)
+    return (squared.sum(axis=-1) if classes_last else squared).mean(axis=over)
+
+
 def _summarize(predictions: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Mean prediction f̄ (n_lambdas, n_eval) and the unbiased variance averaged over points (n_lambdas,).
+    """Mean prediction f̄ (n_lambdas, n_eval[, K]) and the unbiased variance averaged over points
+    (n_lambdas,); a multinomial prediction's variance is summed over its K classes.
 
     The sample variance uses R − 1: with R replicates, the plug-in (f − f̄)² overstates
     bias² by variance/R on average (f̄ is itself noisy), so bias² is corrected by
@@ -119,7 +135,10 @@ def _summarize(predictions: NDArray[np.float64]) -> tuple[NDArray[np.float64], N
     mean = predictions.mean(axis=0)
     squared_deviations = predictions - mean  # one (R × k × m) temporary, squared in place
     np.square(squared_deviations, out=squared_deviations)
-    variance = squared_deviations.sum(axis=0).mean(axis=1) / max(repeats - 1, 1)
+    summed = squared_deviations.sum(axis=0)
+    if summed.ndim == 3:  # multinomial (n_lambdas, n_eval, K): Σ over classes
+        summed = summed.sum(axis=2)
+    variance = summed.mean(axis=1) / max(repeats - 1, 1)
     return mean, variance
 
 
@@ -141,7 +160,9 @@ def with_known_truth(
 
     For ``family="binomial"`` of the Brier score: ``f_test`` is the true probability of class
     1, the noise is its Bernoulli variance mean f(1 − f) (``noise_sd`` is not used) and the
-    simulated test targets are Bernoulli(f) draws.
+    simulated test targets are Bernoulli(f) draws. For ``family="multinomial"`` of the
+    multi-class Brier score: ``f_test`` is (n_test, K), the noise mean Σₖ fₖ(1 − fₖ) and the
+    simulated targets one-hot categorical draws.
 
     Parameters
     ----------
@@ -149,8 +170,8 @@ def with_known_truth(
         ``draw_training(r)`` returns the r-th independent training set ``(X, y)``.
     X_test : ndarray of shape (n_test, p)
         Fixed test points x₀.
-    f_test : ndarray of shape (n_test,)
-        True mean response f(x₀).
+    f_test : ndarray of shape (n_test,) or (n_test, K)
+        True mean response f(x₀) (class probabilities for a multinomial model).
     noise_sd : float
         σ, in target units.
     """
@@ -161,18 +182,25 @@ def with_known_truth(
         progress,
     )
     mean, variance = _summarize(predictions)
-    bias_sq = ((f_test - mean) ** 2).mean(axis=1) - variance / repeats
-    classifier = datafit_of(family).family == "binomial"
-    noise = float(np.mean(f_test * (1.0 - f_test))) if classifier else float(noise_sd) ** 2
-    test_error = noise + ((f_test - predictions) ** 2).mean(axis=(0, 2))
+    kind = datafit_of(family).family
+    multiclass = kind == "multinomial"
+    bias_sq = _squared_distance(f_test, mean, (1,), multiclass) - variance / repeats
+    if kind == "gaussian":
+        noise = float(noise_sd) ** 2
+    else:  # Bernoulli / categorical variance of the true probabilities (Σ over classes)
+        noise = float(np.mean(np.sum(f_test * (1.0 - f_test), axis=-1) if kind == "multinomial" else f_test * (1.0 - f_test)))
+    test_error = noise + _squared_distance(f_test, predictions, (0, 2), multiclass)
     rng = np.random.default_rng(seed + 1_000_003)
-    if classifier:
+    if kind == "binomial":
         noisy_targets = (rng.random((repeats, 1, len(f_test))) < f_test).astype(float)
+    elif kind == "multinomial":
+        drawn = (rng.random((repeats, 1, len(f_test), 1)) > np.cumsum(f_test, axis=1)).sum(axis=-1)
+        noisy_targets = np.eye(f_test.shape[1])[np.minimum(drawn, f_test.shape[1] - 1)]
     else:
         noisy_targets = f_test + noise_sd * rng.standard_normal((repeats, 1, len(f_test)))
-    simulated = ((noisy_targets - predictions) ** 2).mean(axis=(0, 2))
+    simulated = _squared_distance(noisy_targets, predictions, (0, 2), multiclass)
     return BiasVariance("known truth", lambdas, variance, test_error, repeats, bias_sq=bias_sq, noise=noise,
-                        simulated_test_error=simulated)
+                        simulated_test_error=simulated, family=kind)
 
 
 def bootstrap(
@@ -190,15 +218,20 @@ def bootstrap(
     family: str = "gaussian",
 ) -> BiasVariance:
     """Bootstrap estimate on real data: variance and "bias² + noise" (see module docstring);
-    for ``family="binomial"`` of the Brier score on probabilities (``y`` as 0/1 codes)."""
+    for ``family="binomial"`` of the Brier score on probabilities (``y`` as 0/1 codes), for
+    ``"multinomial"`` of the multi-class Brier score (``y`` as class codes 0 … K−1)."""
     if len(y_test) == 0:
         raise ValueError("The bootstrap estimate needs held-out test rows: set a test share above 0 on the Data page.")
     lambdas = np.sort(np.asarray(lambdas, dtype=float))[::-1]
     rng = np.random.default_rng(seed)
     n = len(y_train)
-    if datafit_of(family).family == "binomial":
+    kind = datafit_of(family).family
+    y_eval = np.asarray(y_test, dtype=float)
+    if kind in ("binomial", "multinomial"):
         X_arr, y_arr = np.asarray(X_train, dtype=float), np.asarray(y_train, dtype=float)
-        by_class = [np.flatnonzero(y_arr == value) for value in (0.0, 1.0)]
+        by_class = [np.flatnonzero(y_arr == value) for value in np.unique(y_arr)]
+        if kind == "multinomial":  # one-hot targets against the (n, K) probabilities, classes in code order
+            y_eval = (y_eval[:, None] == np.unique(y_arr)[None, :]).astype(float)
         resamples = [np.concatenate([rng.choice(rows, rows.size) for rows in by_class]) for _ in range(repeats)]
         spec = ModelSpec(penalty, datafit_of(family), standardize)
         tasks = [delayed(path_predictions)(X_arr[rows], y_arr[rows], X_test, spec, lambdas) for rows in resamples]
@@ -210,11 +243,11 @@ def bootstrap(
         tasks = [delayed(resample_predictions)(Xg, y_arr, offset, rows, X_test, spec, lambdas) for rows in resamples]
     predictions = _run(tasks, n_jobs, progress)
     mean, variance = _summarize(predictions)
-    squared_bias_of_mean = ((y_test - mean) ** 2).mean(axis=1)
+    squared_bias_of_mean = _squared_distance(y_eval, mean, (1,), kind == "multinomial")
     remainder = squared_bias_of_mean - variance / repeats
     # mean over r of (y − f̂ᵣ)² = (y − f̄)² + (1/R)Σᵣ(f̂ᵣ − f̄)²  (the cross term sums to 0): no further pass
     test_error = squared_bias_of_mean + variance * (repeats - 1) / repeats
-    return BiasVariance("bootstrap", lambdas, variance, test_error, repeats, bias_sq_plus_noise=remainder)
+    return BiasVariance("bootstrap", lambdas, variance, test_error, repeats, bias_sq_plus_noise=remainder, family=kind)
 
 
 def _run(tasks: list, n_jobs: int | None, progress: Callable[[float], None] | None) -> NDArray[np.float64]:
@@ -266,7 +299,7 @@ def for_synthetic(
 
     test = sample(1_000_000, n_test)
     f_test = dataset.truth.mean_response(test, dataset.feature_names)
-    family = "binomial" if dataset.truth.link == "logit" else "gaussian"
+    family = dataset.truth.family
     return with_known_truth(draw_training, test[names].to_numpy(dtype=float), f_test, dataset.truth.noise_sd,
                             penalty, lambdas, repeats, standardize, int(params.get("seed", 0)), n_jobs, progress,
                             family)

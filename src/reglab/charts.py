@@ -358,16 +358,25 @@ def confusion_chart(frame: pd.DataFrame, height: int = 220) -> alt.LayerChart:
 
 def calibration_chart(frame: pd.DataFrame, height: int = 320) -> alt.LayerChart:
     """Reliability curve: observed share of the positive class against the mean predicted probability
-    per bin (``predicted``, ``observed``, ``rows``; point size = rows), with the perfect-calibration diagonal."""
+    per bin (``predicted``, ``observed``, ``rows``; point size = rows), with the perfect-calibration
+    diagonal; with a ``class`` column one curve per class against the rest (multinomial), coloured
+    as the ROC chart's."""
     diagonal = alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})).mark_line(
         color=RULE_COLOR, strokeDash=[4, 3]).encode(x="x:Q", y="y:Q")
+    by_class = "class" in frame
     axis_x = alt.X("predicted:Q", title="mean predicted probability", scale=alt.Scale(domain=[0, 1]))
-    axis_y = alt.Y("observed:Q", title="observed share of the positive class", scale=alt.Scale(domain=[0, 1]))
-    tooltip = [alt.Tooltip("predicted:Q", title="predicted", format=".3f"),
-               alt.Tooltip("observed:Q", title="observed", format=".3f"), alt.Tooltip("rows:Q")]
-    line = alt.Chart(frame).mark_line(color=POSITIVE, strokeWidth=2).encode(x=axis_x, y=axis_y)
-    points = alt.Chart(frame).mark_circle(color=POSITIVE, opacity=0.9).encode(
-        x=axis_x, y=axis_y, size=alt.Size("rows:Q", legend=None, scale=alt.Scale(range=[30, 300])), tooltip=tooltip)
+    axis_y = alt.Y("observed:Q", title="observed share of the class" if by_class else "observed share of the positive class",
+                   scale=alt.Scale(domain=[0, 1]))
+    tooltip = ([alt.Tooltip("class:N")] if by_class else []) + [
+        alt.Tooltip("predicted:Q", title="predicted", format=".3f"),
+        alt.Tooltip("observed:Q", title="observed", format=".3f"), alt.Tooltip("rows:Q")]
+    colour = ({"color": alt.Color("class:N", title="class (against the rest)", scale=alt.Scale(range=FEATURE_COLORS),
+                                  legend=alt.Legend(orient="bottom"))} if by_class else {})
+    fixed = {} if by_class else {"color": POSITIVE}
+    line = alt.Chart(frame).mark_line(strokeWidth=2, **fixed).encode(x=axis_x, y=axis_y, **colour)
+    points = alt.Chart(frame).mark_circle(opacity=0.9, **fixed).encode(
+        x=axis_x, y=axis_y, size=alt.Size("rows:Q", legend=None, scale=alt.Scale(range=[30, 300])), tooltip=tooltip,
+        **colour)
     return alt.layer(diagonal, line, points).properties(height=height)
 
 

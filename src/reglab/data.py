@@ -28,29 +28,45 @@ class Truth:
 
     Attributes
     ----------
-    coef : ndarray of shape (n_features,) or None
+    coef : ndarray of shape (n_features,), (n_classes, n_features) for a softmax truth, or None
         True coefficients on the original feature scale (None when the truth is a curve).
-    intercept : float
+    intercept : float, or ndarray of shape (n_classes,) for a softmax truth
     noise_sd : float
         Standard deviation σ of the Gaussian noise added to the target (target units).
     """
 
     coef: np.ndarray | None
-    intercept: float
+    intercept: float | np.ndarray
     noise_sd: float
     curve: str | None = None
     notes: str = ""
-    #: "identity" (E[y|x] = β₀ + xᵀβ) or "logit" (P(y = 1|x) = 1/(1 + e^−(β₀ + xᵀβ)), a logistic model).
+    #: "identity" (E[y|x] = β₀ + xᵀβ), "logit" (P(y = 1|x) = 1/(1 + e^−(β₀ + xᵀβ)), a logistic model)
+    #: or "softmax" (P(y = k|x) ∝ e^(β₀ₖ + xᵀβₖ), a multinomial model with classes 0 … K−1).
     link: str = "identity"
 
+    @property
+    def family(self) -> str:
+        """The glmnet family whose model this truth is: gaussian, binomial or multinomial."""
+        return {"logit": "binomial", "softmax": "multinomial"}.get(self.link, "gaussian")
+
     def mean_response(self, frame: pd.DataFrame, feature_names: list[str]) -> np.ndarray:
-        """E[y | x] at the rows of ``frame``: ``β₀ + xᵀβ``, the true curve of ``x``, or for a
-        logistic truth the probability of class 1."""
+        """E[y | x] at the rows of ``frame``: ``β₀ + xᵀβ``, the true curve of ``x``, for a
+        logistic truth the probability of class 1, for a softmax truth the (n, K) class probabilities."""
         if self.curve is not None:
             return TRUE_CURVES[self.curve](frame["x"].to_numpy(dtype=float))
         assert self.coef is not None
-        eta = self.intercept + frame[feature_names].to_numpy(dtype=float) @ self.coef
+        X = frame[feature_names].to_numpy(dtype=float)
+        if self.link == "softmax":
+            return softmax(self.intercept + X @ self.coef.T)
+        eta = self.intercept + X @ self.coef
         return 1.0 / (1.0 + np.exp(-eta)) if self.link == "logit" else eta
+
+
+def softmax(eta: np.ndarray) -> np.ndarray:
+    """Row-wise class probabilities e^ηₖ / Σⱼ e^ηⱼ of an (n, K) array (shifted by the row maximum:
+    no overflow)."""
+    shifted = np.exp(eta - eta.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True)
@@ -307,42 +323,68 @@ def make_correlated_groups(
 
 def make_sparse_logistic(
     n: int = 300, p: int = 20, n_informative: int = 5, rho: float = 0.5, seed: int = 0, draw: int = 0,
+    classes: int = 2,
 ) -> Dataset:
-    """Two classes from a sparse logistic model with known coefficients.
+    """Classes from a sparse logistic (two classes) or multinomial (three or more) model with known
+    coefficients.
 
-    ``P(y = 1 | x) = 1/(1 + e^−(0.3 + xᵀβ))``, y ∈ {0, 1}; X as :func:`make_sparse_linear`'s
-    (Toeplitz correlation ρ^|j−k|); the first ``n_informative`` coefficients are ±(1.5 … 0.5)
-    with random signs, the rest exactly 0. ``seed`` fixes the truth; ``draw`` another sample.
+    Two classes: ``P(y = 1 | x) = 1/(1 + e^−(0.3 + xᵀβ))``, y ∈ {0, 1}; the first
+    ``n_informative`` coefficients are ±(1.5 … 0.5) with random signs, the rest exactly 0.
+    K ≥ 3 classes: ``P(y = k | x) ∝ e^(xᵀβₖ)``, y ∈ {0, …, K−1}; informative feature j raises
+    the odds of class j mod K only (βₖⱼ = ±(2.0 … 1.0), every other entry 0), so each class
+    has its own few features. X as :func:`make_sparse_linear`'s (Toeplitz correlation
+    ρ^|j−k|). ``seed`` fixes the truth; ``draw`` another sample.
     """
     _check_range("n", n, 10, 200_000)  # small draws happen: training sets of the bias–variance study
     _check_range("p", p, 1, 2_000)
     _check_range("number of informative features", n_informative, 0, p)
     _check_range("correlation ρ", rho, 0.0, 0.99)
+    _check_range("number of classes", classes, 2, 5)
     _check_cells(n, p)
     truth_rng, rng = _rngs(seed, draw)
-    beta = np.zeros(p)
-    beta[:n_informative] = truth_rng.choice([-1.0, 1.0], n_informative) * np.linspace(1.5, 0.5, n_informative)
     X = _toeplitz_features(rng, n, p, rho)
-    prob = 1.0 / (1.0 + np.exp(-(0.3 + X @ beta)))
-    y = (rng.random(n) < prob).astype(int)
-    if y.min() == y.max():  # a tiny sample from an extreme model: keep both classes present
-        y[np.argmin(prob) if y[0] == 1 else np.argmax(prob)] = 1 - y[0]
+    if classes == 2:
+        beta = np.zeros(p)
+        beta[:n_informative] = truth_rng.choice([-1.0, 1.0], n_informative) * np.linspace(1.5, 0.5, n_informative)
+        prob = 1.0 / (1.0 + np.exp(-(0.3 + X @ beta)))
+        y = (rng.random(n) < prob).astype(int)
+        if y.min() == y.max():  # a tiny sample from an extreme model: keep both classes present
+            y[np.argmin(prob) if y[0] == 1 else np.argmax(prob)] = 1 - y[0]
+        truth = Truth(coef=beta, intercept=0.3, noise_sd=0.0, link="logit")
+        rule = "y = 1 with probability 1/(1 + e^−(0.3 + xᵀβ))"
+    else:
+        coef = np.zeros((classes, p))
+        informative = np.arange(n_informative)
+        coef[informative % classes, informative] = (truth_rng.choice([-1.0, 1.0], n_informative)
+                                                    * np.linspace(2.0, 1.0, n_informative))
+        prob = softmax(X @ coef.T)
+        y = (rng.random((n, 1)) > np.cumsum(prob, axis=1)).sum(axis=1).clip(0, classes - 1)
+        for k in range(classes):  # a tiny sample can miss a class: give it its most likely row of a larger class
+            if not (y == k).any():
+                counts = np.bincount(y, minlength=classes)
+                donors = np.flatnonzero(counts[y] > 1)
+                y[donors[np.argmax(prob[donors, k])]] = k
+        truth = Truth(coef=coef, intercept=np.zeros(classes), noise_sd=0.0, link="softmax")
+        rule = f"y ∈ {{0, …, {classes - 1}}} with probability ∝ e^(xᵀβₖ), each informative feature raising one class's odds"
     names = [f"x{j + 1}" for j in range(p)]
     frame = pd.DataFrame(X, columns=names)
     frame["y"] = y
+    params = {"n": n, "p": p, "k": n_informative, "rho": rho, "seed": seed}
+    if classes != 2:  # two-class links stay as they were
+        params["classes"] = classes
     return Dataset(
         key="logistic",
         title=SYNTHETIC_TITLES["logistic"],
         description=(
             f"{n} rows, {p} features, {n_informative} of them informative (x1…x{n_informative}); "
-            f"feature correlation ρ^|j−k| with ρ = {rho:g}; y = 1 with probability 1/(1 + e^−(0.3 + xᵀβ))."
+            f"feature correlation ρ^|j−k| with ρ = {rho:g}; {rule}."
         ),
         frame=frame,
         target="y",
         task="classification",
         source="synthetic",
-        truth=Truth(coef=beta, intercept=0.3, noise_sd=0.0, link="logit"),
-        params={"n": n, "p": p, "k": n_informative, "rho": rho, "seed": seed},
+        truth=truth,
+        params=params,
     )
 
 
@@ -361,7 +403,7 @@ SYNTHETIC_PARAMS: dict[str, dict[str, tuple[str, type]]] = {
                "corr": ("within_corr", float), "k": ("n_informative_groups", int),
                "noise": ("noise_sd", float), "seed": ("seed", int)},
     "logistic": {"n": ("n", int), "p": ("p", int), "k": ("n_informative", int), "rho": ("rho", float),
-                 "seed": ("seed", int)},
+                 "seed": ("seed", int), "classes": ("classes", int)},
 }
 
 

@@ -244,6 +244,18 @@ def calibration_frame(y: NDArray[np.float64], prob: NDArray[np.float64], bins: i
     return pd.DataFrame(rows, columns=["predicted", "observed", "rows"])
 
 
+def calibration_frames(y: NDArray[np.float64], prob: NDArray[np.float64], classes: tuple[str, ...], bins: int = 8):
+    """One-vs-rest reliability curves of a multinomial fit, one ``class`` per curve
+    (:func:`calibration_frame` columns): each class's predicted probability against how often
+    the rows in its bin belong to that class."""
+    import pandas as pd
+
+    codes = y.astype(int)
+    parts = [calibration_frame((codes == k).astype(float), prob[:, k], bins).assign(**{"class": name})
+             for k, name in enumerate(classes)]
+    return pd.concat(parts, ignore_index=True)
+
+
 def error_curves(path: Path, X_train, y_train, X_test, y_test):
     """Train and test error at every λ of ``path`` (the validation curve): MSE (target units
     squared), or for a classifier the mean log-loss (nats per row).
@@ -298,16 +310,25 @@ class SupportRecovery:
 
 
 def support_recovery(path: Path, true_coef: NDArray[np.float64]) -> SupportRecovery:
-    """True/false positive rates of the selected features and ‖β̂ − β‖₂ at each λ."""
+    """True/false positive rates of the selected coefficients and ‖β̂ − β‖₂ at each λ.
+
+    A multinomial path's coefficients (K, p) are counted entry by entry. Its probabilities fix
+    them only up to a shift shared by every class (β̂ₖ + c gives the same model), so the error
+    compares both centred over the classes: ‖(β̂ − mean over k) − (β − mean over k)‖₂.
+    """
     truth = np.asarray(true_coef, dtype=float)
-    if truth.shape != (path.coefs.shape[1],):
-        raise ValueError(f"true_coef has shape {truth.shape}; the path has {path.coefs.shape[1]} features.")
-    selected = path.nonzero
-    relevant = truth != 0.0
+    if truth.shape != path.coefs.shape[1:]:
+        raise ValueError(f"true_coef has shape {truth.shape}; the path's coefficients have {path.coefs.shape[1:]}.")
+    count = len(path.lambdas)
+    selected = path.nonzero.reshape(count, -1)
+    relevant = truth.reshape(-1) != 0.0
     n_rel, n_irr = int(relevant.sum()), int((~relevant).sum())
-    tpr = selected[:, relevant].sum(axis=1) / n_rel if n_rel else np.full(len(path.lambdas), np.nan)
-    fpr = selected[:, ~relevant].sum(axis=1) / n_irr if n_irr else np.full(len(path.lambdas), np.nan)
-    error = np.linalg.norm(path.coefs - truth, axis=1)
+    tpr = selected[:, relevant].sum(axis=1) / n_rel if n_rel else np.full(count, np.nan)
+    fpr = selected[:, ~relevant].sum(axis=1) / n_irr if n_irr else np.full(count, np.nan)
+    difference = path.coefs - truth
+    if truth.ndim == 2:  # remove the shift all classes share
+        difference = difference - difference.mean(axis=1, keepdims=True)
+    error = np.linalg.norm(difference.reshape(count, -1), axis=1)
     return SupportRecovery(path.lambdas, tpr.astype(float), fpr.astype(float), error)
 
 
@@ -318,10 +339,11 @@ def coefficient_frame(fit: Fit, true_weights: NDArray[np.float64] | None = None)
 
     if fit.family == "multinomial":  # one row per (class, feature)
         K, p = fit.weights.shape
-        return pd.DataFrame({"class": np.repeat(np.array(fit.classes, dtype=object), p),
-                             "feature": np.tile(np.array(fit.feature_names, dtype=object), K),
-                             "coef": fit.weights.reshape(-1), "nonzero": fit.nonzero.reshape(-1)})
-    table = pd.DataFrame({"feature": fit.feature_names, "coef": fit.weights, "nonzero": fit.nonzero})
+        table = pd.DataFrame({"class": np.repeat(np.array(fit.classes, dtype=object), p),
+                              "feature": np.tile(np.array(fit.feature_names, dtype=object), K),
+                              "coef": fit.weights.reshape(-1), "nonzero": fit.nonzero.reshape(-1)})
+    else:
+        table = pd.DataFrame({"feature": fit.feature_names, "coef": fit.weights, "nonzero": fit.nonzero})
     if true_weights is not None:
-        table["true_coef"] = true_weights
+        table["true_coef"] = np.asarray(true_weights, dtype=float).reshape(-1)
     return table

@@ -312,7 +312,7 @@ def preprocess(
     task = task or guess_task(data[target])
     if task == "regression" and not is_numeric(data[target]):
         raise DataError(f"The target {target!r} holds text, so it cannot be predicted as a number. Set Task to "
-                        "'classification' on the Data page (its classes are then fit as 0/1/2… codes), or choose a "
+                        "'classification' on the Data page (a logistic regression over its classes), or choose a "
                         "numeric target.")
     no_target = data[target].isna()
     if no_target.all():

@@ -53,6 +53,8 @@ SYNTHETIC_CONTROLS: dict[str, tuple[NumberControl, ...]] = {
         NumberControl("k", "Informative features", 0, 500, 1, "How many true coefficients are non-zero (x1, x2, …).",
                       at_most="p"),
         NumberControl("rho", "Feature correlation ρ", 0.0, 0.99, 0.05, "corr(xⱼ, xₖ) = ρ^|j−k|."),
+        NumberControl("classes", "Classes", 2, 5, 1, "2: yes/no, a logistic model (binomial). 3 or more: a multinomial "
+                      "model in which each informative feature raises one class's odds."),
         NumberControl("seed", "Random seed", 0, 1_000_000, 1, "Same seed, same data."),
     ),
 }

@@ -185,9 +185,7 @@ def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, p
     def compute() -> biasvariance.BiasVariance | None:
         pen = Penalty.of(penalty, l1_ratio)
         grid = path_for(fingerprint, standardize, penalty, l1_ratio, prepared).lambdas[::2]
-        if family_of(prepared) == "multinomial":
-            return None
-        truth_family = None if dataset.truth is None else ("binomial" if dataset.truth.link == "logit" else "gaussian")
+        truth_family = None if dataset.truth is None else dataset.truth.family
         usable_truth = (dataset.source == "synthetic" and truth_family == family_of(prepared)
                         and set(prepared.feature_names) <= set(dataset.feature_names))
         if usable_truth:
