@@ -1,12 +1,13 @@
 """Classification in Chromium: breast cancer's logistic lasso (λ typed → fewer features and another
-AUC, the ROC curve drawn) and a yes/no target uploaded as a CSV; no exception box anywhere."""
+AUC, the ROC curve drawn), a yes/no target and a three-class text target uploaded as CSVs, wine's
+paths per class; no exception box anywhere."""
 
 import re
 
 import pytest
 
 from test_browser import assert_no_exception, wait_for_app
-from test_browser_data import upload
+from test_browser_data import pick_option, upload
 
 pytestmark = pytest.mark.browser
 
@@ -70,4 +71,28 @@ def test_wine_multinomial_paths_switch_class(app_url, page):
     page.get_by_role("tab", name=re.compile("Classification")).click()
     wait_for_app(page)
     page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="predicted class").first.wait_for(timeout=30_000)
+    assert_no_exception(page)
+
+
+def test_a_csv_with_three_text_classes_is_a_multinomial_model_on_every_tab(app_url, page):
+    upload(page, app_url, "iris_species.csv")
+    page.get_by_text("Preview · 150 rows × 4 features").wait_for(timeout=30_000)
+    wait_for_app(page)
+    pick_option(page, "Target", "species")  # a text column is never the default target: the person picks it
+    page.get_by_text("target 'species' (classification)").wait_for(timeout=30_000)
+    page.get_by_role("link", name=re.compile("Explore this dataset")).click()  # same session: the upload stays
+    wait_for_app(page)
+    page.get_by_text("Multinomial logistic regression").first.wait_for(timeout=60_000)
+    # the class picker offers the file's own labels; another class redraws the paths
+    page.locator('[data-testid="stButtonGroup"] button', has_text="virginica").first.click()
+    wait_for_app(page)
+    page.locator('[data-testid="stVegaLiteChart"]:visible canvas, [data-testid="stVegaLiteChart"]:visible svg').first.wait_for(timeout=30_000)
+    page.get_by_role("tab", name=re.compile("Classification")).click()
+    wait_for_app(page)
+    for title in ("false positive rate", "observed share of the class", "predicted class"):
+        chart = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text=title).first
+        chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+    page.get_by_role("tab", name=re.compile("Bias")).click()
+    wait_for_app(page)
+    page.get_by_text("summed over the classes").first.wait_for(timeout=60_000)
     assert_no_exception(page)

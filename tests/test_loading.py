@@ -20,6 +20,8 @@ NUM, TXT = "float64", "object"
 # file → (rows, {column: dtype}) for files that must load
 LOADS = {
     "churn_yes_no.csv": (240, {"tenure": NUM, "monthly_charges": NUM, "plan": TXT, "churned": TXT}),
+    "iris_species.csv": (150, {"sepal_length": NUM, "sepal_width": NUM, "petal_length": NUM, "petal_width": NUM,
+                               "species": TXT}),
     "clean.csv": (4, {"x1": NUM, "x2": NUM, "label": TXT, "y": NUM}),
     "semicolon_decimal_comma_latin1.csv": (4, {"größe": NUM, "gewicht": NUM, "stadt": TXT, "preis": NUM}),
     "utf8_bom.csv": (4, {"x1": NUM, "x2": NUM, "label": TXT, "y": NUM}),

@@ -67,6 +67,13 @@ def main() -> None:
     churned = np.where(rng_churn.random(240) < 1 / (1 + np.exp(-eta)), "yes", "no")
     write("churn_yes_no.csv", pd.DataFrame({"tenure": tenure, "monthly_charges": charges, "plan": plan,
                                             "churned": churned}).to_csv(index=False))
+    # a category target with three text classes (iris, bundled with scikit-learn), the target last
+    from sklearn.datasets import load_iris
+
+    iris = load_iris(as_frame=True)
+    flowers = iris.frame.drop(columns="target").rename(columns=lambda c: c.replace(" (cm)", "").replace(" ", "_"))
+    flowers["species"] = np.asarray(iris.target_names)[iris.target]
+    write("iris_species.csv", flowers.to_csv(index=False))
     write("quoted_semicolon.csv", 'name;value;y\n"Smith; John";1,5;2\n"Doe; Jane";2,5;3\n"Roe";3,5;4\n')
     write("not_really.xlsx", base)
     write("legacy.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
