@@ -22,7 +22,10 @@ def wait_for_app(page):
     page.wait_for_selector("h1", timeout=30_000)
     # The sidebar menu is drawn by every page's first call (the shared frame).
     page.locator('[data-testid="stSidebar"] a').first.wait_for(timeout=60_000)
-    # Running indicator gone = the script finished.
+    # The script finished: Streamlit's own end-to-end tests wait on the app root's script state.
+    # (The running indicator alone is not enough: it appears only after 500 ms of running, so an
+    # action in a run's first half second would meet a page about to be redrawn.)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached", timeout=60_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
 
 
