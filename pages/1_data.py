@@ -7,8 +7,9 @@ from reglab.loading import MAX_UPLOAD_MB
 from reglab.preprocess import class_labels_of, column_summary, is_numeric
 from reglab.ui import bind, frame, md, page_guard, plain_list, show_error, state
 from reglab.ui.controls import SPLIT_SEED, SYNTHETIC_CONTROLS, TEST_SHARE, synthetic_bounds, synthetic_defaults
-from reglab.ui.datastate import (current_choice, current_dataset, current_prepared, current_upload_caption, data_notes,
-                                 describe_builtin, prep_settings, target_kwargs, upload_error, uploader_kwargs)
+from reglab.ui.datastate import (FACTOR_COLUMN, FACTOR_EDITOR, MAX_FACTOR, current_choice, current_dataset, current_prepared,
+                                 current_upload_caption, data_notes, describe_builtin, factor_table, prep_settings,
+                                 store_factor_edits, target_kwargs, upload_error, uploader_kwargs)
 
 with page_guard():
     frame("Data", ":material/table_chart:")
@@ -98,6 +99,19 @@ with page_guard():
         c3.number_input("Max levels per category", 2, 200, step=1, **bind(state.PREP, "max_categories"))
         st.toggle("One-hot without the first level (baseline)", **bind(state.PREP, "drop_first"),
                   help="Penalized models do not need a baseline level; keeping all levels treats them symmetrically.")
+
+    chosen = (st.session_state.get(state.PREP) or {})
+    with st.expander("Penalty factors: penalize some features more, or not at all", icon=":material/tune:",
+                     expanded=bool(chosen.get("factors"))):
+        st.caption("glmnet's penalty.factor: each feature's penalty is multiplied by its factor. 0 leaves a feature "
+                   "unpenalized (a control variable that always stays in the model), 2 penalizes it twice as hard. "
+                   "Factors are rescaled to sum to the number of model columns, as glmnet does; a text column's factor "
+                   "applies to each of its one-hot columns. Every page and link uses them.")
+        st.data_editor(factor_table(chosen), key=FACTOR_EDITOR, on_change=store_factor_edits, hide_index=True,
+                       num_rows="fixed", disabled=["feature"], width="stretch",
+                       column_config={FACTOR_COLUMN: st.column_config.NumberColumn(
+                           FACTOR_COLUMN, min_value=0.0, max_value=MAX_FACTOR, step=0.1, format="%g",
+                           help="0 = unpenalized, 1 = as usual, 2 = twice as hard.")})
 
     dataset, prepared, error = current_prepared()
     st.subheader("What was done to the data")

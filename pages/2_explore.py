@@ -39,7 +39,8 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                   width="stretch")
         view = View(penalty, ratio, lam, standardize, folds)
         write_view_query_params(view)
-        translation = translate(view.penalty_object, lam, prepared.y_train, family)
+        model_penalty = prepared.penalty(penalty, ratio)  # with the Data page's penalty factors
+        translation = translate(model_penalty, lam, prepared.y_train, family)
         with b3.popover("Same model in scikit-learn · glmnet · Spark", icon=":material/translate:"):
             st.caption("Objective (our convention)")
             st.code(translation.objective, language=None)
@@ -233,14 +234,14 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                                    icon=":material/download:", on_click="ignore")
                 positive_class = prepared.class_labels[1] if binary else None
                 if family == "multinomial":
-                    st.code(multinomial_python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                    st.code(multinomial_python_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
                                                        "reglab_training_data.csv", standardize), language="python")
-                    st.code(multinomial_r_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                    st.code(multinomial_r_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
                                                   "reglab_training_data.csv", standardize), language="r")
                 else:
-                    st.code(python_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                    st.code(python_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
                                            "reglab_training_data.csv", standardize, positive_class), language="python")
-                    st.code(r_snippet(view.penalty_object, lam, prepared.feature_names, prepared.target,
+                    st.code(r_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
                                       "reglab_training_data.csv", standardize, positive_class), language="r")
 
         if truth_coef is not None:
@@ -272,6 +273,13 @@ with page_guard():
                    f"{md(prepared.target)} ({len(prepared.class_labels)} classes), the softmax gives each class's "
                    "probability; mean log-loss plus the same penalty and λ, on every class's weights (glmnet's "
                    "family = \"multinomial\").")
+
+    if prepared.penalty_factors is not None:
+        chosen = {source: factor for source, factor in zip(prepared.feature_sources, prepared.penalty_factors) if factor != 1.0}
+        st.caption(":material/tune: Penalty factors from the Data page (glmnet's penalty.factor): "
+                   + md(", ".join(f"{name!r} {factor:g}" + (" (unpenalized)" if factor == 0 else "")
+                                  for name, factor in chosen.items()))
+                   + "; every other feature 1.")
 
     # ---------------------------------------------------------------- controls
     c1, c2, c3, c4 = st.columns([2, 2, 1, 1])

@@ -69,3 +69,34 @@ def test_html_in_headers_is_shown_as_text(app_url, page):
     features.get_by_text("<b>x</b>", exact=True).first.wait_for(state="visible", timeout=30_000)
     assert page.locator("b", has_text="x").count() == 0
     assert_no_exception(page)
+
+
+def test_a_penalty_factor_typed_in_the_table_keeps_that_feature_in_the_model(app_url, page):
+    # an uploaded CSV with a text column (one-hot encoded) and a yes/no target
+    upload(page, app_url, "churn_yes_no.csv")
+    page.get_by_text("(coded 1, the positive class").wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.get_by_text("Penalty factors: penalize").click()
+    grid = page.locator('[data-testid="stExpander"]').filter(has_text="Penalty factors: penalize").locator(
+        '[data-testid="stDataFrame"]').first
+    grid.locator("canvas").first.wait_for()
+    # the grid's first row ('tenure'), its factor column: a 35-px header, then 35-px rows (a position
+    # relative to the grid, taken when the double-click happens: the page may still be settling)
+    width = grid.bounding_box()["width"]
+    grid.click(position={"x": width * 0.75, "y": 35 + 17})  # select the cell, then type over it, as in a spreadsheet
+    page.keyboard.type("0")
+    page.locator('[data-testid="stDataFrameCellEditor"], #portal input, #portal textarea').first.wait_for(timeout=10_000)
+    page.keyboard.press("Enter")
+    page.get_by_text("'tenure' 0 (unpenalized)").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.get_by_role("link", name="Explore this dataset").click()
+    wait_for_app(page)
+    page.get_by_text("Penalty factors from the Data page").first.wait_for(timeout=60_000)
+    # at the top of λ's range every penalized coefficient is 0; the unpenalized one is not
+    exact = page.get_by_role("spinbutton", name="λ (exact)")
+    exact.fill(exact.get_attribute("max"))  # the largest λ the input takes: the top of the path, λ_max
+    exact.press("Enter")
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stMetric]')].some(e => "
+                           "e.innerText.includes('Non-zero') && e.innerText.includes('1 of 5'))", timeout=30_000)
+    wait_for_app(page)
+    assert_no_exception(page)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,7 @@ from sklearn.model_selection import train_test_split
 
 from . import limits
 from .errors import DataError
+from .objective import Penalty
 
 Task = Literal["regression", "classification"]
 MissingStrategy = Literal["impute", "drop"]
@@ -55,6 +56,12 @@ class Prepared:
         Positions of the rows in the source table (for truth lookups and previews).
     report : tuple of str
         Every action taken, in order, in words.
+    feature_sources : tuple of str
+        The table column each model column came from (a categorical column's one-hot columns share it).
+    penalty_factors : tuple of float or None
+        glmnet's ``penalty.factor`` per model column, as chosen (0 = unpenalized; a categorical
+        column's factor applies to each of its one-hot columns); None when every factor is 1.
+        :meth:`penalty` applies them.
     """
 
     X_train: NDArray[np.float64]
@@ -69,6 +76,12 @@ class Prepared:
     test_rows: NDArray[np.int_]
     report: tuple[str, ...]
     warnings: tuple[str, ...]
+    feature_sources: tuple[str, ...] = ()
+    penalty_factors: tuple[float, ...] | None = None
+
+    def penalty(self, name: str, l1_ratio: float = 0.5) -> Penalty:
+        """The penalty called ``name`` with this design's penalty factors (:meth:`Penalty.of`)."""
+        return Penalty.of(name, l1_ratio, self.penalty_factors)
 
     @property
     def n_train(self) -> int:
@@ -102,6 +115,7 @@ class Prepared:
             digest.update(np.ascontiguousarray(arr).tobytes())
             digest.update(str(arr.shape).encode())
         digest.update("\x1f".join((*self.feature_names, self.target, self.task)).encode())
+        digest.update(repr(self.penalty_factors).encode())  # the same rows with other factors are another model
         self.__dict__["_fingerprint"] = digest.hexdigest()  # frozen dataclass: bypass __setattr__, once
         return self.__dict__["_fingerprint"]
 
@@ -251,6 +265,7 @@ def preprocess(
     seed: int = 0,
     task: Task | None = None,
     positive_class: str | None = None,
+    penalty_factors: Mapping[str, float] | None = None,
 ) -> Prepared:
     """Turn ``frame`` into train/test design matrices (see the module docstring for the steps).
 
@@ -275,6 +290,10 @@ def preprocess(
         For a two-class target: the class coded 1 (whose probability a classifier models);
         default the second of the sorted labels, as glmnet. A label the target does not have is
         reported and the default kept.
+    penalty_factors : mapping of column name to float, optional
+        glmnet's ``penalty.factor`` by table column (≥ 0; 0 leaves the column unpenalized, 2
+        penalizes it twice as hard); columns not named get 1, names that are not features are
+        ignored. A categorical column's factor applies to each of its one-hot columns.
     """
     if target not in frame.columns:
         raise DataError(f"The target column {target!r} is not in the table.")
@@ -385,6 +404,7 @@ def preprocess(
     blocks_train: list[np.ndarray] = []
     blocks_test: list[np.ndarray] = []
     names: list[str] = []
+    sources: list[str] = []
     for name in features:
         _check_design_size(len(names), len(data))
         col_train, col_test = train[name], test[name]
@@ -399,6 +419,7 @@ def preprocess(
             blocks_train.append(values_train.to_numpy()[:, None])
             blocks_test.append(values_test.to_numpy()[:, None])
             names.append(name)
+            sources.append(name)
             continue
         # 6. one-hot encode
         text_train = col_train.map(lambda v: None if pd.isna(v) else str(v))
@@ -428,6 +449,7 @@ def preprocess(
             blocks_train.append((text_train == level).to_numpy(dtype=float)[:, None])
             blocks_test.append((text_test == level).to_numpy(dtype=float)[:, None])
             names.append(f"{name}={level}")
+            sources.append(name)
         baseline = f", baseline {levels[0]!r}" if drop_first and len(levels) > 1 else ""
         report.append(f"One-hot encoded {name!r} into {_counted(len(encoded), 'column')}{baseline}.")
 
@@ -441,6 +463,7 @@ def preprocess(
             "answer here, which is exactly where regularization helps."
         )
     report.insert(0, f"Started from {n_in:,} rows; target {target!r} ({task}); {len(features)} feature column(s).")
+    factors = _factors_by_model_column(penalty_factors, sources, report)
     return Prepared(
         X_train=np.ascontiguousarray(X_train),
         y_train=1.0 - y_all[train_pos] if flip_classes else y_all[train_pos],
@@ -454,7 +477,36 @@ def preprocess(
         test_rows=rows[test_pos],
         report=tuple(report),
         warnings=tuple(warnings),
+        feature_sources=tuple(sources),
+        penalty_factors=factors,
     )
+
+
+def _factors_by_model_column(chosen: Mapping[str, float] | None, sources: list[str],
+                             report: list[str]) -> tuple[float, ...] | None:
+    """Each model column's penalty factor from its table column's (default 1), checked, with a
+    report line; None when every factor is 1 (the plain penalty)."""
+    if not chosen:
+        return None
+    used = {str(k): v for k, v in chosen.items() if str(k) in set(sources)}
+    for name, value in used.items():
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = float("nan")
+        if not (np.isfinite(number) and number >= 0):
+            raise DataError(f"The penalty factor of {name!r} must be a number ≥ 0 (0 leaves it unpenalized); got {value!r}.")
+        used[name] = number
+    factors = tuple(used.get(source, 1.0) for source in sources)
+    if all(f == 1.0 for f in factors):
+        return None
+    if not any(f > 0 for f in factors):
+        raise DataError("Every penalty factor is 0, so nothing is penalized: give at least one feature a factor above 0.")
+    listed = ", ".join(f"{name!r} {value:g}" + (" (unpenalized)" if value == 0 else "")
+                       for name, value in used.items() if value != 1.0)
+    report.append(f"Penalty factors (glmnet's penalty.factor, rescaled to sum to the number of model columns): {listed}; "
+                  "every other feature 1.")
+    return factors
 
 
 def _describe_degenerate_columns(X: np.ndarray, names: list[str], warnings: list[str]) -> None:

@@ -65,6 +65,19 @@ def glmnet_y_scale(y: ArrayLike, weights: ArrayLike | None = None, intercept: bo
     return float(np.sqrt(v @ (y - centre) ** 2))
 
 
+def _r_penalty_factor(penalty: Penalty) -> str:
+    """glmnet's ``penalty.factor`` argument for a penalty with factors (already rescaled to sum to
+    p, which glmnet repeats harmlessly), or nothing for the plain penalty."""
+    if penalty.factors is None:
+        return ""
+    return ", penalty.factor = c(" + ", ".join(repr(float(f)) for f in penalty.factors) + ")"
+
+
+#: What the Python script and the scikit-learn/Spark translations say when the model has penalty factors.
+NO_FACTORS_IN_SKLEARN = ("scikit-learn and Spark have no per-feature penalty factors (glmnet's penalty.factor): "
+                         "their lines give the model without them. glmnet's line has them.")
+
+
 def _penalty_text(penalty: Penalty, lam: float) -> str:
     a = penalty.alpha
     if a == 1.0:
@@ -81,10 +94,13 @@ def _translate_logistic(penalty: Penalty, lam: float, n_samples: int, family: st
     return Translation(
         objective=f"(1/n)·Σ log-loss + {_penalty_text(penalty, lam)}   (n = {n_samples})",
         sklearn=f"LogisticRegression(C={c_value:.6g}, l1_ratio={a:g}{solver})   # C = 1/(n·λ)",
-        glmnet=f'glmnet(x, y, family = "{family}", alpha = {a:g}, lambda = {lam:.6g}, standardize = TRUE)',
+        glmnet=f'glmnet(x, y, family = "{family}", alpha = {a:g}, lambda = {lam:.6g}, standardize = TRUE'
+               f'{_r_penalty_factor(penalty)})',
+
         spark=f"LogisticRegression(regParam={lam:.6g}, elasticNetParam={a:g}, standardization=True)",
         note="scikit-learn: fit on standardized features (population sd); its C is 1/(n·λ). glmnet's " + family
-             + " family does not rescale y, so its lambda and alpha are ours (checked against R glmnet). Spark: not checked here.",
+             + " family does not rescale y, so its lambda and alpha are ours (checked against R glmnet). Spark: not checked here."
+             + ("" if penalty.factors is None else " " + NO_FACTORS_IN_SKLEARN),
     )
 
 
@@ -111,13 +127,14 @@ def translate(penalty: Penalty, lam: float, y_train: ArrayLike, family: str = "g
     return Translation(
         objective=objective + f"   (n = {n_samples})",
         sklearn=sk,
-        glmnet=f"glmnet(x, y, alpha = {a_g:.6g}, lambda = {lam_g:.6g}, standardize = TRUE)",
+        glmnet=f"glmnet(x, y, alpha = {a_g:.6g}, lambda = {lam_g:.6g}, standardize = TRUE{_r_penalty_factor(penalty)})",
         spark=f"LinearRegression(regParam={lam_g:.6g}, elasticNetParam={a_g:.6g}, standardization=True)",
         note="scikit-learn: fit on standardized features (population sd) to get these coefficients. "
         + (f"glmnet divides y by its sd (here {y_sd:.6g}) before fitting, so for ridge and elastic net its lambda and "
            "alpha differ from ours; the values above give the same model (checked against R glmnet). "
            "Spark scales y the same way by default (not checked here)." if scaled else
-           "glmnet and Spark standardize features internally, as we do; for the lasso their λ is ours."),
+           "glmnet and Spark standardize features internally, as we do; for the lasso their λ is ours.")
+        + ("" if penalty.factors is None else " " + NO_FACTORS_IN_SKLEARN),
     )
 
 
@@ -168,7 +185,8 @@ def python_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...],
         target_line = f"y = data[{target_name!r}].to_numpy(dtype=float)\n"
     return (
         "# Refit the Regularization Lab model with scikit-learn.\n"
-        "import pandas as pd\n"
+        + _no_factors_comment(penalty)
+        + "import pandas as pd\n"
         f"from sklearn.linear_model import {cls}\nfrom sklearn.preprocessing import StandardScaler\n\n"
         + read
         # Python's repr of a str is a string literal; names as the training CSV's header writes them.
@@ -180,6 +198,15 @@ def python_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...],
         "for name, value in zip(features, coef):\n"
         "    print(name, repr(float(value)))\n"
     )
+
+
+def _no_factors_comment(penalty: Penalty) -> str:
+    """The Python script's warning, in the code and when it runs, that it lacks the penalty factors."""
+    if penalty.factors is None:
+        return ""
+    return ("# NOTE: scikit-learn has no per-feature penalty factors (glmnet's penalty.factor), so this script fits\n"
+            "# the model WITHOUT them: not the page's model. The R script fits the same model.\n"
+            "print('NOTE: without the penalty factors (scikit-learn has none); the R script has them')\n")
 
 
 def r_string(text: str) -> str:
@@ -225,7 +252,7 @@ def r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], targ
             f"y <- as.integer(data[[{r_string(neutralize(target))}]] == {r_string(neutralize(str(positive_class)))})"
             "   # 1 = positive class\n"
             f"fit <- glmnet(x, y, family = \"binomial\", alpha = {float(penalty.alpha)!r}, lambda = {lam!r}, "
-            f"standardize = {'TRUE' if standardize else 'FALSE'}, thresh = 1e-20, maxit = 1e7)\n"
+            f"standardize = {'TRUE' if standardize else 'FALSE'}{_r_penalty_factor(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
             "print(coef(fit))\n"
         )
     return (
@@ -238,8 +265,8 @@ def r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], targ
         "# glmnet divides y by its population sd before fitting; translate so the ridge part keeps its weight.\n"
         "sy <- sqrt(mean((y - mean(y))^2))\n"
         "scale <- if (sy > 0) sy * (1 - a) + a else 1\n"
-        f"fit <- glmnet(x, y, alpha = a / scale, lambda = lam * scale, standardize = {'TRUE' if standardize else 'FALSE'}, "
-        "thresh = 1e-20, maxit = 1e7)\n"
+        f"fit <- glmnet(x, y, alpha = a / scale, lambda = lam * scale, standardize = {'TRUE' if standardize else 'FALSE'}"
+        f"{_r_penalty_factor(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
         "print(coef(fit))\n"
     )
 
@@ -262,7 +289,8 @@ def multinomial_python_snippet(penalty: Penalty, lam: float, feature_names: tupl
     ) if standardize else f"model = {model}.fit(X, y)\ncoef = model.coef_\nintercept = model.intercept_.copy()\n"
     return (
         "# Refit the Regularization Lab model with scikit-learn (multinomial: one coefficient row per class).\n"
-        "import pandas as pd\n"
+        + _no_factors_comment(penalty)
+        + "import pandas as pd\n"
         "from sklearn.linear_model import LogisticRegression\nfrom sklearn.preprocessing import StandardScaler\n\n"
         f"data = pd.read_csv({csv_name!r}, dtype={{{target_name!r}: str}})\n"
         f"features = {[neutralize(n) for n in feature_names]!r}\n"
@@ -291,6 +319,6 @@ def multinomial_r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str
         f"x <- sapply(data[, c({cols}), drop = FALSE], as.numeric)\n"
         f"y <- factor(data[[{r_string(neutralize(target))}]])\n"
         f"fit <- glmnet(x, y, family = \"multinomial\", alpha = {float(penalty.alpha)!r}, lambda = {float(lam)!r}, "
-        f"standardize = {'TRUE' if standardize else 'FALSE'}, thresh = 1e-20, maxit = 1e7)\n"
+        f"standardize = {'TRUE' if standardize else 'FALSE'}{_r_penalty_factor(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
         "print(coef(fit))\n"
     )

@@ -83,14 +83,19 @@ def _short_text(value: object, what: str, limit: int) -> str:
 
 
 def _setting(value: object, where: str, depth: int = 0) -> object:
-    """A preprocessing setting: text, a finite number, true/false, null, or a short list of those."""
+    """A preprocessing setting: text, a finite number, true/false, null, a short list of those, or
+    an object of names to finite numbers (penalty factors by feature)."""
     if value is None or isinstance(value, bool) or _finite(value):
         return value
     if isinstance(value, str) and len(value) <= 500:
         return value
     if isinstance(value, list) and depth == 0 and len(value) <= limits.MAX_FEATURES:
         return [_setting(v, where, depth + 1) for v in value]
-    raise DataError(f"{where} must be text (≤ 500 characters), a finite number, true/false, or a list of those.")
+    if (isinstance(value, dict) and depth == 0 and len(value) <= limits.MAX_FEATURES
+            and all(isinstance(k, str) and len(k) <= 500 and not isinstance(v, bool) and _finite(v) for k, v in value.items())):
+        return dict(value)
+    raise DataError(f"{where} must be text (≤ 500 characters), a finite number, true/false, a list of those, "
+                    "or an object of names to numbers.")
 
 
 def _json_depth(text: str) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from reglab.data import BUILTIN, DEFAULT_DATASET, SYNTHETIC, SYNTHETIC_PARAMS, Dataset, load_builtin, make_synthetic
@@ -137,11 +138,12 @@ def _plain_defaults(dataset: Dataset) -> dict:
         "test_size": 0.25 if len(dataset.frame) >= 40 else 0.0,
         "seed": 0,
         "positive": None,
+        "factors": {},  # glmnet's penalty.factor by feature column, only those that are not 1
     }
 
 
 #: Data-preparation choices carried by links, written only where they differ from the defaults.
-PREP_URL_KEYS = {"target", "features", "test", "seed", "task", "missing", "positive"}
+PREP_URL_KEYS = {"target", "features", "test", "seed", "task", "missing", "positive", "pf"}
 _PREP_URL_WRITTEN = "reglab.url_written.prep"
 
 
@@ -180,6 +182,8 @@ def prep_query(dataset: Dataset, settings: dict) -> dict[str, str]:
         out["missing"] = str(settings["missing"])
     if settings.get("positive") is not None:
         out["positive"] = str(settings["positive"])
+    if settings.get("factors"):
+        out["pf"] = json.dumps(settings["factors"], ensure_ascii=False)
     return out
 
 
@@ -222,6 +226,13 @@ def read_prep_query_params(dataset: Dataset, settings: dict) -> dict:
     positive = st.query_params.get("positive")
     if positive is not None:  # checked against the target's classes by preprocess (a warning if it is not one)
         settings["positive"] = positive[:200]
+    raw = st.query_params.get("pf")
+    if raw is not None:
+        factors, problem = parse_factors(raw, columns)
+        if problem:
+            problems.append(problem)
+        else:
+            settings["factors"] = factors
     for key, allowed in (("task", ("regression", "classification")), ("missing", ("impute", "drop"))):
         value = st.query_params.get(key)
         if value is not None:
@@ -251,6 +262,7 @@ def _prepared(token: str, settings_key: tuple, _dataset: Dataset) -> Prepared:
         seed=settings["seed"],
         task=settings["task"],
         positive_class=settings.get("positive"),
+        penalty_factors=dict(settings.get("factors") or ()),
     )
 
 
@@ -285,9 +297,74 @@ def data_notes(dataset: Dataset, settings: dict) -> list[str]:
 
 
 def settings_key(settings: dict) -> tuple:
-    return tuple(
-        (k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(settings.items()) if k != "token"
-    )
+    def frozen(value):
+        if isinstance(value, dict):
+            return tuple(sorted(value.items()))
+        return tuple(value) if isinstance(value, list) else value
+
+    return tuple((k, frozen(v)) for k, v in sorted(settings.items()) if k != "token")
+
+
+#: Largest penalty factor the editor and links accept (glmnet has none; 1000× the others already
+#: keeps a feature out of any sensible model).
+MAX_FACTOR = 1000.0
+
+
+def parse_factors(raw: str, columns: list[str]) -> tuple[dict[str, float], str | None]:
+    """A link's penalty factors (a JSON object of column → number): ``(factors, None)``, or
+    ``({}, message)`` when unusable (bounded: at most one entry per column, each in [0, 1000])."""
+    import json
+    import math
+
+    problem = ("The link's penalty factors (pf) are not usable: they must name columns of this dataset, each with a "
+               f"number from 0 to {MAX_FACTOR:g}. Kept every factor at 1.")
+    if len(raw) > 200 * (len(columns) + 1):
+        return {}, problem
+    try:
+        factors = json.loads(raw)
+    except (ValueError, RecursionError):
+        return {}, problem
+    if not isinstance(factors, dict) or len(factors) > len(columns):
+        return {}, problem
+    usable = {}
+    for name, value in factors.items():
+        if (name not in columns or isinstance(value, bool) or not isinstance(value, (int, float))
+                or not math.isfinite(value) or not 0 <= value <= MAX_FACTOR):
+            return {}, problem
+        if value != 1:
+            usable[name] = float(value)
+    return usable, None
+
+
+FACTOR_EDITOR = state.widget_key("penalty_factor_editor")
+FACTOR_COLUMN = "penalty factor"
+
+
+def factor_table(settings: dict) -> pd.DataFrame:
+    """The penalty-factor editor's rows: every chosen feature column with its factor (1 unless set)."""
+    factors = settings.get("factors") or {}
+    features = list(settings.get("features", []))
+    return pd.DataFrame({"feature": features, FACTOR_COLUMN: [float(factors.get(f, 1.0)) for f in features]})
+
+
+def store_factor_edits() -> None:
+    """The editor's on_change: its edited cells become the stored factors (the one source of truth),
+    then the editor is reset so it redraws from them (a blank cell means 1)."""
+    import math
+
+    edits = (st.session_state.get(FACTOR_EDITOR) or {}).get("edited_rows", {})
+    settings = dict(st.session_state.get(state.PREP) or {})
+    features = list(settings.get("features", []))
+    factors = dict(settings.get("factors") or {})
+    for row, change in edits.items():
+        if FACTOR_COLUMN not in change or not 0 <= int(row) < len(features):
+            continue
+        value = change[FACTOR_COLUMN]
+        number = 1.0 if value is None else float(value)
+        factors[features[int(row)]] = min(max(number, 0.0), MAX_FACTOR) if math.isfinite(number) else 1.0
+    settings["factors"] = {name: value for name, value in factors.items() if value != 1.0}
+    st.session_state[state.PREP] = settings
+    st.session_state.pop(FACTOR_EDITOR, None)
 
 
 def current_prepared() -> tuple[Dataset | None, Prepared | None, str | None]:

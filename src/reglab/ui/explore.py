@@ -42,9 +42,6 @@ class View:
     standardize: bool
     folds: int
 
-    @property
-    def penalty_object(self) -> Penalty:
-        return Penalty.of(self.penalty, self.l1_ratio)
 
 
 def family_of(prepared: Prepared) -> str:
@@ -69,7 +66,7 @@ def design_for(fingerprint: str, standardize: bool, _prepared: Prepared) -> Desi
 def path_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, _prepared: Prepared,
              _progress=None) -> Path:
     design = design_for(fingerprint, standardize, _prepared)
-    return path_design(design, Penalty.of(penalty, l1_ratio), progress=_progress)
+    return path_design(design, _prepared.penalty(penalty, l1_ratio), progress=_progress)
 
 
 @cached()
@@ -158,7 +155,7 @@ def cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, f
         return reglab.cross_validate(_prepared.X_train, _prepared.y_train, penalty=penalty, l1_ratio=l1_ratio,
                                      folds=usable_folds(folds, _prepared.n_train), seed=0, standardize=standardize,
                                      full_path=on_screen, progress=_progress, family=family_of(_prepared),
-                                     measure=measure)
+                                     measure=measure, penalty_factor=_prepared.penalty_factors)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -167,7 +164,7 @@ def fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, 
     """The exact fit at λ (warm start from the nearest path solution) and its metrics (a
     classifier's: log-loss, accuracy, AUC)."""
     design = design_for(fingerprint, standardize, _prepared)
-    pen = Penalty.of(penalty, l1_ratio)
+    pen = _prepared.penalty(penalty, l1_ratio)
     grid = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
     nearest = int(np.argmin(np.abs(np.log(grid.lambdas) - math.log(lam))))
     fit = fit_design(design, pen, lam, w_init=grid.weights[nearest])
@@ -183,7 +180,7 @@ def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, p
     """
 
     def compute() -> biasvariance.BiasVariance | None:
-        pen = Penalty.of(penalty, l1_ratio)
+        pen = prepared.penalty(penalty, l1_ratio)
         grid = path_for(fingerprint, standardize, penalty, l1_ratio, prepared).lambdas[::2]
         truth_family = None if dataset.truth is None else dataset.truth.family
         usable_truth = (dataset.source == "synthetic" and truth_family == family_of(prepared)
