@@ -104,3 +104,19 @@ def test_a_text_columns_factor_applies_to_each_of_its_one_hot_columns():
     prepared = reglab.preprocess(frame, "y", penalty_factors={"city": 0.5})
     assert prepared.feature_sources == ("x", "city", "city", "city")
     assert prepared.penalty_factors == (1.0, 0.5, 0.5, 0.5)
+
+
+def test_a_scenario_file_may_carry_factors_but_nothing_else_nested():
+    import json
+
+    entry = {"name": "a", "dataset": "d", "target": "t", "penalty": "l1", "lam": 1.0, "l1_ratio": 1.0,
+             "standardize": True, "coefficients": {"x": 1.0}}
+
+    def read(preprocessing):
+        return scenarios.from_json(json.dumps({"format": scenarios.FORMAT, "version": 1,
+                                               "scenarios": [{**entry, "preprocessing": preprocessing}]}))
+
+    assert read({"factors": {"bmi": 0, "s5": 2.5}})[0].preprocessing["factors"] == {"bmi": 0.0, "s5": 2.5}
+    for bad in ({"factors": {"bmi": -1}}, {"factors": {"bmi": "x"}}, {"factors": [0, 1]}, {"other": {"bmi": 0}}):
+        with pytest.raises(reglab.DataError, match="preprocessing"):
+            read(bad)

@@ -83,19 +83,23 @@ def _short_text(value: object, what: str, limit: int) -> str:
 
 
 def _setting(value: object, where: str, depth: int = 0) -> object:
-    """A preprocessing setting: text, a finite number, true/false, null, a short list of those, or
-    an object of names to finite numbers (penalty factors by feature)."""
+    """A preprocessing setting: text, a finite number, true/false, null, or a short list of those."""
     if value is None or isinstance(value, bool) or _finite(value):
         return value
     if isinstance(value, str) and len(value) <= 500:
         return value
     if isinstance(value, list) and depth == 0 and len(value) <= limits.MAX_FEATURES:
         return [_setting(v, where, depth + 1) for v in value]
-    if (isinstance(value, dict) and depth == 0 and len(value) <= limits.MAX_FEATURES
-            and all(isinstance(k, str) and len(k) <= 500 and not isinstance(v, bool) and _finite(v) for k, v in value.items())):
-        return dict(value)
-    raise DataError(f"{where} must be text (≤ 500 characters), a finite number, true/false, a list of those, "
-                    "or an object of names to numbers.")
+    raise DataError(f"{where} must be text (≤ 500 characters), a finite number, true/false, or a list of those.")
+
+
+def _factors_setting(value: object, where: str) -> dict[str, float]:
+    """The ``factors`` preprocessing setting: an object of feature names to penalty factors ≥ 0."""
+    if (isinstance(value, dict) and len(value) <= limits.MAX_FEATURES
+            and all(isinstance(k, str) and len(k) <= 500 and not isinstance(v, bool) and _finite(v) and v >= 0
+                    for k, v in value.items())):
+        return {k: float(v) for k, v in value.items()}
+    raise DataError(f"{where} must be an object of feature names to penalty factors (numbers ≥ 0).")
 
 
 def _json_depth(text: str) -> int:
@@ -168,7 +172,8 @@ def from_json(text: str | bytes) -> list[Scenario]:
         if not isinstance(preprocessing, dict) or len(preprocessing) > MAX_SETTINGS:
             raise DataError(f"{where}: 'preprocessing' must be an object of at most {MAX_SETTINGS} settings.")
         preprocessing = {_short_text(k, f"{where}: a preprocessing setting's name", 100):
-                         _setting(v, f"{where}, preprocessing {k!r}") for k, v in preprocessing.items()}
+                         (_factors_setting if k == "factors" else _setting)(v, f"{where}, preprocessing {k!r}")
+                         for k, v in preprocessing.items()}
         standardize = entry.get("standardize")
         if not isinstance(standardize, bool):
             raise DataError(f"{where}: 'standardize' must be true or false.")

@@ -1,0 +1,279 @@
+"""The relaxed lasso (glmnet's ``relax=TRUE``): what shrinkage costs, and a blend that may beat both.
+
+At each λ the penalized fit selects an active set A(λ) (its non-zero coefficients). The
+*relaxed* fit refits the model on A(λ) alone without any penalty (λ = 0)::
+
+    (b̃, β̃_A) = argmin 1/(2n) Σᵢ cᵢ (yᵢ − b − x_{iA}ᵀβ_A)²,   β̃ = 0 outside A
+
+and the model at (λ, γ) blends the two, γ ∈ [0, 1]::
+
+    β(λ, γ) = γ·β̂(λ) + (1 − γ)·β̃(λ)     (γ = 1: the penalized fit; γ = 0: the relaxed fit)
+
+(intercepts alike). As glmnet's ``relax.glmnet`` and ``blend.relaxed`` (4.1): a λ with an empty
+active set keeps its penalized fit (the intercept alone); an active set of more than n − 3
+features is not refitted (glmnet's ``maxp``) and borrows the relaxed fit of the smallest λ that
+was (``extend=TRUE``); γ below 10⁻⁵ is raised to 10⁻⁵ (glmnet's ``epsilon``), so γ = 0 means
+that blend. Cross-validation runs the same on every fold and picks (λ, γ) by glmnet's rule
+(:func:`cross_validate_relaxed`).
+
+Least squares (``family="gaussian"``) here; the refit is an exact weighted least-squares solve
+(SVD on the standardized active columns), so it needs no solver tolerance. An active set with
+exactly collinear columns has no unique refit: the minimum-norm one is used (glmnet's
+coordinate descent at λ = 0 may land elsewhere).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .design import observation_weights
+from .errors import DataError
+from .results import Fit, Path, feature_matrix
+
+#: glmnet's ``blend.relaxed`` raises γ to at least this (its ``epsilon``).
+GAMMA_FLOOR = 1e-5
+#: cv.glmnet's default γ grid for ``relax=TRUE``.
+DEFAULT_GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def _check_gamma(gamma: float) -> float:
+    try:
+        value = float(gamma)
+    except (TypeError, ValueError):
+        raise ValueError(f"γ must be a number in [0, 1], got {gamma!r}.") from None
+    if not (np.isfinite(value) and 0.0 <= value <= 1.0):
+        raise ValueError(f"γ must be a number in [0, 1], got {gamma!r}.")
+    return value
+
+
+def refit_unpenalized(X: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64], active: NDArray[np.bool_],
+                      intercept: bool = True) -> tuple[float, NDArray[np.float64]]:
+    """Weighted least squares on the ``active`` columns: ``(b̃, β̃)`` with β̃ = 0 elsewhere.
+
+    Minimizes Σᵢ cᵢ(yᵢ − b − x_{iA}ᵀβ_A)² (b = 0 without ``intercept``): the columns are centred
+    at their weighted means and scaled to unit weighted sd before the SVD solve, so the answer
+    does not depend on the units (and is the minimum-norm one in that scale if they are collinear).
+    """
+    v = c / c.sum()
+    XA = X[:, active]
+    x_mean = v @ XA if intercept else np.zeros(XA.shape[1])
+    y_mean = float(v @ y) if intercept else 0.0
+    centred = XA - x_mean
+    scale = np.sqrt(v @ centred**2)
+    scale[scale == 0.0] = 1.0
+    root = np.sqrt(c)[:, None]
+    solution, *_ = np.linalg.lstsq(root * centred / scale, root[:, 0] * (y - y_mean), rcond=None)
+    beta = np.zeros(X.shape[1])
+    beta[active] = solution / scale
+    return y_mean - float(x_mean @ beta[active]), beta
+
+
+@dataclass(frozen=True)
+class RelaxedPath:
+    """A penalized path and the unpenalized refits of its active sets (glmnet's ``relaxed`` object).
+
+    Attributes
+    ----------
+    path : Path
+        The penalized path (γ = 1).
+    relaxed_coefs : ndarray of shape (n_lambdas, n_features)
+        β̃(λ), original scale (the penalized fit's where no refit exists, see the module docstring).
+    relaxed_intercepts : ndarray of shape (n_lambdas,)
+    refitted : ndarray of bool, shape (n_lambdas,)
+        Whether λ's active set was refitted (False: empty, or more than n − 3 features).
+    x_scale : ndarray of shape (n_features,)
+        The solver scale of each feature (its sd when the path is standardized, else 1), to
+        report blended coefficients as solver weights like every :class:`~reglab.Path`.
+    """
+
+    path: Path
+    relaxed_coefs: NDArray[np.float64]
+    relaxed_intercepts: NDArray[np.float64]
+    refitted: NDArray[np.bool_]
+    x_scale: NDArray[np.float64]
+
+    @property
+    def lambdas(self) -> NDArray[np.float64]:
+        return self.path.lambdas
+
+    def blend(self, gamma: float) -> Path:
+        """The models β(λ, γ) = γ·β̂(λ) + (1 − γ)·β̃(λ) along the grid, as a :class:`~reglab.Path`.
+
+        γ = 1 returns the penalized path itself. Its ``kkt`` is NaN for γ < 1: a blend is not an
+        optimum of the penalized objective. :meth:`Path.fit_at` off the grid solves the penalized
+        model at that λ, refits its active set and blends (as :func:`reglab.fit` with ``relax=True``).
+        """
+        gamma = _check_gamma(gamma)
+        if gamma == 1.0:
+            return self.path
+        g = max(gamma, GAMMA_FLOOR)
+        coefs, intercepts = self._extended()
+        blended = g * self.path.coefs + (1.0 - g) * coefs
+        blended_b = g * self.path.intercepts + (1.0 - g) * intercepts
+        path = self.path
+
+        def solve_at(lam: float, w_init=None) -> Fit:
+            raise DataError("A relaxed model off the λ grid needs the data: use reglab.fit(..., relax=True, gamma=…).")
+
+        return dataclasses.replace(path, coefs=blended, intercepts=blended_b, weights=blended * self.x_scale,
+                                   kkt=np.full(len(path.lambdas), np.nan), solve_at=solve_at)
+
+    def _extended(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Relaxed fits with glmnet's ``extend=TRUE``: a λ whose active set was too large for a refit
+        borrows the relaxed fit of the smallest λ that had one."""
+        coefs, intercepts = self.relaxed_coefs.copy(), self.relaxed_intercepts.copy()
+        too_large = ~self.refitted & self.path.nonzero.any(axis=1)
+        if too_large.any() and self.refitted.any():
+            last = int(np.flatnonzero(self.refitted)[-1])
+            coefs[too_large], intercepts[too_large] = coefs[last], intercepts[last]
+        return coefs, intercepts
+
+    def predict(self, X: ArrayLike, gamma: float) -> NDArray[np.float64]:
+        """Predictions of the blend at every λ, shape (n_lambdas, n)."""
+        return self.blend(gamma).predict(X)
+
+
+def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = None) -> RelaxedPath:
+    """The relaxed fits of ``path`` (solved on ``X``, ``y`` and ``weights``): one unpenalized
+    least-squares refit per distinct active set, as glmnet's ``relax.glmnet``."""
+    if path.family != "gaussian":
+        raise ValueError("The relaxed lasso is offered for least squares (family='gaussian') here.")
+    X_arr = feature_matrix(X, path.feature_names)
+    y_arr = np.asarray(y, dtype=float).reshape(-1)
+    n = X_arr.shape[0]
+    if y_arr.shape[0] != n:
+        raise DataError(f"X has {n} rows but y has {y_arr.shape[0]}.")
+    c = np.ones(n) if weights is None else observation_weights(weights, n)
+    coefs, intercepts = path.coefs.copy(), path.intercepts.copy()
+    refitted = np.zeros(len(path.lambdas), dtype=bool)
+    active_sets = path.nonzero
+    largest = n - 3  # glmnet's maxp
+    done: dict[bytes, tuple[float, NDArray[np.float64]]] = {}
+    for i, active in enumerate(active_sets):
+        size = int(active.sum())
+        if size == 0 or size > largest:
+            continue
+        key = active.tobytes()
+        if key not in done:
+            done[key] = refit_unpenalized(X_arr, y_arr, c, active, path.fit_intercept)
+        intercepts[i], coefs[i] = done[key]
+        refitted[i] = True
+    if path.standardize:
+        v = c / c.sum()
+        mean = v @ X_arr
+        x_scale = np.sqrt(v @ (X_arr - mean) ** 2)
+        x_scale[x_scale == 0.0] = 1.0
+    else:
+        x_scale = np.ones(X_arr.shape[1])
+    return RelaxedPath(path, coefs, intercepts, refitted, x_scale)
+
+
+def relaxed_fit(penalized: Fit, X: ArrayLike, y: ArrayLike, gamma: float, weights: ArrayLike | None = None) -> Fit:
+    """The model at (λ, γ) from the penalized fit at λ: its active set refitted without penalty and
+    blended (γ·β̂ + (1 − γ)·β̃); ``gamma`` and ``kkt`` (NaN for γ < 1) say what it is."""
+    gamma = _check_gamma(gamma)
+    if gamma == 1.0:
+        return penalized
+    single = Path(penalty=penalized.penalty, l1_ratio=penalized.l1_ratio, lambdas=np.array([penalized.lam]),
+                  standardize=penalized.standardize, coefs=penalized.coef[None, :],
+                  intercepts=np.array([penalized.intercept]), weights=penalized.weights[None, :],
+                  feature_names=penalized.feature_names, lambda_max=penalized.lambda_max, kkt=np.array([penalized.kkt]),
+                  fit_intercept=penalized.fit_intercept, family=penalized.family, classes=penalized.classes,
+                  penalty_factor=penalized.penalty_factor)
+    blended = relax(single, X, y, weights).blend(gamma).fit_at(penalized.lam)
+    return dataclasses.replace(blended, gamma=gamma)
+
+
+def _one_se_relaxed(lambdas: NDArray[np.float64], gammas: Sequence[float], mean: NDArray[np.float64],
+                    se: NDArray[np.float64]) -> tuple[int, int, int, int]:
+    """glmnet's ``getOptcv.relaxed``: the minimum over every (γ, λ) cell, ties to the largest λ then
+    the largest γ; the 1-SE choice is the largest λ (then γ) whose mean error is within one SE of
+    the minimum's. Returns (γ index, λ index) of the minimum and of the 1-SE choice."""
+    cells = [(g, i) for g in range(len(gammas)) for i in range(len(lambdas))]
+    flat = np.array([mean[g, i] for g, i in cells])
+    best = flat.min()
+
+    def largest(indices):
+        return max(indices, key=lambda cell: (lambdas[cell[1]], gammas[cell[0]]))
+
+    g_min, i_min = largest([cells[k] for k in np.flatnonzero(flat <= best)])
+    bound = mean[g_min, i_min] + se[g_min, i_min]
+    g_1se, i_1se = largest([cells[k] for k in np.flatnonzero(flat <= bound)])
+    return g_min, i_min, g_1se, i_1se
+
+
+@dataclass(frozen=True)
+class RelaxedCV:
+    """Cross-validation over (λ, γ) of relaxed fits (cv.glmnet's ``relax=TRUE``).
+
+    ``mean_error`` and ``se`` have shape (n_gammas, n_lambdas), one row per γ of ``gammas``
+    (increasing; γ = 1 is the penalized model's curve). λ.min/γ.min minimize the mean error;
+    λ.1se/γ.1se are the largest λ (then γ) within one SE of it.
+    """
+
+    lambdas: NDArray[np.float64]
+    gammas: tuple[float, ...]
+    mean_error: NDArray[np.float64]
+    se: NDArray[np.float64]
+    lambda_min: float
+    gamma_min: float
+    lambda_1se: float
+    gamma_1se: float
+    folds: int
+    relaxed: RelaxedPath
+
+    def to_frame(self):
+        """Tidy table: ``gamma``, ``lambda``, ``mean_error``, ``se``."""
+        import pandas as pd
+
+        return pd.concat([pd.DataFrame({"gamma": g, "lambda": self.lambdas, "mean_error": self.mean_error[k],
+                                        "se": self.se[k]}) for k, g in enumerate(self.gammas)], ignore_index=True)
+
+
+def cross_validate_relaxed(X: ArrayLike, y: ArrayLike, penalty: str = "l1", l1_ratio: float = 0.5, folds: int = 5,
+                           seed: int = 0, lambdas: ArrayLike | None = None, standardize: bool = True,
+                           gamma: Sequence[float] = DEFAULT_GAMMAS, *, foldid: ArrayLike | None = None,
+                           weights: ArrayLike | None = None, intercept: bool = True,
+                           penalty_factor: ArrayLike | None = None, feature_names: Sequence[str] | None = None
+                           ) -> RelaxedCV:
+    """K-fold CV of the relaxed fits over (λ, γ): every fold solves the penalized path on the same
+    λ grid, relaxes it (:func:`relax`) and scores each blend on its held-out rows by mean squared
+    error; mean and SE per (γ, λ) as cv.glmnet's (fold-size weighted); (λ, γ).min and .1se by
+    glmnet's rule (:func:`_one_se_relaxed`). The same folds as :func:`reglab.cross_validate`."""
+    from .fitting import path as solve_path
+    from .selection import cv_summary, fold_splits
+    from .solvers import CV_KKT_TOLERANCE  # noqa: F401  (the fold paths are exact: the public path's standard)
+
+    gammas = tuple(sorted(_check_gamma(g) for g in gamma))
+    if not gammas:
+        raise ValueError("Give at least one γ.")
+    X_arr = np.asarray(feature_matrix(X, tuple(feature_names)) if feature_names is not None else X, dtype=float)
+    y_arr = np.asarray(y, dtype=float).reshape(-1)
+    n = X_arr.shape[0]
+    c = np.ones(n) if weights is None else observation_weights(weights, n)
+    options = dict(penalty=penalty, l1_ratio=l1_ratio, standardize=standardize, intercept=intercept,
+                   penalty_factor=penalty_factor)
+    whole = solve_path(X_arr, y_arr, lambdas=lambdas, weights=weights, feature_names=feature_names, **options)
+    grid = whole.lambdas
+    splits = fold_splits(n, int(folds), seed, foldid, None)
+    errors = np.empty((len(splits), len(gammas), len(grid)))
+    for k, (train, test) in enumerate(splits):
+        fold_path = solve_path(X_arr[train], y_arr[train], lambdas=grid, weights=None if weights is None else c[train],
+                               feature_names=feature_names, **options)
+        fold_relaxed = relax(fold_path, X_arr[train], y_arr[train], None if weights is None else c[train])
+        for g, value in enumerate(gammas):
+            predictions = fold_relaxed.predict(X_arr[test], value)
+            errors[k, g] = ((predictions - y_arr[test]) ** 2) @ c[test] / c[test].sum()
+    sizes = np.array([c[test].sum() for _, test in splits])
+    mean = np.empty((len(gammas), len(grid)))
+    se = np.empty_like(mean)
+    for g in range(len(gammas)):
+        mean[g], se[g] = cv_summary(errors[:, g, :], sizes, "size")
+    g_min, i_min, g_1se, i_1se = _one_se_relaxed(grid, gammas, mean, se)
+    return RelaxedCV(grid, gammas, mean, se, float(grid[i_min]), gammas[g_min], float(grid[i_1se]), gammas[g_1se],
+                     len(splits), relax(whole, X_arr, y_arr, weights))

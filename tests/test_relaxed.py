@@ -1,0 +1,103 @@
+"""The relaxed lasso against R glmnet's ``relax=TRUE`` (thresh 1e-20) and against its own definition.
+
+glmnet refits every distinct active set with λ = 0 and blends γ·β̂ + (1 − γ)·β̃ (γ raised to at
+least 1e-5); cv.glmnet with ``relax=TRUE`` runs the same on every fold and picks (λ, γ). Our
+relaxed path, blends and CV over (λ, γ) with the same fold ids must agree: coefficients to
+1e-6 relative, mean and SE to 1e-8, the same λ.min/γ.min and λ.1se/γ.1se.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import reglab
+from reglab.relaxed import GAMMA_FLOOR, cross_validate_relaxed, relax, relaxed_fit
+from reglab.reproduce import glmnet_parameters, glmnet_y_scale
+from test_glmnet_reference import R_FOOTER, R_HEADER, make_data, r_vector, run_r, write_inputs
+
+GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0)
+CASES = [("tall 83x12", 1.0, False), ("tall 83x12", 0.5, True), ("wide 50x80", 1.0, False), ("small 41x5", 1.0, True)]
+SIZES = {"tall 83x12": (83, 12, 1), "wide 50x80": (50, 80, 2), "small 41x5": (41, 5, 3)}
+
+
+@pytest.mark.parametrize("dataset, alpha, weighted", CASES)
+def test_relaxed_paths_and_blends_equal_glmnet(tmp_path, dataset, alpha, weighted):
+    X, y, weights, foldid = make_data(*SIZES[dataset])
+    obs = weights if weighted else None
+    n_lambdas = 40
+    design = reglab.prepare(X, y, weights=obs)
+    grid = reglab.lambda_grid(design, reglab.Penalty.of("elasticnet", alpha), n_lambdas, extend=False)
+    path = reglab.path(X, y, "elasticnet", l1_ratio=alpha, weights=obs, lambdas=grid)
+    relaxed = relax(path, X, y, obs)
+    scale = glmnet_y_scale(y, obs)
+    pairs = [glmnet_parameters(lam, alpha, scale) for lam in grid]
+    lambda_g, alpha_g = np.array([pair[0] for pair in pairs]), pairs[0][1]
+    write_inputs(tmp_path, X, y, weights, foldid)
+    script = (R_HEADER + f'fit <- glmnet(x, y, alpha = {alpha_g:.17g}, lambda = {r_vector(lambda_g)}, '
+              f'weights = {"w" if weighted else "rep(1, length(y))"}, relax = TRUE, thresh = 1e-20, maxit = 1e7)\n')
+    for g in GAMMAS:
+        script += f'out[["g{g}"]] <- as.vector(as.matrix(coef(fit, gamma = {g})))\n'
+    reference = run_r(tmp_path, script + R_FOOTER)
+    p = X.shape[1]
+    if dataset == "wide 50x80":  # active sets past n − 3 = 47 are not refitted (glmnet's maxp)
+        assert (path.n_nonzero > X.shape[0] - 3).any() and not relaxed.refitted[path.n_nonzero > X.shape[0] - 3].any()
+    for g in GAMMAS:
+        table = np.array(reference[f"g{g}"]).reshape(p + 1, len(grid), order="F").T
+        blend = relaxed.blend(g)
+        for i in range(len(grid)):
+            size = max(np.abs(blend.coefs[i]).max(), np.abs(table[i, 1:]).max(), 1e-300)
+            np.testing.assert_allclose(blend.coefs[i], table[i, 1:], rtol=1e-6, atol=1e-6 * size,
+                                       err_msg=f"γ = {g}, λ #{i}")
+            carried = 1e-6 * size * np.abs(X.mean(axis=0)).sum() + 1e-12 * abs(table[i, 0])
+            assert blend.intercepts[i] == pytest.approx(table[i, 0], rel=1e-6, abs=carried), (g, i)
+
+
+def test_the_relaxed_fit_is_least_squares_on_the_active_set_and_the_blend_is_linear():
+    X, y, weights, _ = make_data(83, 12, 1)
+    path = reglab.path(X, y, "l1", n_lambdas=30)
+    relaxed = relax(path, X, y)
+    for i in (5, 15, 29):
+        active = path.nonzero[i]
+        # the normal equations of least squares on the active columns hold: residual ⟂ [1, X_A]
+        residual = y - relaxed.relaxed_intercepts[i] - X @ relaxed.relaxed_coefs[i]
+        design = np.column_stack([np.ones(len(y)), X[:, active]])
+        assert np.abs(design.T @ residual).max() <= 1e-9 * np.abs(design).max() * np.abs(y).max() * len(y)
+        assert (relaxed.relaxed_coefs[i][~active] == 0).all()
+    # γ = 1 is the penalized path itself; γ = ½ the midpoint; γ = 0 glmnet's 1e-5 blend
+    assert relaxed.blend(1.0) is path
+    half = relaxed.blend(0.5)
+    np.testing.assert_allclose(half.coefs, 0.5 * (path.coefs + relaxed.relaxed_coefs), rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(relaxed.blend(0.0).coefs, GAMMA_FLOOR * path.coefs + (1 - GAMMA_FLOOR) * relaxed.relaxed_coefs,
+                               rtol=1e-14, atol=1e-14)
+    assert np.isnan(half.kkt).all()  # a blend is not an optimum of the penalized objective
+    # reglab.fit(relax=True, gamma) at a grid λ equals the path's blend there, and says what it is
+    lam = float(path.lambdas[15])
+    direct = reglab.fit(X, y, "l1", lam, relax=True, gamma=0.25)
+    np.testing.assert_allclose(direct.coef, relaxed.blend(0.25).coefs[15], rtol=1e-6, atol=1e-9)
+    assert direct.gamma == 0.25
+    with pytest.raises(ValueError, match="γ"):
+        relax(path, X, y).blend(1.5)
+
+
+def test_relaxed_cv_equals_cv_glmnet_with_the_same_folds(tmp_path):
+    X, y, weights, foldid = make_data(83, 12, 1)
+    n_lambdas = 30
+    design = reglab.prepare(X, y)
+    grid = reglab.lambda_grid(design, reglab.Penalty.of("l1"), n_lambdas, extend=False)
+    cv = cross_validate_relaxed(X, y, "l1", lambdas=grid, foldid=foldid, gamma=GAMMAS)
+    write_inputs(tmp_path, X, y, weights, foldid)
+    script = (R_HEADER + f"cv <- cv.glmnet(x, y, lambda = {r_vector(grid)}, foldid = foldid, relax = TRUE, "
+              f"gamma = {r_vector(GAMMAS)}, thresh = 1e-20, maxit = 1e7)\n"
+              "out$cvm <- unlist(lapply(cv$relaxed$statlist, function(s) s$cvm))\n"
+              "out$cvsd <- unlist(lapply(cv$relaxed$statlist, function(s) s$cvsd))\n"
+              "out$opt <- c(cv$relaxed$lambda.min, cv$relaxed$gamma.min, cv$relaxed$lambda.1se, cv$relaxed$gamma.1se)\n")
+    reference = run_r(tmp_path, script + R_FOOTER)
+    np.testing.assert_allclose(cv.mean_error.reshape(-1), reference["cvm"], rtol=1e-8)
+    np.testing.assert_allclose(cv.se.reshape(-1), reference["cvsd"], rtol=1e-8)
+    lam_min, gamma_min, lam_1se, gamma_1se = reference["opt"]
+    assert (cv.lambda_min, cv.gamma_min, cv.lambda_1se, cv.gamma_1se) == (
+        pytest.approx(lam_min, rel=1e-12), gamma_min, pytest.approx(lam_1se, rel=1e-12), gamma_1se)
+    # γ = 1 is the penalized model's own CV curve
+    plain = reglab.cross_validate(X, y, "l1", lambdas=grid, foldid=foldid)
+    np.testing.assert_allclose(cv.mean_error[-1], plain.mean_error, rtol=1e-8)
