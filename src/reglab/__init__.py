@@ -12,6 +12,7 @@ with F the mean squared error / 2 (``family="gaussian"``) or the mean log-loss
 >>> p = reglab.path(X, y, penalty="elasticnet", l1_ratio=0.5)  # doctest: +SKIP
 >>> cv = reglab.cross_validate(X, y, penalty="l2", folds=5, seed=0)  # doctest: +SKIP
 >>> clf = reglab.path(X, labels, family="binomial")          # doctest: +SKIP
+>>> rel = reglab.path(X, y, relax=True).blend(gamma=0.5)     # doctest: +SKIP
 """
 
 from .data import Dataset, load_builtin, make_synthetic
@@ -24,6 +25,7 @@ from .results import Fit, Path
 from .solvers import lambda_grid
 from .objective import PENALTIES, LeastSquares, Logistic, ModelSpec, Penalty, kkt_residual, lambda_max, objective_value
 from .selection import CVResult, cross_validate
+from .relaxed import RelaxedCV, RelaxedPath, cross_validate_relaxed, relax
 
 __all__ = [
     "PENALTIES",
@@ -46,6 +48,10 @@ __all__ = [
     "ModelSpec",
     "Penalty",
     "cross_validate",
+    "cross_validate_relaxed",
+    "relax",
+    "RelaxedCV",
+    "RelaxedPath",
     "fit",
     "kkt_residual",
     "lambda_grid",

@@ -18,7 +18,7 @@ The layers below: :mod:`reglab.design` (validation and sufficient statistics),
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -27,6 +27,9 @@ from .design import ClassificationDesign, Design, prepare, resample_design
 from .objective import ModelSpec, Penalty
 from .results import Fit, Path
 from .solvers import RESAMPLING_KKT_TOLERANCE, solve_with_residuals, lambda_grid
+
+if TYPE_CHECKING:
+    from .relaxed import RelaxedPath
 
 #: A prepared problem: least squares on its Gram, or a classification problem on its rows.
 Prepared = Design | ClassificationDesign
@@ -140,6 +143,8 @@ def fit(
     family: str = "gaussian",
     positive_class: str | None = None,
     penalty_factor: ArrayLike | None = None,
+    relax: bool = False,
+    gamma: float = 1.0,
 ) -> Fit:
     """Fit the model at one λ.
 
@@ -172,9 +177,18 @@ def fit(
         glmnet's ``penalty.factor``: fⱼ ≥ 0 multiplies feature j's penalty (0 = unpenalized, always
         in the model); rescaled to sum to n_features. λ_max is then the smallest λ that zeroes every
         penalized weight with the unpenalized ones fitted.
+    relax, gamma : bool, float
+        glmnet's relaxed lasso (least squares): refit the active set at λ without penalty and
+        return the blend γ·β̂ + (1 − γ)·β̃ (:mod:`reglab.relaxed`; γ = 1 is the penalized fit).
     """
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor)
-    return fit_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lam)
+    design = prepare_spec(X, y, spec, feature_names)
+    penalized = fit_design(design, spec.penalty, lam)
+    if not relax:
+        return penalized
+    from .relaxed import relaxed_fit
+
+    return relaxed_fit(penalized, X, y, gamma, weights)
 
 
 def path(
@@ -192,17 +206,25 @@ def path(
     family: str = "gaussian",
     positive_class: str | None = None,
     penalty_factor: ArrayLike | None = None,
-) -> Path:
+    relax: bool = False,
+) -> "Path | RelaxedPath":
     """Solutions along a decreasing λ grid (glmnet's default grid unless ``lambdas`` is given).
 
     Same objective and parameters as :func:`fit` (``weights``, ``intercept``, ``penalty_factor`` included);
     lasso/elastic net solve the whole grid in one warm-started call, ridge every λ from one
     eigendecomposition (logistic: proximal Newton, warm-started along the grid). Every λ meets
     KKT ≤ 1e-8·λ_max; :meth:`Path.fit_at` and :meth:`Path.predict` give the model at any λ,
-    on the grid or off it.
+    on the grid or off it. ``relax=True`` (least squares) also refits every active set without
+    penalty and returns a :class:`~reglab.relaxed.RelaxedPath` (glmnet's ``relax=TRUE``): its
+    ``path`` is this path, ``blend(γ)`` the models γ·β̂ + (1 − γ)·β̃.
     """
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor)
-    return path_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lambdas, n_lambdas)
+    solved = path_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lambdas, n_lambdas)
+    if not relax:
+        return solved
+    from .relaxed import relax as relax_path
+
+    return relax_path(solved, X, y, weights)
 
 
 def path_predictions(X_train: ArrayLike, y_train: ArrayLike, X_eval: ArrayLike, spec: ModelSpec,

@@ -91,6 +91,9 @@ class Fit:
         For ``"binomial"``: ``(negative, positive)`` class labels; empty for regression.
     penalty_factor : tuple of float or None
         Per-feature penalty factors (rescaled to sum to p), None when every factor is 1.
+    gamma : float
+        1 for the penalized fit; below 1 a relaxed-lasso blend γ·β̂ + (1 − γ)·β̃ (see
+        :mod:`reglab.relaxed`; its ``kkt`` is then NaN: not an optimum of the penalized objective).
     """
 
     penalty: str
@@ -107,6 +110,7 @@ class Fit:
     family: str = "gaussian"
     classes: tuple[str, ...] = ()
     penalty_factor: tuple[float, ...] | None = None
+    gamma: float = 1.0
 
     def linear_predictor(self, X: ArrayLike) -> NDArray[np.float64]:
         """``η = β₀ + Xβ`` for original-scale features ``X`` (n × p; a table is matched by feature
