@@ -6,7 +6,8 @@ from reglab import charts
 from reglab.diagnostics import (calibration_frame, calibration_frames, coefficient_frame, confusion_frame, error_curves, roc_frame,
                                 roc_frames, support_recovery)
 from reglab.export import safe_csv
-from reglab.reproduce import multinomial_python_snippet, multinomial_r_snippet, python_snippet, r_snippet, translate
+from reglab.reproduce import (multinomial_python_snippet, multinomial_r_snippet, python_snippet, r_snippet,
+                              relaxed_r_snippet, translate)
 from reglab.errors import DataError
 from reglab.ui import (bind, chart_with_downloads, frame, md, page_guard, presenting, require_prepared, show_error, state,
                        user_errors)
@@ -18,8 +19,11 @@ from reglab.ui.explore import (
     CV_MEASURES, PENALTY_LABELS, TABS, View, apply_chart_pick, chart_key, class_choice, cv_measure, cv_measures,
     cv_spec_for, family_of, nonzero_spec_for, path_spec_for, tab_names,
     usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
-    read_view_query_params, request_lambda, settle_lambda, write_view_query_params,
+    read_view_query_params, relaxed_cv_for, relaxed_for, request_lambda, settle_lambda, write_view_query_params,
 )
+from reglab.diagnostics import rmse
+from reglab.relaxed import coefficient_comparison, cv_curves_frame, held_out_error_frame, relaxed_fit
+from reglab.ui.controls import RELAX_GAMMA
 
 @st.fragment
 def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, family, classifier, measure, heavy, path, cv):
@@ -94,7 +98,8 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
         truth_coef = dataset.truth.coef if (dataset.truth is not None and dataset.truth.coef is not None
                                            and tuple(dataset.feature_names) == prepared.feature_names) else None
         # Lazy tabs: only the open tab runs, so a λ move redraws one tab's charts, not all eight.
-        names = tab_names(truth_coef is not None, classifier)
+        relaxable = family == "gaussian" and penalty != "l2"  # glmnet's relax = TRUE: a sparse least-squares model
+        names = tab_names(truth_coef is not None, classifier, relaxable)
         tabs = dict(zip(names, st.tabs([TABS[name] for name in names], key=state.EXPLORE_TAB, on_change="rerun")))
 
         with tabs["paths"]:
@@ -243,6 +248,48 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                                            "reglab_training_data.csv", standardize, positive_class), language="python")
                     st.code(r_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
                                       "reglab_training_data.csv", standardize, positive_class), language="r")
+
+        if relaxable:
+            with tabs["relaxed"]:
+                if tabs["relaxed"].open:
+                    g1, g2 = st.columns([1, 2])
+                    gamma = g1.select_slider(RELAX_GAMMA.label, options=[0.0, 0.25, 0.5, 0.75, 1.0],
+                                             **bind(state.RELAX_GAMMA, default=0.0), help=RELAX_GAMMA.help)
+                    relaxed_path = relaxed_for(key, standardize, penalty, ratio, prepared)
+                    blended = relaxed_fit(fit, prepared.X_train, prepared.y_train, gamma)
+                    rcv = relaxed_cv_for(key, standardize, penalty, ratio, folds, prepared)
+                    g2.caption("The lasso shrinks the features it keeps. The relaxed lasso refits those same features "
+                               "without penalty and blends: γ·(penalized fit) + (1 − γ)·(refit). Selection stays the "
+                               "lasso's; only the shrinkage is undone. "
+                               f"Cross-validation over (λ, γ): λ.min = {rcv.lambda_min:.4g} with γ = {rcv.gamma_min:g}; "
+                               f"λ.1se = {rcv.lambda_1se:.4g} with γ = {rcv.gamma_1se:g}.")
+                    if prepared.n_test:
+                        m1, m2, m3 = st.columns(3)
+                        lasso_rmse = rmse(prepared.y_test, fit.predict(prepared.X_test))
+                        relaxed_rmse = rmse(prepared.y_test, blended.predict(prepared.X_test))
+                        m1.metric(f"Test RMSE, {PENALTY_LABELS[penalty]}", f"{lasso_rmse:.5g}")
+                        m2.metric(f"Test RMSE, γ = {gamma:g}", f"{relaxed_rmse:.5g}", delta=f"{relaxed_rmse - lasso_rmse:+.3g}",
+                                  delta_color="inverse", help="Change against the penalized fit: lower is better.")
+                        m3.metric("Features in both", f"{fit.n_nonzero} of {len(fit.feature_names)}")
+                    left, right = st.columns(2)
+                    with left:
+                        st.markdown("**Coefficients at the current λ** (standardized)")
+                        chart_with_downloads(charts.grouped_coefficients(coefficient_comparison(fit, blended, PENALTY_LABELS[penalty])),
+                                             "relaxed-coefficients", key="relaxed_bars")
+                    with right:
+                        st.markdown("**Cross-validated error for each γ**")
+                        chart_with_downloads(charts.curves_chart(cv_curves_frame(rcv), lam, "mean squared error (CV)",
+                                                                 color_title="γ"), "relaxed-cv", key="relaxed_cv")
+                    if prepared.n_test:
+                        st.markdown("**Test error along λ**: the lasso and its relaxed blend")
+                        chart_with_downloads(charts.curves_chart(held_out_error_frame(relaxed_path, prepared.X_test, prepared.y_test,
+                                                                                      gamma), lam, f"mean squared error ({prepared.target} units²)"),
+                                             "relaxed-test-error", key="relaxed_test")
+                    st.caption("The same model in R (glmnet's relax = TRUE; cv.glmnet(x, y, relax = TRUE) makes the (λ, γ) "
+                               "choice), on the training CSV of the Reproduce tab. scikit-learn has no relaxed lasso: refit "
+                               "LinearRegression on the selected columns and blend by hand.")
+                    st.code(relaxed_r_snippet(model_penalty, lam, gamma, prepared.feature_names, prepared.target,
+                                              "reglab_training_data.csv", standardize), language="r")
 
         if truth_coef is not None:
             with tabs["truth"]:

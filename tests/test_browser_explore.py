@@ -96,3 +96,21 @@ def test_a_second_click_on_the_same_chart_spot_after_a_lambda_button_moves_lambd
     page.wait_for_timeout(500)  # the redrawn chart's Vega view attaches its click handlers after rendering
     assert click_spot() == picked
     assert_no_exception(page)
+
+
+def test_the_relaxed_lasso_tab_moves_gamma_from_the_keyboard(app_url, page):
+    page.goto(app_url + "/explore?dataset=diabetes&tab=relaxed")
+    wait_for_app(page)
+    page.get_by_text("Cross-validation over (λ, γ)").first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stMetric"]').filter(has_text="Test RMSE, γ = 0").first.wait_for(timeout=30_000)
+    # the γ slider, as a person would: focus its handle and press the right arrow once (0 → 0.25)
+    gamma = page.locator('[data-testid="stSlider"]').filter(has_text="Relaxation γ").get_by_role("slider")
+    gamma.focus()
+    gamma.press("ArrowRight")
+    page.locator('[data-testid="stMetric"]').filter(has_text="Test RMSE, γ = 0.25").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    for title in ("standardized coefficient", "mean squared error (CV)"):
+        page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text=title).first.locator(
+            "canvas, svg").first.wait_for(timeout=30_000)
+    assert "gamma=0.25" in page.url
+    assert_no_exception(page)

@@ -283,3 +283,27 @@ def test_generated_r_script_carries_the_penalty_factors(tmp_path, family, penalt
     run = subprocess.run([sys.executable, "refit.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("NOTE: without the penalty factors")
+
+
+@pytest.mark.parametrize("penalty, ratio, gamma", [("l1", 1.0, 0.0), ("elasticnet", 0.5, 0.5)])
+def test_generated_relaxed_r_script_reproduces_the_blend(tmp_path, penalty, ratio, gamma):
+    """The relaxed tab's R script (glmnet relax = TRUE, coef at γ) gives the page's blend to 1e-6."""
+    from reglab.relaxed import relaxed_fit
+    from reglab.reproduce import relaxed_r_snippet
+
+    X, y = hostile_problem()
+    y = 7.0 * y + 40.0
+    names = tuple(f"x{j}" for j in range(X.shape[1]))
+    pen = Penalty.of(penalty, ratio)
+    lam = 0.1 * reglab.lambda_grid(reglab.prepare(X, y, True, names), pen)[0]
+    blended = relaxed_fit(reglab.fit(X, y, penalty, lam, l1_ratio=ratio), X, y, gamma)
+    frame = pd.DataFrame(X, columns=list(names))
+    frame["y"] = y
+    (tmp_path / "train.csv").write_bytes(safe_csv(frame))
+    script = relaxed_r_snippet(pen, lam, gamma, names, "y", "train.csv")
+    assert f"print(coef(fit, s = lam * y_scale, gamma = {gamma!r}))" in script
+    run_r(tmp_path, script + f'write(as.vector(as.matrix(coef(fit, s = lam * y_scale, gamma = {gamma!r}))), '
+                             '"relaxed.txt", ncolumns = 1)\n')
+    values = np.loadtxt(tmp_path / "relaxed.txt")
+    assert values[0] == pytest.approx(blended.intercept, rel=1e-6)
+    np.testing.assert_allclose(values[1:], blended.coef, rtol=1e-6, atol=1e-6 * np.abs(blended.coef).max())

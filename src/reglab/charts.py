@@ -27,7 +27,7 @@ FEATURE_COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc94
 MAX_COLORED = 12
 OTHER_COLOR = "#a0a0a0"
 #: One colour per penalty on every Compare chart (keyed by the start of the model's label).
-PENALTY_COLORS = {"L1": "#4c78a8", "L2": "#f58518", "elastic": "#54a24b"}
+PENALTY_COLORS = {"L1": "#4c78a8", "L2": "#f58518", "elastic": "#54a24b", "Elastic": "#54a24b", "relaxed": "#b279a2"}
 
 
 def penalty_scale(labels) -> alt.Scale:

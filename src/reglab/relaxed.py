@@ -277,3 +277,42 @@ def cross_validate_relaxed(X: ArrayLike, y: ArrayLike, penalty: str = "l1", l1_r
     g_min, i_min, g_1se, i_1se = _one_se_relaxed(grid, gammas, mean, se)
     return RelaxedCV(grid, gammas, mean, se, float(grid[i_min]), gammas[g_min], float(grid[i_1se]), gammas[g_1se],
                      len(splits), relax(whole, X_arr, y_arr, weights))
+
+
+def gamma_label(gamma: float) -> str:
+    """How charts name the model at γ (γ = 1 is the penalized fit itself)."""
+    return "γ = 1 (the penalized fit)" if gamma == 1.0 else f"γ = {gamma:g}" + (" (relaxed fit)" if gamma == 0 else "")
+
+
+def cv_curves_frame(cv: RelaxedCV):
+    """The CV curve of every γ as a tidy table (``lambda``, ``component`` = :func:`gamma_label`, ``value``)."""
+    import pandas as pd
+
+    return pd.concat([pd.DataFrame({"lambda": cv.lambdas, "component": gamma_label(g), "value": cv.mean_error[k]})
+                      for k, g in enumerate(cv.gammas)], ignore_index=True)
+
+
+def held_out_error_frame(relaxed: RelaxedPath, X_test: ArrayLike, y_test: ArrayLike, gamma: float):
+    """Held-out mean squared error along λ of the penalized path and of the blend at ``gamma``
+    (``lambda``, ``component``, ``value``; target units squared)."""
+    import pandas as pd
+
+    y = np.asarray(y_test, dtype=float)
+    parts = []
+    for value in dict.fromkeys((1.0, _check_gamma(gamma))):
+        predictions = relaxed.predict(X_test, value)
+        parts.append(pd.DataFrame({"lambda": relaxed.lambdas, "component": "test MSE, " + gamma_label(value),
+                                   "value": np.mean((predictions - y) ** 2, axis=1)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def coefficient_comparison(penalized: Fit, blended: Fit, penalized_label: str):
+    """Standardized coefficients (solver weights) of the penalized fit and its blend, for grouped
+    bars (``model``, ``feature``, ``coef``); features with no weight in either are left out."""
+    import pandas as pd
+
+    shown = (penalized.weights != 0) | (blended.weights != 0)
+    names = np.asarray(penalized.feature_names, dtype=object)[shown]
+    return pd.concat([pd.DataFrame({"model": penalized_label, "feature": names, "coef": penalized.weights[shown]}),
+                      pd.DataFrame({"model": "relaxed, " + gamma_label(blended.gamma), "feature": names,
+                                    "coef": blended.weights[shown]})], ignore_index=True)

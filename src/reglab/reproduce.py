@@ -264,8 +264,9 @@ def r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], targ
         f"lam <- {lam!r}; a <- {float(penalty.alpha)!r}   # Regularization Lab's λ and α\n"
         "# glmnet divides y by its population sd before fitting; translate so the ridge part keeps its weight.\n"
         "sy <- sqrt(mean((y - mean(y))^2))\n"
-        "scale <- if (sy > 0) sy * (1 - a) + a else 1\n"
-        f"fit <- glmnet(x, y, alpha = a / scale, lambda = lam * scale, standardize = {'TRUE' if standardize else 'FALSE'}"
+        # (not named "scale": glmnet's relax = TRUE re-evaluates this call where base R's scale() would win)
+        "y_scale <- if (sy > 0) sy * (1 - a) + a else 1\n"
+        f"fit <- glmnet(x, y, alpha = a / y_scale, lambda = lam * y_scale, standardize = {'TRUE' if standardize else 'FALSE'}"
         f"{_r_penalty_factor(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
         "print(coef(fit))\n"
     )
@@ -322,3 +323,16 @@ def multinomial_r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str
         f"standardize = {'TRUE' if standardize else 'FALSE'}{_r_penalty_factor(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
         "print(coef(fit))\n"
     )
+
+
+def relaxed_r_snippet(penalty: Penalty, lam: float, gamma: float, feature_names: tuple[str, ...], target: str,
+                      csv_name: str, standardize: bool = True) -> str:
+    """The relaxed model at (λ, γ) in R: :func:`r_snippet`'s glmnet call with ``relax = TRUE``, its
+    coefficients at ``gamma`` (glmnet blends as reglab.relaxed: γ·β̂ + (1 − γ)·β̃, γ ≥ 1e-5).
+    scikit-learn has no relaxed lasso; the page says so."""
+    script = r_snippet(penalty, lam, feature_names, target, csv_name, standardize)
+    # Two λ values: glmnet 4.1's relaxed blend breaks on a one-λ fit (R drops its matrix to a vector).
+    script = script.replace("lambda = lam * y_scale,", "lambda = lam * y_scale * c(2, 1),", 1)
+    script = script.replace(", thresh = 1e-20", ", relax = TRUE, thresh = 1e-20", 1)
+    return script.replace("print(coef(fit))\n", f"print(coef(fit, s = lam * y_scale, gamma = {float(gamma)!r}))"
+                                                   "   # γ: 1 = the lasso, 0 = its refit\n")

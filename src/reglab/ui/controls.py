@@ -63,6 +63,9 @@ SYNTHETIC_CONTROLS: dict[str, tuple[NumberControl, ...]] = {
 #: Controls shared by Explore and Compare whose values also arrive in links.
 L1_RATIO = NumberControl("l1_ratio", "L1 ratio α", 0.05, 0.95, 0.05, "Share of the L1 part in the elastic net: 1 = lasso, 0 = ridge.")
 FOLDS = NumberControl("folds", "CV folds", 2, 20, 1, "K of K-fold cross-validation (seeded).")
+RELAX_GAMMA = NumberControl("gamma", "Relaxation γ", 0.0, 1.0, 0.25,
+                            "The model γ·(penalized fit) + (1 − γ)·(its features refitted without penalty): "
+                            "1 = the lasso itself, 0 = the relaxed fit (glmnet's relax = TRUE, gamma).")
 TEST_SHARE = NumberControl("test", "Test share", 0.0, 0.5, 0.05, "Rows held out to measure test error. 0 uses every row for training.")
 SPLIT_SEED = NumberControl("seed", "Split seed", 0, 1_000_000, 1, "Same seed, same train/test split.")
 

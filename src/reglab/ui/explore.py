@@ -22,10 +22,11 @@ from reglab.fitting import fit_design, path_design
 from reglab.results import Fit, Path
 from reglab.objective import Penalty
 from reglab.preprocess import Prepared
+from reglab.relaxed import RelaxedCV, RelaxedPath, cross_validate_relaxed, relax
 from reglab.selection import CVResult
 
 from . import state
-from .controls import FOLDS, L1_RATIO, parse_number
+from .controls import FOLDS, L1_RATIO, RELAX_GAMMA, parse_number
 from .cache import cached, memoized, resampling
 from .datastate import link_warning, remember_url, url_changed_externally, write_query_params
 
@@ -156,6 +157,23 @@ def cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, f
                                      folds=usable_folds(folds, _prepared.n_train), seed=0, standardize=standardize,
                                      full_path=on_screen, progress=_progress, family=family_of(_prepared),
                                      measure=measure, penalty_factor=_prepared.penalty_factors)
+
+
+@cached(spinner="Refitting every active set without penalty…")
+def relaxed_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, _prepared: Prepared) -> RelaxedPath:
+    """The on-screen path's relaxed fits (glmnet's relax = TRUE), on the training rows."""
+    return relax(path_for(fingerprint, standardize, penalty, l1_ratio, _prepared), _prepared.X_train, _prepared.y_train)
+
+
+@cached(spinner="Cross-validating every (λ, γ)…")
+def relaxed_cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, folds: int,
+                   _prepared: Prepared) -> RelaxedCV:
+    """CV over (λ, γ) on the on-screen grid, with the CV tab's folds (same seed, same rows)."""
+    grid = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared).lambdas
+    with resampling():
+        return cross_validate_relaxed(_prepared.X_train, _prepared.y_train, penalty, l1_ratio,
+                                      folds=usable_folds(folds, _prepared.n_train), seed=0, lambdas=grid,
+                                      standardize=standardize, penalty_factor=_prepared.penalty_factors)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -304,20 +322,21 @@ def apply_chart_pick(event) -> None:
         st.rerun(scope="fragment")  # charts live in Explore's λ fragment: only it depends on λ
 
 
-VIEW_URL_KEYS = {"penalty", "lam", "l1_ratio", "std", "folds", "tab"}
+VIEW_URL_KEYS = {"penalty", "lam", "l1_ratio", "std", "folds", "tab", "gamma"}
 _VIEW_URL_WRITTEN = "reglab.url_written.view"
 #: Explore's tabs: short name in links → label on screen (Truth exists for synthetic data only).
 TABS = {"paths": ":material/timeline: Paths", "sparsity": ":material/bar_chart: Sparsity",
         "cv": ":material/rule: Cross-validation", "bv": ":material/balance: Bias–variance",
         "classes": ":material/target: Classification", "code": ":material/code: Reproduce",
-        "truth": ":material/verified: Truth"}
+        "truth": ":material/verified: Truth", "relaxed": ":material/compress: Relaxed lasso"}
 
 
-def tab_names(has_truth: bool, classifier: bool) -> list[str]:
+def tab_names(has_truth: bool, classifier: bool, relaxable: bool = False) -> list[str]:
     """Explore's tabs, by short name (Truth only with a known truth, Classification only for a
-    classifier); an open tab that is not among them (a link's tab=truth on real data) falls back
-    to the first."""
-    names = [name for name in TABS if (name != "truth" or has_truth) and (name != "classes" or classifier)]
+    classifier, Relaxed lasso only for a sparse least-squares model); an open tab that is not
+    among them (a link's tab=truth on real data) falls back to the first."""
+    names = [name for name in TABS if (name != "truth" or has_truth) and (name != "classes" or classifier)
+             and (name != "relaxed" or relaxable)]
     if st.session_state.get(state.EXPLORE_TAB) not in [TABS[name] for name in names]:
         st.session_state.pop(state.EXPLORE_TAB, None)
     return names
@@ -358,6 +377,11 @@ def read_view_query_params() -> None:
     if folds is not None:
         st.session_state[state.FOLDS] = folds
     problems += [problem] if problem else []
+    gamma, problem = parse_number(st.query_params.get("gamma"), RELAX_GAMMA)
+    if gamma is not None:
+        st.session_state[state.RELAX_GAMMA] = gamma
+        st.session_state.pop(state.widget_key(state.RELAX_GAMMA), None)
+    problems += [problem] if problem else []
     tab = st.query_params.get("tab")
     if tab in TABS:
         st.session_state[state.EXPLORE_TAB] = TABS[tab]
@@ -380,5 +404,8 @@ def write_view_query_params(view: View) -> None:
     short = next((k for k, label in TABS.items() if label == open_tab), None)
     if short and short != "paths":
         wanted["tab"] = short
+    gamma = st.session_state.get(state.RELAX_GAMMA, state.DEFAULTS[state.RELAX_GAMMA])
+    if short == "relaxed" and gamma != state.DEFAULTS[state.RELAX_GAMMA]:
+        wanted["gamma"] = f"{gamma:g}"
     write_query_params(VIEW_URL_KEYS, wanted)
     remember_url(VIEW_URL_KEYS, _VIEW_URL_WRITTEN)

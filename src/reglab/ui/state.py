@@ -28,6 +28,8 @@ FOLDS = "reglab.folds"
 BV_REPEATS = "reglab.bv_repeats"
 #: A classifier's CV measure (cv.glmnet's type.measure): "deviance", "class" or "auc".
 CV_MEASURE = "reglab.cv_measure"
+#: The relaxed lasso's γ on Explore (1 = the penalized fit, 0 = the unpenalized refit of its features).
+RELAX_GAMMA = "reglab.relax_gamma"
 #: A multinomial model's class shown by a per-class chart (suffixed by the chart).
 SHOWN_CLASS = "reglab.shown_class"
 #: Explore: the open tab (only it runs) and the path chart's scale and x-axis choices.
@@ -58,6 +60,7 @@ DEFAULTS: dict[str, object] = {
     FOLDS: 5,
     BV_REPEATS: 30,
     CV_MEASURE: "deviance",
+    RELAX_GAMMA: 0.0,
     COMPARE_MODE: "1se",
     RESAMPLES: 100,
 }

@@ -1,0 +1,50 @@
+"""The relaxed lasso on Explore: a tab for sparse least-squares models whose numbers are the core's
+(reglab.relaxed, itself checked against glmnet's relax = TRUE), γ in the link; no exception."""
+
+import pytest
+
+from conftest import open_page
+
+import reglab
+from reglab.diagnostics import rmse
+from reglab.relaxed import cross_validate_relaxed, relaxed_fit
+from reglab.ui import state
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_the_relaxed_tab_shows_the_blend_at_lambda_and_the_cv_choice_of_lambda_and_gamma():
+    at = open_page("pages/2_explore.py", tab="relaxed", gamma="0.25")
+    assert not at.exception and not at.error, [e.value for e in at.exception]
+    data = reglab.load_builtin("diabetes")
+    prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
+    lam = at.session_state[state.LAMBDA]
+    penalized = reglab.fit(prepared.X_train, prepared.y_train, "l1", lam)
+    blended = relaxed_fit(penalized, prepared.X_train, prepared.y_train, 0.25)
+    assert metric(at, "Test RMSE, L1 · lasso") == f"{rmse(prepared.y_test, penalized.predict(prepared.X_test)):.5g}"
+    assert metric(at, "Test RMSE, γ = 0.25") == f"{rmse(prepared.y_test, blended.predict(prepared.X_test)):.5g}"
+    grid = reglab.path(prepared.X_train, prepared.y_train, "l1").lambdas
+    cv = cross_validate_relaxed(prepared.X_train, prepared.y_train, "l1", folds=5, seed=0, lambdas=grid)
+    caption = next(c.value for c in at.caption if "Cross-validation over (λ, γ)" in c.value)
+    assert f"λ.min = {cv.lambda_min:.4g} with γ = {cv.gamma_min:g}" in caption
+    assert len(at.get("vega_lite_chart")) == 3  # coefficients, CV per γ, test error
+    assert any("relax = TRUE" in c.value and "gamma = 0.25" in c.value for c in at.code)  # the same model in R
+    assert at.query_params["gamma"] in ("0.25", ["0.25"]) and at.query_params["tab"] in ("relaxed", ["relaxed"])
+    # γ = 1 is the lasso itself
+    next(s for s in at.select_slider if s.label == "Relaxation γ").set_value(1.0).run()
+    assert metric(at, "Test RMSE, γ = 1") == metric(at, "Test RMSE, L1 · lasso")
+
+
+@pytest.mark.parametrize("query", [{"penalty": "l2"}, {"dataset": "breast_cancer"}])
+def test_no_relaxed_tab_for_ridge_or_a_classifier(query):
+    at = open_page("pages/2_explore.py", **query)
+    assert not at.exception
+    assert not any("Relaxed" in t.label for t in at.tabs)
+
+
+def test_a_bad_gamma_in_a_link_is_named_and_ignored():
+    at = open_page("pages/2_explore.py", gamma="7", tab="relaxed")
+    assert not at.exception
+    assert any("gamma=7" in w.value.replace("\\", "") for w in at.warning)
