@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	$(PY) -m pip install --quiet --no-deps -e .
-	$(PY) -c "import reglab.cd as cd; cd.warm_up()"  # compile the path solver once, into its cache
+	$(PY) -c "import reglab.cd as cd, reglab.groupcd as groupcd; cd.warm_up(); groupcd.warm_up()"  # compile the path solvers once, into their cache
 	touch $@
 
 venv: $(VENV)/.installed

@@ -7,7 +7,8 @@ from conftest import open_page
 
 import reglab
 from reglab.diagnostics import rmse
-from reglab.relaxed import cross_validate_relaxed, relaxed_fit
+from reglab.relaxed import relaxed_fit
+from reglab.selection import cross_validate_relaxed
 from reglab.ui import state
 
 

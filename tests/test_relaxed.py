@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 import reglab
-from reglab.relaxed import GAMMA_FLOOR, cross_validate_relaxed, relax, relaxed_fit
+from reglab.relaxed import GAMMA_FLOOR, relax, relaxed_fit
+from reglab.selection import cross_validate_relaxed
 from reglab.reproduce import glmnet_parameters, glmnet_y_scale
 from test_glmnet_reference import R_FOOTER, R_HEADER, make_data, r_vector, run_r, write_inputs
 

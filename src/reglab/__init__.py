@@ -25,7 +25,8 @@ from .results import Fit, Path
 from .solvers import lambda_grid
 from .objective import PENALTIES, LeastSquares, Logistic, ModelSpec, Penalty, kkt_residual, lambda_max, objective_value
 from .selection import CVResult, cross_validate
-from .relaxed import RelaxedCV, RelaxedPath, cross_validate_relaxed, relax
+from .relaxed import RelaxedCV, RelaxedPath, relax
+from .selection import cross_validate_relaxed
 
 __all__ = [
     "PENALTIES",

@@ -145,6 +145,7 @@ def fit(
     penalty_factor: ArrayLike | None = None,
     relax: bool = False,
     gamma: float = 1.0,
+    groups: ArrayLike | None = None,
 ) -> Fit:
     """Fit the model at one λ.
 
@@ -180,8 +181,13 @@ def fit(
     relax, gamma : bool, float
         glmnet's relaxed lasso (least squares): refit the active set at λ without penalty and
         return the blend γ·β̂ + (1 − γ)·β̃ (:mod:`reglab.relaxed`; γ = 1 is the penalized fit).
+    groups : array-like of shape (n_features,), optional
+        A group label per feature (least squares): the group elastic net
+        λΣ_g f_g√|g|(α‖w_g‖₂ + (1−α)/2‖w_g‖₂²), a group in or out of the model as a whole
+        (:class:`reglab.objective.Penalty`); e.g. a categorical column's one-hot columns.
     """
-    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor)
+    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
+                        groups)
     design = prepare_spec(X, y, spec, feature_names)
     penalized = fit_design(design, spec.penalty, lam)
     if not relax:
@@ -207,6 +213,7 @@ def path(
     positive_class: str | None = None,
     penalty_factor: ArrayLike | None = None,
     relax: bool = False,
+    groups: ArrayLike | None = None,
 ) -> "Path | RelaxedPath":
     """Solutions along a decreasing λ grid (glmnet's default grid unless ``lambdas`` is given).
 
@@ -218,7 +225,8 @@ def path(
     penalty and returns a :class:`~reglab.relaxed.RelaxedPath` (glmnet's ``relax=TRUE``): its
     ``path`` is this path, ``blend(γ)`` the models γ·β̂ + (1 − γ)·β̃.
     """
-    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor)
+    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
+                        groups)
     solved = path_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lambdas, n_lambdas)
     if not relax:
         return solved

@@ -55,11 +55,17 @@ class Penalty:
     factors : sequence of float, optional
         glmnet's ``penalty.factor``: a weight fⱼ ≥ 0 per feature (0 = unpenalized), rescaled to
         sum to the number of features as glmnet does; None means every fⱼ = 1.
+    groups : sequence of int, optional
+        A group label per feature: features sharing a label are penalized together (the group
+        elastic net, ``P(w) = Σ_g ω_g (α‖w_g‖₂ + (1−α)/2‖w_g‖₂²)`` with ω_g = f_g·√|g|, all of a
+        group in or out of the model together); None, or every label different, is the plain
+        penalty. A group's features must share one factor.
     """
 
     name: PenaltyName
     l1_ratio: float | None = None
     factors: tuple[float, ...] | None = None
+    groups: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         # A checked constructor: Penalty("l2") is ridge, never a lasso with a stray default α.
@@ -84,18 +90,54 @@ class Penalty:
         object.__setattr__(self, "l1_ratio", float(ratio))
         if self.factors is not None:
             object.__setattr__(self, "factors", _rescaled_factors(self.factors))
+        if self.groups is not None:
+            labels = np.asarray(self.groups).reshape(-1)
+            if labels.size == 0 or not np.issubdtype(labels.dtype, np.integer):
+                raise ValueError("Groups must be one integer label per feature.")
+            # every label different is the plain penalty: stored as None, so it is one object
+            grouped = np.unique(labels).size < labels.size
+            object.__setattr__(self, "groups", tuple(int(v) for v in labels) if grouped else None)
+            if grouped and self.factors is not None:
+                f = np.asarray(self.factors)
+                for label in np.unique(labels):
+                    if np.ptp(f[labels == label]) > 0:
+                        raise ValueError(f"The features of group {label} have different penalty factors: give a "
+                                         "group one factor.")
 
     @staticmethod
-    def of(name: str, l1_ratio: float = 0.5, factors: ArrayLike | None = None) -> "Penalty":
+    def of(name: str, l1_ratio: float = 0.5, factors: ArrayLike | None = None,
+           groups: ArrayLike | None = None) -> "Penalty":
         """Build the penalty called ``name`` (case-insensitive; "lasso"/"ridge" accepted)."""
         key = str(name).strip().lower().replace("-", "").replace("_", "").replace(" ", "")
         key = {"lasso": "l1", "ridge": "l2", "enet": "elasticnet"}.get(key, key)
         chosen = None if factors is None else tuple(np.asarray(factors, dtype=float).reshape(-1))
+        labels = None if groups is None else tuple(int(v) for v in np.asarray(groups).reshape(-1))
         if key in ("l1", "l2"):
-            return Penalty(key, factors=chosen)
+            return Penalty(key, factors=chosen, groups=labels)
         if key == "elasticnet":
-            return Penalty("elasticnet", l1_ratio, chosen)
+            return Penalty("elasticnet", l1_ratio, chosen, labels)
         raise ValueError(f"Unknown penalty {name!r}: use one of 'l1', 'l2', 'elasticnet'.")
+
+    @property
+    def grouped(self) -> bool:
+        """Whether some features are penalized as a group (the group elastic net)."""
+        return self.groups is not None
+
+    def group_structure(self, p: int) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+        """``(order, starts, omega)``: the features listed group by group (first appearance order),
+        group g's slice ``starts[g]:starts[g+1]`` of ``order``, and its weight ω_g = f_g·√|g|."""
+        labels = np.asarray(self.groups if self.groups is not None else range(p))
+        if labels.size != p:
+            raise DataError(f"{labels.size} group labels were given for {p} features: give one per feature.")
+        _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+        rank = np.argsort(np.argsort(first))  # groups in order of first appearance
+        group_of = rank[inverse]
+        order = np.argsort(group_of, kind="stable").astype(np.int64)
+        sizes = np.bincount(group_of)
+        starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        f = self.factor_array(p)
+        omega = f[order[starts[:-1]]] * np.sqrt(sizes)
+        return order, starts, omega
 
     @property
     def alpha(self) -> float:
@@ -113,6 +155,10 @@ class Penalty:
     def value(self, w: ArrayLike) -> float:
         """``Σⱼ fⱼ(α|wⱼ| + (1−α)/2 · wⱼ²)`` (not yet multiplied by λ)."""
         w = np.asarray(w, dtype=float)
+        if self.grouped:
+            order, starts, omega = self.group_structure(w.shape[-1])
+            norms = np.array([np.linalg.norm(w[..., order[a:b]]) for a, b in zip(starts[:-1], starts[1:])])
+            return float(omega @ (self.alpha * norms + 0.5 * (1.0 - self.alpha) * norms**2))
         f = self.factor_array(w.shape[-1])
         return float(f @ (self.alpha * np.abs(w) + 0.5 * (1.0 - self.alpha) * w * w))
 
@@ -136,11 +182,30 @@ class Penalty:
         """
         w = np.asarray(w, dtype=float)
         grad = np.asarray(grad, dtype=float)
+        if self.grouped:
+            return self._group_subdiff_distance(w, grad, lam)
         scaled = np.asarray(lam) * self.factor_array(w.shape[-1])
         smooth = grad + scaled * (1.0 - self.alpha) * w
         at_zero = np.maximum(np.abs(smooth) - scaled * self.alpha, 0.0)
         off_zero = np.abs(smooth + scaled * self.alpha * np.sign(w))
         return np.where(w == 0.0, at_zero, off_zero)
+
+    def _group_subdiff_distance(self, w: NDArray[np.float64], grad: NDArray[np.float64], lam) -> NDArray[np.float64]:
+        """The group version of :meth:`subdiff_distance`, each group's distance on each of its members:
+        ``w_g = 0``: ``max(‖grad_g‖ − λαω_g, 0)``; else ``‖grad_g + λω_g((1−α)w_g + α w_g/‖w_g‖)‖``."""
+        order, starts, omega = self.group_structure(w.shape[-1])
+        lam = np.asarray(lam, dtype=float)
+        out = np.empty(np.broadcast_shapes(w.shape, grad.shape))
+        for a, b, weight in zip(starts[:-1], starts[1:], omega):
+            members = order[a:b]
+            wg, gg = w[..., members], grad[..., members]
+            norm = np.linalg.norm(wg, axis=-1, keepdims=True)
+            scaled = lam * weight
+            moved = gg + scaled * ((1.0 - self.alpha) * wg + self.alpha * wg / np.where(norm > 0, norm, 1.0))
+            at_zero = np.maximum(np.linalg.norm(gg, axis=-1, keepdims=True) - scaled * self.alpha, 0.0)
+            distance = np.where(norm > 0, np.linalg.norm(moved, axis=-1, keepdims=True), at_zero)
+            out[..., members] = distance
+        return out
 
     def lambda_max(self, correlation: ArrayLike) -> float:
         """Smallest λ at which every penalized weight is 0 (glmnet's grid start; for ridge, at α = 0.001).
@@ -150,6 +215,12 @@ class Penalty:
         λ_max = maxⱼ {|correlationⱼ| / fⱼ : fⱼ > 0} / max(α, 0.001).
         """
         corr = np.abs(np.asarray(correlation, dtype=float))
+        if self.grouped:  # the smallest λ with ‖corr_g‖ ≤ λαω_g for every penalized group
+            order, starts, omega = self.group_structure(corr.size)
+            norms = np.array([np.linalg.norm(corr[order[a:b]]) for a, b in zip(starts[:-1], starts[1:])])
+            penalized = omega > 0
+            top = float((norms[penalized] / omega[penalized]).max()) if penalized.any() else 0.0
+            return top / max(self.alpha, ALPHA_FLOOR_FOR_GRID)
         f = self.factor_array(corr.size)
         penalized = f > 0
         top = float((corr[penalized] / f[penalized]).max()) if penalized.any() else 0.0
@@ -300,10 +371,10 @@ class ModelSpec:
     @classmethod
     def of(cls, penalty: str = "l1", l1_ratio: float = 0.5, family: str = "gaussian", standardize: bool = True,
            intercept: bool = True, weights: ArrayLike | None = None, positive_class: str | None = None,
-           penalty_factor: ArrayLike | None = None) -> "ModelSpec":
-        """A checked spec from the public API's arguments (weights and factors are checked against
-        the data's size later)."""
-        return cls(Penalty.of(penalty, l1_ratio, penalty_factor), datafit_of(family), bool(standardize),
+           penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None) -> "ModelSpec":
+        """A checked spec from the public API's arguments (weights, factors and groups are checked
+        against the data's size later)."""
+        return cls(Penalty.of(penalty, l1_ratio, penalty_factor, groups), datafit_of(family), bool(standardize),
                    bool(intercept), None if weights is None else np.asarray(weights), positive_class)
 
 

@@ -78,10 +78,13 @@ class Prepared:
     warnings: tuple[str, ...]
     feature_sources: tuple[str, ...] = ()
     penalty_factors: tuple[float, ...] | None = None
+    #: A group label per model column when categorical columns are penalized as groups (their
+    #: one-hot columns share one), else None.
+    feature_groups: tuple[int, ...] | None = None
 
     def penalty(self, name: str, l1_ratio: float = 0.5) -> Penalty:
-        """The penalty called ``name`` with this design's penalty factors (:meth:`Penalty.of`)."""
-        return Penalty.of(name, l1_ratio, self.penalty_factors)
+        """The penalty called ``name`` with this design's penalty factors and groups (:meth:`Penalty.of`)."""
+        return Penalty.of(name, l1_ratio, self.penalty_factors, self.feature_groups)
 
     @property
     def n_train(self) -> int:
@@ -116,6 +119,7 @@ class Prepared:
             digest.update(str(arr.shape).encode())
         digest.update("\x1f".join((*self.feature_names, self.target, self.task)).encode())
         digest.update(repr(self.penalty_factors).encode())  # the same rows with other factors are another model
+        digest.update(repr(self.feature_groups).encode())
         self.__dict__["_fingerprint"] = digest.hexdigest()  # frozen dataclass: bypass __setattr__, once
         return self.__dict__["_fingerprint"]
 
@@ -266,6 +270,7 @@ def preprocess(
     task: Task | None = None,
     positive_class: str | None = None,
     penalty_factors: Mapping[str, float] | None = None,
+    group_categories: bool = False,
 ) -> Prepared:
     """Turn ``frame`` into train/test design matrices (see the module docstring for the steps).
 
@@ -294,6 +299,9 @@ def preprocess(
         glmnet's ``penalty.factor`` by table column (≥ 0; 0 leaves the column unpenalized, 2
         penalizes it twice as hard); columns not named get 1, names that are not features are
         ignored. A categorical column's factor applies to each of its one-hot columns.
+    group_categories : bool
+        Penalize each categorical column's one-hot columns as one group (the group lasso /
+        elastic net: a category in or out of the model as a whole) instead of one by one.
     """
     if target not in frame.columns:
         raise DataError(f"The target column {target!r} is not in the table.")
@@ -479,7 +487,16 @@ def preprocess(
         warnings=tuple(warnings),
         feature_sources=tuple(sources),
         penalty_factors=factors,
+        feature_groups=_groups_of(sources) if group_categories else None,
     )
+
+
+def _groups_of(sources: list[str]) -> tuple[int, ...] | None:
+    """One group label per model column (columns from the same table column share one), or None
+    when no table column gave more than one model column (the plain penalty)."""
+    labels = {source: k for k, source in enumerate(dict.fromkeys(sources))}
+    groups = tuple(labels[source] for source in sources)
+    return groups if len(labels) < len(sources) else None
 
 
 def _factors_by_model_column(chosen: Mapping[str, float] | None, sources: list[str],

@@ -41,7 +41,7 @@ GAMMA_FLOOR = 1e-5
 DEFAULT_GAMMAS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
-def _check_gamma(gamma: float) -> float:
+def check_gamma(gamma: float) -> float:
     try:
         value = float(gamma)
     except (TypeError, ValueError):
@@ -108,7 +108,7 @@ class RelaxedPath:
         optimum of the penalized objective. :meth:`Path.fit_at` off the grid solves the penalized
         model at that λ, refits its active set and blends (as :func:`reglab.fit` with ``relax=True``).
         """
-        gamma = _check_gamma(gamma)
+        gamma = check_gamma(gamma)
         if gamma == 1.0:
             return self.path
         g = max(gamma, GAMMA_FLOOR)
@@ -176,7 +176,7 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
 def relaxed_fit(penalized: Fit, X: ArrayLike, y: ArrayLike, gamma: float, weights: ArrayLike | None = None) -> Fit:
     """The model at (λ, γ) from the penalized fit at λ: its active set refitted without penalty and
     blended (γ·β̂ + (1 − γ)·β̃); ``gamma`` and ``kkt`` (NaN for γ < 1) say what it is."""
-    gamma = _check_gamma(gamma)
+    gamma = check_gamma(gamma)
     if gamma == 1.0:
         return penalized
     single = Path(penalty=penalized.penalty, l1_ratio=penalized.l1_ratio, lambdas=np.array([penalized.lam]),
@@ -187,24 +187,6 @@ def relaxed_fit(penalized: Fit, X: ArrayLike, y: ArrayLike, gamma: float, weight
                   penalty_factor=penalized.penalty_factor)
     blended = relax(single, X, y, weights).blend(gamma).fit_at(penalized.lam)
     return dataclasses.replace(blended, gamma=gamma)
-
-
-def _one_se_relaxed(lambdas: NDArray[np.float64], gammas: Sequence[float], mean: NDArray[np.float64],
-                    se: NDArray[np.float64]) -> tuple[int, int, int, int]:
-    """glmnet's ``getOptcv.relaxed``: the minimum over every (γ, λ) cell, ties to the largest λ then
-    the largest γ; the 1-SE choice is the largest λ (then γ) whose mean error is within one SE of
-    the minimum's. Returns (γ index, λ index) of the minimum and of the 1-SE choice."""
-    cells = [(g, i) for g in range(len(gammas)) for i in range(len(lambdas))]
-    flat = np.array([mean[g, i] for g, i in cells])
-    best = flat.min()
-
-    def largest(indices):
-        return max(indices, key=lambda cell: (lambdas[cell[1]], gammas[cell[0]]))
-
-    g_min, i_min = largest([cells[k] for k in np.flatnonzero(flat <= best)])
-    bound = mean[g_min, i_min] + se[g_min, i_min]
-    g_1se, i_1se = largest([cells[k] for k in np.flatnonzero(flat <= bound)])
-    return g_min, i_min, g_1se, i_1se
 
 
 @dataclass(frozen=True)
@@ -235,50 +217,6 @@ class RelaxedCV:
                                         "se": self.se[k]}) for k, g in enumerate(self.gammas)], ignore_index=True)
 
 
-def cross_validate_relaxed(X: ArrayLike, y: ArrayLike, penalty: str = "l1", l1_ratio: float = 0.5, folds: int = 5,
-                           seed: int = 0, lambdas: ArrayLike | None = None, standardize: bool = True,
-                           gamma: Sequence[float] = DEFAULT_GAMMAS, *, foldid: ArrayLike | None = None,
-                           weights: ArrayLike | None = None, intercept: bool = True,
-                           penalty_factor: ArrayLike | None = None, feature_names: Sequence[str] | None = None
-                           ) -> RelaxedCV:
-    """K-fold CV of the relaxed fits over (λ, γ): every fold solves the penalized path on the same
-    λ grid, relaxes it (:func:`relax`) and scores each blend on its held-out rows by mean squared
-    error; mean and SE per (γ, λ) as cv.glmnet's (fold-size weighted); (λ, γ).min and .1se by
-    glmnet's rule (:func:`_one_se_relaxed`). The same folds as :func:`reglab.cross_validate`."""
-    from .fitting import path as solve_path
-    from .selection import cv_summary, fold_splits
-    from .solvers import CV_KKT_TOLERANCE  # noqa: F401  (the fold paths are exact: the public path's standard)
-
-    gammas = tuple(sorted(_check_gamma(g) for g in gamma))
-    if not gammas:
-        raise ValueError("Give at least one γ.")
-    X_arr = np.asarray(feature_matrix(X, tuple(feature_names)) if feature_names is not None else X, dtype=float)
-    y_arr = np.asarray(y, dtype=float).reshape(-1)
-    n = X_arr.shape[0]
-    c = np.ones(n) if weights is None else observation_weights(weights, n)
-    options = dict(penalty=penalty, l1_ratio=l1_ratio, standardize=standardize, intercept=intercept,
-                   penalty_factor=penalty_factor)
-    whole = solve_path(X_arr, y_arr, lambdas=lambdas, weights=weights, feature_names=feature_names, **options)
-    grid = whole.lambdas
-    splits = fold_splits(n, int(folds), seed, foldid, None)
-    errors = np.empty((len(splits), len(gammas), len(grid)))
-    for k, (train, test) in enumerate(splits):
-        fold_path = solve_path(X_arr[train], y_arr[train], lambdas=grid, weights=None if weights is None else c[train],
-                               feature_names=feature_names, **options)
-        fold_relaxed = relax(fold_path, X_arr[train], y_arr[train], None if weights is None else c[train])
-        for g, value in enumerate(gammas):
-            predictions = fold_relaxed.predict(X_arr[test], value)
-            errors[k, g] = ((predictions - y_arr[test]) ** 2) @ c[test] / c[test].sum()
-    sizes = np.array([c[test].sum() for _, test in splits])
-    mean = np.empty((len(gammas), len(grid)))
-    se = np.empty_like(mean)
-    for g in range(len(gammas)):
-        mean[g], se[g] = cv_summary(errors[:, g, :], sizes, "size")
-    g_min, i_min, g_1se, i_1se = _one_se_relaxed(grid, gammas, mean, se)
-    return RelaxedCV(grid, gammas, mean, se, float(grid[i_min]), gammas[g_min], float(grid[i_1se]), gammas[g_1se],
-                     len(splits), relax(whole, X_arr, y_arr, weights))
-
-
 def gamma_label(gamma: float) -> str:
     """How charts name the model at γ (γ = 1 is the penalized fit itself)."""
     return "γ = 1 (the penalized fit)" if gamma == 1.0 else f"γ = {gamma:g}" + (" (relaxed fit)" if gamma == 0 else "")
@@ -299,7 +237,7 @@ def held_out_error_frame(relaxed: RelaxedPath, X_test: ArrayLike, y_test: ArrayL
 
     y = np.asarray(y_test, dtype=float)
     parts = []
-    for value in dict.fromkeys((1.0, _check_gamma(gamma))):
+    for value in dict.fromkeys((1.0, check_gamma(gamma))):
         predictions = relaxed.predict(X_test, value)
         parts.append(pd.DataFrame({"lambda": relaxed.lambdas, "component": "test MSE, " + gamma_label(value),
                                    "value": np.mean((predictions - y) ** 2, axis=1)}))

@@ -38,9 +38,11 @@ from .errors import DataError
 from .design import (RowMoments, class_codes, design_from_moments, observation_weights, row_moments,
                      sorted_classes, validate_xy)
 from .fitting import design_predictions, path_design, prepare_spec
+from .fitting import path as _public_path
 from .results import Fit, Path
 from .solvers import CV_KKT_TOLERANCE, lambda_grid, solve
 from .objective import ModelSpec, Penalty
+from .relaxed import DEFAULT_GAMMAS, RelaxedCV, check_gamma, relax
 
 
 @dataclass(frozen=True)
@@ -325,6 +327,7 @@ def cross_validate(
     positive_class: str | None = None,
     measure: str | None = None,
     penalty_factor: ArrayLike | None = None,
+    groups: ArrayLike | None = None,
 ) -> CVResult:
     """K-fold cross-validation curve of the objective's path, with λ.min and λ.1se.
 
@@ -361,7 +364,8 @@ def cross_validate(
         (:data:`reglab.solvers.CV_KKT_TOLERANCE`), so mean and SE equal cv.glmnet's at thresh
         1e-20 to 1e-8; a resampling study of many CV runs may pass a looser one explicitly.
     """
-    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor)
+    spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
+                        groups)
     pen = spec.penalty
     measures = MEASURES[spec.datafit.family]
     measure = measures[0] if measure is None else str(measure).lower()
@@ -421,7 +425,7 @@ def cross_validate(
     reusable = (full_path is not None and np.array_equal(full_path.lambdas, grid) and full_path.penalty == pen.name
                 and full_path.l1_ratio == pen.alpha and full_path.fit_intercept == intercept and c is None
                 and full_path.family == spec.datafit.family and full_path.classes == full.classes
-                and full_path.penalty_factor == pen.factors)
+                and full_path.penalty_factor == pen.factors and not pen.grouped)
     whole = full_path if reusable else path_design(full, pen, grid)
     return CVResult(
         penalty=pen.name,
@@ -440,3 +444,65 @@ def cross_validate(
         path=whole,
         measure=measure,
     )
+
+
+# ----------------------------------------------------------------------------- the relaxed lasso
+
+
+def _one_se_relaxed(lambdas: NDArray[np.float64], gammas: Sequence[float], mean: NDArray[np.float64],
+                    se: NDArray[np.float64]) -> tuple[int, int, int, int]:
+    """glmnet's ``getOptcv.relaxed``: the minimum over every (γ, λ) cell, ties to the largest λ then
+    the largest γ; the 1-SE choice is the largest λ (then γ) whose mean error is within one SE of
+    the minimum's. Returns (γ index, λ index) of the minimum and of the 1-SE choice."""
+    cells = [(g, i) for g in range(len(gammas)) for i in range(len(lambdas))]
+    flat = np.array([mean[g, i] for g, i in cells])
+    best = flat.min()
+
+    def largest(indices):
+        return max(indices, key=lambda cell: (lambdas[cell[1]], gammas[cell[0]]))
+
+    g_min, i_min = largest([cells[k] for k in np.flatnonzero(flat <= best)])
+    bound = mean[g_min, i_min] + se[g_min, i_min]
+    g_1se, i_1se = largest([cells[k] for k in np.flatnonzero(flat <= bound)])
+    return g_min, i_min, g_1se, i_1se
+
+
+def cross_validate_relaxed(X: ArrayLike, y: ArrayLike, penalty: str = "l1", l1_ratio: float = 0.5, folds: int = 5,
+                           seed: int = 0, lambdas: ArrayLike | None = None, standardize: bool = True,
+                           gamma: Sequence[float] = DEFAULT_GAMMAS, *, foldid: ArrayLike | None = None,
+                           weights: ArrayLike | None = None, intercept: bool = True,
+                           penalty_factor: ArrayLike | None = None, feature_names: Sequence[str] | None = None
+                           ) -> RelaxedCV:
+    """K-fold CV of the relaxed fits over (λ, γ): every fold solves the penalized path on the same
+    λ grid, relaxes it (:func:`relax`) and scores each blend on its held-out rows by mean squared
+    error; mean and SE per (γ, λ) as cv.glmnet's (fold-size weighted); (λ, γ).min and .1se by
+    glmnet's rule (:func:`_one_se_relaxed`). The same folds as :func:`reglab.cross_validate`."""
+
+    gammas = tuple(sorted(check_gamma(g) for g in gamma))
+    if not gammas:
+        raise ValueError("Give at least one γ.")
+    X_arr = np.asarray(feature_matrix(X, tuple(feature_names)) if feature_names is not None else X, dtype=float)
+    y_arr = np.asarray(y, dtype=float).reshape(-1)
+    n = X_arr.shape[0]
+    c = np.ones(n) if weights is None else observation_weights(weights, n)
+    options = dict(penalty=penalty, l1_ratio=l1_ratio, standardize=standardize, intercept=intercept,
+                   penalty_factor=penalty_factor)
+    whole = _public_path(X_arr, y_arr, lambdas=lambdas, weights=weights, feature_names=feature_names, **options)
+    grid = whole.lambdas
+    splits = fold_splits(n, int(folds), seed, foldid, None)
+    errors = np.empty((len(splits), len(gammas), len(grid)))
+    for k, (train, test) in enumerate(splits):
+        fold_path = _public_path(X_arr[train], y_arr[train], lambdas=grid, weights=None if weights is None else c[train],
+                               feature_names=feature_names, **options)
+        fold_relaxed = relax(fold_path, X_arr[train], y_arr[train], None if weights is None else c[train])
+        for g, value in enumerate(gammas):
+            predictions = fold_relaxed.predict(X_arr[test], value)
+            errors[k, g] = ((predictions - y_arr[test]) ** 2) @ c[test] / c[test].sum()
+    sizes = np.array([c[test].sum() for _, test in splits])
+    mean = np.empty((len(gammas), len(grid)))
+    se = np.empty_like(mean)
+    for g in range(len(gammas)):
+        mean[g], se[g] = cv_summary(errors[:, g, :], sizes, "size")
+    g_min, i_min, g_1se, i_1se = _one_se_relaxed(grid, gammas, mean, se)
+    return RelaxedCV(grid, gammas, mean, se, float(grid[i_min]), gammas[g_min], float(grid[i_1se]), gammas[g_1se],
+                     len(splits), relax(whole, X_arr, y_arr, weights))

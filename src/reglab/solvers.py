@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import enet_path
 
-from . import cd
+from . import cd, groupcd
 from .design import ClassificationDesign, Design, MultinomialDesign
 from .errors import DataError
 from .objective import ALPHA_FLOOR_FOR_GRID, Penalty
@@ -246,6 +246,45 @@ def _cd_weights(
     return weights, kkt
 
 
+def _group_weights(
+    design: Design, penalty: Penalty, lambdas: NDArray[np.float64], w_init: NDArray[np.float64] | None,
+    kkt_tolerance: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The group elastic net on the Gram (:func:`reglab.groupcd.group_path`), every λ then checked
+    against ``kkt_tolerance`` (the group KKT conditions); a λ that misses is solved again along a
+    path of its own from λ_max. Returns the weights and their KKT residuals."""
+    p, n = design.n_features, design.n_samples
+    limit = kkt_tolerance * gradient_scale(design, penalty)
+    order, starts, omega = penalty.group_structure(p)
+    sizes = np.diff(starts)
+    eigvals = np.zeros((len(sizes), int(sizes.max())))
+    eigvecs = np.zeros((len(sizes), int(sizes.max()), int(sizes.max())))
+    hessian = design.gram / n
+    for g, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
+        members = order[a:b]
+        vals, vecs = np.linalg.eigh(hessian[np.ix_(members, members)])
+        eigvals[g, : b - a], eigvecs[g, : b - a, : b - a] = np.maximum(vals, 0.0), vecs
+
+    def run(grid, start):
+        return groupcd.group_path(design.gram, design.zy, n, np.ascontiguousarray(grid), penalty.alpha, omega, order,
+                                  starts, eigvals, eigvecs, start, _KERNEL_MARGIN * limit, _GROUP_MAX_SWEEPS)[0]
+
+    rank = np.argsort(-lambdas, kind="stable")
+    weights = np.empty((len(lambdas), p))
+    weights[rank] = run(lambdas[rank], np.zeros(p) if w_init is None else np.array(w_init, dtype=float))
+    kkt = kkt_residuals(design, penalty, lambdas, weights)
+    lam_max = design.lambda_max(penalty)
+    for i in np.flatnonzero(kkt > limit):
+        approach = np.geomspace(max(lam_max, lambdas[i]), lambdas[i], _CONTINUATION_STEPS)
+        weights[i] = run(approach, np.zeros(p))[-1]
+        kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1])[0]
+    return weights, kkt
+
+
+#: Sweeps over the groups per λ before the group solver gives up (the KKT check then reports it).
+_GROUP_MAX_SWEEPS = 100_000
+
+
 def _lars_weights(design: Design, penalty: Penalty, lam: float) -> NDArray[np.float64]:
     """The elastic net at one λ by LARS–lasso homotopy (scikit-learn's ``lars_path_gram``): exact up
     to rounding however collinear or p > n the design, where coordinate descent crawls. The ridge
@@ -327,6 +366,8 @@ def solve_with_residuals(
     if np.any(~np.isfinite(lambdas)) or np.any(lambdas < 0):
         raise ValueError("λ must be a finite number ≥ 0.")
     if isinstance(design, ClassificationDesign):
+        if penalty.grouped:
+            raise ValueError("Grouped features are offered for least squares (family='gaussian') here.")
         if np.any(lambdas == 0):
             raise ValueError("λ must be > 0 for logistic regression (without a penalty separable classes "
                              "have no finite solution).")
@@ -334,6 +375,11 @@ def solve_with_residuals(
             return _multinomial_solution(design, penalty, lambdas, w_init, kkt_tolerance)
         return _logistic_solution(design, penalty, lambdas, w_init, kkt_tolerance)
     intercepts = design.solver_intercepts(len(lambdas))
+    if penalty.grouped:
+        if np.any(lambdas == 0):
+            raise ValueError("λ must be > 0 for a grouped penalty.")
+        weights, kkt = _group_weights(design, penalty, lambdas, w_init, kkt_tolerance)
+        return Solution(weights, intercepts, kkt)
     uniform = penalty.factors is None or len(set(penalty.factors)) == 1
     if penalty.alpha == 0.0 and (uniform or np.all(lambdas == 0)):
         # closed form (equal factors, rescaled to 1, are no factors; at λ = 0 nothing is penalized)

@@ -22,7 +22,8 @@ from reglab.fitting import fit_design, path_design
 from reglab.results import Fit, Path
 from reglab.objective import Penalty
 from reglab.preprocess import Prepared
-from reglab.relaxed import RelaxedCV, RelaxedPath, cross_validate_relaxed, relax
+from reglab.relaxed import RelaxedCV, RelaxedPath, relax
+from reglab.selection import cross_validate_relaxed
 from reglab.selection import CVResult
 
 from . import state
