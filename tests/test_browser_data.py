@@ -100,3 +100,18 @@ def test_a_penalty_factor_typed_in_the_table_keeps_that_feature_in_the_model(app
                            "e.innerText.includes('Non-zero') && e.innerText.includes('1 of 5'))", timeout=30_000)
     wait_for_app(page)
     assert_no_exception(page)
+
+
+def test_grouped_mode_for_a_text_column_from_an_uploaded_csv(app_url, page):
+    upload(page, app_url, "semicolon_decimal_comma_latin1.csv")  # a text column 'stadt', target 'preis'
+    page.get_by_text("Numbers use a decimal comma").wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.get_by_text("Penalize each text column as a group").click()
+    page.get_by_text("penalized as one group").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.get_by_role("link", name="Explore this dataset").click()
+    wait_for_app(page)
+    chart = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="feature group").first
+    chart.locator("canvas, svg").first.wait_for(timeout=60_000)
+    assert "feature group" in chart.inner_text()  # the legend lists groups (the AppTest checks its entries)
+    assert_no_exception(page)

@@ -40,7 +40,13 @@ def penalty_scale(labels) -> alt.Scale:
 def feature_colors(frame: pd.DataFrame, value: str = "value", legend_columns: int = 4) -> tuple[pd.DataFrame, alt.Color, alt.Scale]:
     """A ``series`` column and its colour encoding: each feature its own colour when there are at
     most 20, else the MAX_COLORED largest (by max |value|) coloured and the rest one grey series.
-    The legend lists features in their data order, in columns under the chart (it wraps on narrow screens)."""
+    The legend lists features in their data order, in columns under the chart (it wraps on narrow screens).
+    With a ``group`` column (grouped features) the series is the group: a group's lines share a colour."""
+    if "group" in frame:
+        frame = frame.assign(feature_name=frame["feature"], feature=frame["group"]).drop(columns="group")
+        colored, encoding, scale = feature_colors(frame, value, legend_columns)
+        encoding.title = "feature group (click to highlight)"
+        return colored.assign(feature=colored["feature_name"]).drop(columns="feature_name"), encoding, scale
     order = list(dict.fromkeys(frame["feature"]))
     if len(order) <= len(FEATURE_COLORS):
         series, domain = frame["feature"], order
@@ -153,7 +159,7 @@ def path_chart(
     selectable : bool
         Add the click-to-set-λ selection.
     """
-    columns = ["lambda", "feature", value] + (["l1_fraction"] if "l1_fraction" in path_frame else [])
+    columns = ["lambda", "feature", value] + [c for c in ("l1_fraction", "group") if c in path_frame]
     frame, color, color_scale = feature_colors(path_frame[columns].rename(columns={value: "value"}))
     x_enc = lambda_x() if x == "lambda" else alt.X("l1_fraction:Q", title="‖w‖₁ / max ‖w‖₁ (less regularization →)")
     highlight = alt.selection_point(name="feature_focus", fields=["series"], bind="legend")

@@ -68,13 +68,13 @@ def test_scores(fit, X_test, y_test) -> dict[str, float]:
 
 def compare_models(X_train, y_train, X_test, y_test, candidates: Sequence[Candidate], standardize: bool = True,
                    feature_names: Sequence[str] | None = None, family: str = "gaussian",
-                   penalty_factor: ArrayLike | None = None) -> Comparison:
+                   penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None) -> Comparison:
     """Fit every candidate on the training rows and score it on the test rows (:func:`test_scores`);
     ``penalty_factor`` (glmnet's, one per feature) applies to every candidate."""
     design = prepare(X_train, y_train, standardize, feature_names, family=family)
     rows, coefs = [], []
     for cand in candidates:
-        fit = fit_design(design, Penalty.of(cand.penalty, cand.l1_ratio, penalty_factor), cand.lam)
+        fit = fit_design(design, Penalty.of(cand.penalty, cand.l1_ratio, penalty_factor, groups), cand.lam)
         rows.append({"model": cand.label, "λ": cand.lam, "L1 ratio": Penalty.of(cand.penalty, cand.l1_ratio).alpha,
                      "λ chosen by": cand.reason, **test_scores(fit, X_test, y_test), "non-zero": fit.n_nonzero})
         names = design.feature_names
@@ -85,15 +85,15 @@ def compare_models(X_train, y_train, X_test, y_test, candidates: Sequence[Candid
     return Comparison(pd.DataFrame(rows), pd.concat(coefs, ignore_index=True))
 
 
-def common_grid(design, l1_ratio: float, n_lambdas: int = 60, penalty_factor: ArrayLike | None = None) -> NDArray[np.float64]:
+def common_grid(design, l1_ratio: float, n_lambdas: int = 60, penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None) -> NDArray[np.float64]:
     """One decreasing λ grid for comparing penalties on a shared axis.
 
     From the elastic net's λ_max (the largest of the sparse penalties: λ_max ∝ 1/α) down to
     1e-4 (n > p) or 1e-2 of the lasso's — where all three have something to show. (glmnet's own
     ridge grid starts at λ_max/0.001, which would squash the other two.)
     """
-    top = lambda_grid(design, Penalty.of("elasticnet", l1_ratio, penalty_factor), 2)[0]
-    lasso = lambda_grid(design, Penalty.of("l1", factors=penalty_factor), 2)
+    top = lambda_grid(design, Penalty.of("elasticnet", l1_ratio, penalty_factor, groups), 2)[0]
+    lasso = lambda_grid(design, Penalty.of("l1", factors=penalty_factor, groups=groups), 2)
     return np.geomspace(top, lasso[-1], n_lambdas)
 
 
@@ -178,7 +178,7 @@ def bootstrap_rows(y: NDArray[np.float64], resamples: int, rng: np.random.Genera
 def selection_frequency(X, y, penalty: str, l1_ratio: float, lam: float, resamples: int = 100, seed: int = 0,
                         standardize: bool = True, n_jobs: int | None = None,
                         progress: Callable[[float], None] | None = None, family: str = "gaussian",
-                        penalty_factor: ArrayLike | None = None) -> NDArray[np.float64]:
+                        penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None) -> NDArray[np.float64]:
     """Share of bootstrap resamples in which each feature has a non-zero coefficient at λ.
 
     Resamples are drawn with a seeded generator, so the result is reproducible (within each
@@ -186,7 +186,7 @@ def selection_frequency(X, y, penalty: str, l1_ratio: float, lam: float, resampl
     ``progress`` can report.
     """
     Xg, y, offset = center_once(X, y)
-    pen = Penalty.of(penalty, l1_ratio, penalty_factor)
+    pen = Penalty.of(penalty, l1_ratio, penalty_factor, groups)
     rng = np.random.default_rng(seed)
     draws = bootstrap_rows(y, resamples, rng, classes=datafit_of(family).family != "gaussian")
     chunk = max(1, resamples // 10)
@@ -206,7 +206,7 @@ def selection_frequency(X, y, penalty: str, l1_ratio: float, lam: float, resampl
 def cv_heatmap(X, y, ratios: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9, 1.0), n_lambdas: int = 30, folds: int = 5,
                seed: int = 0, standardize: bool = True,
                progress: Callable[[float], None] | None = None, family: str = "gaussian",
-               penalty_factor: ArrayLike | None = None) -> pd.DataFrame:
+               penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None) -> pd.DataFrame:
     """Mean CV error over a (λ, L1 ratio) grid, with the minimum and the one-SE region marked.
 
     One λ grid serves every ratio (from the largest λ_max, at the smallest ratio, down to
@@ -218,15 +218,15 @@ def cv_heatmap(X, y, ratios: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9, 1.0), n
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     design = prepare(X, y, standardize, family=family)
-    top = lambda_grid(design, Penalty.of("elasticnet", min(ratios), penalty_factor), 2)[0]
-    bottom = lambda_grid(design, Penalty.of("l1", factors=penalty_factor), 2)[0] * 1e-3
+    top = lambda_grid(design, Penalty.of("elasticnet", min(ratios), penalty_factor, groups), 2)[0]
+    bottom = lambda_grid(design, Penalty.of("l1", factors=penalty_factor, groups=groups), 2)[0] * 1e-3
     grid = np.geomspace(top, bottom, n_lambdas)
     parts = []
     for i, ratio in enumerate(ratios):
         name = "l1" if ratio == 1.0 else "elasticnet"
         # only CV errors are read (colours and the best cell): resampling's KKT standard, as stability's
         cv = cross_validate(X, y, penalty=name, l1_ratio=ratio, folds=folds, seed=seed, lambdas=grid, standardize=standardize,
-                            family=family, kkt_tolerance=RESAMPLING_KKT_TOLERANCE, penalty_factor=penalty_factor)
+                            family=family, kkt_tolerance=RESAMPLING_KKT_TOLERANCE, penalty_factor=penalty_factor, groups=groups)
         parts.append(pd.DataFrame({"l1_ratio": ratio, "lambda": cv.lambdas, "mean_error": cv.mean_error, "se": cv.se}))
         if progress is not None:
             progress((i + 1) / len(ratios))
@@ -239,7 +239,7 @@ def cv_heatmap(X, y, ratios: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9, 1.0), n
 
 def repeated_cv(X, y, penalty: str, l1_ratio: float, seeds: Sequence[int] = tuple(range(10)), folds: int = 5,
                 lambdas=None, standardize: bool = True, progress=None, family: str = "gaussian",
-                penalty_factor: ArrayLike | None = None) -> pd.DataFrame:
+                penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None) -> pd.DataFrame:
     """λ.min and λ.1se for each reshuffle of the folds (columns ``seed``, ``lambda_min``, ``lambda_1se``).
 
     ``progress``, when given, is called with the share of reshuffles done (0–1) after each one.
@@ -248,7 +248,7 @@ def repeated_cv(X, y, penalty: str, l1_ratio: float, seeds: Sequence[int] = tupl
     for i, seed in enumerate(seeds, start=1):
         cv = cross_validate(X, y, penalty=penalty, l1_ratio=l1_ratio, folds=folds, seed=seed, lambdas=lambdas,
                             standardize=standardize, family=family, kkt_tolerance=RESAMPLING_KKT_TOLERANCE,
-                            penalty_factor=penalty_factor)
+                            penalty_factor=penalty_factor, groups=groups)
         rows.append({"seed": seed, "lambda_min": cv.lambda_min, "lambda_1se": cv.lambda_1se})
         if progress is not None:
             progress(i / len(seeds))

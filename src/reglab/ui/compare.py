@@ -37,7 +37,8 @@ def candidates(key: str, standardize: bool, l1_ratio: float, folds: int, mode: s
 def comparison(key: str, standardize: bool, cands: tuple[compare.Candidate, ...], _prepared: Prepared) -> compare.Comparison:
     return compare.compare_models(_prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test, list(cands),
                                   standardize, _prepared.feature_names, family=family_of(_prepared),
-                                  penalty_factor=_prepared.penalty_factors)
+                                  penalty_factor=_prepared.penalty_factors,
+                                  groups=_prepared.feature_groups)
 
 
 @cached()
@@ -45,7 +46,8 @@ def paths_frame(key: str, standardize: bool, cands: tuple[compare.Candidate, ...
     """Tidy paths of the three models on one common λ grid, labelled by model."""
     design = design_for(key, standardize, _prepared)
     enet_ratio = next((c.l1_ratio for c in cands if c.penalty == "elasticnet"), 0.5)
-    grid = compare.common_grid(design, enet_ratio, penalty_factor=_prepared.penalty_factors)
+    grid = compare.common_grid(design, enet_ratio, penalty_factor=_prepared.penalty_factors,
+                                  groups=_prepared.feature_groups)
     parts = [path_design(design, _prepared.penalty(c.penalty, c.l1_ratio), lambdas=grid).to_frame().assign(model=c.label)
              for c in cands]
     return pd.concat(parts, ignore_index=True)
@@ -62,7 +64,7 @@ def stability(key: str, standardize: bool, cands: tuple[compare.Candidate, ...],
             freq = compare.selection_frequency(
                 prepared.X_train, prepared.y_train, cand.penalty, cand.l1_ratio, cand.lam, resamples=resamples, seed=0,
                 standardize=standardize, progress=lambda share, i=i: progress((i + share) / len(sparse)),
-                family=family_of(prepared), penalty_factor=prepared.penalty_factors)
+                family=family_of(prepared), penalty_factor=prepared.penalty_factors, groups=prepared.feature_groups)
             parts.append(pd.DataFrame({"model": cand.label, "feature": prepared.feature_names, "frequency": freq}))
         return pd.concat(parts, ignore_index=True)
 
@@ -75,7 +77,7 @@ def heatmap(key: str, standardize: bool, folds: int, prepared: Prepared, progres
         return memoized(("cv-heatmap", key, standardize, folds),
                         lambda: compare.cv_heatmap(prepared.X_train, prepared.y_train, folds=folds,
                                                    standardize=standardize, progress=progress,
-                                                   family=family_of(prepared), penalty_factor=prepared.penalty_factors))
+                                                   family=family_of(prepared), penalty_factor=prepared.penalty_factors, groups=prepared.feature_groups))
 
 
 def fold_reshuffles(key: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, prepared: Prepared,
@@ -85,7 +87,7 @@ def fold_reshuffles(key: str, standardize: bool, penalty: str, l1_ratio: float, 
         return memoized(("repeated-cv", key, standardize, penalty, l1_ratio, folds),
                         lambda: compare.repeated_cv(prepared.X_train, prepared.y_train, penalty, l1_ratio, folds=folds,
                                                     lambdas=grid, standardize=standardize, progress=progress,
-                                                    family=family_of(prepared), penalty_factor=prepared.penalty_factors))
+                                                    family=family_of(prepared), penalty_factor=prepared.penalty_factors, groups=prepared.feature_groups))
 
 
 # ----------------------------------------------------------------------------- scenarios

@@ -139,11 +139,12 @@ def _plain_defaults(dataset: Dataset) -> dict:
         "seed": 0,
         "positive": None,
         "factors": {},  # glmnet's penalty.factor by feature column, only those that are not 1
+        "grouped": False,  # penalize a text column's one-hot columns as one group
     }
 
 
 #: Data-preparation choices carried by links, written only where they differ from the defaults.
-PREP_URL_KEYS = {"target", "features", "test", "seed", "task", "missing", "positive", "pf"}
+PREP_URL_KEYS = {"target", "features", "test", "seed", "task", "missing", "positive", "pf", "grouped"}
 _PREP_URL_WRITTEN = "reglab.url_written.prep"
 
 
@@ -184,6 +185,8 @@ def prep_query(dataset: Dataset, settings: dict) -> dict[str, str]:
         out["positive"] = str(settings["positive"])
     if settings.get("factors"):
         out["pf"] = json.dumps(settings["factors"], ensure_ascii=False)
+    if settings.get("grouped"):
+        out["grouped"] = "1"
     return out
 
 
@@ -226,6 +229,11 @@ def read_prep_query_params(dataset: Dataset, settings: dict) -> dict:
     positive = st.query_params.get("positive")
     if positive is not None:  # checked against the target's classes by preprocess (a warning if it is not one)
         settings["positive"] = positive[:200]
+    grouped = st.query_params.get("grouped")
+    if grouped in ("0", "1"):
+        settings["grouped"] = grouped == "1"
+    elif grouped is not None:
+        problems.append(f"The link's grouped={grouped[:40]} is not 0 or 1. Kept the current choice.")
     raw = st.query_params.get("pf")
     if raw is not None:
         factors, problem = parse_factors(raw, columns)
@@ -263,6 +271,7 @@ def _prepared(token: str, settings_key: tuple, _dataset: Dataset) -> Prepared:
         task=settings["task"],
         positive_class=settings.get("positive"),
         penalty_factors=dict(settings.get("factors") or ()),
+        group_categories=bool(settings.get("grouped", False)),
     )
 
 

@@ -82,6 +82,8 @@ def path_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: f
     frame = path.to_frame()
     if "class" in frame:
         frame = frame[frame["class"] == class_label].drop(columns="class")
+    if _prepared.feature_groups is not None:  # a categorical column's dummies: one colour, one legend entry
+        frame = frame.assign(group=frame["feature"].map(dict(zip(_prepared.feature_names, _prepared.feature_sources))))
     chart = charts.path_chart(
         frame, current_lambda=float(path.lambdas[0]), height=200 if present else 380,
         value="coef_standardized" if scale == "standardized" else "coef",
@@ -157,7 +159,8 @@ def cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, f
         return reglab.cross_validate(_prepared.X_train, _prepared.y_train, penalty=penalty, l1_ratio=l1_ratio,
                                      folds=usable_folds(folds, _prepared.n_train), seed=0, standardize=standardize,
                                      full_path=on_screen, progress=_progress, family=family_of(_prepared),
-                                     measure=measure, penalty_factor=_prepared.penalty_factors)
+                                     measure=measure, penalty_factor=_prepared.penalty_factors,
+                                     groups=_prepared.feature_groups)
 
 
 @cached(spinner="Refitting every active set without penalty…")
