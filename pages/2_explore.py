@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from reglab import charts
+from reglab import charts, limits
 from reglab.diagnostics import (calibration_frame, calibration_frames, coefficient_frame, confusion_frame, error_curves, roc_frame,
                                 roc_frames, support_recovery)
 from reglab.export import safe_csv
@@ -251,7 +251,10 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
 
         if relaxable:
             with tabs["relaxed"]:
-                if tabs["relaxed"].open:
+                if tabs["relaxed"].open and heavy:  # one least-squares refit per active set and fold: bounded by size
+                    st.info("The relaxed lasso refits every active set on every fold: it is offered below the heavy-analysis "
+                            f"size ({limits.HEAVY_FEATURES:,} features or {limits.HEAVY_CELLS:,} training values).", icon=":material/info:")
+                elif tabs["relaxed"].open:
                     g1, g2 = st.columns([1, 2])
                     gamma = g1.select_slider(RELAX_GAMMA.label, options=[0.0, 0.25, 0.5, 0.75, 1.0],
                                              **bind(state.RELAX_GAMMA, default=0.0), help=RELAX_GAMMA.help)

@@ -49,3 +49,14 @@ def test_a_bad_gamma_in_a_link_is_named_and_ignored():
     at = open_page("pages/2_explore.py", gamma="7", tab="relaxed")
     assert not at.exception
     assert any("gamma=7" in w.value.replace("\\", "") for w in at.warning)
+
+
+def test_a_heavy_design_gets_no_relaxed_refits_but_a_reason(monkeypatch):
+    from reglab import limits
+
+    monkeypatch.setattr(limits, "HEAVY_FEATURES", 5)  # diabetes' 10 features count as heavy here
+    at = open_page("pages/2_explore.py", tab="relaxed")
+    next(b for b in at.button if b.label == "Run the analysis").click().run()
+    assert not at.exception and not at.error
+    assert any("offered below the heavy-analysis size (5 features" in i.value for i in at.info)
+    assert not any(m.label.startswith("Test RMSE, γ") for m in at.metric)
