@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import reglab
-from reglab.relaxed import GAMMA_FLOOR, relax, relaxed_fit
+from reglab.relaxed import GAMMA_FLOOR, relax
 from reglab.selection import cross_validate_relaxed
 from reglab.reproduce import glmnet_parameters, glmnet_y_scale
 from test_glmnet_reference import R_FOOTER, R_HEADER, make_data, r_vector, run_r, write_inputs
@@ -111,3 +111,14 @@ def test_relaxed_cv_equals_cv_glmnet_with_the_same_folds(tmp_path):
     # γ = 1 is the penalized model's own CV curve
     plain = reglab.cross_validate(X, y, "l1", lambdas=grid, foldid=foldid)
     np.testing.assert_allclose(cv.mean_error[-1], plain.mean_error, rtol=1e-8)
+
+
+def test_relaxed_cv_reads_a_table_by_feature_name():
+    import pandas as pd
+
+    X, y, _, foldid = make_data(41, 5, 3)
+    names = [f"x{j}" for j in range(5)]
+    table = pd.DataFrame(X, columns=names)[names[::-1]]  # columns in another order: matched by name
+    by_name = cross_validate_relaxed(table, y, foldid=foldid, feature_names=names)
+    plain = cross_validate_relaxed(X, y, foldid=foldid)
+    np.testing.assert_allclose(by_name.mean_error, plain.mean_error, rtol=1e-12)

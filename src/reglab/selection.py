@@ -39,7 +39,7 @@ from .design import (RowMoments, class_codes, design_from_moments, observation_w
                      sorted_classes, validate_xy)
 from .fitting import design_predictions, path_design, prepare_spec
 from .fitting import path as _public_path
-from .results import Fit, Path
+from .results import Fit, Path, feature_matrix
 from .solvers import CV_KKT_TOLERANCE, lambda_grid, solve
 from .objective import ModelSpec, Penalty
 from .relaxed import DEFAULT_GAMMAS, RelaxedCV, check_gamma, relax
