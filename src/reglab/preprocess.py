@@ -472,9 +472,10 @@ def preprocess(
         )
     report.insert(0, f"Started from {n_in:,} rows; target {target!r} ({task}); {len(features)} feature column(s).")
     factors = _factors_by_model_column(penalty_factors, sources, report)
+    groups = _groups_of(sources) if group_categories and task == "regression" else None
     if group_categories and task != "regression":
         warnings.append("Grouped categories are offered for regression targets here: each level is penalized on its own.")
-    elif group_categories and _groups_of(sources) is not None:
+    elif groups is not None:
         report.append("Each text column's one-hot columns are penalized as one group (the group lasso): a category "
                       "enters or leaves the model as a whole.")
     return Prepared(
@@ -492,7 +493,7 @@ def preprocess(
         warnings=tuple(warnings),
         feature_sources=tuple(sources),
         penalty_factors=factors,
-        feature_groups=_groups_of(sources) if group_categories and task == "regression" else None,
+        feature_groups=groups,
     )
 
 

@@ -436,9 +436,9 @@ def _multinomial_solution(
     w_init: NDArray[np.float64] | None, kkt_tolerance: float,
 ) -> Solution:
     """The compiled multinomial path (:func:`reglab.cd.multinomial_path_rows`, block proximal Newton
-    over the classes), every λ then checked from the rows; a miss is re-solved along its own path
-    from λ_max. Weights have shape (k, K, p), intercepts (k, K)."""
-    lam_max = design.lambda_max(penalty)
+    over the classes), every λ then checked from the rows; one short of 1e-2 of the standard gets
+    joint Newton steps on the full Hessian where that is bounded (:func:`_joint_newton`). Weights
+    have shape (k, K, p), intercepts (k, K)."""
     limit = kkt_tolerance * gradient_scale(design, penalty)
     factors = penalty.factor_array(design.n_features)
     K, p = design.n_classes, design.n_features

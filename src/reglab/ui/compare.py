@@ -9,7 +9,6 @@ import streamlit as st
 from reglab import compare, scenarios
 from reglab.errors import DataError
 from reglab.fitting import path_design
-from reglab.objective import Penalty
 from reglab.preprocess import Prepared
 
 from . import state

@@ -20,7 +20,6 @@ from reglab.diagnostics import ClassificationMetrics, FitMetrics, classification
 from reglab.design import ClassificationDesign, Design, prepare
 from reglab.fitting import fit_design, path_design
 from reglab.results import Fit, Path
-from reglab.objective import Penalty
 from reglab.preprocess import Prepared
 from reglab.relaxed import RelaxedCV, RelaxedPath, relax
 from reglab.selection import cross_validate_relaxed
