@@ -29,6 +29,14 @@ def wait_for_app(page):
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
 
 
+def drawn_chart(page, has_text: str | None = None, timeout: int = 30_000):
+    """The first visible chart (holding ``has_text``, e.g. an axis title), once it is drawn."""
+    charts = page.locator('[data-testid="stVegaLiteChart"]:visible')
+    chart = (charts.filter(has_text=has_text) if has_text else charts).first
+    chart.locator("canvas, svg").first.wait_for(timeout=timeout)
+    return chart
+
+
 def assert_no_exception(page):
     boxes = page.locator('[data-testid="stException"]')
     assert boxes.count() == 0, boxes.first.inner_text()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from test_browser import assert_no_exception, wait_for_app
+from test_browser import assert_no_exception, drawn_chart, wait_for_app
 from test_browser_data import pick_option, upload
 
 pytestmark = pytest.mark.browser
@@ -41,8 +41,7 @@ def test_breast_cancer_lambda_moves_sparsity_and_auc_and_the_roc_curve_is_drawn(
     wait_for_app(page)
     # the three charts, each waited for by its own axis title (they render one after another)
     for title in ("false positive rate", "mean predicted probability", "predicted class"):
-        chart = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text=title).first
-        chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+        drawn_chart(page, title)
     assert_no_exception(page)
     assert "lam=0.08" in page.url
 
@@ -63,8 +62,7 @@ def test_wine_multinomial_paths_switch_class(app_url, page):
     page.goto(app_url + "/explore?dataset=wine")
     wait_for_app(page)
     page.get_by_text("Multinomial logistic regression").first.wait_for(timeout=60_000)
-    chart = page.locator('[data-testid="stVegaLiteChart"]:visible').first
-    chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+    drawn_chart(page)
     page.locator('[data-testid="stButtonGroup"] button', has_text="2").first.click()
     wait_for_app(page)
     page.locator('[data-testid="stVegaLiteChart"]:visible canvas, [data-testid="stVegaLiteChart"]:visible svg').first.wait_for(timeout=30_000)
@@ -90,8 +88,7 @@ def test_a_csv_with_three_text_classes_is_a_multinomial_model_on_every_tab(app_u
     page.get_by_role("tab", name=re.compile("Classification")).click()
     wait_for_app(page)
     for title in ("false positive rate", "observed share of the class", "predicted class"):
-        chart = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text=title).first
-        chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+        drawn_chart(page, title)
     page.get_by_role("tab", name=re.compile("Bias")).click()
     wait_for_app(page)
     page.get_by_text("summed over the classes").first.wait_for(timeout=60_000)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import assert_no_exception, wait_for_app
+from test_browser import assert_no_exception, drawn_chart, wait_for_app
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"
@@ -111,7 +111,6 @@ def test_grouped_mode_for_a_text_column_from_an_uploaded_csv(app_url, page):
     wait_for_app(page)
     page.get_by_role("link", name="Explore this dataset").click()
     wait_for_app(page)
-    chart = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="feature group").first
-    chart.locator("canvas, svg").first.wait_for(timeout=60_000)
+    chart = drawn_chart(page, "feature group", timeout=60_000)
     assert "feature group" in chart.inner_text()  # the legend lists groups (the AppTest checks its entries)
     assert_no_exception(page)

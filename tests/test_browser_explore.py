@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from test_browser import assert_no_exception, wait_for_app
+from test_browser import assert_no_exception, drawn_chart, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -46,9 +46,8 @@ def test_clicking_the_cv_chart_moves_lambda(app_url, page):
     lambda_is = "v => { const e = document.querySelector('input[aria-label=\"λ (exact)\"]'); return e && e.value === v; }"
     page.wait_for_function(lambda_is, arg="4.40206", timeout=30_000)
     page.get_by_role("tab", name=re.compile("Cross-validation")).click()
-    chart = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="λ.min").first
+    chart = drawn_chart(page, "λ.min")
     chart.scroll_into_view_if_needed()
-    chart.locator("canvas, svg").first.wait_for(timeout=30_000)
     wait_for_app(page)
     page.wait_for_function(lambda_is, arg="4.40206", timeout=30_000)
     before = page.get_by_role("spinbutton", name="λ (exact)").input_value()
@@ -70,9 +69,8 @@ def test_a_second_click_on_the_same_chart_spot_after_a_lambda_button_moves_lambd
     wait_for_app(page)
     exact = page.get_by_role("spinbutton", name="λ (exact)")
     page.get_by_role("tab", name=re.compile("Cross-validation")).click()
-    chart = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="λ.min").first
+    chart = drawn_chart(page, "λ.min")
     chart.scroll_into_view_if_needed()
-    chart.locator("canvas, svg").first.wait_for(timeout=30_000)
     wait_for_app(page)
 
     def click_spot():
@@ -91,8 +89,7 @@ def test_a_second_click_on_the_same_chart_spot_after_a_lambda_button_moves_lambd
         "v => { const e = document.querySelector('input[aria-label=\"λ (exact)\"]'); return e && e.value !== v; }",
         arg=picked, timeout=30_000)
     wait_for_app(page)
-    chart = page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="λ.min").first
-    chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+    chart = drawn_chart(page, "λ.min")
     page.wait_for_timeout(500)  # the redrawn chart's Vega view attaches its click handlers after rendering
     assert click_spot() == picked
     assert_no_exception(page)
@@ -110,7 +107,6 @@ def test_the_relaxed_lasso_tab_moves_gamma_from_the_keyboard(app_url, page):
     page.locator('[data-testid="stMetric"]').filter(has_text="Test RMSE, γ = 0.25").first.wait_for(timeout=30_000)
     wait_for_app(page)
     for title in ("standardized coefficient", "mean squared error (CV)"):
-        page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text=title).first.locator(
-            "canvas, svg").first.wait_for(timeout=30_000)
+        drawn_chart(page, title)
     assert "gamma=0.25" in page.url
     assert_no_exception(page)
