@@ -21,8 +21,7 @@ from reglab.ui.explore import (
     usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, relaxed_cv_for, relaxed_for, request_lambda, settle_lambda, write_view_query_params,
 )
-from reglab.diagnostics import rmse
-from reglab.relaxed import coefficient_comparison, cv_curves_frame, held_out_error_frame, relaxed_fit
+from reglab.relaxed import coefficient_comparison, cv_curves_frame, held_out_error_frame, held_out_rmse, relaxed_fit
 from reglab.ui.controls import RELAX_GAMMA
 
 @st.fragment
@@ -268,8 +267,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                                f"λ.1se = {rcv.lambda_1se:.4g} with γ = {rcv.gamma_1se:g}.")
                     if prepared.n_test:
                         m1, m2, m3 = st.columns(3)
-                        lasso_rmse = rmse(prepared.y_test, fit.predict(prepared.X_test))
-                        relaxed_rmse = rmse(prepared.y_test, blended.predict(prepared.X_test))
+                        lasso_rmse, relaxed_rmse = held_out_rmse(fit, blended, prepared.X_test, prepared.y_test)
                         m1.metric(f"Test RMSE, {PENALTY_LABELS[penalty]}", f"{lasso_rmse:.5g}")
                         m2.metric(f"Test RMSE, γ = {gamma:g}", f"{relaxed_rmse:.5g}", delta=f"{relaxed_rmse - lasso_rmse:+.3g}",
                                   delta_color="inverse", help="Change against the penalized fit: lower is better.")

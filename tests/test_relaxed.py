@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import reglab
-from reglab.relaxed import GAMMA_FLOOR, relax
+from reglab.relaxed import GAMMA_FLOOR, held_out_rmse, relax, relaxed_fit
 from reglab.selection import cross_validate_relaxed
 from reglab.reproduce import glmnet_parameters, glmnet_y_scale
 from test_glmnet_reference import R_FOOTER, R_HEADER, make_data, r_vector, run_r, write_inputs
@@ -88,6 +88,19 @@ def test_the_relaxed_fit_is_least_squares_on_the_active_set_and_the_blend_is_lin
     assert direct.gamma == 0.25
     with pytest.raises(ValueError, match="γ"):
         relax(path, X, y).blend(1.5)
+
+
+def test_held_out_rmse_of_the_lasso_and_its_blend_on_test_rows():
+    X, y, _, _ = make_data(83, 12, 1)
+    train, test = slice(0, 60), slice(60, None)
+    penalized = reglab.fit(X[train], y[train], "l1", 0.3)
+    blended = relaxed_fit(penalized, X[train], y[train], 0.0)
+    lasso_rmse, relaxed_rmse = held_out_rmse(penalized, blended, X[test], y[test])
+    # independently: the blended model's coefficients, predictions by hand
+    for model, value in ((penalized, lasso_rmse), (blended, relaxed_rmse)):
+        by_hand = np.sqrt(np.mean((y[test] - model.intercept - X[test] @ model.coef) ** 2))
+        assert value == pytest.approx(by_hand, rel=1e-12)
+    assert relaxed_rmse != pytest.approx(lasso_rmse, rel=1e-3)  # the two models really differ
 
 
 def test_relaxed_cv_equals_cv_glmnet_with_the_same_folds(tmp_path):

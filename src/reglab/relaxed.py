@@ -243,6 +243,12 @@ def held_out_error_frame(relaxed: RelaxedPath, X_test: ArrayLike, y_test: ArrayL
     return pd.concat(parts, ignore_index=True)
 
 
+def held_out_rmse(penalized: Fit, blended: Fit, X_test: ArrayLike, y_test: ArrayLike) -> tuple[float, float]:
+    """Root mean squared error on held-out rows (target units) of the penalized fit and of its blend."""
+    y = np.asarray(y_test, dtype=float)
+    return tuple(float(np.sqrt(np.mean((model.predict(X_test) - y) ** 2))) for model in (penalized, blended))
+
+
 def coefficient_comparison(penalized: Fit, blended: Fit, penalized_label: str):
     """Standardized coefficients (solver weights) of the penalized fit and its blend, for grouped
     bars (``model``, ``feature``, ``coef``); features with no weight in either are left out."""
