@@ -19,9 +19,9 @@ from reglab.ui.explore import (
     CV_MEASURES, PENALTY_LABELS, TABS, View, apply_chart_pick, chart_key, class_choice, cv_measure, cv_measures,
     cv_spec_for, family_of, nonzero_spec_for, path_spec_for, tab_names,
     usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
-    read_view_query_params, relaxed_cv_for, relaxed_for, request_lambda, settle_lambda, write_view_query_params,
+    read_view_query_params, relaxed_cv_for, relaxed_fit_for, relaxed_for, request_lambda, settle_lambda, write_view_query_params,
 )
-from reglab.relaxed import coefficient_comparison, cv_curves_frame, held_out_error_frame, held_out_rmse, relaxed_fit
+from reglab.relaxed import coefficient_comparison, cv_curves_frame, held_out_error_frame, held_out_rmse
 from reglab.ui.controls import RELAX_GAMMA
 
 @st.fragment
@@ -258,7 +258,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                     gamma = g1.select_slider(RELAX_GAMMA.label, options=[0.0, 0.25, 0.5, 0.75, 1.0],
                                              **bind(state.RELAX_GAMMA, default=0.0), help=RELAX_GAMMA.help)
                     relaxed_path = relaxed_for(key, standardize, penalty, ratio, prepared)
-                    blended = relaxed_fit(fit, prepared.X_train, prepared.y_train, gamma)
+                    blended, _ = relaxed_fit_for(key, standardize, penalty, ratio, lam, gamma, prepared)
                     rcv = relaxed_cv_for(key, standardize, penalty, ratio, folds, prepared)
                     g2.caption("The lasso shrinks the features it keeps. The relaxed lasso refits those same features "
                                "without penalty and blends: γ·(penalized fit) + (1 − γ)·(refit). Selection stays the "
@@ -286,6 +286,15 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                         chart_with_downloads(charts.curves_chart(held_out_error_frame(relaxed_path, prepared.X_test, prepared.y_test,
                                                                                       gamma), lam, f"mean squared error ({prepared.target} units²)"),
                                              "relaxed-test-error", key="relaxed_test")
+                    if not presenting() and st.button("Save this relaxed fit as a scenario", icon=":material/bookmark_add:",
+                                                      help="Keep the blend at this λ and γ (coefficients, metrics) to compare "
+                                                           "on the Compare page."):
+                        try:
+                            saved = ui_compare.save(key, standardize, penalty, ratio, lam, prepared, current_choice().label,
+                                                    prep_settings(dataset, current_choice().token), gamma=gamma)
+                            st.toast(f"Saved scenario {md(saved.name)}", icon=":material/bookmark_added:")
+                        except DataError as exc:  # the session's scenario store is full
+                            show_error(str(exc))
                     st.caption("The same model in R (glmnet's relax = TRUE; cv.glmnet(x, y, relax = TRUE) makes the (λ, γ) "
                                "choice), on the training CSV of the Reproduce tab. scikit-learn has no relaxed lasso: refit "
                                "LinearRegression on the selected columns and blend by hand.")

@@ -38,6 +38,25 @@ def test_the_relaxed_tab_shows_the_blend_at_lambda_and_the_cv_choice_of_lambda_a
     assert metric(at, "Test RMSE, γ = 1") == metric(at, "Test RMSE, L1 · lasso")
 
 
+def test_the_relaxed_fit_saved_as_a_scenario_is_the_blend_on_compare():
+    at = open_page("pages/2_explore.py", tab="relaxed", gamma="0.5")
+    next(b for b in at.button if b.label == "Save this relaxed fit as a scenario").click().run()
+    assert not at.exception and not at.error
+    data = reglab.load_builtin("diabetes")
+    prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
+    lam = at.session_state[state.LAMBDA]
+    blended = relaxed_fit(reglab.fit(prepared.X_train, prepared.y_train, "l1", lam), prepared.X_train, prepared.y_train, 0.5)
+    (saved,) = at.session_state[state.SCENARIOS]
+    assert saved.gamma == 0.5 and saved.lam == lam and "relaxed γ=0.5" in saved.name
+    assert saved.coefficients == pytest.approx(dict(zip(prepared.feature_names, blended.coef)), rel=1e-6, abs=1e-9)
+    assert saved.metrics["test RMSE"] == pytest.approx(rmse(prepared.y_test, blended.predict(prepared.X_test)), rel=1e-9)
+    assert saved.metrics["effective df"] == blended.n_nonzero  # the lasso's df and the refit's are both |A|
+    at.switch_page("pages/3_compare.py").run()
+    assert not at.exception
+    summary = next(df.value for df in at.dataframe if "relaxed γ" in df.value.columns)
+    assert summary["relaxed γ"].tolist() == [0.5] and summary["penalty"].tolist() == ["l1, relaxed"]
+
+
 @pytest.mark.parametrize("query", [{"penalty": "l2"}, {"dataset": "breast_cancer"}])
 def test_no_relaxed_tab_for_ridge_or_a_classifier(query):
     at = open_page("pages/2_explore.py", **query)

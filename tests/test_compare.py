@@ -1,5 +1,6 @@
 """Compare's core: correlated groups (L1 picks one, L2 spreads), stability, two-knob CV, scenarios."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -110,12 +111,30 @@ def test_scenarios_round_trip_through_json():
         (lambda d: json.dumps({**d, "scenarios": [{**d["scenarios"][0], "coefficients": {"x": "=1+1"}}]}), "coefficient 'x'"),
         (lambda d: json.dumps({**d, "scenarios": [{**d["scenarios"][0], "standardize": "yes"}]}), "'standardize' must be true or false"),
         (lambda d: json.dumps({**d, "scenarios": "nope"}), "no list of scenarios"),
+        (lambda d: json.dumps({**d, "scenarios": [{**d["scenarios"][0], "gamma": 1.5}]}), "'gamma' .* between 0 and 1"),
+        (lambda d: json.dumps({**d, "scenarios": [{**d["scenarios"][1], "gamma": 0.5}]}), "ridge selects nothing to refit"),
     ],
 )
 def test_malformed_scenario_files_are_refused_with_a_clear_message(mutate, message):
     good = json.loads(scenarios.to_json(example_scenarios()))
     with pytest.raises(reglab.DataError, match=message):
         scenarios.from_json(mutate(good))
+
+
+def test_a_relaxed_and_a_grouped_scenario_say_so_in_the_summary_diff_and_file():
+    lasso, ridge = example_scenarios()
+    relaxed = dataclasses.replace(lasso, name="relaxed", gamma=0.25, preprocessing={"grouped": True})
+    assert scenarios.from_json(scenarios.to_json([relaxed, ridge])) == [relaxed, ridge]
+    table = scenarios.summary([relaxed, ridge]).set_index("name")
+    assert table.loc["relaxed", "penalty"] == "l1 (grouped), relaxed" and table.loc["ridge", "penalty"] == "l2"
+    assert table.loc["relaxed", scenarios.RELAXED_GAMMA] == 0.25 and table.loc["ridge", scenarios.RELAXED_GAMMA] == 1.0
+    assert scenarios.RELAXED_GAMMA not in scenarios.summary([lasso, ridge]).columns  # no column nobody needs
+    _, metrics = scenarios.diff(ridge, relaxed)
+    assert metrics.set_index("metric").loc[scenarios.RELAXED_GAMMA, "change (B − A)"] == pytest.approx(-0.75)
+    # a file written before γ existed reads as the penalized fit
+    old = json.loads(scenarios.to_json([lasso]))
+    del old["scenarios"][0]["gamma"]
+    assert scenarios.from_json(json.dumps(old))[0].gamma == 1.0
 
 
 def test_diff_lines_up_features_and_metrics():

@@ -99,8 +99,15 @@ def fit_metrics(
         train_r2=r_squared(y_train, train_pred),
         test_r2=r_squared(y_test, test_pred),
         n_nonzero=fit.n_nonzero,
-        df=effective_df(design, penalty, fit.lam, fit.weights),
+        df=relaxed_df(effective_df(design, penalty, fit.lam, fit.weights), fit.n_nonzero, fit.gamma),
     )
+
+
+def relaxed_df(penalized_df: float, n_active: int, gamma: float) -> float:
+    """Effective df of a relaxed-lasso blend γ·β̂ + (1 − γ)·β̃ on a fixed active set A: both fits are
+    linear in y given A, so the trace of the blended hat matrix is γ·df(β̂) + (1 − γ)·|A| (the
+    unpenalized refit's df is |A|). γ = 1 is the penalized fit's own df."""
+    return penalized_df if gamma == 1.0 else gamma * penalized_df + (1.0 - gamma) * n_active
 
 
 def log_loss(y: NDArray[np.float64], prob: NDArray[np.float64]) -> float:

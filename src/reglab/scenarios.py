@@ -22,6 +22,8 @@ MAX_SCENARIOS = limits.MAX_SCENARIOS
 MAX_FEATURES = 10_000
 #: Entries of a scenario's preprocessing settings, and of each list inside them.
 MAX_SETTINGS = 100
+#: How tables name a scenario's relaxed-lasso γ.
+RELAXED_GAMMA = "relaxed γ"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Scenario:
     metrics: dict = field(default_factory=dict)
     coefficients: dict = field(default_factory=dict)
     intercept: float = 0.0
+    #: Relaxed-lasso blend γ (glmnet's relax = TRUE): 1 = the penalized fit itself, 0 = the relaxed refit.
+    gamma: float = 1.0
 
 
 def to_json(scenarios: list[Scenario]) -> str:
@@ -174,6 +178,11 @@ def from_json(text: str | bytes) -> list[Scenario]:
         preprocessing = {_short_text(k, f"{where}: a preprocessing setting's name", 100):
                          (_factors_setting if k == "factors" else _setting)(v, f"{where}, preprocessing {k!r}")
                          for k, v in preprocessing.items()}
+        gamma = _number(entry, "gamma", where) if "gamma" in entry else 1.0
+        if not 0.0 <= gamma <= 1.0:
+            raise DataError(f"{where}: 'gamma' (the relaxed lasso's blend) must lie between 0 and 1.")
+        if gamma < 1.0 and penalty == "l2":
+            raise DataError(f"{where}: a relaxed fit ('gamma' below 1) needs the l1 or elastic-net penalty: ridge selects nothing to refit.")
         standardize = entry.get("standardize")
         if not isinstance(standardize, bool):
             raise DataError(f"{where}: 'standardize' must be true or false.")
@@ -182,7 +191,7 @@ def from_json(text: str | bytes) -> list[Scenario]:
             penalty=penalty, lam=_number(entry, "lam", where, positive=penalty != "l2"), l1_ratio=ratio,
             standardize=standardize, preprocessing=preprocessing, metrics=dict(metrics),
             coefficients={str(k): float(v) for k, v in coefficients.items()},
-            intercept=_number(entry, "intercept", where) if "intercept" in entry else 0.0,
+            intercept=_number(entry, "intercept", where) if "intercept" in entry else 0.0, gamma=gamma,
         ))
     return out
 
@@ -206,15 +215,24 @@ def diff(a: Scenario, b: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
         col_b: [b.coefficients.get(f, 0.0) for f in features],
     })
     coefs["change (B − A)"] = coefs[col_b] - coefs[col_a]
-    values_a = {"λ": a.lam, "L1 ratio": a.l1_ratio, **a.metrics}
-    values_b = {"λ": b.lam, "L1 ratio": b.l1_ratio, **b.metrics}
+    values_a, values_b = ({"λ": s.lam, "L1 ratio": s.l1_ratio, **({RELAXED_GAMMA: s.gamma} if a.gamma < 1 or b.gamma < 1 else {}),
+                           **s.metrics} for s in (a, b))
     names = list(dict.fromkeys([*values_a, *values_b]))
     metrics = pd.DataFrame({"metric": names, col_a: [values_a.get(m) for m in names], col_b: [values_b.get(m) for m in names]})
     metrics["change (B − A)"] = [None if x is None or y is None else y - x for x, y in zip(metrics[col_a], metrics[col_b])]
     return coefs, metrics
 
 
+def penalty_label(scenario: Scenario) -> str:
+    """The penalty as a table shows it: grouped text columns (the Data page's choice) and a relaxed
+    blend said beside it."""
+    return (scenario.penalty + (" (grouped)" if scenario.preprocessing.get("grouped") is True else "")
+            + (", relaxed" if scenario.gamma < 1 else ""))
+
+
 def summary(store: list[Scenario]) -> pd.DataFrame:
-    """One row per scenario: what it is and its metrics."""
-    return pd.DataFrame([{"name": s.name, "dataset": s.dataset, "target": s.target, "penalty": s.penalty, "λ": s.lam,
-                          "L1 ratio": s.l1_ratio, **s.metrics} for s in store])
+    """One row per scenario: what it is and its metrics (a "relaxed γ" column once any is relaxed)."""
+    relaxed = any(s.gamma < 1 for s in store)
+    return pd.DataFrame([{"name": s.name, "dataset": s.dataset, "target": s.target, "penalty": penalty_label(s), "λ": s.lam,
+                          "L1 ratio": s.l1_ratio, **({RELAXED_GAMMA: s.gamma} if relaxed else {}), **s.metrics}
+                         for s in store])

@@ -13,7 +13,7 @@ from reglab.preprocess import Prepared
 
 from . import state
 from .cache import cached, memoized, resampling
-from .explore import cv_for, cv_measure, design_for, family_of, fit_for, path_for
+from .explore import cv_for, cv_measure, design_for, family_of, fit_for, path_for, relaxed_fit_for
 
 MODES = {"same": "the same λ for all three", "min": "each at its own λ.min", "1se": "each at its own λ.1se"}
 
@@ -116,17 +116,23 @@ def saved() -> list[scenarios.Scenario]:
 
 
 def save(key: str, standardize: bool, penalty: str, l1_ratio: float, lam: float, prepared: Prepared,
-         dataset_label: str, settings: dict, name: str | None = None) -> scenarios.Scenario:
-    """Add the fit at (penalty, λ, α) on the current data to the saved scenarios."""
+         dataset_label: str, settings: dict, name: str | None = None, gamma: float = 1.0) -> scenarios.Scenario:
+    """Add the fit at (penalty, λ, α) on the current data to the saved scenarios (its relaxed blend
+    when ``gamma`` < 1)."""
     store = saved()
-    fit, metrics = fit_for(key, standardize, penalty, l1_ratio, lam, prepared)
-    label = name or f"#{len(store) + 1} {compare.PENALTY_NAMES[penalty]} λ={lam:.3g}"
+    if gamma < 1.0:
+        fit, metrics = relaxed_fit_for(key, standardize, penalty, l1_ratio, lam, gamma, prepared)
+    else:
+        fit, metrics = fit_for(key, standardize, penalty, l1_ratio, lam, prepared)
+    label = name or (f"#{len(store) + 1} {compare.PENALTY_NAMES[penalty]} λ={lam:.3g}"
+                     + (f", relaxed γ={gamma:g}" if gamma < 1.0 else ""))
     scenario = scenarios.Scenario(
         name=label, dataset=dataset_label, target=prepared.target, penalty=penalty, lam=float(lam),
         l1_ratio=float(l1_ratio), standardize=standardize,
         preprocessing={k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in settings.items() if k != "token"},
         metrics=scenario_metrics(metrics, prepared.n_test > 0),
         coefficients=scenario_coefficients(fit), intercept=float(np.mean(fit.intercept)) if np.ndim(fit.intercept) else float(fit.intercept),
+        gamma=float(gamma),
     )
     scenarios.room_for(store, 1)
     store.append(scenario)

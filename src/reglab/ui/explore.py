@@ -21,7 +21,7 @@ from reglab.design import ClassificationDesign, Design, prepare
 from reglab.fitting import fit_design, path_design
 from reglab.results import Fit, Path
 from reglab.preprocess import Prepared
-from reglab.relaxed import RelaxedCV, RelaxedPath, relax
+from reglab.relaxed import RelaxedCV, RelaxedPath, relax, relaxed_fit
 from reglab.selection import cross_validate_relaxed
 from reglab.selection import CVResult
 
@@ -177,6 +177,16 @@ def relaxed_cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: 
         return cross_validate_relaxed(_prepared.X_train, _prepared.y_train, penalty, l1_ratio,
                                       folds=usable_folds(folds, _prepared.n_train), seed=0, lambdas=grid,
                                       standardize=standardize, penalty_factor=_prepared.penalty_factors)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def relaxed_fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, lam: float, gamma: float,
+                    _prepared: Prepared) -> tuple[Fit, FitMetrics]:
+    """The relaxed blend at (λ, γ) of the exact fit at λ, and its metrics (df of the blend)."""
+    fit, _ = fit_for(fingerprint, standardize, penalty, l1_ratio, lam, _prepared)
+    blended = relaxed_fit(fit, _prepared.X_train, _prepared.y_train, gamma)
+    return blended, fit_metrics(blended, design_for(fingerprint, standardize, _prepared), _prepared.penalty(penalty, l1_ratio),
+                                _prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
