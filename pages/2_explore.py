@@ -17,7 +17,7 @@ from reglab.ui.heavy import lazy_progress, progress_bar, require_go_ahead
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
     CV_MEASURES, PENALTY_LABELS, TABS, View, apply_chart_pick, chart_key, class_choice, cv_measure, cv_measures,
-    cv_spec_for, family_of, nonzero_spec_for, path_spec_for, tab_names,
+    cv_spec_for, family_of, nonzero_spec_for, path_scales, path_spec_for, tab_names,
     usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, relaxed_cv_for, relaxed_fit_for, relaxed_for, request_lambda, settle_lambda, write_view_query_params,
 )
@@ -108,8 +108,11 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                     axis = st.session_state.get(state.PATH_AXIS) or "log λ"
                 else:
                     o1, o2 = st.columns(2)
-                    scale = o1.radio("Coefficients", ["standardized", "original units"], horizontal=True,
-                                     **bind(state.PATH_SCALE, default="standardized"))
+                    scale = o1.radio("Coefficients", path_scales(prepared), horizontal=True,
+                                     **bind(state.PATH_SCALE, default="standardized"),
+                                     help="Group norms: one line per text column, the length ‖w_g‖₂ of its standardized "
+                                          "one-hot weights (zero exactly when the group is out of the model)."
+                                     if prepared.feature_groups is not None else None)
                     axis = o2.radio("x-axis", ["log λ", "L1-norm fraction"], horizontal=True,
                                     **bind(state.PATH_AXIS, default="log λ"))
                 shown_class = class_choice(prepared) if family == "multinomial" else None

@@ -2,6 +2,7 @@
 per group in Explore's paths, a factor-0 feature kept; Compare with the grouped penalty; no exception."""
 
 import numpy as np
+import pytest
 import pandas as pd
 
 from conftest import open_page
@@ -57,3 +58,44 @@ def test_grouped_mode_colours_a_categorys_dummies_alike_and_keeps_a_factor_0_fea
     assert next(m.value for m in at.metric if m.label == "Non-zero coefficients") == "1 of 6"  # age, unpenalized
     at.switch_page("pages/3_compare.py").run()
     assert not at.exception and not at.error
+
+
+def test_group_norms_draw_one_line_per_column_and_fall_back_on_data_without_groups():
+    import json
+
+    at = open_page("pages/1_data.py")
+    frame = upload_grouped(at)
+    next(t for t in at.toggle if t.label == "Penalize each text column as a group").set_value(True).run()
+    at.switch_page("pages/2_explore.py").run()
+    next(r for r in at.radio if r.label == "Coefficients").set_value("group norms ‖w_g‖").run()
+    assert not at.exception and not at.error
+    import pyarrow as pa
+
+    chart = at.get("vega_lite_chart")[0]
+    spec = json.loads(chart.proto.spec)
+    drawn = {}
+    for dataset in chart.proto.datasets:
+        table = pa.ipc.open_stream(dataset.data.data).read_all()
+        if {"feature", "lambda", "value"} <= set(table.column_names):
+            for row in table.to_pylist():
+                drawn[(row["feature"], round(float(np.log(row["lambda"])), 9))] = row["value"]
+    assert {name for name, _ in drawn} >= {"size", "age", "city"}
+    assert not any(name.startswith("city_") or "=" in name for name, _ in drawn)  # groups, not dummies
+    # independently: the group path's weights, the city dummies' Euclidean norm by hand
+    prepared = reglab.preprocess(frame, "price", test_size=0.25, seed=0, group_categories=True)
+    path = reglab.path(prepared.X_train, prepared.y_train, "l1", groups=prepared.feature_groups)
+    city = [j for j, source in enumerate(prepared.feature_sources) if source == "city"]
+    assert len(city) == 4
+    for i in (0, 30, 60, len(path.lambdas) - 1):
+        key = round(np.log(path.lambdas[i]), 9)
+        assert drawn[("city", key)] == pytest.approx(np.sqrt(np.sum(path.weights[i, city] ** 2)), rel=1e-6, abs=1e-12)
+        assert drawn[("size", key)] == pytest.approx(abs(path.weights[i, prepared.feature_names.index("size")]),
+                                                     rel=1e-6, abs=1e-12)
+    assert "group norm" in json.dumps(spec)
+    # a data set without groups does not offer the choice, and the stored one falls back
+    at.switch_page("pages/1_data.py").run()
+    at.segmented_control[0].set_value("builtin").run()
+    at.switch_page("pages/2_explore.py").run()
+    assert not at.exception and not at.error
+    choice = next(r for r in at.radio if r.label == "Coefficients")
+    assert choice.value == "standardized" and "group norms ‖w_g‖" not in choice.options

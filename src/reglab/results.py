@@ -4,7 +4,7 @@ definition of "non-zero" every count and chart uses."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -267,6 +267,25 @@ class Path:
                 "l1_fraction": np.repeat(fraction, p),
             }
         )
+
+    def group_norms_frame(self, groups: Sequence[str]) -> pd.DataFrame:
+        """One row per (λ, group): ``norm`` = ‖w_g(λ)‖₂, the Euclidean norm of the group's standardized
+        weights (what the group penalty acts on: a group is in the model exactly when it is > 0);
+        ``groups`` names each feature's group, in feature order (a feature alone is its own group:
+        its norm is |wⱼ|). With ``lambda``, ``feature`` (the group's name) and ``l1_fraction`` as
+        :meth:`to_frame`, so the same path chart draws it."""
+        if self.family == "multinomial":
+            raise ValueError("Group norms are drawn for one coefficient vector per λ (not a multinomial path).")
+        labels = np.asarray(groups, dtype=object)
+        if labels.shape != (self.weights.shape[1],):
+            raise ValueError(f"groups names {labels.size} features; the path has {self.weights.shape[1]}.")
+        names = list(dict.fromkeys(labels))
+        norms = np.column_stack([np.linalg.norm(self.weights[:, labels == name], axis=1) for name in names])
+        l1 = np.abs(self.weights).sum(axis=1)
+        fraction = l1 / l1.max() if l1.max() > 0 else l1
+        k, g = norms.shape
+        return pd.DataFrame({"lambda": np.repeat(self.lambdas, g), "feature": np.tile(np.array(names, dtype=object), k),
+                             "norm": norms.reshape(-1), "l1_fraction": np.repeat(fraction, g)})
 
     def _class_frame(self) -> pd.DataFrame:
         """:meth:`to_frame` for a multinomial path: one row per (λ, class, feature)."""

@@ -70,6 +70,21 @@ def path_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float,
     return path_design(design, _prepared.penalty(penalty, l1_ratio), progress=_progress)
 
 
+#: The path chart's third scale, offered when the data has feature groups: one line per group.
+GROUP_NORMS = "group norms ‖w_g‖"
+#: The path chart's scales.
+PATH_SCALES = ("standardized", "original units")
+
+
+def path_scales(prepared: Prepared) -> list[str]:
+    """The path chart's scale choices: group norms too when the features come in groups. A stored
+    choice the data no longer offers (group norms, then data without groups) falls back to the first."""
+    choices = [*PATH_SCALES, *([GROUP_NORMS] if prepared.feature_groups is not None else [])]
+    if st.session_state.get(state.PATH_SCALE) not in (None, *choices):
+        st.session_state[state.PATH_SCALE] = choices[0]
+    return choices
+
+
 @cached()
 def path_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, scale: str, axis: str,
                   _prepared: Prepared, present: bool = False, class_label: str | None = None) -> dict:
@@ -78,16 +93,20 @@ def path_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: f
     from reglab import charts
 
     path = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
-    frame = path.to_frame()
-    if "class" in frame:
-        frame = frame[frame["class"] == class_label].drop(columns="class")
-    if _prepared.feature_groups is not None:  # a categorical column's dummies: one colour, one legend entry
-        frame = frame.assign(group=frame["feature"].map(dict(zip(_prepared.feature_names, _prepared.feature_sources))))
+    if scale == GROUP_NORMS and _prepared.feature_groups is not None:
+        frame, value, value_title = (path.group_norms_frame(_prepared.feature_sources), "norm",
+                                     "group norm ‖w_g‖₂ (standardized)")
+    else:
+        frame = path.to_frame()
+        value, value_title = (("coef_standardized", "standardized coefficient") if scale != "original units"
+                              else ("coef", "coefficient (original units)"))
+        if "class" in frame:
+            frame = frame[frame["class"] == class_label].drop(columns="class")
+        if _prepared.feature_groups is not None:  # a categorical column's dummies: one colour, one legend entry
+            frame = frame.assign(group=frame["feature"].map(dict(zip(_prepared.feature_names, _prepared.feature_sources))))
     chart = charts.path_chart(
-        frame, current_lambda=float(path.lambdas[0]), height=200 if present else 380,
-        value="coef_standardized" if scale == "standardized" else "coef",
-        value_title="standardized coefficient" if scale == "standardized" else "coefficient (original units)",
-        x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
+        frame, current_lambda=float(path.lambdas[0]), height=200 if present else 380, value=value,
+        value_title=value_title, x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
     )
     return charts.to_spec(chart)
 
