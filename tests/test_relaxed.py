@@ -90,6 +90,29 @@ def test_the_relaxed_fit_is_least_squares_on_the_active_set_and_the_blend_is_lin
         relax(path, X, y).blend(1.5)
 
 
+@pytest.mark.parametrize("collinear", [False, True])
+def test_refits_from_moments_equal_the_row_solve_and_fall_back_when_ill_conditioned(collinear):
+    from reglab import relaxed
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(200, 6)) * [1, 10, 0.1, 1, 1, 1000] + 50
+    if collinear:  # columns 0 and 1 equal but for 1e-7 of noise: the normal equations would lose every digit
+        X[:, 1] = X[:, 0] + 1e-7 * rng.normal(size=200)
+    y = X @ [1.0, -2.0, 3.0, 0.0, 0.5, 0.001] + rng.normal(size=200)
+    c = rng.uniform(0.5, 2.0, size=200)
+    active = np.array([True, True, True, False, True, True])
+    row_b, row_beta = relaxed.refit_unpenalized(X, y, c, active)
+    b, beta = relaxed._Refits(X, y, c, True)(active)
+    # the weighted normal equations hold (residual ⟂ [1, X_A]), and equal the SVD row solve
+    residual = c * (y - b - X @ beta)
+    assert np.abs(np.column_stack([np.ones(200), X[:, active]]).T @ residual).max() <= 1e-7 * np.abs(y).sum()
+    if not collinear:
+        np.testing.assert_allclose(beta, row_beta, rtol=1e-9, atol=1e-12)
+        assert b == pytest.approx(row_b, rel=1e-9)
+    else:  # the fallback is the row solve itself
+        np.testing.assert_array_equal(beta, row_beta)
+
+
 def test_held_out_rmse_of_the_lasso_and_its_blend_on_test_rows():
     X, y, _, _ = make_data(83, 12, 1)
     train, test = slice(0, 60), slice(60, None)

@@ -72,6 +72,42 @@ def refit_unpenalized(X: NDArray[np.float64], y: NDArray[np.float64], c: NDArray
     return y_mean - float(x_mean @ beta[active]), beta
 
 
+#: A refit solves the normal equations of its active set (from moments formed once) when their
+#: condition number is below this: the solve then loses at most ~8 of 16 digits (relative error
+#: ≲ 1e8·2.2e-16 ≈ 2e-8, under the 1e-6 the product promises). Worse-conditioned sets (near
+#: collinear, or a constant column) are solved from the rows by SVD (:func:`refit_unpenalized`).
+_NORMAL_EQUATIONS_MAX_CONDITION = 1e8
+
+
+class _Refits:
+    """Unpenalized refits of many active sets of one data set: the weighted, centred and scaled
+    moments are formed once (O(np²)); each set is then an |A|×|A| eigen-solve instead of an
+    SVD of n rows, unless it is ill-conditioned (then :func:`refit_unpenalized` on the rows).
+    Why by hand: scikit-learn's LinearRegression refits from the rows every time."""
+
+    def __init__(self, X: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64], intercept: bool) -> None:
+        self.X, self.y, self.c, self.intercept = X, y, c, intercept
+        v = c / c.sum()
+        self.x_mean = v @ X if intercept else np.zeros(X.shape[1])
+        self.y_mean = float(v @ y) if intercept else 0.0
+        root = np.sqrt(v)[:, None]
+        centred = root * (X - self.x_mean)
+        self.scale = np.sqrt(np.sum(centred**2, axis=0))
+        self.scale[self.scale == 0.0] = 1.0
+        centred /= self.scale
+        self.gram = centred.T @ centred
+        self.zy = centred.T @ (root[:, 0] * (y - self.y_mean))
+
+    def __call__(self, active: NDArray[np.bool_]) -> tuple[float, NDArray[np.float64]]:
+        idx = np.flatnonzero(active)
+        vals, vecs = np.linalg.eigh(self.gram[np.ix_(idx, idx)])
+        if vals[0] <= vals[-1] / _NORMAL_EQUATIONS_MAX_CONDITION:
+            return refit_unpenalized(self.X, self.y, self.c, active, self.intercept)
+        beta = np.zeros(self.X.shape[1])
+        beta[idx] = vecs @ ((vecs.T @ self.zy[idx]) / vals) / self.scale[idx]
+        return self.y_mean - float(self.x_mean[idx] @ beta[idx]), beta
+
+
 @dataclass(frozen=True)
 class RelaxedPath:
     """A penalized path and the unpenalized refits of its active sets (glmnet's ``relaxed`` object).
@@ -153,13 +189,15 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
     active_sets = path.nonzero
     largest = n - 3  # glmnet's maxp
     done: dict[bytes, tuple[float, NDArray[np.float64]]] = {}
+    refit = None
     for i, active in enumerate(active_sets):
         size = int(active.sum())
         if size == 0 or size > largest:
             continue
         key = active.tobytes()
         if key not in done:
-            done[key] = refit_unpenalized(X_arr, y_arr, c, active, path.fit_intercept)
+            refit = refit or _Refits(X_arr, y_arr, c, path.fit_intercept)
+            done[key] = refit(active)
         intercepts[i], coefs[i] = done[key]
         refitted[i] = True
     if path.standardize:
