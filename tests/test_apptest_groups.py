@@ -99,3 +99,39 @@ def test_group_norms_draw_one_line_per_column_and_fall_back_on_data_without_grou
     assert not at.exception and not at.error
     choice = next(r for r in at.radio if r.label == "Coefficients")
     assert choice.value == "standardized" and "group norms ‖w_g‖" not in choice.options
+
+
+def test_a_two_class_target_with_a_text_column_in_grouped_mode_is_a_grouped_logistic_model():
+    rng = np.random.default_rng(2)
+    n = 160
+    frame = pd.DataFrame({"tenure": rng.normal(size=n), "calls": rng.normal(size=n),
+                          "plan": rng.choice(["basic", "plus", "pro"], n)})
+    eta = 1.5 * frame["tenure"] + frame["plan"].map({"basic": -1.0, "plus": 0.0, "pro": 1.0})
+    frame["churned"] = np.where(rng.uniform(size=n) < 1 / (1 + np.exp(-eta)), "yes", "no")
+    at = open_page("pages/1_data.py")
+    at.segmented_control[0].set_value("upload").run()
+    at.file_uploader[0].upload("churn.csv", frame.to_csv(index=False).encode(), "text/csv").run()
+    next(s for s in at.selectbox if s.label.startswith("Target")).set_value("churned").run()
+    assert next(s for s in at.segmented_control if s.label == "Task").value == "classification"
+    next(t for t in at.toggle if t.label == "Penalize each text column as a group").set_value(True).run()
+    assert not at.exception and not at.error
+    assert not any("offered for" in w.value for w in at.warning)
+    at.switch_page("pages/2_explore.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.exception]
+    assert "feature group" in at.get("vega_lite_chart")[0].proto.spec
+    # the model on screen is the grouped logistic model at λ: the plan's levels in or out together
+    prepared = reglab.preprocess(frame, "churned", task="classification", test_size=0.25, seed=0, group_categories=True)
+    lam = at.session_state[state.LAMBDA]
+    fit = reglab.fit(prepared.X_train, prepared.y_train, "l1", lam, family="binomial", groups=prepared.feature_groups)
+    assert next(m.value for m in at.metric if m.label == "Non-zero coefficients") == f"{fit.n_nonzero} of 5"
+    plan = [i for i, s in enumerate(prepared.feature_sources) if s == "plan"]
+    assert fit.nonzero[plan].all() or not fit.nonzero[plan].any()
+    next(r for r in at.radio if r.label == "Coefficients").set_value("group norms ‖w_g‖").run()
+    assert not at.exception and not at.error
+    for tab in [t.label for t in at.tabs]:  # CV, bias–variance, classification, code: every view of this model
+        at.session_state[state.EXPLORE_TAB] = tab
+        at.run()
+        assert not at.exception and not at.error, (tab, [e.value for e in at.exception])
+    assert any("no group lasso" in c.value for c in at.code)  # the scripts say they fit the ungrouped model
+    at.switch_page("pages/3_compare.py").run()
+    assert not at.exception and not at.error

@@ -101,3 +101,124 @@ def test_equals_a_generic_convex_solver_on_a_small_problem(alpha):
     reference = w.value / sd
     np.testing.assert_allclose(fit.coef, reference, rtol=1e-5, atol=1e-6 * np.abs(reference).max())
     assert fit.kkt <= 1e-8
+
+
+# ----------------------------------------------------------------------------- two-class logistic regression
+
+
+def binomial_problem(n=300, seed=1):
+    """The grouped problem's features with a two-class target drawn from a logistic model in which
+    x1, x2 and the city levels matter (plan does not)."""
+    prepared = grouped_problem(n=n, seed=seed)
+    X = prepared.X_train
+    eta = X[:, 0] - 0.5 * X[:, 1] + 1.5 * X[:, 4] - X[:, 5]
+    y = (np.random.default_rng(seed).uniform(size=n) < 1 / (1 + np.exp(-eta))).astype(float)
+    return prepared, X, y
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.5, 0.0])
+def test_grouped_logistic_paths_meet_the_group_kkt_conditions(alpha):
+    prepared, X, y = binomial_problem()
+    path = reglab.path(X, y, "elasticnet", l1_ratio=alpha, family="binomial", groups=prepared.feature_groups)
+    assert path.kkt.max() <= 1e-8
+    # independently of the solver's own report: the logistic gradient and the group subdifferential, by hand
+    pen = Penalty.of("elasticnet", alpha, groups=prepared.feature_groups)
+    order, starts, omega = pen.group_structure(X.shape[1])
+    sd = X.std(axis=0)
+    Z = (X - X.mean(axis=0)) / sd
+    lam_max = path.lambda_max
+    for i in range(0, len(path.lambdas), 7):
+        lam, w = path.lambdas[i], path.weights[i]
+        eta = path.intercepts[i] + X @ path.coefs[i]
+        g = Z.T @ (1 / (1 + np.exp(-eta)) - y) / len(y)
+        assert abs(np.mean(1 / (1 + np.exp(-eta)) - y)) <= 1e-8 * lam_max  # the intercept's condition
+        for grp, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
+            idx = order[a:b]
+            norm = np.linalg.norm(w[idx])
+            if norm == 0:
+                assert np.linalg.norm(g[idx]) <= lam * alpha * omega[grp] + 1e-8 * lam_max
+            else:
+                stationary = g[idx] + lam * omega[grp] * ((1 - alpha) * w[idx] + alpha * w[idx] / norm)
+                assert np.linalg.norm(stationary) <= 1e-8 * lam_max
+    for a, b in zip(starts[:-1], starts[1:]):  # in or out as a whole
+        members = path.nonzero[:, order[a:b]]
+        assert (members.all(axis=1) | ~members.any(axis=1)).all()
+    if alpha > 0:
+        entered = path.nonzero.argmax(axis=0)
+        names = prepared.feature_names
+        assert entered[names.index("city=a")] < entered[names.index("plan=m")]
+
+
+def test_grouped_logistic_with_singleton_groups_is_the_plain_logistic_lasso_and_a_path_row_is_the_fit():
+    prepared, X, y = binomial_problem()
+    plain = reglab.path(X, y, "elasticnet", l1_ratio=0.5, family="binomial", n_lambdas=30)
+    # the grouped solver itself, on singleton groups (a penalty without groups gives each feature its own)
+    from reglab import solvers
+
+    design = reglab.prepare(X, y, family="binomial")
+    grouped = solvers._group_logistic_solution(design, Penalty.of("elasticnet", 0.5), plain.lambdas, None,
+                                               solvers.KKT_TOLERANCE).weights
+    np.testing.assert_allclose(grouped, plain.weights, rtol=1e-6, atol=1e-8 * np.abs(plain.weights).max())
+    path = reglab.path(X, y, "l1", family="binomial", groups=prepared.feature_groups, n_lambdas=30)
+    fit = reglab.fit(X, y, "l1", float(path.lambdas[17]), family="binomial", groups=prepared.feature_groups)
+    np.testing.assert_allclose(fit.coef, path.coefs[17], rtol=1e-6, atol=1e-9 * np.abs(path.coefs[17]).max())
+
+
+def test_grouped_logistic_keeps_a_factor_0_group():
+    prepared, X, y = binomial_problem()
+    factors = [0.0 if s == "plan" else 1.0 for s in prepared.feature_sources]
+    path = reglab.path(X, y, "l1", family="binomial", groups=prepared.feature_groups, penalty_factor=factors)
+    plan = [i for i, s in enumerate(prepared.feature_sources) if s == "plan"]
+    assert path.kkt.max() <= 1e-8 and path.nonzero[:, plan].all()
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.6])
+def test_grouped_logistic_equals_a_generic_convex_solver(alpha):
+    import cvxpy as cp
+
+    prepared, X, y = binomial_problem(n=120, seed=5)
+    pen = Penalty.of("elasticnet", alpha, groups=prepared.feature_groups)
+    design = reglab.prepare(X, y, family="binomial")
+    lam = 0.2 * design.lambda_max(pen)
+    fit = reglab.fit(X, y, "elasticnet", lam, l1_ratio=alpha, family="binomial", groups=prepared.feature_groups)
+    sd = X.std(axis=0)
+    Z = (X - X.mean(axis=0)) / sd
+    n, p = Z.shape
+    order, starts, omega = pen.group_structure(p)
+    w, b = cp.Variable(p), cp.Variable()
+    eta = b + Z @ w
+    loss = cp.sum(cp.logistic(eta) - cp.multiply(y, eta)) / n
+    penalty = sum(omega[g] * (alpha * cp.norm(w[order[a:c]], 2) + (1 - alpha) / 2 * cp.sum_squares(w[order[a:c]]))
+                  for g, (a, c) in enumerate(zip(starts[:-1], starts[1:])))
+    cp.Problem(cp.Minimize(loss + lam * penalty)).solve(solver=cp.CLARABEL, tol_gap_abs=1e-10, tol_gap_rel=1e-10,
+                                                        tol_feas=1e-10)
+    reference = w.value / sd
+    np.testing.assert_allclose(fit.coef, reference, rtol=1e-5, atol=1e-5 * np.abs(reference).max())
+    assert fit.kkt <= 1e-8
+
+
+def test_grouped_preprocessing_for_a_two_class_target_and_a_clear_word_for_three():
+    prepared = grouped_problem()
+    frame = pd.DataFrame(prepared.X_train[:, :3], columns=["x1", "x2", "x3"])
+    frame["city"] = np.where(prepared.X_train[:, 3] == 1, "a", np.where(prepared.X_train[:, 4] == 1, "b", "c"))
+    frame["label"] = np.where(frame["x1"] > 0, "yes", "no")
+    two = reglab.preprocess(frame, "label", task="classification", test_size=0.0, group_categories=True)
+    assert two.feature_groups is not None and two.penalty("l1").grouped
+    frame["label"] = np.select([frame["x1"] > 0.5, frame["x1"] < -0.5], ["hi", "lo"], "mid")
+    three = reglab.preprocess(frame, "label", task="classification", test_size=0.0, group_categories=True)
+    assert three.feature_groups is None and any("three" in w or "3 classes" in w for w in three.warnings)
+    p = three.X_train.shape[1]
+    with pytest.raises(ValueError, match="two-class"):
+        reglab.path(three.X_train, three.y_train, "l1", family="multinomial", groups=[0, 0, *range(1, p - 1)])
+
+
+def test_translation_and_scripts_say_no_tool_fits_the_group_lasso():
+    from reglab.reproduce import python_snippet, r_snippet, translate
+
+    pen = Penalty.of("l1", groups=[0, 0, 1])
+    note = translate(pen, 0.1, np.array([1.0, 2.0, 4.0])).note
+    assert "group lasso" in note and "ungrouped" in note
+    assert "Σ_g √|g|" in translate(pen, 0.1, np.array([1.0, 2.0, 4.0])).objective
+    for script in (python_snippet(pen, 0.1, ("a", "b", "c"), "y", "t.csv"), r_snippet(pen, 0.1, ("a", "b", "c"), "y", "t.csv")):
+        assert "NOTE" in script and "no group lasso" in script
+    assert "NOTE" not in r_snippet(Penalty.of("l1"), 0.1, ("a", "b", "c"), "y", "t.csv")

@@ -302,6 +302,7 @@ def preprocess(
     group_categories : bool
         Penalize each categorical column's one-hot columns as one group (the group lasso /
         elastic net: a category in or out of the model as a whole) instead of one by one.
+        For regression and two-class targets (not three or more classes: a warning says so).
     """
     if target not in frame.columns:
         raise DataError(f"The target column {target!r} is not in the table.")
@@ -472,9 +473,11 @@ def preprocess(
         )
     report.insert(0, f"Started from {n_in:,} rows; target {target!r} ({task}); {len(features)} feature column(s).")
     factors = _factors_by_model_column(penalty_factors, sources, report)
-    groups = _groups_of(sources) if group_categories and task == "regression" else None
-    if group_categories and task != "regression":
-        warnings.append("Grouped categories are offered for regression targets here: each level is penalized on its own.")
+    multiclass = task == "classification" and class_labels is not None and len(class_labels) > 2
+    groups = _groups_of(sources) if group_categories and not multiclass else None
+    if group_categories and multiclass:
+        warnings.append("Grouped categories are offered for regression and two-class targets here: with "
+                        f"{len(class_labels)} classes each level is penalized on its own.")
     elif groups is not None:
         report.append("Each text column's one-hot columns are penalized as one group (the group lasso): a category "
                       "enters or leaves the model as a whole.")

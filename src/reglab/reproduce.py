@@ -78,7 +78,28 @@ NO_FACTORS_IN_SKLEARN = ("scikit-learn and Spark have no per-feature penalty fac
                          "their lines give the model without them. glmnet's line has them.")
 
 
+#: What the translations and scripts say when the features come in groups.
+NO_GROUPS_ANYWHERE = ("Neither scikit-learn, glmnet nor Spark fits the group lasso: their lines give the ungrouped model "
+                      "(each one-hot column penalized on its own), not this one. R's grpreg and gglasso fit group "
+                      "lassos with their own scaling conventions (not checked here).")
+
+
+def _no_groups_comment(penalty: Penalty, language: str) -> str:
+    """A script's warning, in the code and when it runs, that it fits the ungrouped model."""
+    if not penalty.grouped:
+        return ""
+    tool = "scikit-learn" if language == "python" else "glmnet"
+    say = "print('NOTE: ungrouped model ({} has no group lasso)')\n" if language == "python" else \
+          "cat(\"NOTE: ungrouped model ({} has no group lasso)\\n\")\n"
+    return (f"# NOTE: {tool} has no group lasso, so this script penalizes each one-hot column on its own:\n"
+            "# not the page's grouped model (its coefficients will differ).\n" + say.format(tool))
+
+
 def _penalty_text(penalty: Penalty, lam: float) -> str:
+    if penalty.grouped:
+        a = penalty.alpha
+        inner = "‖w_g‖₂" if a == 1.0 else ("‖w_g‖₂²/2" if a == 0.0 else f"({a:g}·‖w_g‖₂ + {(1 - a):.6g}/2·‖w_g‖₂²)")
+        return f"{lam:.6g}·Σ_g √|g|·{inner}"
     a = penalty.alpha
     if a == 1.0:
         return f"{lam:.6g}·‖w‖₁"
@@ -100,7 +121,8 @@ def _translate_logistic(penalty: Penalty, lam: float, n_samples: int, family: st
         spark=f"LogisticRegression(regParam={lam:.6g}, elasticNetParam={a:g}, standardization=True)",
         note="scikit-learn: fit on standardized features (population sd); its C is 1/(n·λ). glmnet's " + family
              + " family does not rescale y, so its lambda and alpha are ours (checked against R glmnet). Spark: not checked here."
-             + ("" if penalty.factors is None else " " + NO_FACTORS_IN_SKLEARN),
+             + ("" if penalty.factors is None else " " + NO_FACTORS_IN_SKLEARN)
+             + (" " + NO_GROUPS_ANYWHERE if penalty.grouped else ""),
     )
 
 
@@ -134,7 +156,8 @@ def translate(penalty: Penalty, lam: float, y_train: ArrayLike, family: str = "g
            "alpha differ from ours; the values above give the same model (checked against R glmnet). "
            "Spark scales y the same way by default (not checked here)." if scaled else
            "glmnet and Spark standardize features internally, as we do; for the lasso their λ is ours.")
-        + ("" if penalty.factors is None else " " + NO_FACTORS_IN_SKLEARN),
+        + ("" if penalty.factors is None else " " + NO_FACTORS_IN_SKLEARN)
+        + (" " + NO_GROUPS_ANYWHERE if penalty.grouped else ""),
     )
 
 
@@ -185,7 +208,7 @@ def python_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...],
         target_line = f"y = data[{target_name!r}].to_numpy(dtype=float)\n"
     return (
         "# Refit the Regularization Lab model with scikit-learn.\n"
-        + _no_factors_comment(penalty)
+        + _no_factors_comment(penalty) + _no_groups_comment(penalty, "python")
         + "import pandas as pd\n"
         f"from sklearn.linear_model import {cls}\nfrom sklearn.preprocessing import StandardScaler\n\n"
         + read
@@ -245,6 +268,7 @@ def r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], targ
     if positive_class is not None:
         return (
             "# Refit the Regularization Lab model with R's glmnet (same objective and λ).\n"
+            + _no_groups_comment(penalty, "r") +
             "library(glmnet)\n"
             f"data <- read.csv({r_string(csv_name)}, check.names = FALSE, fileEncoding = \"UTF-8-BOM\", "
             "colClasses = \"character\")\n"
@@ -257,6 +281,7 @@ def r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], targ
         )
     return (
         "# Refit the Regularization Lab model with R's glmnet (same objective and λ).\n"
+        + _no_groups_comment(penalty, "r") +
         "library(glmnet)\n"
         f"data <- read.csv({r_string(csv_name)}, check.names = FALSE, fileEncoding = \"UTF-8-BOM\")\n"
         f"x <- as.matrix(data[, c({cols}), drop = FALSE])\n"
@@ -290,7 +315,7 @@ def multinomial_python_snippet(penalty: Penalty, lam: float, feature_names: tupl
     ) if standardize else f"model = {model}.fit(X, y)\ncoef = model.coef_\nintercept = model.intercept_.copy()\n"
     return (
         "# Refit the Regularization Lab model with scikit-learn (multinomial: one coefficient row per class).\n"
-        + _no_factors_comment(penalty)
+        + _no_factors_comment(penalty) + _no_groups_comment(penalty, "python")
         + "import pandas as pd\n"
         "from sklearn.linear_model import LogisticRegression\nfrom sklearn.preprocessing import StandardScaler\n\n"
         f"data = pd.read_csv({csv_name!r}, dtype={{{target_name!r}: str}})\n"

@@ -256,14 +256,7 @@ def _group_weights(
     p, n = design.n_features, design.n_samples
     limit = kkt_tolerance * gradient_scale(design, penalty)
     order, starts, omega = penalty.group_structure(p)
-    sizes = np.diff(starts)
-    eigvals = np.zeros((len(sizes), int(sizes.max())))
-    eigvecs = np.zeros((len(sizes), int(sizes.max()), int(sizes.max())))
-    hessian = design.gram / n
-    for g, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
-        members = order[a:b]
-        vals, vecs = np.linalg.eigh(hessian[np.ix_(members, members)])
-        eigvals[g, : b - a], eigvecs[g, : b - a, : b - a] = np.maximum(vals, 0.0), vecs
+    eigvals, eigvecs = _group_blocks(design.gram / n, order, starts)
 
     def run(grid, start):
         return groupcd.group_path(design.gram, design.zy, n, np.ascontiguousarray(grid), penalty.alpha, omega, order,
@@ -283,6 +276,99 @@ def _group_weights(
 
 #: Sweeps over the groups per λ before the group solver gives up (the KKT check then reports it).
 _GROUP_MAX_SWEEPS = 100_000
+
+
+def _group_blocks(hessian: NDArray[np.float64], order: NDArray[np.int64], starts: NDArray[np.int64]
+                  ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The eigendecomposition of each group's diagonal block of ``hessian``, padded to the largest
+    group: ``eigvals[g, :k]``, ``eigvecs[g, :k, :k]`` (what :func:`reglab.groupcd.group_path` reads)."""
+    sizes = np.diff(starts)
+    eigvals = np.zeros((len(sizes), int(sizes.max())))
+    eigvecs = np.zeros((len(sizes), int(sizes.max()), int(sizes.max())))
+    for g, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
+        members = order[a:b]
+        vals, vecs = np.linalg.eigh(hessian[np.ix_(members, members)])
+        eigvals[g, : b - a], eigvecs[g, : b - a, : b - a] = np.maximum(vals, 0.0), vecs
+    return eigvals, eigvecs
+
+
+#: Proximal Newton steps per λ for grouped logistic regression (quadratic convergence: a handful are used).
+_GROUP_NEWTON_STEPS = 50
+
+
+def _group_logistic_solution(
+    design: ClassificationDesign, penalty: Penalty, lambdas: NDArray[np.float64],
+    w_init: NDArray[np.float64] | None, kkt_tolerance: float,
+) -> Solution:
+    """Grouped logistic regression by proximal Newton, warm-started along the λ grid.
+
+    At (b, w) the log-loss is replaced by its second-order model (Hessian weights
+    hᵢ = cᵢpᵢ(1 − pᵢ)/n); the intercept is eliminated exactly (the features centred at their
+    h-weighted means: the Schur complement), and the model's group elastic net is solved to
+    rounding by the group solver (:func:`reglab.groupcd.group_path` on H = Z̃ᵀdiag(h)Z̃). The
+    step to that solution is then halved until the true objective decreases enough (Armijo),
+    which makes the iteration converge from any start; near the optimum full steps are taken
+    and convergence is quadratic. Every λ stops at its KKT residual (from the rows) under
+    ``kkt_tolerance``·λ_max. Hand-written for the same reason as the group solver: no
+    installed library fits a grouped logistic model with glmnet's conventions."""
+    p, n = design.n_features, design.n_samples
+    limit = kkt_tolerance * gradient_scale(design, penalty)
+    order, starts, omega = penalty.group_structure(p)
+    Zt, y, c = design.Zt, design.y, design.c
+    datafit = design.datafit
+    w = np.zeros(p) if w_init is None else np.array(w_init, dtype=float)
+    b = design.null_intercept()
+
+    def penalty_value(w_):  # Penalty.value with the group structure computed once
+        norms = np.sqrt(np.add.reduceat(w_[order] ** 2, starts[:-1]))
+        return float(omega @ (penalty.alpha * norms + 0.5 * (1.0 - penalty.alpha) * norms**2))
+
+    def objective(b_, w_, lam):
+        return datafit.value(y, b_ + w_ @ Zt, c) + lam * penalty_value(w_)
+
+    rank = np.argsort(-lambdas, kind="stable")
+    weights, intercepts, kkt = np.empty((len(lambdas), p)), np.empty(len(lambdas)), np.empty(len(lambdas))
+    for i in rank:
+        lam = float(lambdas[i])
+        residual = np.inf
+        for _ in range(_GROUP_NEWTON_STEPS):
+            eta = b + w @ Zt
+            prob = datafit.response(eta)
+            r = c * (prob - y) / n  # ∂F/∂η
+            residual = float(penalty.subdiff_distance(w, Zt @ r, lam).max(initial=0.0))
+            if design.intercept:
+                residual = max(residual, abs(float(r.sum())))
+            if residual <= _KERNEL_MARGIN * limit:
+                break
+            h = np.maximum(c * prob * (1.0 - prob) / n, 1e-300)
+            mean = Zt @ h / h.sum() if design.intercept else np.zeros(p)
+            centred = Zt - mean[:, None]
+            hessian = (centred * h) @ centred.T
+            reduced_gradient = Zt @ r - mean * (r.sum() if design.intercept else 0.0)
+            eigvals, eigvecs = _group_blocks(hessian, order, starts)
+            target = _KERNEL_MARGIN**2 * limit  # the model is solved well below the outer target
+            w_model = groupcd.group_path(n * hessian, n * (hessian @ w - reduced_gradient), n, np.array([lam]),
+                                         penalty.alpha, omega, order, starts, eigvals, eigvecs, w, target,
+                                         _GROUP_MAX_SWEEPS)[0][0]
+            step_w = w_model - w
+            step_b = -(r.sum() + h @ (step_w @ Zt)) / h.sum() if design.intercept else 0.0
+            # Armijo on the composite objective: predicted decrease gᵀΔ + λ(P(w + Δ) − P(w)) < 0. Near
+            # the optimum the decrease falls below the objective's rounding: a step within that slack is
+            # taken (Newton's full steps converge there), else the KKT target could never be reached.
+            before = objective(b, w, lam)
+            predicted = (float(Zt @ r @ step_w) + float(r.sum()) * step_b
+                         + lam * (penalty_value(w_model) - penalty_value(w)))
+            slack = 1e-12 * abs(before)
+            t = 1.0
+            while (t > 1e-10 and objective(b + t * step_b, w + t * step_w, lam)
+                   > before + 1e-4 * t * min(predicted, 0.0) + slack):
+                t *= 0.5
+            if t <= 1e-10:  # no decrease left to find: rounding level
+                break
+            b, w = b + t * step_b, w + t * step_w
+        weights[i], intercepts[i], kkt[i] = w, b, residual
+    kkt = kkt_residuals(design, penalty, lambdas, weights, intercepts)
+    return Solution(weights, intercepts, kkt)
 
 
 def _lars_weights(design: Design, penalty: Penalty, lam: float) -> NDArray[np.float64]:
@@ -366,13 +452,16 @@ def solve_with_residuals(
     if np.any(~np.isfinite(lambdas)) or np.any(lambdas < 0):
         raise ValueError("λ must be a finite number ≥ 0.")
     if isinstance(design, ClassificationDesign):
-        if penalty.grouped:
-            raise ValueError("Grouped features are offered for least squares (family='gaussian') here.")
+        if penalty.grouped and isinstance(design, MultinomialDesign):
+            raise ValueError("Grouped features are offered for least squares and two-class logistic regression "
+                             "(family='gaussian' or 'binomial') here.")
         if np.any(lambdas == 0):
             raise ValueError("λ must be > 0 for logistic regression (without a penalty separable classes "
                              "have no finite solution).")
         if isinstance(design, MultinomialDesign):
             return _multinomial_solution(design, penalty, lambdas, w_init, kkt_tolerance)
+        if penalty.grouped:
+            return _group_logistic_solution(design, penalty, lambdas, w_init, kkt_tolerance)
         return _logistic_solution(design, penalty, lambdas, w_init, kkt_tolerance)
     intercepts = design.solver_intercepts(len(lambdas))
     if penalty.grouped:
