@@ -21,7 +21,7 @@ from reglab.ui.explore import (
     usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, relaxed_cv_for, relaxed_fit_for, relaxed_for, request_lambda, settle_lambda, write_view_query_params,
 )
-from reglab.relaxed import coefficient_comparison, cv_curves_frame, held_out_error_frame, held_out_rmse
+from reglab.relaxed import coefficient_comparison, cv_curves_frame, held_out_error_frame, held_out_scores
 from reglab.ui.controls import RELAX_GAMMA
 
 @st.fragment
@@ -97,7 +97,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
         truth_coef = dataset.truth.coef if (dataset.truth is not None and dataset.truth.coef is not None
                                            and tuple(dataset.feature_names) == prepared.feature_names) else None
         # Lazy tabs: only the open tab runs, so a λ move redraws one tab's charts, not all eight.
-        relaxable = family == "gaussian" and penalty != "l2"  # glmnet's relax = TRUE: a sparse least-squares model
+        relaxable = family in ("gaussian", "binomial") and penalty != "l2"  # glmnet's relax = TRUE: a sparse model
         names = tab_names(truth_coef is not None, classifier, relaxable)
         tabs = dict(zip(names, st.tabs([TABS[name] for name in names], key=state.EXPLORE_TAB, on_change="rerun")))
 
@@ -268,11 +268,15 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                                "lasso's; only the shrinkage is undone. "
                                f"Cross-validation over (λ, γ): λ.min = {rcv.lambda_min:.4g} with γ = {rcv.gamma_min:g}; "
                                f"λ.1se = {rcv.lambda_1se:.4g} with γ = {rcv.gamma_1se:g}.")
+                    if gamma < 1.0 and blended.gamma == 1.0:
+                        st.info("At this λ the selected features separate the two classes perfectly: their unpenalized "
+                                "logistic fit has no finite solution, so the relaxed model is the penalized one here. "
+                                "Try a larger λ.", icon=":material/info:")
                     if prepared.n_test:
                         m1, m2, m3 = st.columns(3)
-                        lasso_rmse, relaxed_rmse = held_out_rmse(fit, blended, prepared.X_test, prepared.y_test)
-                        m1.metric(f"Test RMSE, {PENALTY_LABELS[penalty]}", f"{lasso_rmse:.5g}")
-                        m2.metric(f"Test RMSE, γ = {gamma:g}", f"{relaxed_rmse:.5g}", delta=f"{relaxed_rmse - lasso_rmse:+.3g}",
+                        measure, lasso_score, relaxed_score = held_out_scores(fit, blended, prepared.X_test, prepared.y_test)
+                        m1.metric(f"{measure}, {PENALTY_LABELS[penalty]}", f"{lasso_score:.5g}")
+                        m2.metric(f"{measure}, γ = {gamma:g}", f"{relaxed_score:.5g}", delta=f"{relaxed_score - lasso_score:+.3g}",
                                   delta_color="inverse", help="Change against the penalized fit: lower is better.")
                         m3.metric("Features in both", f"{fit.n_nonzero} of {len(fit.feature_names)}")
                     left, right = st.columns(2)
@@ -282,12 +286,15 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                                              "relaxed-coefficients", key="relaxed_bars")
                     with right:
                         st.markdown("**Cross-validated error for each γ**")
-                        chart_with_downloads(charts.curves_chart(cv_curves_frame(rcv), lam, "mean squared error (CV)",
+                        chart_with_downloads(charts.curves_chart(cv_curves_frame(rcv), lam, "mean deviance (CV, per row)"
+                                                                 if classifier else "mean squared error (CV)",
                                                                  color_title="γ"), "relaxed-cv", key="relaxed_cv")
                     if prepared.n_test:
                         st.markdown("**Test error along λ**: the lasso and its relaxed blend")
                         chart_with_downloads(charts.curves_chart(held_out_error_frame(relaxed_path, prepared.X_test, prepared.y_test,
-                                                                                      gamma), lam, f"mean squared error ({prepared.target} units²)"),
+                                                                                      gamma), lam,
+                                                                 "mean log-loss (nats per row)" if classifier
+                                                                 else f"mean squared error ({prepared.target} units²)"),
                                              "relaxed-test-error", key="relaxed_test")
                     if not presenting() and st.button("Save this relaxed fit as a scenario", icon=":material/bookmark_add:",
                                                       help="Keep the blend at this λ and γ (coefficients, metrics) to compare "
@@ -300,9 +307,11 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                             show_error(str(exc))
                     st.caption("The same model in R (glmnet's relax = TRUE; cv.glmnet(x, y, relax = TRUE) makes the (λ, γ) "
                                "choice), on the training CSV of the Reproduce tab. scikit-learn has no relaxed lasso: refit "
-                               "LinearRegression on the selected columns and blend by hand.")
+                               + ("LogisticRegression(penalty=None)" if classifier else "LinearRegression")
+                               + " on the selected columns and blend by hand.")
                     st.code(relaxed_r_snippet(model_penalty, lam, gamma, prepared.feature_names, prepared.target,
-                                              "reglab_training_data.csv", standardize), language="r")
+                                              "reglab_training_data.csv", standardize,
+                                              prepared.class_labels[1] if classifier else None), language="r")
 
         if truth_coef is not None:
             with tabs["truth"]:

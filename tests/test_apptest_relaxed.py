@@ -7,7 +7,7 @@ from conftest import open_page
 
 import reglab
 from reglab.diagnostics import rmse
-from reglab.relaxed import relaxed_fit
+from reglab.relaxed import held_out_scores, relaxed_fit
 from reglab.selection import cross_validate_relaxed
 from reglab.ui import state
 
@@ -57,8 +57,28 @@ def test_the_relaxed_fit_saved_as_a_scenario_is_the_blend_on_compare():
     assert summary["relaxed γ"].tolist() == [0.5] and summary["penalty"].tolist() == ["l1, relaxed"]
 
 
-@pytest.mark.parametrize("query", [{"penalty": "l2"}, {"dataset": "breast_cancer"}])
-def test_no_relaxed_tab_for_ridge_or_a_classifier(query):
+def test_a_two_class_target_gets_the_relaxed_logistic_lasso():
+    at = open_page("pages/2_explore.py", dataset="breast_cancer", tab="relaxed", gamma="0.5")
+    assert not at.exception and not at.error, [e.value for e in at.exception]
+    data = reglab.load_builtin("breast_cancer")
+    prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
+    lam = at.session_state[state.LAMBDA]
+    penalized = reglab.fit(prepared.X_train, prepared.y_train, "l1", lam, family="binomial")
+    blended = relaxed_fit(penalized, prepared.X_train, prepared.y_train, 0.5)
+    measure, lasso_score, relaxed_score = held_out_scores(penalized, blended, prepared.X_test, prepared.y_test)
+    assert measure == "Test log-loss"
+    assert metric(at, "Test log-loss, L1 · lasso") == f"{lasso_score:.5g}"
+    assert metric(at, "Test log-loss, γ = 0.5") == f"{relaxed_score:.5g}"
+    grid = reglab.path(prepared.X_train, prepared.y_train, "l1", family="binomial").lambdas
+    cv = cross_validate_relaxed(prepared.X_train, prepared.y_train, "l1", folds=5, seed=0, lambdas=grid, family="binomial")
+    caption = next(c.value for c in at.caption if "Cross-validation over (λ, γ)" in c.value)
+    assert f"λ.min = {cv.lambda_min:.4g} with γ = {cv.gamma_min:g}" in caption
+    assert len(at.get("vega_lite_chart")) == 3
+    assert any('family = "binomial"' in c.value and "relax = TRUE" in c.value for c in at.code)
+
+
+@pytest.mark.parametrize("query", [{"penalty": "l2"}, {"dataset": "wine"}])
+def test_no_relaxed_tab_for_ridge_or_three_classes(query):
     at = open_page("pages/2_explore.py", **query)
     assert not at.exception
     assert not any("Relaxed" in t.label for t in at.tabs)

@@ -307,3 +307,30 @@ def test_generated_relaxed_r_script_reproduces_the_blend(tmp_path, penalty, rati
     values = np.loadtxt(tmp_path / "relaxed.txt")
     assert values[0] == pytest.approx(blended.intercept, rel=1e-6)
     np.testing.assert_allclose(values[1:], blended.coef, rtol=1e-6, atol=1e-6 * np.abs(blended.coef).max())
+
+
+def test_generated_binomial_relaxed_r_script_reproduces_the_blend(tmp_path):
+    """The relaxed tab's R script for a two-class text target (family = "binomial", relax = TRUE)
+    gives the page's logistic blend to 1e-6."""
+    from reglab.relaxed import relaxed_fit
+    from reglab.reproduce import relaxed_r_snippet
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(200, 4)) * [1.0, 3.0, 0.5, 2.0] + [0.0, 5.0, -1.0, 2.0]
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    labels = np.where(rng.uniform(size=200) < 1 / (1 + np.exp(-(Z[:, 0] - Z[:, 1]))), "stay", "churn")
+    names = ("a", "b", "c", "d")
+    lam = 0.08
+    penalized = reglab.fit(X, labels, "l1", lam, family="binomial", positive_class="stay")
+    blended = relaxed_fit(penalized, X, labels, 0.25)
+    assert blended.gamma == 0.25 and 0 < penalized.n_nonzero < 4
+    frame = pd.DataFrame(X, columns=list(names))
+    frame["left"] = labels
+    (tmp_path / "train.csv").write_bytes(safe_csv(frame))
+    script = relaxed_r_snippet(Penalty.of("l1"), lam, 0.25, names, "left", "train.csv", positive_class="stay")
+    assert 'family = "binomial"' in script and "relax = TRUE" in script
+    run_r(tmp_path, script + f'write(as.vector(as.matrix(coef(fit, s = {lam!r}, gamma = 0.25))), '
+                             '"relaxed.txt", ncolumns = 1)\n')
+    values = np.loadtxt(tmp_path / "relaxed.txt")
+    assert values[0] == pytest.approx(blended.intercept, rel=1e-6)
+    np.testing.assert_allclose(values[1:], blended.coef, rtol=1e-6, atol=1e-6 * np.abs(blended.coef).max())

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import reglab
-from reglab.relaxed import GAMMA_FLOOR, held_out_rmse, relax, relaxed_fit
+from reglab.relaxed import GAMMA_FLOOR, held_out_scores, relax, relaxed_fit
 from reglab.selection import cross_validate_relaxed
 from reglab.reproduce import glmnet_parameters, glmnet_y_scale
 from test_glmnet_reference import R_FOOTER, R_HEADER, make_data, r_vector, run_r, write_inputs
@@ -113,12 +113,13 @@ def test_refits_from_moments_equal_the_row_solve_and_fall_back_when_ill_conditio
         np.testing.assert_array_equal(beta, row_beta)
 
 
-def test_held_out_rmse_of_the_lasso_and_its_blend_on_test_rows():
+def test_held_out_scores_of_the_lasso_and_its_blend_on_test_rows():
     X, y, _, _ = make_data(83, 12, 1)
     train, test = slice(0, 60), slice(60, None)
     penalized = reglab.fit(X[train], y[train], "l1", 0.3)
     blended = relaxed_fit(penalized, X[train], y[train], 0.0)
-    lasso_rmse, relaxed_rmse = held_out_rmse(penalized, blended, X[test], y[test])
+    measure, lasso_rmse, relaxed_rmse = held_out_scores(penalized, blended, X[test], y[test])
+    assert measure == "Test RMSE"
     # independently: the blended model's coefficients, predictions by hand
     for model, value in ((penalized, lasso_rmse), (blended, relaxed_rmse)):
         by_hand = np.sqrt(np.mean((y[test] - model.intercept - X[test] @ model.coef) ** 2))
@@ -158,3 +159,84 @@ def test_relaxed_cv_reads_a_table_by_feature_name():
     by_name = cross_validate_relaxed(table, y, foldid=foldid, feature_names=names)
     plain = cross_validate_relaxed(X, y, foldid=foldid)
     np.testing.assert_allclose(by_name.mean_error, plain.mean_error, rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------- two-class logistic regression
+
+
+def binomial_data(n: int, p: int, seed: int):
+    """Correlated features on unequal scales (make_data's) and a noisy two-class target (no separation
+    by the few features the early active sets hold)."""
+    X, _, weights, foldid = make_data(n, p, seed)
+    rng = np.random.default_rng(seed + 10)
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    eta = 0.3 + Z[:, 0] - 0.8 * Z[:, 1] + 0.5 * Z[:, 2]
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-eta))).astype(float)
+    return X, y, weights, foldid
+
+
+@pytest.mark.parametrize("alpha, weighted", [(1.0, False), (0.5, True)])
+def test_binomial_relaxed_paths_and_blends_equal_glmnet(tmp_path, alpha, weighted):
+    X, y, weights, foldid = binomial_data(300, 8, 4)
+    obs = weights if weighted else None
+    design = reglab.prepare(X, y, weights=obs, family="binomial")
+    grid = reglab.lambda_grid(design, reglab.Penalty.of("elasticnet", alpha), 25, extend=False)[:18]
+    path = reglab.path(X, y, "elasticnet", l1_ratio=alpha, weights=obs, lambdas=grid, family="binomial")
+    relaxed = relax(path, X, y, obs)
+    assert relaxed.refitted[1:].all() and not relaxed.separated.any()
+    write_inputs(tmp_path, X, y, weights, foldid)
+    script = (R_HEADER + f'fit <- glmnet(x, y, family = "binomial", alpha = {alpha!r}, lambda = {r_vector(grid)}, '
+              f'weights = {"w" if weighted else "rep(1, length(y))"}, relax = TRUE, thresh = 1e-20, maxit = 1e7)\n')
+    for g in GAMMAS:
+        script += f'out[["g{g}"]] <- as.vector(as.matrix(coef(fit, gamma = {g})))\n'
+    reference = run_r(tmp_path, script + R_FOOTER)
+    p = X.shape[1]
+    for g in GAMMAS:
+        table = np.array(reference[f"g{g}"]).reshape(p + 1, len(grid), order="F").T
+        blend = relaxed.blend(g)
+        for i in range(1, len(grid)):  # λ_max: glmnet's rounding-level coefficient (see the gaussian test)
+            size = max(np.abs(blend.coefs[i]).max(), np.abs(table[i, 1:]).max())
+            np.testing.assert_allclose(blend.coefs[i], table[i, 1:], rtol=1e-6, atol=1e-6 * size,
+                                       err_msg=f"γ = {g}, λ #{i}")
+            assert blend.intercepts[i] == pytest.approx(table[i, 0], rel=1e-6, abs=1e-6 * size)
+
+
+def test_binomial_relaxed_cv_equals_cv_glmnet_with_the_same_folds(tmp_path):
+    X, y, weights, foldid = binomial_data(300, 8, 4)
+    design = reglab.prepare(X, y, family="binomial")
+    grid = reglab.lambda_grid(design, reglab.Penalty.of("l1"), 25, extend=False)[:18]
+    cv = cross_validate_relaxed(X, y, "l1", lambdas=grid, foldid=foldid, gamma=GAMMAS, family="binomial")
+    write_inputs(tmp_path, X, y, weights, foldid)
+    script = (R_HEADER + f'cv <- cv.glmnet(x, y, family = "binomial", lambda = {r_vector(grid)}, foldid = foldid, '
+              f'relax = TRUE, gamma = {r_vector(GAMMAS)}, thresh = 1e-20, maxit = 1e7)\n'
+              "out$cvm <- unlist(lapply(cv$relaxed$statlist, function(s) s$cvm))\n"
+              "out$cvsd <- unlist(lapply(cv$relaxed$statlist, function(s) s$cvsd))\n"
+              "out$opt <- c(cv$relaxed$lambda.min, cv$relaxed$gamma.min, cv$relaxed$lambda.1se, cv$relaxed$gamma.1se)\n")
+    reference = run_r(tmp_path, script + R_FOOTER)
+    np.testing.assert_allclose(cv.mean_error.reshape(-1), reference["cvm"], rtol=1e-8)
+    np.testing.assert_allclose(cv.se.reshape(-1), reference["cvsd"], rtol=1e-8)
+    lam_min, gamma_min, lam_1se, gamma_1se = reference["opt"]
+    assert (cv.lambda_min, cv.gamma_min, cv.lambda_1se, cv.gamma_1se) == (
+        pytest.approx(lam_min, rel=1e-12), gamma_min, pytest.approx(lam_1se, rel=1e-12), gamma_1se)
+
+
+def test_an_active_set_that_separates_the_classes_keeps_its_penalized_fit():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(float)  # x0 alone separates the classes: no finite refit once it is active
+    path = reglab.path(X, y, "l1", family="binomial", n_lambdas=20)
+    relaxed = relax(path, X, y)
+    active = path.nonzero[:, 0]
+    assert active[1:].all() and relaxed.separated[active].all() and not relaxed.refitted.any()
+    np.testing.assert_allclose(relaxed.blend(0.0).coefs, path.coefs, rtol=1e-14)  # every γ: the penalized fit
+    cv = cross_validate_relaxed(X, y, family="binomial", folds=3)
+    assert np.isfinite(cv.mean_error).all()
+
+
+def test_relaxed_fit_where_the_classes_separate_is_the_penalized_fit_and_says_so():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(float)
+    penalized = reglab.fit(X, y, "l1", 0.05, family="binomial")
+    assert penalized.nonzero[0]
+    assert relaxed_fit(penalized, X, y, 0.0) is penalized

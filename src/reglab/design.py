@@ -339,13 +339,16 @@ class ClassificationDesign:
                                self.intercept)
 
 
-def _unpenalized_logistic(Zt_free: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64],
-                          intercept: bool) -> NDArray[np.float64]:
-    """η of the unpenalized logistic fit on the rows of ``Zt_free`` (and an intercept): Newton's
-    method with step halving, to the gradient's rounding level. Raises a DataError when the
-    unpenalized features separate the classes (no finite fit exists, glmnet's "saturated" case)."""
+def logistic_mle(rows: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64],
+                 intercept: bool) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The unpenalized (maximum-likelihood) logistic fit on the features ``rows`` (k × n, best
+    centred and scaled) and an intercept: Newton's method with step halving, to the gradient's
+    rounding level. Returns ``(coef, η)``, ``coef`` with the intercept last (when fitted).
+
+    Raises :class:`~reglab.DataError` when the features separate the classes: no finite fit
+    exists (the likelihood keeps rising as the coefficients grow; glmnet's "saturated" case)."""
     n = y.size
-    design = np.vstack([Zt_free, np.ones((1, n))]) if intercept else Zt_free
+    design = np.vstack([rows, np.ones((1, n))]) if intercept else rows
     coef = np.zeros(design.shape[0])
     datafit = Logistic()
     eta = np.zeros(n)
@@ -354,7 +357,7 @@ def _unpenalized_logistic(Zt_free: NDArray[np.float64], y: NDArray[np.float64], 
         prob = Logistic.response(eta)
         grad = design @ (c * (prob - y)) / n
         if np.abs(grad).max() <= 1e-13:
-            return eta
+            break
         hessian = (design * (c * prob * (1.0 - prob))) @ design.T / n
         step = np.linalg.lstsq(hessian, grad, rcond=None)[0]
         t = 1.0
@@ -368,10 +371,24 @@ def _unpenalized_logistic(Zt_free: NDArray[np.float64], y: NDArray[np.float64], 
         eta, loss = trial, trial_loss
         if np.abs(coef).max() > 1e6:
             break
-    if np.abs(coef).max() > 1e6:
+    # Separated classes: the likelihood rises without bound, and Newton "converges" only where the
+    # probabilities round to 0 or 1 (|η| > 36: 1 − p below double precision's 2.2e-16), which a
+    # finite maximum-likelihood fit does not reach; or the coefficients run away.
+    if np.abs(coef).max() > 1e6 or np.abs(eta).max() > 36.0:
+        raise DataError("These features separate the two classes perfectly: their unpenalized logistic fit has "
+                        "no finite solution.")
+    return coef, eta
+
+
+def _unpenalized_logistic(Zt_free: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64],
+                          intercept: bool) -> NDArray[np.float64]:
+    """η of the unpenalized logistic fit of the penalty-factor-0 features (:func:`logistic_mle`),
+    with a message that says which features and what to do when they separate the classes."""
+    try:
+        return logistic_mle(Zt_free, y, c, intercept)[1]
+    except DataError:
         raise DataError("The unpenalized features (penalty factor 0) separate the two classes perfectly: their "
-                        "logistic fit has no finite solution. Give them a positive penalty factor.")
-    return eta
+                        "logistic fit has no finite solution. Give them a positive penalty factor.") from None
 
 
 @dataclass(frozen=True, eq=False)

@@ -176,7 +176,7 @@ def _multinomial_metrics(fit: Fit, design, penalty: Penalty, X_train, y_train, X
         train_auc=multiclass_auc(y_train, train_prob),
         test_auc=multiclass_auc(y_test, test_prob) if len(y_test) else nan,
         n_nonzero=fit.n_nonzero,
-        df=effective_df(design, penalty, fit.lam, fit.weights, b_solver),
+        df=relaxed_df(effective_df(design, penalty, fit.lam, fit.weights, b_solver), fit.n_nonzero, fit.gamma),
     )
 
 
@@ -203,7 +203,7 @@ def classification_metrics(fit: Fit, design: ClassificationDesign, penalty: Pena
         train_auc=roc_auc(y_train, train_prob),
         test_auc=roc_auc(y_test, test_prob) if len(y_test) else nan,
         n_nonzero=fit.n_nonzero,
-        df=effective_df(design, penalty, fit.lam, fit.weights, b_solver),
+        df=relaxed_df(effective_df(design, penalty, fit.lam, fit.weights, b_solver), fit.n_nonzero, fit.gamma),
     )
 
 

@@ -16,10 +16,15 @@ was (``extend=TRUE``); γ below 10⁻⁵ is raised to 10⁻⁵ (glmnet's ``epsil
 that blend. Cross-validation runs the same on every fold and picks (λ, γ) by glmnet's rule
 (:func:`cross_validate_relaxed`).
 
-Least squares (``family="gaussian"``) here; the refit is an exact weighted least-squares solve
-(SVD on the standardized active columns), so it needs no solver tolerance. An active set with
-exactly collinear columns has no unique refit: the minimum-norm one is used (glmnet's
-coordinate descent at λ = 0 may land elsewhere).
+Least squares (``family="gaussian"``): the refit is an exact weighted least-squares solve, so it
+needs no solver tolerance. An active set with exactly collinear columns has no unique refit: the
+minimum-norm one is used (glmnet's coordinate descent at λ = 0 may land elsewhere).
+
+Two-class logistic regression (``family="binomial"``): the refit maximizes the likelihood on A(λ)
+(Newton's method to the gradient's rounding level, :func:`reglab.design.logistic_mle`) and the
+blend is taken on the coefficients (the log-odds scale), as glmnet's. Where A(λ) separates the
+classes no finite refit exists (glmnet then stops at very large coefficients after its iteration
+limit): such a λ keeps its penalized fit for every γ, and :attr:`RelaxedPath.separated` says so.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .design import observation_weights
+from .design import logistic_mle, observation_weights, sorted_classes
 from .errors import DataError
 from .results import Fit, Path, feature_matrix
 
@@ -120,7 +125,7 @@ class RelaxedPath:
         β̃(λ), original scale (the penalized fit's where no refit exists, see the module docstring).
     relaxed_intercepts : ndarray of shape (n_lambdas,)
     refitted : ndarray of bool, shape (n_lambdas,)
-        Whether λ's active set was refitted (False: empty, or more than n − 3 features).
+        Whether λ's active set was refitted (False: empty, more than n − 3 features, or separating).
     x_scale : ndarray of shape (n_features,)
         The solver scale of each feature (its sd when the path is standardized, else 1), to
         report blended coefficients as solver weights like every :class:`~reglab.Path`.
@@ -131,6 +136,8 @@ class RelaxedPath:
     relaxed_intercepts: NDArray[np.float64]
     refitted: NDArray[np.bool_]
     x_scale: NDArray[np.float64]
+    #: λ values whose active set separates the classes (binomial): no finite refit, the penalized fit is kept.
+    separated: NDArray[np.bool_] | None = None
 
     @property
     def lambdas(self) -> NDArray[np.float64]:
@@ -163,6 +170,8 @@ class RelaxedPath:
         borrows the relaxed fit of the smallest λ that had one."""
         coefs, intercepts = self.relaxed_coefs.copy(), self.relaxed_intercepts.copy()
         too_large = ~self.refitted & self.path.nonzero.any(axis=1)
+        if self.separated is not None:
+            too_large &= ~self.separated
         if too_large.any() and self.refitted.any():
             last = int(np.flatnonzero(self.refitted)[-1])
             coefs[too_large], intercepts[too_large] = coefs[last], intercepts[last]
@@ -174,21 +183,24 @@ class RelaxedPath:
 
 
 def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = None) -> RelaxedPath:
-    """The relaxed fits of ``path`` (solved on ``X``, ``y`` and ``weights``): one unpenalized
-    least-squares refit per distinct active set, as glmnet's ``relax.glmnet``."""
-    if path.family != "gaussian":
-        raise ValueError("The relaxed lasso is offered for least squares (family='gaussian') here.")
+    """The relaxed fits of ``path`` (solved on ``X``, ``y`` and ``weights``): one unpenalized refit
+    per distinct active set (least squares, or the logistic likelihood for a two-class path), as
+    glmnet's ``relax.glmnet``."""
+    if path.family not in ("gaussian", "binomial"):
+        raise ValueError("The relaxed lasso is offered for least squares and two-class logistic regression "
+                         "(family='gaussian' or 'binomial') here.")
     X_arr = feature_matrix(X, path.feature_names)
-    y_arr = np.asarray(y, dtype=float).reshape(-1)
+    y_arr = _response(y, path)
     n = X_arr.shape[0]
     if y_arr.shape[0] != n:
         raise DataError(f"X has {n} rows but y has {y_arr.shape[0]}.")
     c = np.ones(n) if weights is None else observation_weights(weights, n)
     coefs, intercepts = path.coefs.copy(), path.intercepts.copy()
     refitted = np.zeros(len(path.lambdas), dtype=bool)
+    separated = np.zeros(len(path.lambdas), dtype=bool)
     active_sets = path.nonzero
     largest = n - 3  # glmnet's maxp
-    done: dict[bytes, tuple[float, NDArray[np.float64]]] = {}
+    done: dict[bytes, tuple[float, NDArray[np.float64]] | None] = {}
     refit = None
     for i, active in enumerate(active_sets):
         size = int(active.sum())
@@ -196,8 +208,14 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
             continue
         key = active.tobytes()
         if key not in done:
-            refit = refit or _Refits(X_arr, y_arr, c, path.fit_intercept)
-            done[key] = refit(active)
+            if path.family == "binomial":
+                done[key] = _logistic_refit(X_arr, y_arr, c, active, path.fit_intercept)
+            else:
+                refit = refit or _Refits(X_arr, y_arr, c, path.fit_intercept)
+                done[key] = refit(active)
+        if done[key] is None:
+            separated[i] = True
+            continue
         intercepts[i], coefs[i] = done[key]
         refitted[i] = True
     if path.standardize:
@@ -207,23 +225,65 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
         x_scale[x_scale == 0.0] = 1.0
     else:
         x_scale = np.ones(X_arr.shape[1])
-    return RelaxedPath(path, coefs, intercepts, refitted, x_scale)
+    return RelaxedPath(path, coefs, intercepts, refitted, x_scale, separated)
+
+
+def _response(y: ArrayLike, path: Path) -> NDArray[np.float64]:
+    """The target as the path's solver reads it: numbers, or 1 for the positive class ``classes[1]``
+    (given as the class labels, or already as those 0/1 codes)."""
+    if path.family == "gaussian":
+        return np.asarray(y, dtype=float).reshape(-1)
+    codes, labels = sorted_classes(y)
+    if labels == tuple(path.classes):
+        return codes.astype(float)
+    if labels == tuple(path.classes)[::-1]:  # the path's positive class is the first sorted label
+        return 1.0 - codes
+    if set(labels) <= {"0", "1"}:  # the solver's codes themselves
+        return np.asarray(y, dtype=float).reshape(-1)
+    raise DataError(f"y holds the classes {labels!r}; the path was fitted on {tuple(path.classes)!r}.")
+
+
+def _logistic_refit(X: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64], active: NDArray[np.bool_],
+                    intercept: bool) -> tuple[float, NDArray[np.float64]] | None:
+    """The maximum-likelihood logistic fit on the ``active`` columns, ``(b̃, β̃)`` on the original
+    scale (solved on the columns centred and scaled by their weighted mean and sd, for Newton's
+    conditioning); None when those columns separate the classes (no finite fit)."""
+    v = c / c.sum()
+    XA = X[:, active]
+    mean = v @ XA if intercept else np.zeros(XA.shape[1])
+    scale = np.sqrt(v @ (XA - mean) ** 2)
+    scale[scale == 0.0] = 1.0
+    try:
+        coef, _ = logistic_mle(((XA - mean) / scale).T, y, c, intercept)
+    except DataError:
+        return None
+    beta = np.zeros(X.shape[1])
+    beta[active] = coef[: XA.shape[1]] / scale
+    b = float(coef[-1]) - float(mean @ beta[active]) if intercept else 0.0
+    return b, beta
+
+
+def _one_lambda_path(penalized: Fit) -> Path:
+    """A fit as a one-λ :class:`~reglab.Path` (what :func:`relax` reads)."""
+    return Path(penalty=penalized.penalty, l1_ratio=penalized.l1_ratio, lambdas=np.array([penalized.lam]),
+                standardize=penalized.standardize, coefs=penalized.coef[None, :],
+                intercepts=np.array([penalized.intercept]), weights=penalized.weights[None, :],
+                feature_names=penalized.feature_names, lambda_max=penalized.lambda_max, kkt=np.array([penalized.kkt]),
+                fit_intercept=penalized.fit_intercept, family=penalized.family, classes=penalized.classes,
+                penalty_factor=penalized.penalty_factor)
 
 
 def relaxed_fit(penalized: Fit, X: ArrayLike, y: ArrayLike, gamma: float, weights: ArrayLike | None = None) -> Fit:
     """The model at (λ, γ) from the penalized fit at λ: its active set refitted without penalty and
-    blended (γ·β̂ + (1 − γ)·β̃); ``gamma`` and ``kkt`` (NaN for γ < 1) say what it is."""
+    blended (γ·β̂ + (1 − γ)·β̃); ``gamma`` and ``kkt`` (NaN for γ < 1) say what it is. Where the
+    active set separates two classes (no finite refit) the penalized fit itself is returned (γ = 1)."""
     gamma = check_gamma(gamma)
     if gamma == 1.0:
         return penalized
-    single = Path(penalty=penalized.penalty, l1_ratio=penalized.l1_ratio, lambdas=np.array([penalized.lam]),
-                  standardize=penalized.standardize, coefs=penalized.coef[None, :],
-                  intercepts=np.array([penalized.intercept]), weights=penalized.weights[None, :],
-                  feature_names=penalized.feature_names, lambda_max=penalized.lambda_max, kkt=np.array([penalized.kkt]),
-                  fit_intercept=penalized.fit_intercept, family=penalized.family, classes=penalized.classes,
-                  penalty_factor=penalized.penalty_factor)
-    blended = relax(single, X, y, weights).blend(gamma).fit_at(penalized.lam)
-    return dataclasses.replace(blended, gamma=gamma)
+    relaxed = relax(_one_lambda_path(penalized), X, y, weights)
+    if relaxed.separated[0]:  # no finite refit: the penalized fit is the model at every γ (and says γ = 1)
+        return penalized
+    return dataclasses.replace(relaxed.blend(gamma).fit_at(penalized.lam), gamma=gamma)
 
 
 @dataclass(frozen=True)
@@ -267,24 +327,44 @@ def cv_curves_frame(cv: RelaxedCV):
                       for k, g in enumerate(cv.gammas)], ignore_index=True)
 
 
+def _mean_loss(y: NDArray[np.float64], predictions: NDArray[np.float64], family: str) -> NDArray[np.float64]:
+    """Mean held-out loss along the last axis: squared error (target units²), or for a two-class
+    model the log-loss −[y·log p + (1 − y)·log(1 − p)] (nats per row; p clipped to [1e-15, 1 − 1e-15]
+    so one confident mistake is large but finite)."""
+    if family == "gaussian":
+        return np.mean((predictions - y) ** 2, axis=-1)
+    p = np.clip(predictions, 1e-15, 1 - 1e-15)
+    return -np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p), axis=-1)
+
+
+#: What the held-out error is called, by family.
+HELD_OUT_ERROR = {"gaussian": "test MSE", "binomial": "test log-loss"}
+
+
 def held_out_error_frame(relaxed: RelaxedPath, X_test: ArrayLike, y_test: ArrayLike, gamma: float):
-    """Held-out mean squared error along λ of the penalized path and of the blend at ``gamma``
-    (``lambda``, ``component``, ``value``; target units squared)."""
+    """Held-out error along λ of the penalized path and of the blend at ``gamma`` (``lambda``,
+    ``component``, ``value``): mean squared error (target units²), or the mean log-loss (nats per
+    row) for a two-class model."""
     import pandas as pd
 
-    y = np.asarray(y_test, dtype=float)
+    y = _response(y_test, relaxed.path)
     parts = []
     for value in dict.fromkeys((1.0, check_gamma(gamma))):
-        predictions = relaxed.predict(X_test, value)
-        parts.append(pd.DataFrame({"lambda": relaxed.lambdas, "component": "test MSE, " + gamma_label(value),
-                                   "value": np.mean((predictions - y) ** 2, axis=1)}))
+        errors = _mean_loss(y, relaxed.predict(X_test, value), relaxed.path.family)
+        parts.append(pd.DataFrame({"lambda": relaxed.lambdas, "component": f"{HELD_OUT_ERROR[relaxed.path.family]}, "
+                                   + gamma_label(value), "value": errors}))
     return pd.concat(parts, ignore_index=True)
 
 
-def held_out_rmse(penalized: Fit, blended: Fit, X_test: ArrayLike, y_test: ArrayLike) -> tuple[float, float]:
-    """Root mean squared error on held-out rows (target units) of the penalized fit and of its blend."""
-    y = np.asarray(y_test, dtype=float)
-    return tuple(float(np.sqrt(np.mean((model.predict(X_test) - y) ** 2))) for model in (penalized, blended))
+def held_out_scores(penalized: Fit, blended: Fit, X_test: ArrayLike, y_test: ArrayLike) -> tuple[str, float, float]:
+    """How the penalized fit and its blend do on held-out rows: ``(name, penalized, blended)`` with
+    the name saying the measure (lower is better): the root mean squared error (target units),
+    or the mean log-loss (nats per row) for a two-class model."""
+    y = _response(y_test, _one_lambda_path(penalized))
+    losses = [float(_mean_loss(y, model.predict(X_test), penalized.family)) for model in (penalized, blended)]
+    if penalized.family == "gaussian":
+        return "Test RMSE", float(np.sqrt(losses[0])), float(np.sqrt(losses[1]))
+    return "Test log-loss", losses[0], losses[1]
 
 
 def coefficient_comparison(penalized: Fit, blended: Fit, penalized_label: str):

@@ -351,13 +351,20 @@ def multinomial_r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str
 
 
 def relaxed_r_snippet(penalty: Penalty, lam: float, gamma: float, feature_names: tuple[str, ...], target: str,
-                      csv_name: str, standardize: bool = True) -> str:
+                      csv_name: str, standardize: bool = True, positive_class: str | None = None) -> str:
     """The relaxed model at (λ, γ) in R: :func:`r_snippet`'s glmnet call with ``relax = TRUE``, its
     coefficients at ``gamma`` (glmnet blends as reglab.relaxed: γ·β̂ + (1 − γ)·β̃, γ ≥ 1e-5).
+    With ``positive_class``: the two-class logistic model (λ needs no translation there).
     scikit-learn has no relaxed lasso; the page says so."""
-    script = r_snippet(penalty, lam, feature_names, target, csv_name, standardize)
+    script = r_snippet(penalty, lam, feature_names, target, csv_name, standardize, positive_class)
     # Two λ values: glmnet 4.1's relaxed blend breaks on a one-λ fit (R drops its matrix to a vector).
-    script = script.replace("lambda = lam * y_scale,", "lambda = lam * y_scale * c(2, 1),", 1)
+    if positive_class is not None:
+        lam = float(lam)
+        script = script.replace(f"lambda = {lam!r},", f"lambda = {lam!r} * c(2, 1),", 1)
+        at = f"s = {lam!r}"
+    else:
+        script = script.replace("lambda = lam * y_scale,", "lambda = lam * y_scale * c(2, 1),", 1)
+        at = "s = lam * y_scale"
     script = script.replace(", thresh = 1e-20", ", relax = TRUE, thresh = 1e-20", 1)
-    return script.replace("print(coef(fit))\n", f"print(coef(fit, s = lam * y_scale, gamma = {float(gamma)!r}))"
+    return script.replace("print(coef(fit))\n", f"print(coef(fit, {at}, gamma = {float(gamma)!r}))"
                                                    "   # γ: 1 = the lasso, 0 = its refit\n")

@@ -195,17 +195,20 @@ def relaxed_cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: 
     with resampling():
         return cross_validate_relaxed(_prepared.X_train, _prepared.y_train, penalty, l1_ratio,
                                       folds=usable_folds(folds, _prepared.n_train), seed=0, lambdas=grid,
-                                      standardize=standardize, penalty_factor=_prepared.penalty_factors)
+                                      standardize=standardize, penalty_factor=_prepared.penalty_factors,
+                                      groups=_prepared.feature_groups, family=family_of(_prepared))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def relaxed_fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, lam: float, gamma: float,
-                    _prepared: Prepared) -> tuple[Fit, FitMetrics]:
+                    _prepared: Prepared) -> tuple[Fit, FitMetrics | ClassificationMetrics]:
     """The relaxed blend at (λ, γ) of the exact fit at λ, and its metrics (df of the blend)."""
     fit, _ = fit_for(fingerprint, standardize, penalty, l1_ratio, lam, _prepared)
     blended = relaxed_fit(fit, _prepared.X_train, _prepared.y_train, gamma)
-    return blended, fit_metrics(blended, design_for(fingerprint, standardize, _prepared), _prepared.penalty(penalty, l1_ratio),
-                                _prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test)
+    design = design_for(fingerprint, standardize, _prepared)
+    measure = classification_metrics if isinstance(design, ClassificationDesign) else fit_metrics
+    return blended, measure(blended, design, _prepared.penalty(penalty, l1_ratio), _prepared.X_train, _prepared.y_train,
+                            _prepared.X_test, _prepared.y_test)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
