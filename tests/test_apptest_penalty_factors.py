@@ -120,3 +120,19 @@ def test_a_scenario_file_may_carry_factors_but_nothing_else_nested():
     for bad in ({"factors": {"bmi": -1}}, {"factors": {"bmi": "x"}}, {"factors": [0, 1]}, {"other": {"bmi": 0}}):
         with pytest.raises(reglab.DataError, match="preprocessing"):
             read(bad)
+
+
+def test_a_three_class_target_with_an_unpenalized_feature_keeps_it_in_every_class():
+    import json
+
+    at = open_page("pages/2_explore.py", dataset="wine", pf=json.dumps({"alcohol": 0}))
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    data = reglab.load_builtin("wine")
+    prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0, penalty_factors={"alcohol": 0.0})
+    lam = at.session_state[state.LAMBDA]
+    fit = reglab.fit(prepared.X_train, prepared.y_train, "l1", lam, family="multinomial",
+                     penalty_factor=prepared.penalty_factors)
+    shown = next(m.value for m in at.metric if m.label == "Non-zero coefficients")
+    assert shown == f"{fit.n_nonzero} of {len(prepared.feature_names)}"
+    alcohol = prepared.feature_names.index("alcohol")
+    assert fit.nonzero[:, alcohol].all() and abs(fit.coef[:, alcohol].sum()) <= 1e-9 * abs(fit.coef[:, alcohol]).max()

@@ -265,3 +265,25 @@ def test_multinomial_api_wine_probabilities_labels_and_kkt():
     np.testing.assert_allclose((prob - onehot).sum(axis=0) / len(y), 0.0, atol=1e-9 * path.lambda_max)
     with pytest.raises(reglab.DataError, match="50"):
         reglab.fit(X, np.arange(len(y)) % 60, family="multinomial")
+
+
+def test_multinomial_elastic_net_and_ridge_default_grids_with_classes_coded_past_1():
+    """The default grid's ridge extension reads the null model's curvature per class (class codes
+    0, 1, 2 are not a share: the old ȳ(1 − ȳ) went negative and the grid failed)."""
+    from test_logistic_reference import make_three_classes
+
+    X, y, _, _ = make_three_classes(160, 6, 17)
+    y = np.where(y == 0, 2.0, y)  # mostly codes 1 and 2: mean code > 1
+    for penalty, ratio in (("elasticnet", 0.5), ("l2", 0.0)):
+        path = reglab.path(X, y, penalty, l1_ratio=ratio, family="multinomial")
+        assert np.all(np.isfinite(path.coefs)) and path.kkt.max() <= 1e-8
+        plain = reglab.lambda_grid(reglab.prepare(X, y, family="multinomial"), Penalty.of(penalty, ratio), extend=False)
+        assert len(path.lambdas) >= len(plain)
+
+
+def test_penalty_value_of_a_class_matrix_sums_every_class_with_the_same_factors():
+    w = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]])
+    pen = Penalty.of("elasticnet", 0.5, [0.0, 1.0, 2.0])
+    f = np.array(pen.factors)
+    by_hand = sum(f[j] * (0.5 * abs(w[k, j]) + 0.25 * w[k, j] ** 2) for k in range(2) for j in range(3))
+    assert pen.value(w) == pytest.approx(by_hand, rel=1e-14)

@@ -193,3 +193,27 @@ def test_multinomial_cv_with_the_same_fold_ids_equals_cv_glmnet(tmp_path, measur
         if measure == "deviance":  # misclassification is a step function of λ: ties, see the AUC test
             assert cv.lambda_min == pytest.approx(got["min"][0], rel=1e-15), key
             assert cv.lambda_1se == pytest.approx(got["se1"][0], rel=1e-15), key
+
+
+def test_multinomial_with_penalty_factors_equals_glmnet(tmp_path):
+    """glmnet's penalty.factor on every class's weights (a factor-0 feature unpenalized in all of them:
+    its weights are unique only up to a shift shared by the classes, reported centred, as glmnet's)."""
+    X, y, weights, foldid = make_three_classes(160, 6, 17)
+    factors = np.array([0.0, 1.0, 2.0, 1.0, 0.5, 1.0])
+    write_inputs(tmp_path, X, y, weights, foldid)
+    path = reglab.path(X, y, "elasticnet", l1_ratio=0.5, family="multinomial", penalty_factor=factors, n_lambdas=30)
+    assert path.kkt.max() <= 1e-8
+    assert path.nonzero[:, :, 0].any(axis=1)[1:].all()  # the unpenalized feature is in from the start
+    script = (R_HEADER + f'fit <- glmnet(x, y, family = "multinomial", alpha = 0.5, lambda = {r_vector(path.lambdas)}, '
+              f'penalty.factor = {r_vector(factors)}, standardize = TRUE, thresh = 1e-20, maxit = 1e6)\n'
+              'cf <- coef(fit)\n'
+              'out$c0 <- as.vector(as.matrix(cf[[1]])); out$c1 <- as.vector(as.matrix(cf[[2]])); '
+              'out$c2 <- as.vector(as.matrix(cf[[3]]))\n')
+    got = run_r(tmp_path, script + R_FOOTER)
+    k, K, p = path.coefs.shape
+    for cls in range(K):
+        table = np.array(got[f"c{cls}"]).reshape(p + 1, k, order="F").T
+        for i in range(k):
+            scale = max(np.abs(path.coefs[i]).max(), np.abs(table[i, 1:]).max(), 1e-12)
+            np.testing.assert_allclose(path.coefs[i, cls], table[i, 1:], rtol=1e-6, atol=1e-6 * scale,
+                                       err_msg=f"class {cls} at λ #{i}")

@@ -153,14 +153,15 @@ class Penalty:
         return np.asarray(self.factors)
 
     def value(self, w: ArrayLike) -> float:
-        """``Σⱼ fⱼ(α|wⱼ| + (1−α)/2 · wⱼ²)`` (not yet multiplied by λ)."""
+        """``Σⱼ fⱼ(α|wⱼ| + (1−α)/2 · wⱼ²)`` (not yet multiplied by λ; summed over every row of a
+        (K, p) multinomial ``w``, each class's weights with the same factors)."""
         w = np.asarray(w, dtype=float)
         if self.grouped:
             order, starts, omega = self.group_structure(w.shape[-1])
             norms = np.array([np.linalg.norm(w[..., order[a:b]]) for a, b in zip(starts[:-1], starts[1:])])
             return float(omega @ (self.alpha * norms + 0.5 * (1.0 - self.alpha) * norms**2))
-        f = self.factor_array(w.shape[-1])
-        return float(f @ (self.alpha * np.abs(w) + 0.5 * (1.0 - self.alpha) * w * w))
+        f = self.factor_array(w.shape[-1])  # broadcast over the last axis: a (K, p) multinomial w sums every class
+        return float(np.sum(f * (self.alpha * np.abs(w) + 0.5 * (1.0 - self.alpha) * w * w)))
 
     def prox(self, w: ArrayLike, lam: float, step: float) -> NDArray[np.float64]:
         """Proximal operator of ``step·λ·P``: soft-thresholding then ridge shrinkage.

@@ -101,12 +101,17 @@ def ridge_spectrum(design: Design | ClassificationDesign) -> NDArray[np.float64]
     when the design was built from counts with p > n (no rows to decompose).
 
     For a classifier, of the log-loss's Hessian (× n) at the null model, ``ZᵀCZ·ȳ(1 − ȳ)``:
-    the ridge part's df then measure how far the fit is from unpenalized near that model.
+    the ridge part's df then measure how far the fit is from unpenalized near that model. For
+    K classes, of the class block with the largest curvature ``maxₖ sₖ(1 − sₖ)`` (sₖ the class
+    shares): the block whose ridge part needs the smallest λ to let go.
     """
     if isinstance(design, ClassificationDesign):
         if "spectrum" not in design._cache:
-            share = design.positive_share
-            scaled = design.Zt * np.sqrt(design.c * share * (1.0 - share))
+            if isinstance(design, MultinomialDesign):
+                variance = float(np.max(design.shares * (1.0 - design.shares)))
+            else:
+                variance = design.positive_share * (1.0 - design.positive_share)
+            scaled = design.Zt * np.sqrt(design.c * variance)
             if design.n_features <= design.n_samples:
                 spectrum = np.clip(np.linalg.eigvalsh(scaled @ scaled.T), 0.0, None)
             else:
@@ -551,6 +556,11 @@ def _multinomial_solution(
             weights[i], intercepts[i] = _joint_newton(design, penalty, float(lambdas[i]), weights[i], intercepts[i],
                                                       _MULTINOMIAL_POLISH * limit)
             kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1], intercepts[i : i + 1])[0]
+    # An unpenalized feature's weights are unique only up to a shift shared by the classes (the
+    # softmax ignores it): reported centred over the classes, as glmnet's (η and the KKT unchanged).
+    free = factors == 0.0
+    if free.any():
+        weights[:, :, free] -= weights[:, :, free].mean(axis=1, keepdims=True)
     return Solution(weights, intercepts, kkt)
 
 
@@ -583,8 +593,7 @@ def _joint_newton(design: MultinomialDesign, penalty: Penalty, lam: float, W: ND
     def state(v):
         Wv, bv = v.reshape(K, p + 1)[:, :p], v.reshape(K, p + 1)[:, p]
         eta = design.Zt.T @ Wv.T + bv
-        return eta, datafit.value(design.y, eta, design.c) + lam * penalty.value(Wv.ravel() if penalty.factors is None
-                                                                                  else Wv)
+        return eta, datafit.value(design.y, eta, design.c) + lam * penalty.value(Wv)
 
     v = np.column_stack([W, b]).ravel()
     previous = np.inf
