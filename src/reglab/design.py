@@ -421,13 +421,11 @@ class MultinomialDesign(ClassificationDesign):
         centre = self.shares if self.intercept else np.full(self.n_classes, 1.0 / self.n_classes)
         return self.Zt @ (self.c[:, None] * (onehot - centre)) / self.n_samples
 
-    def null_correlation(self, penalty: Penalty) -> NDArray[np.float64]:
-        if (penalty.factor_array(self.n_features) == 0.0).any():
-            raise ValueError("Penalty factors of 0 are not supported for multinomial models yet.")
-        return self.correlation()
-
     def lambda_max(self, penalty: Penalty) -> float:
-        """The smallest λ at which every weight of every class is 0 (α floored at 0.001)."""
+        """The smallest λ at which every weight of every class is 0 (α floored at 0.001), from the
+        gradient at the intercept-only model. With factor-0 features it is read at that model too,
+        not at their unpenalized fit (a multinomial fit of its own): the grid's first λ values may
+        then hold only the unpenalized features."""
         return penalty.lambda_max(np.abs(self.correlation()).max(axis=1))
 
     def to_original(self, w: NDArray[np.float64], b: ArrayLike | None = None
