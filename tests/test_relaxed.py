@@ -127,15 +127,11 @@ def test_held_out_scores_of_the_lasso_and_its_blend_on_test_rows():
     assert relaxed_rmse != pytest.approx(lasso_rmse, rel=1e-3)  # the two models really differ
 
 
-def test_relaxed_cv_equals_cv_glmnet_with_the_same_folds(tmp_path):
-    X, y, weights, foldid = make_data(83, 12, 1)
-    n_lambdas = 30
-    design = reglab.prepare(X, y)
-    grid = reglab.lambda_grid(design, reglab.Penalty.of("l1"), n_lambdas, extend=False)
-    cv = cross_validate_relaxed(X, y, "l1", lambdas=grid, foldid=foldid, gamma=GAMMAS)
+def assert_equals_cv_glmnet_relaxed(tmp_path, cv, X, y, weights, foldid, family_arg: str) -> None:
+    """cv.glmnet(relax = TRUE) on the same λ, γ and fold ids: mean and SE to 1e-8, the same (λ, γ) choices."""
     write_inputs(tmp_path, X, y, weights, foldid)
-    script = (R_HEADER + f"cv <- cv.glmnet(x, y, lambda = {r_vector(grid)}, foldid = foldid, relax = TRUE, "
-              f"gamma = {r_vector(GAMMAS)}, thresh = 1e-20, maxit = 1e7)\n"
+    script = (R_HEADER + f"cv <- cv.glmnet(x, y, {family_arg}lambda = {r_vector(cv.lambdas)}, foldid = foldid, "
+              f"relax = TRUE, gamma = {r_vector(GAMMAS)}, thresh = 1e-20, maxit = 1e7)\n"
               "out$cvm <- unlist(lapply(cv$relaxed$statlist, function(s) s$cvm))\n"
               "out$cvsd <- unlist(lapply(cv$relaxed$statlist, function(s) s$cvsd))\n"
               "out$opt <- c(cv$relaxed$lambda.min, cv$relaxed$gamma.min, cv$relaxed$lambda.1se, cv$relaxed$gamma.1se)\n")
@@ -145,6 +141,15 @@ def test_relaxed_cv_equals_cv_glmnet_with_the_same_folds(tmp_path):
     lam_min, gamma_min, lam_1se, gamma_1se = reference["opt"]
     assert (cv.lambda_min, cv.gamma_min, cv.lambda_1se, cv.gamma_1se) == (
         pytest.approx(lam_min, rel=1e-12), gamma_min, pytest.approx(lam_1se, rel=1e-12), gamma_1se)
+
+
+def test_relaxed_cv_equals_cv_glmnet_with_the_same_folds(tmp_path):
+    X, y, weights, foldid = make_data(83, 12, 1)
+    n_lambdas = 30
+    design = reglab.prepare(X, y)
+    grid = reglab.lambda_grid(design, reglab.Penalty.of("l1"), n_lambdas, extend=False)
+    cv = cross_validate_relaxed(X, y, "l1", lambdas=grid, foldid=foldid, gamma=GAMMAS)
+    assert_equals_cv_glmnet_relaxed(tmp_path, cv, X, y, weights, foldid, "")
     # γ = 1 is the penalized model's own CV curve
     plain = reglab.cross_validate(X, y, "l1", lambdas=grid, foldid=foldid)
     np.testing.assert_allclose(cv.mean_error[-1], plain.mean_error, rtol=1e-8)
@@ -206,18 +211,7 @@ def test_binomial_relaxed_cv_equals_cv_glmnet_with_the_same_folds(tmp_path):
     design = reglab.prepare(X, y, family="binomial")
     grid = reglab.lambda_grid(design, reglab.Penalty.of("l1"), 25, extend=False)[:18]
     cv = cross_validate_relaxed(X, y, "l1", lambdas=grid, foldid=foldid, gamma=GAMMAS, family="binomial")
-    write_inputs(tmp_path, X, y, weights, foldid)
-    script = (R_HEADER + f'cv <- cv.glmnet(x, y, family = "binomial", lambda = {r_vector(grid)}, foldid = foldid, '
-              f'relax = TRUE, gamma = {r_vector(GAMMAS)}, thresh = 1e-20, maxit = 1e7)\n'
-              "out$cvm <- unlist(lapply(cv$relaxed$statlist, function(s) s$cvm))\n"
-              "out$cvsd <- unlist(lapply(cv$relaxed$statlist, function(s) s$cvsd))\n"
-              "out$opt <- c(cv$relaxed$lambda.min, cv$relaxed$gamma.min, cv$relaxed$lambda.1se, cv$relaxed$gamma.1se)\n")
-    reference = run_r(tmp_path, script + R_FOOTER)
-    np.testing.assert_allclose(cv.mean_error.reshape(-1), reference["cvm"], rtol=1e-8)
-    np.testing.assert_allclose(cv.se.reshape(-1), reference["cvsd"], rtol=1e-8)
-    lam_min, gamma_min, lam_1se, gamma_1se = reference["opt"]
-    assert (cv.lambda_min, cv.gamma_min, cv.lambda_1se, cv.gamma_1se) == (
-        pytest.approx(lam_min, rel=1e-12), gamma_min, pytest.approx(lam_1se, rel=1e-12), gamma_1se)
+    assert_equals_cv_glmnet_relaxed(tmp_path, cv, X, y, weights, foldid, 'family = "binomial", ')
 
 
 def test_an_active_set_that_separates_the_classes_keeps_its_penalized_fit():
