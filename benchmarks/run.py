@@ -229,12 +229,16 @@ def bench_memory() -> list[Row]:
                 f"(process peak RSS {rss_mb:,.0f} MiB; time with tracemalloc on)", seconds, "—", None, "report")]
 
 
-_GLMNET_SCRIPT = r"""
+#: What every R timing script starts with: glmnet, the data file run_r_bench writes, a best-of timer.
+_R_PRELUDE = r"""
 suppressMessages(library(glmnet))
 args <- commandArgs(TRUE); n <- as.integer(args[2]); p <- as.integer(args[3]); repeats <- as.integer(args[4])
 con <- file(args[1], "rb"); x <- matrix(readBin(con, "double", n * p), n, p); y <- readBin(con, "double", n)
 lambda <- readBin(con, "double", 100); foldid <- readBin(con, "integer", n); close(con)
 best <- function(f) { f(); min(replicate(repeats, system.time(f())[["elapsed"]])) }
+"""
+
+_GLMNET_SCRIPT = _R_PRELUDE + r"""
 path_s <- best(function() glmnet(x, y, lambda = lambda, thresh = 1e-10))
 cv_s <- best(function() cv.glmnet(x, y, lambda = lambda, foldid = foldid, thresh = 1e-10))
 cat(path_s, cv_s, "\n")
@@ -279,12 +283,7 @@ def bench_glmnet(X: np.ndarray, y: np.ndarray, label: str, repeat: int) -> list[
                 "< 1× (faster)")]
 
 
-_GLMNET_RELAX_SCRIPT = r"""
-suppressMessages(library(glmnet))
-args <- commandArgs(TRUE); n <- as.integer(args[2]); p <- as.integer(args[3]); repeats <- as.integer(args[4])
-con <- file(args[1], "rb"); x <- matrix(readBin(con, "double", n * p), n, p); y <- readBin(con, "double", n)
-lambda <- readBin(con, "double", 100); foldid <- readBin(con, "integer", n); close(con)
-best <- function(f) { f(); min(replicate(repeats, system.time(f())[["elapsed"]])) }
+_GLMNET_RELAX_SCRIPT = _R_PRELUDE + r"""
 path_s <- best(function() glmnet(x, y, lambda = lambda, relax = TRUE, thresh = 1e-10))
 cv_s <- best(function() cv.glmnet(x, y, lambda = lambda, foldid = foldid, relax = TRUE, thresh = 1e-10))
 cat(path_s, cv_s, "\n")
@@ -326,12 +325,7 @@ def bench_extensions(n: int, p: int, repeat: int) -> list[Row]:
     return rows
 
 
-_GLMNET_BINOMIAL_SCRIPT = r"""
-suppressMessages(library(glmnet))
-args <- commandArgs(TRUE); n <- as.integer(args[2]); p <- as.integer(args[3]); repeats <- as.integer(args[4])
-con <- file(args[1], "rb"); x <- matrix(readBin(con, "double", n * p), n, p); y <- readBin(con, "double", n)
-lambda <- readBin(con, "double", 100); foldid <- readBin(con, "integer", n); close(con)
-best <- function(f) { f(); min(replicate(repeats, system.time(f())[["elapsed"]])) }
+_GLMNET_BINOMIAL_SCRIPT = _R_PRELUDE + r"""
 kkt <- function(fit) {  # KKT residual of the logistic objective / lambda_max, worst over the path
   s <- sqrt(colMeans(sweep(x, 2, colMeans(x))^2)); z <- sweep(sweep(x, 2, colMeans(x)), 2, s, "/")
   lmax <- max(abs(crossprod(z, y - mean(y)))) / n; worst <- 0
