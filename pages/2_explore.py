@@ -288,13 +288,14 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                         st.markdown("**Cross-validated error for each γ**")
                         chart_with_downloads(charts.curves_chart(cv_curves_frame(rcv), lam, "mean deviance (CV, per row)"
                                                                  if classifier else "mean squared error (CV)",
-                                                                 color_title="γ"), "relaxed-cv", key="relaxed_cv")
+                                                                 color_title="γ", zero=False), "relaxed-cv", key="relaxed_cv")
                     if prepared.n_test:
                         st.markdown("**Test error along λ**: the lasso and its relaxed blend")
                         chart_with_downloads(charts.curves_chart(held_out_error_frame(relaxed_path, prepared.X_test, prepared.y_test,
                                                                                       gamma), lam,
                                                                  "mean log-loss (nats per row)" if classifier
-                                                                 else f"mean squared error ({prepared.target} units²)"),
+                                                                 else f"mean squared error ({prepared.target} units²)",
+                                                                 zero=False),
                                              "relaxed-test-error", key="relaxed_test")
                     if not presenting() and st.button("Save this relaxed fit as a scenario", icon=":material/bookmark_add:",
                                                       help="Keep the blend at this λ and γ (coefficients, metrics) to compare "

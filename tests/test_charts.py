@@ -139,6 +139,21 @@ def test_many_features_get_distinct_colours_or_highlight_and_grey_and_a_wrapping
     rendered(chart)
 
 
+@pytest.mark.parametrize("names, columns", [(["a", "b", "c", "d", "e"], 4),
+                                            (["tenure", "monthly_calls", "plan", "region"], 3),
+                                            (["a_rather_long_feature_name", "another_long_feature_name"], 2)])
+def test_a_legend_row_fits_a_phone_however_long_the_names(names, columns):
+    """Vega-Lite does not wrap legend columns: a row of long names must fit 420 px (~40 characters)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, len(names)))
+    path = reglab.path(X, X @ np.arange(1, len(names) + 1) + rng.normal(size=60), "l1", n_lambdas=10,
+                       feature_names=names)
+    chart = charts.path_chart(path.to_frame(), path.lambdas[3])
+    line = next(l for l in layers(chart.to_dict()) if marks({"layer": [l]})[0] == "line")
+    assert line["encoding"]["color"]["legend"]["columns"] == columns
+    assert columns * min(max(map(len, names)), 16) <= 40 or columns == 1
+
+
 def test_end_labels_never_print_on_top_of_each_other():
     import pandas as pd
 

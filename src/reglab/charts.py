@@ -59,8 +59,16 @@ def feature_colors(frame: pd.DataFrame, value: str = "value", legend_columns: in
         domain, colors = top + [other], FEATURE_COLORS[: len(top)] + [OTHER_COLOR]
     scale = alt.Scale(domain=domain, range=colors)
     encoding = alt.Color("series:N", title="feature (click to highlight)", scale=scale,
-                         legend=alt.Legend(orient="bottom", columns=legend_columns, labelLimit=110, symbolLimit=0))
+                         legend=alt.Legend(orient="bottom", columns=legend_columns_for(domain, legend_columns),
+                                           labelLimit=110, titleLimit=400, symbolLimit=0))
     return frame.assign(series=series.to_numpy()), encoding, scale
+
+
+def legend_columns_for(labels, most: int = 4) -> int:
+    """Legend columns that fit a 420 px phone: Vega-Lite does not wrap a legend's columns, so long
+    names get fewer (about 40 characters per row; a label is cut at 110 px, ~16 characters)."""
+    longest = min(max((len(str(label)) for label in labels), default=1), 16)
+    return max(1, min(most, 40 // longest))
 
 
 def legend_room(chart, entries: int, columns: int = 4):
@@ -196,7 +204,7 @@ def path_chart(
     if selectable and x == "lambda":
         layers.append(_picker(frame, None))
     chart = alt.layer(*layers).properties(height=height, padding={"left": 70 if x == "lambda" else 5, "right": 5})
-    return legend_room(chart, len(color_scale.domain))
+    return legend_room(chart, len(color_scale.domain), columns=legend_columns_for(color_scale.domain))
 
 
 def nonzero_chart(frame: pd.DataFrame, current_lambda: float, height: int = 260) -> alt.LayerChart:
@@ -301,16 +309,18 @@ def curves_chart(
     color_title: str = "",
     height: int = 340,
     dashed: tuple[str, ...] = (),
+    zero: bool = True,
 ) -> alt.LayerChart:
     """Several named curves against λ (bias–variance components, train vs test error, recovery).
 
     ``frame`` has ``lambda``, ``component`` and ``value``; components listed in ``dashed``
-    are drawn dashed (e.g. a total that should coincide with a measured curve).
+    are drawn dashed (e.g. a total that should coincide with a measured curve). ``zero=False``
+    fits the y-axis to the curves (errors compared with each other, far from 0).
     """
     data = frame.assign(dashed=frame["component"].isin(dashed))
     line = alt.Chart(data).mark_line(strokeWidth=2.5).encode(
         x=lambda_x(),
-        y=alt.Y("value:Q", title=y_title),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=zero)),
         color=alt.Color("component:N", title=color_title or None, scale=alt.Scale(scheme=PALETTE),
                         legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
         strokeDash=alt.condition("datum.dashed", alt.value([5, 4]), alt.value([1, 0])),
@@ -491,7 +501,7 @@ def path_small_multiples(frame: pd.DataFrame, lambdas: dict[str, float], height:
             x="lambda:Q", tooltip=[alt.Tooltip("lambda:Q", title="λ used", format=".4g")])
         chart = alt.layer(lines, rule).properties(
             height=height, title=alt.Title(str(model), fontSize=13, color=PENALTY_COLORS.get(str(model).split(" ")[0], RULE_COLOR)))
-        out.append(legend_room(chart, len(scale.domain), columns=2) if i == 0 else chart)
+        out.append(legend_room(chart, len(scale.domain), columns=legend_columns_for(scale.domain, 2)) if i == 0 else chart)
     return out
 
 

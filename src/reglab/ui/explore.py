@@ -96,6 +96,7 @@ def path_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: f
     if scale == GROUP_NORMS and _prepared.feature_groups is not None:
         frame, value, value_title = (path.group_norms_frame(_prepared.feature_sources), "norm",
                                      "group norm ‖w_g‖₂ (standardized)")
+        frame = frame.assign(group=frame["feature"])  # one line per group: titled as groups
     else:
         frame = path.to_frame()
         value, value_title = (("coef_standardized", "standardized coefficient") if scale != "original units"
