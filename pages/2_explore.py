@@ -16,7 +16,7 @@ from reglab.ui.controls import FOLDS, L1_RATIO
 from reglab.ui.heavy import lazy_progress, progress_bar, require_go_ahead
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
-    CV_MEASURES, PENALTY_LABELS, TABS, View, apply_chart_pick, chart_key, class_choice, cv_measure, cv_measures,
+    CV_MEASURES, PENALTY_LABELS, TABS, TRANSLATOR, View, apply_chart_pick, chart_key, class_choice, cv_measure, cv_measures,
     cv_spec_for, family_of, nonzero_spec_for, path_scales, path_spec_for, tab_names,
     usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, relaxed_cv_for, relaxed_fit_for, relaxed_for, request_lambda, settle_lambda, write_view_query_params,
@@ -43,17 +43,21 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
         view = View(penalty, ratio, lam, standardize, folds)
         write_view_query_params(view)
         model_penalty = prepared.penalty(penalty, ratio)  # with the Data page's penalty factors
-        translation = translate(model_penalty, lam, prepared.y_train, family)
-        with b3.popover("Same model in scikit-learn · glmnet · Spark", icon=":material/translate:"):
-            st.caption("Objective (our convention)")
-            st.code(translation.objective, language=None)
-            st.caption("scikit-learn")
-            st.code(translation.sklearn, language="python")
-            st.caption("R glmnet")
-            st.code(translation.glmnet, language="r")
-            st.caption("Spark MLlib")
-            st.code(translation.spark, language="python")
-            st.caption(translation.note)
+        # Lazy: drawn only while open, so a λ move does not resend its nine elements.
+        translator = b3.popover("Same model in scikit-learn · glmnet · Spark", icon=":material/translate:",
+                                key=TRANSLATOR, on_change="rerun")
+        if translator.open:
+            translation = translate(model_penalty, lam, prepared.y_train, family)
+            with translator:
+                st.caption("Objective (our convention)")
+                st.code(translation.objective, language=None)
+                st.caption("scikit-learn")
+                st.code(translation.sklearn, language="python")
+                st.caption("R glmnet")
+                st.code(translation.glmnet, language="r")
+                st.caption("Spark MLlib")
+                st.code(translation.spark, language="python")
+                st.caption(translation.note)
 
         fit, metrics = fit_for(key, standardize, penalty, ratio, lam, prepared)
 

@@ -9,6 +9,7 @@ from conftest import open_page
 import reglab
 from reglab import scenarios
 from reglab.ui import state
+from reglab.ui.explore import TRANSLATOR
 
 UNPENALIZED_BMI = '{"bmi": 0}'
 
@@ -37,6 +38,8 @@ def test_a_factor_0_feature_stays_in_the_lasso_at_any_lambda_on_explore():
     assert metric(at, "Test RMSE") == f"{reglab.diagnostics.rmse(prepared.y_test, fit.predict(prepared.X_test)):.2f}"
     # the link keeps the factors; the glmnet translation and the R script carry them
     assert at.query_params["pf"] == ['{"bmi": 0.0}'] or at.query_params["pf"] == '{"bmi": 0.0}'
+    at.session_state[TRANSLATOR] = True  # open "Same model in scikit-learn · glmnet · Spark"
+    at.run()
     code = "\n".join(c.value for c in at.code)
     assert "penalty.factor = c(" in code
     at.session_state[state.EXPLORE_TAB] = next(t.label for t in at.tabs if "Reproduce" in t.label)

@@ -37,6 +37,11 @@ def test_charts_are_drawn_and_moving_lambda_changes_the_nonzero_count(app_url, p
         visible.first.wait_for(timeout=30_000)
     assert_no_exception(page)
     assert "lam=30" in page.url
+    # the translator opens on a click and shows this λ in glmnet's terms (drawn only while open)
+    page.get_by_role("button", name=re.compile("Same model in scikit-learn")).click()
+    page.get_by_text("glmnet(x, y, alpha = 1, lambda = 30").wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert_no_exception(page)
 
 
 def test_clicking_the_cv_chart_moves_lambda(app_url, page):

@@ -200,3 +200,26 @@ def test_specs_and_image_downloads_of_charts_with_more_than_5000_rows():
     spec = charts.move_lambda(charts.to_spec(chart), path.lambdas[20])
     assert rule_positions(spec) == [pytest.approx(path.lambdas[20])]
     assert chart_svg(chart).startswith(b"<svg") and chart_svg(spec).startswith(b"<svg")
+
+
+def test_a_wire_spec_sends_the_same_data_and_downloads_the_same_image(analysis):
+    """Explore's λ charts hold their datasets in Streamlit's wire format (Arrow bytes, converted once):
+    read back, the rows are the chart's own, moving λ still moves the rule, and the PNG is drawn."""
+    from reglab.export import chart_png, json_spec
+    from reglab.ui.explore import wire_spec
+
+    _, _, path, _, fit, _ = analysis
+    spec = charts.to_spec(charts.path_chart(path.to_frame(), float(path.lambdas[0]), value="coef_standardized"))
+    wire = wire_spec(spec)
+    assert sum(isinstance(rows, bytes) for rows in wire["datasets"].values()) == len(spec["datasets"]) - 1
+    back = json_spec(wire)
+    for name, rows in spec["datasets"].items():
+        assert len(back["datasets"][name]) == len(rows)
+        for got, want in zip(back["datasets"][name], rows):
+            assert got.keys() >= want.keys()
+            assert all(got[k] == pytest.approx(v) if isinstance(v, float) else got[k] == v for k, v in want.items())
+    moved = charts.move_lambda(wire, fit.lam)
+    (rule,) = [name for name, rows in spec["datasets"].items() if charts.is_lambda_rule(rows)]
+    assert moved["datasets"][rule] == charts.move_lambda(spec, fit.lam)["datasets"][rule]
+    assert moved["datasets"][rule][0]["lambda"] == fit.lam
+    assert chart_png(moved).startswith(b"\x89PNG")

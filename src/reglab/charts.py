@@ -123,9 +123,14 @@ def move_lambda(spec: dict, lam: float, rule: str = "current λ") -> dict:
     """
     datasets = dict(spec.get("datasets", {}))
     for name, rows in datasets.items():
-        if isinstance(rows, list) and len(rows) == 1 and isinstance(rows[0], dict) and rows[0].get("rule") == rule:
+        if is_lambda_rule(rows, rule):
             datasets[name] = [{**rows[0], "lambda": float(lam), "label": f"{rule} = {lam:.4g}"}]
     return {**spec, "datasets": datasets}
+
+
+def is_lambda_rule(rows, rule: str = "current λ") -> bool:
+    """Whether a spec dataset is the one-row λ rule of :func:`lambda_rule` (what :func:`move_lambda` moves)."""
+    return isinstance(rows, list) and len(rows) == 1 and isinstance(rows[0], dict) and rows[0].get("rule") == rule
 
 
 def _picker(frame: pd.DataFrame, y: str | None) -> alt.Chart:

@@ -37,13 +37,25 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
     return clean.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+def json_spec(spec: dict) -> dict:
+    """A spec dict with any dataset held as Arrow IPC bytes (Streamlit's wire format, see
+    ``reglab.ui.explore.wire_spec``) read back into rows, as Vega-Lite JSON needs."""
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict) or not any(isinstance(rows, bytes) for rows in datasets.values()):
+        return spec
+    import pyarrow as pa
+
+    return {**spec, "datasets": {name: pa.ipc.open_stream(rows).read_all().to_pylist() if isinstance(rows, bytes) else rows
+                                 for name, rows in datasets.items()}}
+
+
 def _spec_json(chart) -> str:
     """Vega-Lite JSON of an Altair chart or of a spec dict."""
     import json
 
     from .charts import to_spec
 
-    return json.dumps(chart if isinstance(chart, dict) else to_spec(chart))
+    return json.dumps(json_spec(chart) if isinstance(chart, dict) else to_spec(chart))
 
 
 def chart_png(chart, scale: float = 2.0) -> bytes:

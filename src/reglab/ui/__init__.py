@@ -25,6 +25,24 @@ __all__ = ["PAGES", "bind", "chart_with_downloads", "frame", "md", "page_guard",
 log = logging.getLogger("reglab")
 
 
+def _freeze_import_heap() -> None:
+    """Move everything the imports created (numpy, pandas, scikit-learn, numba, Altair: ~1M
+    long-lived objects) out of the cyclic garbage collector's reach, once per process: its
+    collections then walk only what runs create, so they stay short. Streamlit's full collection
+    after every run is switched off in .streamlit/config.toml (``runner.postScriptGC``) for the
+    same reason: it took ~120 ms of every λ move."""
+    import gc
+    import importlib
+
+    for module in ("altair", "reglab.cd", "reglab.charts", "reglab.groupcd"):  # what every page imports anyway
+        importlib.import_module(module)
+    gc.collect()
+    gc.freeze()
+
+
+_freeze_import_heap()
+
+
 @dataclass(frozen=True)
 class PageInfo:
     script: str

@@ -70,6 +70,24 @@ def path_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float,
     return path_design(design, _prepared.penalty(penalty, l1_ratio), progress=_progress)
 
 
+def wire_spec(spec: dict) -> dict:
+    """A λ chart's spec with every dataset but the moving λ rule already in Streamlit's wire format
+    (Arrow IPC bytes, by Streamlit's own converter), once per chart: Streamlit otherwise converts
+    every dataset through pandas to Arrow on each rerun (~11 ms of a λ move on a 1,000-row path).
+    :func:`reglab.charts.move_lambda` still moves the rule (a list of rows); downloads read the
+    bytes back (:func:`reglab.export.json_spec`)."""
+    from streamlit import dataframe_util
+
+    from reglab.charts import is_lambda_rule
+
+    datasets = {name: rows if is_lambda_rule(rows) else dataframe_util.convert_anything_to_arrow_bytes(rows)
+                for name, rows in spec.get("datasets", {}).items()}
+    return {**spec, "datasets": datasets}
+
+
+#: Widget key of Explore's "same model in other tools" popover (its open state).
+TRANSLATOR = state.widget_key("translator")
+
 #: The path chart's third scale, offered when the data has feature groups: one line per group.
 GROUP_NORMS = "group norms ‖w_g‖"
 #: The path chart's scales.
@@ -109,7 +127,7 @@ def path_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: f
         frame, current_lambda=float(path.lambdas[0]), height=200 if present else 380, value=value,
         value_title=value_title, x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
     )
-    return charts.to_spec(chart)
+    return wire_spec(charts.to_spec(chart))
 
 
 @cached()
@@ -119,8 +137,8 @@ def cv_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: flo
     from reglab import charts
 
     cv = cv_for(fingerprint, standardize, penalty, l1_ratio, folds, _prepared, measure)
-    return charts.to_spec(charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, float(cv.lambdas[0]),
-                                          error_title=error_title))
+    return wire_spec(charts.to_spec(charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, float(cv.lambdas[0]),
+                                                    error_title=error_title)))
 
 
 @cached()
@@ -129,7 +147,7 @@ def nonzero_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio
     from reglab import charts
 
     path = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
-    return charts.to_spec(charts.nonzero_chart(path.nonzero_frame(), float(path.lambdas[0])))
+    return wire_spec(charts.to_spec(charts.nonzero_chart(path.nonzero_frame(), float(path.lambdas[0]))))
 
 
 def class_choice(prepared: Prepared, key_suffix: str = "paths") -> str:
