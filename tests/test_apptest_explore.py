@@ -10,6 +10,7 @@ from conftest import open_page
 
 import reglab
 from reglab.ui import state
+from reglab.ui.explore import TRANSLATOR
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,12 +73,20 @@ def test_lambda_buttons_set_lambda_min_and_lambda_1se():
     assert at.session_state[state.LAMBDA] == pytest.approx(cv.lambda_1se)
 
 
+def translator_code(at) -> str:
+    """The code blocks of "Same model in scikit-learn · glmnet · Spark", opened as a person would
+    (it is drawn only while open)."""
+    at.session_state[TRANSLATOR] = True
+    at.run()
+    return "\n".join(c.value for c in at.code)
+
+
 def test_penalty_and_l1_ratio_change_the_model():
     at = explore()
     at.segmented_control[0].set_value("l2").run()
     assert not at.exception
     assert metric(at, "Non-zero coefficients") == "10 of 10"  # ridge keeps every feature
-    assert "Ridge(alpha=" in "\n".join(c.value for c in at.code)
+    assert "Ridge(alpha=" in translator_code(at)
     at.segmented_control[0].set_value("elasticnet").run()
     at.number_input[1].set_value(1.0).run()  # λ (exact)
     dense = metric(at, "Effective df")
@@ -91,7 +100,7 @@ def test_view_round_trips_through_the_url():
     assert not at.exception
     assert at.session_state[state.PENALTY] == "elasticnet"
     assert at.session_state[state.LAMBDA] == pytest.approx(2.5)
-    assert "ElasticNet(alpha=2.5, l1_ratio=0.3)" in "\n".join(c.value for c in at.code)
+    assert "ElasticNet(alpha=2.5, l1_ratio=0.3)" in translator_code(at)
 
 
 def test_synthetic_data_shows_the_truth_and_an_exact_decomposition():
