@@ -33,6 +33,8 @@ def test_grouped_mode_colours_a_categorys_dummies_alike_and_keeps_a_factor_0_fea
     at.session_state[state.PREP] = {**settings, "factors": {"age": 0.0}}  # as the factor table would store it
     at.switch_page("pages/2_explore.py").run()
     assert not at.exception and not at.error, [e.value for e in at.exception]
+    assert any("Grouped" in c.value and "city" in c.value and "enter or leave the model together" in c.value
+               for c in at.caption)  # Explore says the penalty is grouped, and which columns
     spec = at.get("vega_lite_chart")[0]
     assert "feature group" in spec.proto.spec
     import json
