@@ -212,6 +212,26 @@ def test_grouped_preprocessing_for_a_two_class_target_and_a_clear_word_for_three
         reglab.path(three.X_train, three.y_train, "l1", family="multinomial", groups=[0, 0, *range(1, p - 1)])
 
 
+def test_grouped_logistic_is_bounded_by_its_newton_work_before_it_starts(monkeypatch):
+    """Each Newton step forms a p × p Hessian from n rows: past the n·p² budget the Data page keeps
+    the levels ungrouped and says why (regression, solved on one Gram, is not bounded this way)."""
+    from reglab import limits
+
+    prepared = grouped_problem()
+    frame = pd.DataFrame(prepared.X_train[:, :3], columns=["x1", "x2", "x3"])
+    frame["city"] = np.where(prepared.X_train[:, 3] == 1, "a", np.where(prepared.X_train[:, 4] == 1, "b", "c"))
+    frame["label"] = np.where(frame["x1"] > 0, "yes", "no")
+    work = len(frame) * 6**2  # 150 rows × (3 numeric + 3 city levels)²
+    monkeypatch.setattr(limits, "MAX_GROUPED_LOGISTIC_WORK", work)
+    within = reglab.preprocess(frame, "label", task="classification", test_size=0.0, group_categories=True)
+    assert within.feature_groups is not None
+    monkeypatch.setattr(limits, "MAX_GROUPED_LOGISTIC_WORK", work - 1)
+    past = reglab.preprocess(frame, "label", task="classification", test_size=0.0, group_categories=True)
+    assert past.feature_groups is None and any("Newton step" in w for w in past.warnings)
+    frame["label"] = frame["x2"]  # a regression target: grouping stays
+    assert reglab.preprocess(frame, "label", test_size=0.0, group_categories=True).feature_groups is not None
+
+
 def test_translation_and_scripts_say_no_tool_fits_the_group_lasso():
     from reglab.reproduce import python_snippet, r_snippet, translate
 

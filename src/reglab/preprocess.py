@@ -474,10 +474,17 @@ def preprocess(
     report.insert(0, f"Started from {n_in:,} rows; target {target!r} ({task}); {len(features)} feature column(s).")
     factors = _factors_by_model_column(penalty_factors, sources, report)
     multiclass = task == "classification" and class_labels is not None and len(class_labels) > 2
-    groups = _groups_of(sources) if group_categories and not multiclass else None
+    costly = (task == "classification" and not multiclass
+              and X_train.shape[0] * X_train.shape[1] ** 2 > limits.MAX_GROUPED_LOGISTIC_WORK)
+    groups = _groups_of(sources) if group_categories and not multiclass and not costly else None
     if group_categories and multiclass:
         warnings.append("Grouped categories are offered for regression and two-class targets here: with "
                         f"{len(class_labels)} classes each level is penalized on its own.")
+    elif group_categories and costly and _groups_of(sources) is not None:
+        warnings.append(f"Grouped categories for a two-class target are offered while training rows × features² stays "
+                        f"under {limits.MAX_GROUPED_LOGISTIC_WORK:,} (each Newton step forms a features × features "
+                        f"matrix); this design has {X_train.shape[0]:,} × {X_train.shape[1]:,}², so each level is "
+                        "penalized on its own. Fewer levels per category or features make room.")
     elif groups is not None:
         report.append("Each text column's one-hot columns are penalized as one group (the group lasso): a category "
                       "enters or leaves the model as a whole.")
