@@ -354,11 +354,9 @@ with page_guard():
                    + md(", ".join(f"{name!r} {factor:g}" + (" (unpenalized)" if factor == 0 else "")
                                   for name, factor in chosen.items()))
                    + "; every other feature 1.")
-    if prepared.feature_groups is not None:
-        grouped = list(dict.fromkeys(source for source, name in zip(prepared.feature_sources, prepared.feature_names)
-                                     if source != name))
+    if prepared.grouped_columns:
         st.caption(":material/category: Grouped (set on the Data page): the one-hot columns of "
-                   + md(", ".join(repr(name) for name in grouped))
+                   + md(", ".join(repr(name) for name in prepared.grouped_columns))
                    + " enter or leave the model together: the group lasso λ·√|g|·‖w_g‖₂, for an elastic net "
                      "λ·√|g|·(α‖w_g‖₂ + (1−α)/2·‖w_g‖₂²).")
 

@@ -25,6 +25,7 @@ and the Learn page all use the same objects; :class:`ModelSpec` bundles one mode
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -125,19 +126,13 @@ class Penalty:
 
     def group_structure(self, p: int) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
         """``(order, starts, omega)``: the features listed group by group (first appearance order),
-        group g's slice ``starts[g]:starts[g+1]`` of ``order``, and its weight ω_g = f_g·√|g|."""
-        labels = np.asarray(self.groups if self.groups is not None else range(p))
-        if labels.size != p:
-            raise DataError(f"{labels.size} group labels were given for {p} features: give one per feature.")
-        _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
-        rank = np.argsort(np.argsort(first))  # groups in order of first appearance
-        group_of = rank[inverse]
-        order = np.argsort(group_of, kind="stable").astype(np.int64)
-        sizes = np.bincount(group_of)
-        starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        f = self.factor_array(p)
-        omega = f[order[starts[:-1]]] * np.sqrt(sizes)
-        return order, starts, omega
+        group g's slice ``starts[g]:starts[g+1]`` of ``order``, and its weight ω_g = f_g·√|g|.
+        Computed once per (groups, factors, p) — solvers and the objective ask on every step —
+        and handed out as fresh copies."""
+        if self.groups is not None and len(self.groups) != p:
+            raise DataError(f"{len(self.groups)} group labels were given for {p} features: give one per feature.")
+        self.factor_array(p)  # a factor count that does not match p is a DataError, never a cached answer
+        return tuple(part.copy() for part in _group_structure(self.groups, self.factors, p))
 
     @property
     def alpha(self) -> float:
@@ -156,9 +151,10 @@ class Penalty:
         """``Σⱼ fⱼ(α|wⱼ| + (1−α)/2 · wⱼ²)`` (not yet multiplied by λ; summed over every row of a
         (K, p) multinomial ``w``, each class's weights with the same factors)."""
         w = np.asarray(w, dtype=float)
-        if self.grouped:
+        if self.grouped:  # ‖w_g‖ over the group's columns (of every row of a 2-D w)
             order, starts, omega = self.group_structure(w.shape[-1])
-            norms = np.array([np.linalg.norm(w[..., order[a:b]]) for a, b in zip(starts[:-1], starts[1:])])
+            squares = (w[..., order] ** 2).reshape(-1, w.shape[-1]).sum(axis=0)
+            norms = np.sqrt(np.add.reduceat(squares, starts[:-1]))
             return float(omega @ (self.alpha * norms + 0.5 * (1.0 - self.alpha) * norms**2))
         f = self.factor_array(w.shape[-1])  # broadcast over the last axis: a (K, p) multinomial w sums every class
         return float(np.sum(f * (self.alpha * np.abs(w) + 0.5 * (1.0 - self.alpha) * w * w)))
@@ -226,6 +222,22 @@ class Penalty:
         penalized = f > 0
         top = float((corr[penalized] / f[penalized]).max()) if penalized.any() else 0.0
         return top / max(self.alpha, ALPHA_FLOOR_FOR_GRID)
+
+
+@lru_cache(maxsize=64)
+def _group_structure(groups: tuple[int, ...] | None, factors: tuple[float, ...] | None, p: int
+                     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """:meth:`Penalty.group_structure` for checked groups and factors (see there)."""
+    labels = np.asarray(groups if groups is not None else range(p))
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.argsort(np.argsort(first))  # groups in order of first appearance
+    group_of = rank[inverse]
+    order = np.argsort(group_of, kind="stable").astype(np.int64)
+    sizes = np.bincount(group_of)
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    f = np.ones(p) if factors is None else np.asarray(factors, dtype=float)
+    omega = f[order[starts[:-1]]] * np.sqrt(sizes)
+    return order, starts, omega
 
 
 def _rescaled_factors(factors) -> tuple[float, ...]:

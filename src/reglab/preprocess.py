@@ -82,6 +82,14 @@ class Prepared:
     #: one-hot columns share one), else None.
     feature_groups: tuple[int, ...] | None = None
 
+    @property
+    def grouped_columns(self) -> tuple[str, ...]:
+        """The table columns whose one-hot columns form a group (empty when nothing is grouped)."""
+        if self.feature_groups is None:
+            return ()
+        return tuple(dict.fromkeys(source for source, name in zip(self.feature_sources, self.feature_names)
+                                   if source != name))
+
     def penalty(self, name: str, l1_ratio: float = 0.5) -> Penalty:
         """The penalty called ``name`` with this design's penalty factors and groups (:meth:`Penalty.of`)."""
         return Penalty.of(name, l1_ratio, self.penalty_factors, self.feature_groups)

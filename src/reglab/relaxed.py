@@ -190,7 +190,7 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
         raise ValueError("The relaxed lasso is offered for least squares and two-class logistic regression "
                          "(family='gaussian' or 'binomial') here.")
     X_arr = feature_matrix(X, path.feature_names)
-    y_arr = _response(y, path)
+    y_arr = _response(y, path.family, path.classes)
     n = X_arr.shape[0]
     if y_arr.shape[0] != n:
         raise DataError(f"X has {n} rows but y has {y_arr.shape[0]}.")
@@ -228,19 +228,19 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
     return RelaxedPath(path, coefs, intercepts, refitted, x_scale, separated)
 
 
-def _response(y: ArrayLike, path: Path) -> NDArray[np.float64]:
+def _response(y: ArrayLike, family: str, classes) -> NDArray[np.float64]:
     """The target as the path's solver reads it: numbers, or 1 for the positive class ``classes[1]``
     (given as the class labels, or already as those 0/1 codes)."""
-    if path.family == "gaussian":
+    if family == "gaussian":
         return np.asarray(y, dtype=float).reshape(-1)
     codes, labels = sorted_classes(y)
-    if labels == tuple(path.classes):
+    if labels == tuple(classes):
         return codes.astype(float)
-    if labels == tuple(path.classes)[::-1]:  # the path's positive class is the first sorted label
+    if labels == tuple(classes)[::-1]:  # the path's positive class is the first sorted label
         return 1.0 - codes
     if set(labels) <= {"0", "1"}:  # the solver's codes themselves
         return np.asarray(y, dtype=float).reshape(-1)
-    raise DataError(f"y holds the classes {labels!r}; the path was fitted on {tuple(path.classes)!r}.")
+    raise DataError(f"y holds the classes {labels!r}; the path was fitted on {tuple(classes)!r}.")
 
 
 def _logistic_refit(X: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64], active: NDArray[np.bool_],
@@ -347,7 +347,7 @@ def held_out_error_frame(relaxed: RelaxedPath, X_test: ArrayLike, y_test: ArrayL
     row) for a two-class model."""
     import pandas as pd
 
-    y = _response(y_test, relaxed.path)
+    y = _response(y_test, relaxed.path.family, relaxed.path.classes)
     parts = []
     for value in dict.fromkeys((1.0, check_gamma(gamma))):
         errors = _mean_loss(y, relaxed.predict(X_test, value), relaxed.path.family)
@@ -360,7 +360,7 @@ def held_out_scores(penalized: Fit, blended: Fit, X_test: ArrayLike, y_test: Arr
     """How the penalized fit and its blend do on held-out rows: ``(name, penalized, blended)`` with
     the name saying the measure (lower is better): the root mean squared error (target units),
     or the mean log-loss (nats per row) for a two-class model."""
-    y = _response(y_test, _one_lambda_path(penalized))
+    y = _response(y_test, penalized.family, penalized.classes)
     losses = [float(_mean_loss(y, model.predict(X_test), penalized.family)) for model in (penalized, blended)]
     if penalized.family == "gaussian":
         return "Test RMSE", float(np.sqrt(losses[0])), float(np.sqrt(losses[1]))

@@ -224,10 +224,16 @@ def relaxed_fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio:
     """The relaxed blend at (λ, γ) of the exact fit at λ, and its metrics (df of the blend)."""
     fit, _ = fit_for(fingerprint, standardize, penalty, l1_ratio, lam, _prepared)
     blended = relaxed_fit(fit, _prepared.X_train, _prepared.y_train, gamma)
-    design = design_for(fingerprint, standardize, _prepared)
+    return blended, metrics_of(blended, design_for(fingerprint, standardize, _prepared),
+                               _prepared.penalty(penalty, l1_ratio), _prepared)
+
+
+def metrics_of(fit: Fit, design: Design | ClassificationDesign, pen, prepared: Prepared
+               ) -> FitMetrics | ClassificationMetrics:
+    """A fit's metrics on the prepared training and test rows: a classifier's (log-loss, accuracy,
+    AUC) or a regression's (RMSE, R²), with its non-zero count and effective df."""
     measure = classification_metrics if isinstance(design, ClassificationDesign) else fit_metrics
-    return blended, measure(blended, design, _prepared.penalty(penalty, l1_ratio), _prepared.X_train, _prepared.y_train,
-                            _prepared.X_test, _prepared.y_test)
+    return measure(fit, design, pen, prepared.X_train, prepared.y_train, prepared.X_test, prepared.y_test)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -240,8 +246,7 @@ def fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, 
     grid = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
     nearest = int(np.argmin(np.abs(np.log(grid.lambdas) - math.log(lam))))
     fit = fit_design(design, pen, lam, w_init=grid.weights[nearest])
-    measure = classification_metrics if isinstance(design, ClassificationDesign) else fit_metrics
-    return fit, measure(fit, design, pen, _prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test)
+    return fit, metrics_of(fit, design, pen, _prepared)
 
 
 def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, penalty: str, l1_ratio: float,
