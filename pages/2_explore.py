@@ -248,7 +248,8 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                     st.code(multinomial_python_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
                                                        "reglab_training_data.csv", standardize), language="python")
                     st.code(multinomial_r_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
-                                                  "reglab_training_data.csv", standardize), language="r")
+                                                  "reglab_training_data.csv", standardize, lambda_start=path.lambdas[0]),
+                            language="r")
                 else:
                     st.code(python_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
                                            "reglab_training_data.csv", standardize, positive_class), language="python")
@@ -383,6 +384,11 @@ with page_guard():
         measure = cv_measure(prepared)
         cv = cv_for(key, standardize, penalty, ratio, folds, prepared, measure, _progress=cv_progress)
         clear_cv()
-    if usable_folds(folds, prepared.n_train) < folds:
-        st.caption(f":material/info: Only {prepared.n_train} training rows: cross-validation uses {cv.folds} folds.")
+    if path.accuracy_note():
+        st.warning(path.accuracy_note(), icon=":material/warning:")
+    if usable_folds(folds, prepared) < folds:
+        fewest = (f"the smallest class has {prepared.max_folds} training rows" if prepared.max_folds < prepared.n_train
+                  else f"only {prepared.n_train} training rows")
+        st.caption(f":material/info: {fewest.capitalize()}: cross-validation uses {cv.folds} folds "
+                   "(each fold needs a row" + (" of every class)." if prepared.max_folds < prepared.n_train else ")."))
     lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, family, classifier, measure, heavy, path, cv)

@@ -21,7 +21,7 @@ with page_guard():
     key = prepared.fingerprint()
     heavy = require_go_ahead(prepared, key, "Comparing three penalties with their cross-validation, bootstrap stability and a (λ, α) grid")
     standardize = bool(st.session_state[state.STANDARDIZE])
-    folds = usable_folds(int(st.session_state[state.FOLDS]), prepared.n_train)
+    folds = usable_folds(int(st.session_state[state.FOLDS]), prepared)
     c1, c2 = st.columns([2, 1])
     mode = c1.segmented_control("Which λ does each model get?", list(ui_compare.MODES), format_func=ui_compare.MODES.get,
                                 required=True, **bind(state.COMPARE_MODE),

@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 from .diagnostics import log_loss, multiclass_auc, multiclass_log_loss, r_squared, rmse, roc_auc
 from .design import center_once, prepare, resample_design
 from .fitting import fit_design
-from .results import nonzero_mask
+from .results import nonzero_mask, weight_floor
 from .solvers import RESAMPLING_KKT_TOLERANCE, lambda_grid, solve
 from .objective import Penalty, datafit_of
 from .selection import cross_validate
@@ -68,10 +68,12 @@ def test_scores(fit, X_test, y_test) -> dict[str, float]:
 
 def compare_models(X_train, y_train, X_test, y_test, candidates: Sequence[Candidate], standardize: bool = True,
                    feature_names: Sequence[str] | None = None, family: str = "gaussian",
-                   penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None) -> Comparison:
+                   penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None,
+                   class_labels: Sequence[str] | None = None) -> Comparison:
     """Fit every candidate on the training rows and score it on the test rows (:func:`test_scores`);
-    ``penalty_factor`` (glmnet's, one per feature) applies to every candidate."""
-    design = prepare(X_train, y_train, standardize, feature_names, family=family)
+    ``penalty_factor`` (glmnet's, one per feature) applies to every candidate; ``class_labels``
+    names the codes of a class target (:func:`reglab.prepare`)."""
+    design = prepare(X_train, y_train, standardize, feature_names, family=family, class_labels=class_labels)
     rows, coefs = [], []
     for cand in candidates:
         fit = fit_design(design, Penalty.of(cand.penalty, cand.l1_ratio, penalty_factor, groups), cand.lam)
@@ -160,9 +162,10 @@ def _selected_once(Xg, y, offset, rows, penalty: Penalty, lam: float, standardiz
     else:
         design = resample_design(Xg, y, offset, rows, standardize)
     weights = solve(design, penalty, [lam], kkt_tolerance=RESAMPLING_KKT_TOLERANCE)[0]
+    floor = weight_floor(design.lambda_max(penalty), design.curvature)
     if weights.ndim == 2:  # multinomial: a feature is selected when any class uses it
-        return nonzero_mask(weights, 2).any(axis=0)
-    return nonzero_mask(weights)
+        return nonzero_mask(weights, 2, floor).any(axis=0)
+    return nonzero_mask(weights, 1, floor)
 
 
 def bootstrap_rows(y: NDArray[np.float64], resamples: int, rng: np.random.Generator,

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar, Sequence
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from . import limits
 from .errors import DataError
 from .objective import LeastSquares, Logistic, Multinomial, Penalty, datafit_of
 
@@ -149,6 +151,12 @@ class Design:
     def n_samples(self) -> int:
         return int(self.n)
 
+    @cached_property
+    def curvature(self) -> NDArray[np.float64]:
+        """Mean square of each solver column, ``diag(gram)/n``: what a unit of weight moves that
+        feature's gradient by (the scale of :func:`reglab.results.weight_floor`)."""
+        return np.diag(self.gram) / max(float(self.n), 1e-300)
+
     @property
     def n_features(self) -> int:
         return int(self.gram.shape[0])
@@ -227,6 +235,18 @@ def sorted_classes(y: ArrayLike) -> tuple[NDArray[np.int_], tuple[str, ...]]:
     return codes, tuple(str(u) for u in unique)
 
 
+def named_codes(y: ArrayLike, class_labels: Sequence[str]) -> tuple[NDArray[np.int_], tuple[str, ...]]:
+    """A target already coded 0…K−1 (as :func:`reglab.preprocess` codes it) with the labels of
+    its codes: the labels are kept as given (text stays text), the codes checked."""
+    codes = np.asarray(y, dtype=float).reshape(-1)
+    labels = tuple(str(label) for label in class_labels)
+    if not (np.all(np.isfinite(codes)) and np.all(codes == np.round(codes)) and codes.min(initial=0) >= 0
+            and codes.max(initial=0) < len(labels)):
+        raise DataError(f"class_labels names {len(labels)} classes: the target must then hold their codes 0 to "
+                        f"{len(labels) - 1}.")
+    return codes.astype(int), labels
+
+
 def class_codes(y: ArrayLike, positive_class: Any = None) -> tuple[NDArray[np.float64], tuple[str, ...]]:
     """A two-class target as 0/1 codes and its class labels ``(negative, positive)``.
 
@@ -285,6 +305,12 @@ class ClassificationDesign:
     _cache: dict = field(default_factory=dict, repr=False)
 
     datafit: ClassVar[Logistic] = Logistic()
+
+    @cached_property
+    def curvature(self) -> NDArray[np.float64]:
+        """Weighted mean square of each solver column, ``Σᵢ cᵢzᵢⱼ²/n`` (the log-loss's curvature is
+        at most a quarter of it): the scale of :func:`reglab.results.weight_floor`."""
+        return (self.Zt ** 2) @ self.c / max(float(self.c.sum()), 1e-300)
 
     @property
     def n_samples(self) -> int:
@@ -458,19 +484,20 @@ def _standardized_rows(X_arr: NDArray[np.float64], c: NDArray[np.float64], stand
 
 def prepare_multinomial(
     X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None,
-    *, weights: ArrayLike | None = None, intercept: bool = True,
+    *, weights: ArrayLike | None = None, intercept: bool = True, class_labels: Sequence[str] | None = None,
 ) -> MultinomialDesign:
-    """Validate a K-class problem (K ≥ 2; labels sorted as :func:`class_codes` sorts them) and
-    standardize its rows once (see :class:`MultinomialDesign`)."""
+    """Validate a K-class problem (K ≥ 2; labels sorted as :func:`class_codes` sorts them, or ``y``
+    holds the codes of ``class_labels``: :func:`named_codes`) and standardize its rows once
+    (see :class:`MultinomialDesign`)."""
     names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
     X_arr, labels = validate_xy(X, y, numeric_target=False)
     n = X_arr.shape[0]
-    codes, classes = sorted_classes(labels)
+    codes, classes = sorted_classes(labels) if class_labels is None else named_codes(labels, class_labels)
     unique = classes
     if len(unique) < 2:
         raise DataError("A classifier needs a target with at least two classes; this one has one.")
-    if len(unique) > 50:
-        raise DataError(f"The target has {len(unique)} classes: more than the 50 a multinomial model here fits. "
+    if len(unique) > limits.MAX_CLASSES:
+        raise DataError(f"The target has {len(unique)} classes: more than the {limits.MAX_CLASSES} a multinomial model here fits. "
                         "Choose another target, or fit it as a regression.")
     c = np.ones(n) if weights is None else observation_weights(weights, n)
     if (np.bincount(codes, weights=c, minlength=len(unique)) <= 0).any():
@@ -484,12 +511,20 @@ def prepare_multinomial(
 def prepare_classification(
     X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None,
     *, weights: ArrayLike | None = None, intercept: bool = True, positive_class: Any = None,
+    class_labels: Sequence[str] | None = None,
 ) -> ClassificationDesign:
-    """Validate a two-class problem and standardize its rows once (see :class:`ClassificationDesign`)."""
+    """Validate a two-class problem and standardize its rows once (see :class:`ClassificationDesign`);
+    with ``class_labels`` = (negative, positive), ``y`` holds their codes 0/1 (:func:`named_codes`)."""
     names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
     X_arr, labels = validate_xy(X, y, numeric_target=False)
     n = X_arr.shape[0]
-    codes, classes = class_codes(labels, positive_class)
+    if class_labels is not None and len(class_labels) != 2:
+        raise DataError(f"Logistic regression (binomial) needs exactly two class labels; got {len(class_labels)}.")
+    if class_labels is None:
+        codes, classes = class_codes(labels, positive_class)
+    else:
+        named, classes = named_codes(labels, class_labels)
+        codes = named.astype(float)
     c = np.ones(n) if weights is None else observation_weights(weights, n)
     positive_weight = float(c @ codes)
     if positive_weight <= 0.0 or positive_weight >= c.sum():
@@ -654,7 +689,7 @@ def observation_weights(weights: ArrayLike, n: int) -> NDArray[np.float64]:
 def prepare(
     X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None,
     *, weights: ArrayLike | None = None, intercept: bool = True, family: str = "gaussian",
-    positive_class: Any = None,
+    positive_class: Any = None, class_labels: Sequence[str] | None = None,
 ) -> Design | ClassificationDesign:
     """Validate ``X`` (n × p) and ``y`` (n,) once and compute the sufficient statistics.
 
@@ -663,13 +698,16 @@ def prepare(
     centered copy. Standardization uses the population sd (ddof = 0), as glmnet does.
     ``weights`` (one per row, ≥ 0) are normalized to sum to n (:func:`observation_weights`)
     and weight the datafit, the means and the sds; ``intercept=False`` fits b = 0.
-    ``family="binomial"`` builds a :class:`ClassificationDesign` (:func:`prepare_classification`).
+    ``family="binomial"`` builds a :class:`ClassificationDesign` (:func:`prepare_classification`),
+    ``"multinomial"`` a :class:`MultinomialDesign`; for both, ``class_labels`` says that ``y`` holds
+    the codes 0…K−1 of these labels (as :class:`reglab.Prepared` does), which the results then carry.
     """
     if datafit_of(family).family == "binomial":
         return prepare_classification(X, y, standardize, feature_names, weights=weights, intercept=intercept,
-                                      positive_class=positive_class)
+                                      positive_class=positive_class, class_labels=class_labels)
     if datafit_of(family).family == "multinomial":
-        return prepare_multinomial(X, y, standardize, feature_names, weights=weights, intercept=intercept)
+        return prepare_multinomial(X, y, standardize, feature_names, weights=weights, intercept=intercept,
+                                   class_labels=class_labels)
     names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
     X_arr, y_arr = validate_xy(X, y, check_finite=False)
     n, p = X_arr.shape

@@ -25,8 +25,10 @@ from .objective import Penalty
 
 
 def effective_df(design: Design | ClassificationDesign, penalty: Penalty, lam: float, weights: NDArray[np.float64],
-                 intercept: float = 0.0) -> float:
-    """Effective degrees of freedom of the fit with solver weights ``weights`` (formula above).
+                 intercept: float = 0.0, nonzero: NDArray[np.bool_] | None = None) -> float:
+    """Effective degrees of freedom of the fit with solver weights ``weights`` (formula above);
+    ``nonzero`` is the fit's own non-zero mask (:attr:`reglab.Fit.nonzero`), by default the
+    relative rule of :func:`reglab.results.nonzero_mask` alone.
 
     For logistic regression the Gram is the Hessian's, ``Z_Aᵀ diag(c·p(1−p)) Z_A`` at the fitted
     probabilities (``intercept`` is the solver-coordinate intercept b of η = b + Zw): the df of the
@@ -36,8 +38,9 @@ def effective_df(design: Design | ClassificationDesign, penalty: Penalty, lam: f
         eta = design.Zt.T @ np.asarray(weights).T + intercept
         prob = design.datafit.response(eta)
         total = 0.0
+        mask = nonzero_mask(weights, 2) if nonzero is None else nonzero
         for k in range(weights.shape[0]):
-            active = np.flatnonzero(nonzero_mask(weights, 2)[k])
+            active = np.flatnonzero(mask[k])
             if active.size:
                 scaled = design.Zt[active] * np.sqrt(design.c * prob[:, k] * (1.0 - prob[:, k]))
                 eig = np.clip(np.linalg.eigvalsh(scaled @ scaled.T), 0.0, None)
@@ -45,7 +48,7 @@ def effective_df(design: Design | ClassificationDesign, penalty: Penalty, lam: f
                 total += (ridge_df(eig, design.n_samples, lam_ridge) if lam_ridge > 0
                           else float(np.count_nonzero(eig > 1e-10 * max(eig.max(), 1e-300))))
         return total
-    active = np.flatnonzero(nonzero_mask(weights))
+    active = np.flatnonzero(nonzero_mask(weights) if nonzero is None else nonzero)
     if active.size == 0:
         return 0.0
     if isinstance(design, ClassificationDesign):
@@ -99,7 +102,7 @@ def fit_metrics(
         train_r2=r_squared(y_train, train_pred),
         test_r2=r_squared(y_test, test_pred),
         n_nonzero=fit.n_nonzero,
-        df=relaxed_df(effective_df(design, penalty, fit.lam, fit.weights), fit.n_nonzero, fit.gamma),
+        df=relaxed_df(effective_df(design, penalty, fit.lam, fit.weights, nonzero=fit.nonzero), fit.n_nonzero, fit.gamma),
     )
 
 
@@ -176,7 +179,7 @@ def _multinomial_metrics(fit: Fit, design, penalty: Penalty, X_train, y_train, X
         train_auc=multiclass_auc(y_train, train_prob),
         test_auc=multiclass_auc(y_test, test_prob) if len(y_test) else nan,
         n_nonzero=fit.n_nonzero,
-        df=relaxed_df(effective_df(design, penalty, fit.lam, fit.weights, b_solver), fit.n_nonzero, fit.gamma),
+        df=relaxed_df(effective_df(design, penalty, fit.lam, fit.weights, b_solver, fit.nonzero), fit.n_nonzero, fit.gamma),
     )
 
 
@@ -203,7 +206,7 @@ def classification_metrics(fit: Fit, design: ClassificationDesign, penalty: Pena
         train_auc=roc_auc(y_train, train_prob),
         test_auc=roc_auc(y_test, test_prob) if len(y_test) else nan,
         n_nonzero=fit.n_nonzero,
-        df=relaxed_df(effective_df(design, penalty, fit.lam, fit.weights, b_solver), fit.n_nonzero, fit.gamma),
+        df=relaxed_df(effective_df(design, penalty, fit.lam, fit.weights, b_solver, fit.nonzero), fit.n_nonzero, fit.gamma),
     )
 
 

@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .design import ClassificationDesign, Design, prepare, resample_design
 from .objective import ModelSpec, Penalty
-from .results import Fit, Path
+from .results import Fit, Path, weight_floor
 from .solvers import RESAMPLING_KKT_TOLERANCE, solve_with_residuals, lambda_grid
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ def fit_design(design: Prepared, penalty: Penalty, lam: float, w_init: NDArray[n
         family=design.datafit.family,
         classes=design.classes,
         penalty_factor=penalty.factors,
+        weight_floor=weight_floor(lam_max, design.curvature),
     )
 
 
@@ -125,6 +126,7 @@ def path_design(
         family=design.datafit.family,
         classes=design.classes,
         penalty_factor=penalty.factors,
+        weight_floor=weight_floor(lam_max, design.curvature),
         solve_at=ExactSolve(design, penalty),
     )
 

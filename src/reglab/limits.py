@@ -79,6 +79,12 @@ HEAVY_CELLS = 5_000_000  # n·p of the training design (a 100,000 × 50 table)
 #: page penalizes each level on its own and says so, rather than spend a core for a minute.
 MAX_GROUPED_LOGISTIC_WORK = 10_000_000
 
+#: Classes of a class target.  A multinomial fit holds a (classes × features) weight matrix and
+#: every Newton pass forms one Hessian block per class: 50 classes × 1,000 features is 50,000
+#: weights and already minutes of work; a target with more distinct values is a quantity or an
+#: identifier, not a class.
+MAX_CLASSES = 50
+
 # --------------------------------------------------------------------------- scenarios and text
 
 #: Saved scenarios per session (saved here or imported): each holds a coefficient table, and

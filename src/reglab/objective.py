@@ -112,7 +112,7 @@ class Penalty:
         key = str(name).strip().lower().replace("-", "").replace("_", "").replace(" ", "")
         key = {"lasso": "l1", "ridge": "l2", "enet": "elasticnet"}.get(key, key)
         chosen = None if factors is None else tuple(np.asarray(factors, dtype=float).reshape(-1))
-        labels = None if groups is None else tuple(int(v) for v in np.asarray(groups).reshape(-1))
+        labels = None if groups is None else group_codes(groups)
         if key in ("l1", "l2"):
             return Penalty(key, factors=chosen, groups=labels)
         if key == "elasticnet":
@@ -222,6 +222,20 @@ class Penalty:
         penalized = f > 0
         top = float((corr[penalized] / f[penalized]).max()) if penalized.any() else 0.0
         return top / max(self.alpha, ALPHA_FLOOR_FOR_GRID)
+
+
+def group_codes(groups: ArrayLike) -> tuple[int, ...]:
+    """Group labels of any kind (numbers, text such as a categorical column's name) as integer
+    codes 0, 1, … in order of first appearance: features with equal labels share a code."""
+    labels = np.asarray(groups, dtype=object).reshape(-1)
+    codes: dict = {}
+    out = []
+    for label in labels:
+        if label is None or (isinstance(label, float) and not np.isfinite(label)):
+            raise ValueError("Every feature needs a group label (found a missing one).")
+        key = label.item() if isinstance(label, np.generic) else label
+        out.append(codes.setdefault(key, len(codes)))
+    return tuple(out)
 
 
 @lru_cache(maxsize=64)

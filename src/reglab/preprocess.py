@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from sklearn.model_selection import train_test_split
 
 from . import limits
+from .design import sorted_classes
 from .errors import DataError
 from .objective import Penalty
 
@@ -102,6 +103,14 @@ class Prepared:
     def n_test(self) -> int:
         return int(self.X_test.shape[0])
 
+    @property
+    def max_folds(self) -> int:
+        """The most cross-validation folds these training rows allow: one row per fold, and for a
+        class target one row of the smallest class per fold (folds are stratified by class)."""
+        if self.task == "classification" and self.class_labels:
+            return int(np.bincount(self.y_train.astype(int), minlength=len(self.class_labels)).min())
+        return self.n_train
+
     def training_frame(self) -> pd.DataFrame:
         """The training rows as a table (features then target), e.g. to refit elsewhere; a class
         target is written as its labels (what the generated scripts compare against)."""
@@ -157,19 +166,37 @@ def column_summary(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def class_labels_of(target: pd.Series) -> tuple[str, ...]:
-    """The sorted class labels of a target column, as :func:`preprocess` orders them (numbers
-    numerically, text alphabetically; missing values left out)."""
+    """The sorted class labels of a target column, as :func:`preprocess` orders them
+    (:func:`reglab.design.sorted_classes`: numbers numerically, shown as ``{:g}``; text
+    alphabetically; missing values left out)."""
     values = target.dropna()
-    return tuple(str(c) for c in pd.Categorical(values if is_numeric(values) else values.astype(str)).categories)
+    return sorted_classes(values)[1] if len(values) else ()
+
+
+#: An integer target with more distinct values than this is a quantity, not a class label.
+MAX_INTEGER_CLASSES = 10
+#: Rows every level of an integer target needs before it is guessed to be a class: a 25 % test
+#: split stratified by class keeps ⌊0.75·7⌋ = 5 of them for training, one per fold of 5-fold CV.
+MIN_CLASS_ROWS = 7
 
 
 def guess_task(target: pd.Series) -> Task:
-    """Classification for text targets and integer targets with at most 10 distinct values."""
+    """The task a target suggests, by a rule the Data page states:
+
+    - text (or yes/no) values: classification;
+    - whole numbers with exactly two values: classification (a 0/1 outcome);
+    - whole numbers with at most :data:`MAX_INTEGER_CLASSES` values *and* at least
+      :data:`MIN_CLASS_ROWS` rows of every value: classification (codes such as 3/4/5 gears);
+    - anything else (fractions, counts with rare or many values): regression.
+    """
     values = target.dropna()
     if not is_numeric(values):
         return "classification"
     finite = values[np.isfinite(values.astype(float))]
-    if len(finite) and np.all(finite == np.round(finite)) and finite.nunique() <= 10:
+    if not len(finite) or not np.all(finite == np.round(finite)):
+        return "regression"
+    counts = finite.value_counts()
+    if len(counts) == 2 or (len(counts) <= MAX_INTEGER_CLASSES and counts.min() >= MIN_CLASS_ROWS):
         return "classification"
     return "regression"
 
@@ -249,6 +276,51 @@ def left_out_notes(frame: pd.DataFrame, target: str, max_categories: int = 20) -
     """What :func:`default_features` leaves out, and why (shown on the Data page)."""
     return [f"{name!r} is left out of the features by default: {reason}. Add it back under Features if it "
             "is a real measurement." for name, reason in id_like_columns(frame, max_categories).items() if name != target]
+
+
+def _listed(labels: Sequence[str], most: int = 5) -> str:
+    """Class labels for a message, quoted and cut (a label from a file is shown as a literal)."""
+    shown = ", ".join(repr(str(label)[:40]) for label in labels[:most])
+    return shown + (f" and {len(labels) - most:,} more" if len(labels) > most else "")
+
+
+def _check_classes(target: str, labels: tuple[str, ...], counts: NDArray[np.int_], numeric: bool) -> None:
+    """Refuse, naming the fix, a class target no classifier here can be fitted to: one class,
+    more than :data:`reglab.limits.MAX_CLASSES`, or a class with a single row."""
+    fix = ("Set Task to 'regression' if its values are amounts, merge" if numeric else "Merge")
+    if len(labels) < 2:
+        raise DataError(f"The target {target!r} has the same value ({labels[0][:40]!r}) in every row: there is nothing to "
+                        "predict. Choose another target column.")
+    if len(labels) > limits.MAX_CLASSES:
+        raise DataError(f"The target {target!r} has {len(labels):,} distinct values: as classes that is more than the "
+                        f"{limits.MAX_CLASSES} a classifier here fits. {fix} its values into fewer classes in the file, "
+                        "or choose another target.")
+    single = [label for label, count in zip(labels, counts) if count < 2]
+    if single:
+        raise DataError(f"The target {target!r} has {len(single):,} class(es) with a single row ({_listed(single)}): a "
+                        "classifier needs at least 2 rows of every class (one to train on in each of 2 cross-validation "
+                        f"folds). {fix} rare classes in the file, or choose another target.")
+
+
+def _check_stratified_split(labels: tuple[str, ...], n: int, n_test: int, test_size: float) -> None:
+    """A split stratified by class puts at least one row of every class on each side."""
+    k = len(labels)
+    if n_test < k or n - n_test < k:
+        side = "test" if n_test < k else "training"
+        raise DataError(f"A {test_size:.0%} test share of {n:,} rows gives {min(n_test, n - n_test):,} {side} rows, "
+                        f"fewer than the {k:,} classes: a split that keeps every class on both sides needs at least "
+                        f"{k} rows on each. Set the test share to 0 (no test rows), change it so both sides hold "
+                        f"{k} rows, or merge classes.")
+
+
+def _check_training_classes(target: str, labels: tuple[str, ...], counts: NDArray[np.int_], split: bool) -> None:
+    """Cross-validation and the fit need 2 training rows of every class (stratified folds)."""
+    small = [label for label, count in zip(labels, counts) if count < 2]
+    if small:
+        raise DataError(f"After the split, {len(small):,} class(es) of {target!r} have fewer than 2 training rows "
+                        f"({_listed(small)}): cross-validation needs 2 of every class. "
+                        + ("Lower the test share (or set it to 0), " if split else "")
+                        + "merge rare classes, or choose another target.")
 
 
 def _counted(n: int, what: str) -> str:
@@ -375,11 +447,9 @@ def preprocess(
     class_labels: tuple[str, ...] | None = None
     flip_classes = False
     if task == "classification":
-        labels = pd.Categorical(data[target].astype(str) if not is_numeric(data[target]) else data[target])
-        class_labels = tuple(str(c) for c in labels.categories)
-        y_all = labels.codes.astype(float)
-        if len(class_labels) < 2:
-            raise DataError(f"The target {target!r} has only one class ({class_labels[0]!r}); there is nothing to classify.")
+        codes, class_labels = sorted_classes(data[target] if is_numeric(data[target]) else data[target].astype(str))
+        y_all = codes.astype(float)
+        _check_classes(target, class_labels, np.bincount(codes, minlength=len(class_labels)), is_numeric(data[target]))
         if len(class_labels) == 2:
             if positive_class is not None and str(positive_class) == class_labels[0]:
                 # Recoded after the split (below), so the rows drawn for testing do not depend on it.
@@ -396,16 +466,12 @@ def preprocess(
     rows = data.index.to_numpy()
     positions = np.arange(len(data))
     if test_size > 0:
-        stratify = None
-        if task == "classification":
-            counts = np.bincount(y_all.astype(int))
-            if counts[counts > 0].min() >= 2:
-                stratify = y_all
-            else:
-                warnings.append("A class has a single row, so the split could not be stratified by class.")
+        stratify = y_all if task == "classification" else None
         n_test = int(np.ceil(test_size * len(data)))
         if len(data) - n_test < 3:
             raise DataError(f"With {len(data)} usable rows, a {test_size:.0%} test share leaves too few rows to train on. Lower it.")
+        if stratify is not None:
+            _check_stratified_split(class_labels, len(data), n_test, test_size)
         train_pos, test_pos = train_test_split(positions, test_size=n_test, random_state=seed, stratify=stratify)
         train_pos, test_pos = np.sort(train_pos), np.sort(test_pos)
         report.append(
@@ -415,6 +481,9 @@ def preprocess(
     else:
         train_pos, test_pos = positions, positions[:0]
         report.append(f"All {len(data):,} rows are used for training (no test rows).")
+    if task == "classification":
+        _check_training_classes(target, class_labels, np.bincount(y_all[train_pos].astype(int), minlength=len(class_labels)),
+                                test_size > 0)
     train, test = data.iloc[train_pos], data.iloc[test_pos]
 
     # 5. impute with training statistics

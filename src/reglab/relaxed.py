@@ -270,7 +270,7 @@ def _one_lambda_path(penalized: Fit) -> Path:
                 intercepts=np.array([penalized.intercept]), weights=penalized.weights[None, :],
                 feature_names=penalized.feature_names, lambda_max=penalized.lambda_max, kkt=np.array([penalized.kkt]),
                 fit_intercept=penalized.fit_intercept, family=penalized.family, classes=penalized.classes,
-                penalty_factor=penalized.penalty_factor)
+                penalty_factor=penalized.penalty_factor, weight_floor=penalized.weight_floor)
 
 
 def relaxed_fit(penalized: Fit, X: ArrayLike, y: ArrayLike, gamma: float, weights: ArrayLike | None = None) -> Fit:

@@ -23,6 +23,8 @@ ours with ``C = 1/(n·λ)``; Spark's ``LogisticRegression(regParam=λ, elasticNe
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -333,10 +335,22 @@ def multinomial_python_snippet(penalty: Penalty, lam: float, feature_names: tupl
 
 
 def multinomial_r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], target: str, csv_name: str,
-                          standardize: bool = True) -> str:
+                          standardize: bool = True, lambda_start: float | None = None) -> str:
     """The same multinomial model in R: ``glmnet(family = "multinomial")`` on the class labels as a
-    factor, λ and α unchanged (glmnet does not rescale y for classifiers)."""
+    factor, λ and α unchanged (glmnet does not rescale y for classifiers).
+
+    glmnet's multinomial solver started cold at one small λ can stop at ``maxit`` ("Convergence for
+    1th lambda value not reached"), so the script fits a decreasing sequence from ``lambda_start``
+    (the page's λ_max) down to λ, ~10 steps per decade as glmnet's own grid, warm-starting each
+    from the last, and reads the model at λ, the sequence's last value."""
     cols = ", ".join(r_string(neutralize(n)) for n in feature_names)
+    lam = float(lam)
+    if lambda_start is not None and float(lambda_start) > lam:
+        steps = max(2, math.ceil(10 * math.log10(float(lambda_start) / lam)) + 1)
+        sequence = (f"lambdas <- c(exp(seq(log({float(lambda_start)!r}), log(lam), length.out = {steps}))[-{steps}], lam)"
+                    "   # warm starts from λ_max down to λ\n")
+    else:
+        sequence = "lambdas <- lam\n"
     return (
         "# Refit the Regularization Lab model with R's glmnet (same objective and λ; one coefficient vector per class).\n"
         "library(glmnet)\n"
@@ -344,9 +358,11 @@ def multinomial_r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str
         "colClasses = \"character\")\n"
         f"x <- sapply(data[, c({cols}), drop = FALSE], as.numeric)\n"
         f"y <- factor(data[[{r_string(neutralize(target))}]])\n"
-        f"fit <- glmnet(x, y, family = \"multinomial\", alpha = {float(penalty.alpha)!r}, lambda = {float(lam)!r}, "
+        f"lam <- {lam!r}\n"
+        + sequence +
+        f"fit <- glmnet(x, y, family = \"multinomial\", alpha = {float(penalty.alpha)!r}, lambda = lambdas, "
         f"standardize = {'TRUE' if standardize else 'FALSE'}{_r_penalty_factor(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
-        "print(coef(fit))\n"
+        "print(coef(fit, s = lam))   # one column per class: intercept, then the features\n"
     )
 
 

@@ -19,6 +19,18 @@ from .objective import datafit_of
 #: then cancelled against a collinear twin (a one-hot level kept with all its levels) can be
 #: left at ~1e-11 of the others: solver noise, not a selected feature.
 NONZERO_RELATIVE = 1e-9
+#: ...and when it moves its feature's gradient by more than this share of λ_max: |wⱼ|·hⱼ > 1e-10·λ_max,
+#: hⱼ the feature's curvature (mean square of its solver column). The solver is accurate to 1e-8·λ_max
+#: in the gradient, so a smaller weight is below what it resolves: at (or a rounding error below) λ_max
+#: every weight is ~1e-15 and the relative rule alone would count the largest as selected.
+NONZERO_ABSOLUTE = 1e-10
+
+
+def weight_floor(lambda_max: float, curvature: ArrayLike) -> NDArray[np.float64]:
+    """Per-feature absolute floor of the non-zero rule: ``NONZERO_ABSOLUTE · λ_max / hⱼ`` (weight
+    units; a column without curvature, a constant one, gets the floor of a unit column)."""
+    h = np.asarray(curvature, dtype=float)
+    return NONZERO_ABSOLUTE * float(lambda_max) / np.where(h > 0, h, 1.0)
 
 
 def feature_matrix(X: ArrayLike, feature_names: tuple[str, ...]) -> NDArray[np.float64]:
@@ -56,15 +68,19 @@ def feature_matrix(X: ArrayLike, feature_names: tuple[str, ...]) -> NDArray[np.f
     return X_arr
 
 
-def nonzero_mask(weights: ArrayLike, per_fit_axes: int = 1) -> NDArray[np.bool_]:
+def nonzero_mask(weights: ArrayLike, per_fit_axes: int = 1, floor: ArrayLike | None = None) -> NDArray[np.bool_]:
     """Which solver weights are non-zero at the solver's precision (row-wise for a 2-D array):
-    ``|wⱼ| > NONZERO_RELATIVE · maxₖ |wₖ|``, the maximum over one fit's weights (its last
-    ``per_fit_axes`` axes: 2 for a multinomial fit's classes × features). The one definition
+    ``|wⱼ| > max(NONZERO_RELATIVE · maxₖ |wₖ|, floorⱼ)``, the maximum over one fit's weights (its
+    last ``per_fit_axes`` axes: 2 for a multinomial fit's classes × features), ``floor`` the
+    per-feature absolute floor (:func:`weight_floor`; none when omitted). The one definition
     used by every count and chart."""
     magnitude = np.abs(np.asarray(weights, dtype=float))
     axes = tuple(range(-per_fit_axes, 0))
     largest = magnitude.max(axis=axes, keepdims=True) if magnitude.size else magnitude
-    return magnitude > NONZERO_RELATIVE * largest
+    threshold = NONZERO_RELATIVE * largest
+    if floor is not None:
+        threshold = np.maximum(threshold, np.asarray(floor, dtype=float))
+    return magnitude > threshold
 
 
 def _fit_axes(family: str) -> int:
@@ -111,6 +127,8 @@ class Fit:
     classes: tuple[str, ...] = ()
     penalty_factor: tuple[float, ...] | None = None
     gamma: float = 1.0
+    #: Per-feature absolute floor of the non-zero rule (:func:`weight_floor`), set by the solvers.
+    weight_floor: NDArray[np.float64] | None = field(default=None, repr=False, compare=False)
 
     def linear_predictor(self, X: ArrayLike) -> NDArray[np.float64]:
         """``η = β₀ + Xβ`` for original-scale features ``X`` (n × p; a table is matched by feature
@@ -139,7 +157,7 @@ class Fit:
     def nonzero(self) -> NDArray[np.bool_]:
         """Which coefficients are non-zero at the solver's precision (:func:`nonzero_mask`); (K, p)
         for a multinomial fit."""
-        return nonzero_mask(self.weights, _fit_axes(self.family))
+        return nonzero_mask(self.weights, _fit_axes(self.family), self.weight_floor)
 
     @property
     def n_nonzero(self) -> int:
@@ -149,12 +167,22 @@ class Fit:
         return int((mask.any(axis=0) if mask.ndim == 2 else mask).sum())
 
     def to_frame(self, intercept: bool = True) -> pd.DataFrame:
-        """Coefficients as a table: feature, original-scale coefficient, standardized weight."""
-        table = pd.DataFrame({"feature": self.feature_names, "coefficient": self.coef, "standardized": self.weights})
-        if not intercept:
-            return table
-        head = pd.DataFrame({"feature": ["(intercept)"], "coefficient": [self.intercept], "standardized": [np.nan]})
-        return pd.concat([head, table], ignore_index=True)
+        """Coefficients as a table: feature, original-scale coefficient, standardized weight; for a
+        multinomial fit one block per class, under a first ``class`` column (the target's labels)."""
+
+        def block(coef, weights, b0) -> pd.DataFrame:
+            table = pd.DataFrame({"feature": self.feature_names, "coefficient": coef, "standardized": weights})
+            if not intercept:
+                return table
+            head = pd.DataFrame({"feature": ["(intercept)"], "coefficient": [float(b0)], "standardized": [np.nan]})
+            return pd.concat([head, table], ignore_index=True)
+
+        if np.ndim(self.coef) == 2:
+            tables = [block(c, w, b0).assign(**{"class": label}) for label, c, w, b0
+                      in zip(self.classes, self.coef, self.weights, np.asarray(self.intercept))]
+            combined = pd.concat(tables, ignore_index=True)
+            return combined[["class", "feature", "coefficient", "standardized"]]
+        return block(self.coef, self.weights, self.intercept)
 
 
 @dataclass(frozen=True)
@@ -188,6 +216,8 @@ class Path:
     family: str = "gaussian"
     classes: tuple[str, ...] = ()
     penalty_factor: tuple[float, ...] | None = None
+    #: Per-feature absolute floor of the non-zero rule (:func:`weight_floor`), set by the solvers.
+    weight_floor: NDArray[np.float64] | None = field(default=None, repr=False, compare=False)
     #: Solves exactly at a λ off the grid (set by :func:`reglab.fitting.path_design`).
     solve_at: Callable[[float, NDArray[np.float64] | None], "Fit"] | None = field(
         default=None, repr=False, compare=False)
@@ -214,7 +244,7 @@ class Path:
                    intercept=float(self.intercepts[i]) if self.intercepts.ndim == 1 else self.intercepts[i].copy(),
                    weights=self.weights[i], feature_names=self.feature_names, lambda_max=self.lambda_max,
                    kkt=float(self.kkt[i]), fit_intercept=self.fit_intercept, family=self.family,
-                   classes=self.classes, penalty_factor=self.penalty_factor)
+                   classes=self.classes, penalty_factor=self.penalty_factor, weight_floor=self.weight_floor)
 
     def predict(self, X: ArrayLike, lam: float | ArrayLike | None = None) -> NDArray[np.float64]:
         """Predictions for features ``X`` (n × p, see :func:`feature_matrix`): target units, or the
@@ -236,7 +266,20 @@ class Path:
     @property
     def nonzero(self) -> NDArray[np.bool_]:
         """Which coefficients are non-zero at each λ (at the solver's precision, :func:`nonzero_mask`)."""
-        return nonzero_mask(self.weights, _fit_axes(self.family))
+        return nonzero_mask(self.weights, _fit_axes(self.family), self.weight_floor)
+
+    def accuracy_note(self, tolerance: float = 1e-8) -> str | None:
+        """None when every λ meets the KKT standard (residual ≤ ``tolerance``·λ_max), else a
+        sentence naming the λ values where the solver stopped short, for the page to show."""
+        short = np.flatnonzero(~(self.kkt <= tolerance))
+        if not len(short):
+            return None
+        worst = int(short[np.argmax(np.nan_to_num(self.kkt[short], nan=np.inf))])
+        return (f"The solver stopped short of the accuracy standard (KKT residual ≤ {tolerance:g}·λ_max) at "
+                f"{len(short)} of {len(self.lambdas)} λ values, from λ = {self.lambdas[short].max():.4g} to "
+                f"{self.lambdas[short].min():.4g} (worst {self.kkt[worst]:.2g}·λ_max at λ = {self.lambdas[worst]:.4g}): "
+                "the numbers there may be off in their last digits. Nearly separable classes or duplicated features "
+                "cause it; a larger λ, or fewer features, avoids it.")
 
     @property
     def n_nonzero(self) -> NDArray[np.int_]:

@@ -544,16 +544,35 @@ def _multinomial_solution(
     kkt = kkt_residuals(design, penalty, lambdas, weights, intercepts)
     # Nearly separable classes make the log-loss flat: weights meeting the KKT standard can still
     # differ in the 6th digit. Joint Newton steps (quadratic) take every λ well below it.
-    if K * (p + 1) <= _JOINT_NEWTON_MAX_SIZE:  # the full Hessian is K(p+1) square: bounded before it is formed
-        for i in np.flatnonzero(kkt > _MULTINOMIAL_POLISH * limit):
-            weights[i], intercepts[i] = _joint_newton(design, penalty, float(lambdas[i]), weights[i], intercepts[i],
-                                                      _MULTINOMIAL_POLISH * limit)
-            kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1], intercepts[i : i + 1])[0]
+    polish = K * (p + 1) <= _JOINT_NEWTON_MAX_SIZE  # the full Hessian is K(p+1) square: bounded before it is formed
+
+    def finish(i: int, w: NDArray[np.float64], b: NDArray[np.float64]) -> None:
+        if polish:
+            w, b = _joint_newton(design, penalty, float(lambdas[i]), w, b, _MULTINOMIAL_POLISH * limit)
+        residual = kkt_residuals(design, penalty, lambdas[i : i + 1], w[None], b[None])[0]
+        if residual < kkt[i]:
+            weights[i], intercepts[i], kkt[i] = w, b, residual
+
+    for i in np.flatnonzero(kkt > _MULTINOMIAL_POLISH * limit):
+        finish(i, weights[i], intercepts[i])
+    # A λ still short (a cold start far below λ_max, where Newton starts outside its fast region):
+    # solved again along a warm-started path of its own from λ_max, as the binary solver does.
+    lam_max = design.lambda_max(penalty)
+    for i in np.flatnonzero(kkt > limit):
+        approach = np.geomspace(max(lam_max, lambdas[i]), lambdas[i], _CONTINUATION_STEPS)
+        w_path, b_path, _ = run(approach, np.zeros((K, p)))
+        finish(i, w_path[-1], b_path[-1])
     # An unpenalized feature's weights are unique only up to a shift shared by the classes (the
     # softmax ignores it): reported centred over the classes, as glmnet's (η and the KKT unchanged).
     free = factors == 0.0
     if free.any():
         weights[:, :, free] -= weights[:, :, free].mean(axis=1, keepdims=True)
+    if penalty.alpha == 1.0 and K % 2 == 0:
+        # The lasso's shift is not unique either: Σₖ|wₖⱼ − c| is flat for c between the two middle
+        # weights of an even number of classes. glmnet reports the midpoint (its Fortran `elc`);
+        # so do we. Every point of that interval is optimal: η, the objective and the KKT hold.
+        ordered = np.sort(weights[:, :, ~free], axis=1)
+        weights[:, :, ~free] -= 0.5 * (ordered[:, K // 2 - 1] + ordered[:, K // 2])[:, None, :]
     return Solution(weights, intercepts, kkt)
 
 
@@ -588,20 +607,23 @@ def _joint_newton(design: MultinomialDesign, penalty: Penalty, lam: float, W: ND
         eta = design.Zt.T @ Wv.T + bv
         return eta, datafit.value(design.y, eta, design.c) + lam * penalty.value(Wv)
 
-    v = np.column_stack([W, b]).ravel()
-    previous = np.inf
-    for _ in range(_JOINT_NEWTON_STEPS):
-        eta, objective = state(v)
+    def gradient_and_violation(v, eta):
         prob = datafit.response(eta)
-        g = (design.c[:, None] * (prob - onehot) / n)  # n × K
-        grad = (Z1.T @ g).T.ravel()  # (K, p+1) flattened
-        Wv = v.reshape(K, p + 1)[:, :p]
-        violation = penalty.subdiff_distance(Wv, grad.reshape(K, p + 1)[:, :p], lam).max()
+        grad = (Z1.T @ (design.c[:, None] * (prob - onehot) / n)).T  # (K, p+1)
+        violation = penalty.subdiff_distance(v.reshape(K, p + 1)[:, :p], grad[:, :p], lam).max()
         if design.intercept:
-            violation = max(violation, float(np.abs(grad.reshape(K, p + 1)[:, p]).max()))
-        if violation <= limit or violation > 0.5 * previous:  # met, or rounding stops the progress
+            violation = max(violation, float(np.abs(grad[:, p]).max()))
+        return prob, grad.ravel(), violation
+
+    v = np.column_stack([W, b]).ravel()
+    best, best_violation = v, np.inf
+    for _ in range(_JOINT_NEWTON_STEPS + 1):  # the last pass only measures the last step
+        eta, objective = state(v)
+        prob, grad, violation = gradient_and_violation(v, eta)
+        if violation < best_violation:  # the violation need not fall at every step (flat directions): keep the best
+            best, best_violation = v, violation
+        if violation <= limit:
             break
-        previous = violation
         weights_ik = design.c[:, None] * prob / n
         hessian = np.empty((K * (p + 1), K * (p + 1)))
         for k in range(K):
@@ -615,12 +637,13 @@ def _joint_newton(design: MultinomialDesign, penalty: Penalty, lam: float, W: ND
         step = solved[0] - v
         t = 1.0
         while t > 1e-10:
-            trial = v + t * step
-            if state(trial)[1] <= objective + 1e-12 * abs(objective):
+            if state(v + t * step)[1] <= objective + 1e-12 * abs(objective):
                 break
             t *= 0.5
+        if t <= 1e-10:  # no step lowers the objective: rounding has the last word
+            break
         v = v + t * step
-    out = v.reshape(K, p + 1)
+    out = best.reshape(K, p + 1)
     b_out = out[:, p] - out[:, p].mean() if design.intercept else np.zeros(K)
     return out[:, :p].copy(), b_out
 

@@ -37,7 +37,7 @@ def comparison(key: str, standardize: bool, cands: tuple[compare.Candidate, ...]
     return compare.compare_models(_prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test, list(cands),
                                   standardize, _prepared.feature_names, family=family_of(_prepared),
                                   penalty_factor=_prepared.penalty_factors,
-                                  groups=_prepared.feature_groups)
+                                  groups=_prepared.feature_groups, class_labels=_prepared.class_labels)
 
 
 @cached()

@@ -60,7 +60,7 @@ def design_for(fingerprint: str, standardize: bool, _prepared: Prepared) -> Desi
     """Sufficient statistics of the training rows, or the standardized rows of a classification
     problem (shared read-only; keyed on the data's hash, which includes the task)."""
     return prepare(_prepared.X_train, _prepared.y_train, standardize, _prepared.feature_names,
-                   family=family_of(_prepared))
+                   family=family_of(_prepared), class_labels=_prepared.class_labels)
 
 
 @cached(spinner="Computing the regularization path…")
@@ -165,9 +165,10 @@ def class_choice(prepared: Prepared, key_suffix: str = "paths") -> str:
                                 help="A multinomial model has one coefficient vector per class: which class to show.")
 
 
-def usable_folds(folds: int, n_train: int) -> int:
-    """The requested K, lowered to the number of training rows when there are fewer (K ≥ 2)."""
-    return max(2, min(int(folds), int(n_train)))
+def usable_folds(folds: int, prepared: Prepared) -> int:
+    """The requested K, lowered to what the training rows allow (:attr:`Prepared.max_folds`: the
+    rows, or the smallest class's rows for a classifier), K ≥ 2."""
+    return max(2, min(int(folds), prepared.max_folds))
 
 
 #: A classifier's CV measures as the page names them (cv.glmnet's type.measure → label).
@@ -194,7 +195,7 @@ def cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, f
     on_screen = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
     with resampling():
         return reglab.cross_validate(_prepared.X_train, _prepared.y_train, penalty=penalty, l1_ratio=l1_ratio,
-                                     folds=usable_folds(folds, _prepared.n_train), seed=0, standardize=standardize,
+                                     folds=usable_folds(folds, _prepared), seed=0, standardize=standardize,
                                      full_path=on_screen, progress=_progress, family=family_of(_prepared),
                                      measure=measure, penalty_factor=_prepared.penalty_factors,
                                      groups=_prepared.feature_groups)
@@ -213,7 +214,7 @@ def relaxed_cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: 
     grid = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared).lambdas
     with resampling():
         return cross_validate_relaxed(_prepared.X_train, _prepared.y_train, penalty, l1_ratio,
-                                      folds=usable_folds(folds, _prepared.n_train), seed=0, lambdas=grid,
+                                      folds=usable_folds(folds, _prepared), seed=0, lambdas=grid,
                                       standardize=standardize, penalty_factor=_prepared.penalty_factors,
                                       groups=_prepared.feature_groups, family=family_of(_prepared))
 
