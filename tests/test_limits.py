@@ -119,10 +119,16 @@ def test_a_100k_character_header_is_read_quickly_and_the_name_is_cut():
     assert any("longer than 200 characters" in note for note in loaded.notes)
 
 
-def test_a_giant_cell_is_refused_naming_where_it_is():
-    data = b"a,b\n1,2\n3," + b"9" * (limits.MAX_CELL_CHARS + 1) + b"\n"
-    result = quick(lambda: read_table(data, "cell.csv"))
-    assert isinstance(result, DataError) and "column 2 (data row 2)" in str(result)
+def test_a_column_with_a_giant_cell_is_left_out_naming_where_it_is():
+    """A 150,000-character comment no longer refuses the whole file: its column is left out, with a note."""
+    data = b"a,comment,b\n1,fine,2\n3," + b"x" * 150_000 + b",4\n"
+    loaded = quick(lambda: read_table(data, "cell.csv"))
+    assert list(loaded.frame.columns) == ["a", "b"]
+    assert loaded.frame["b"].tolist() == [2, 4]
+    assert any("Column 2 ('comment') was left out: a cell in data row 2 holds 150,000 characters" in note
+               for note in loaded.notes)
+    document = quick(lambda: read_table(b"text\n" + b"y" * 20_000 + b"\n", "doc.csv"))
+    assert isinstance(document, DataError) and "not a table" in str(document)
 
 
 def test_too_many_cells_are_refused_before_parsing():
@@ -239,3 +245,49 @@ def test_a_design_over_the_feature_budget_is_refused_while_it_is_built():
     frame["y"] = rng.normal(size=n)
     result = quick(lambda: reglab.preprocess(frame, "y", max_categories=200))
     assert isinstance(result, DataError) and "Max levels per category" in str(result)
+
+
+def best_time(fn, repeats: int = 3) -> float:
+    """The fastest of a few runs of ``fn`` (seconds): the cost of the work, not the machine's noise."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        try:
+            fn()
+        except ValueError:
+            pass
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def grows_linearly(make_input, parse, sizes=(1, 10, 100)) -> None:
+    """Cost at 100× the input within 3 × 100× the cost at 1× (plus a second of slack): a quadratic
+    parse would be 10,000×."""
+    base, _, largest = (best_time(lambda s=s: parse(make_input(s))) for s in sizes)
+    assert largest <= 3 * sizes[-1] * base + 1.0, (base, largest)
+
+
+@pytest.mark.parametrize("size", [64_000, 1_000_000])
+def test_a_crafted_scenario_file_is_refused_at_once(size):
+    """An unclosed string of escaped quotes: the old depth check (a regex stripping strings) was
+    quadratic on it and held the interpreter lock, freezing every session (64 KB: 8–36 s)."""
+    head = '{"format": "reglab-scenarios", "version": 1, "scenarios": [{"name": "'
+    text = head + '\\"' * ((size - len(head)) // 2)
+    result = quick(lambda: scenarios.from_json(text), seconds=2)
+    assert isinstance(result, DataError) and "not valid JSON" in str(result)
+
+
+def test_scenario_import_cost_grows_no_faster_than_the_file():
+    head = '{"format": "reglab-scenarios", "version": 1, "scenarios": [{"name": "'
+    grows_linearly(lambda k: head + '\\"' * (32_000 * k), scenarios.from_json)
+
+
+def test_reading_long_numeric_looking_cells_grows_no_faster_than_the_cells():
+    """Twenty cells of digits that end in a letter (a column that is text after all): the number
+    patterns backtrack linearly (one took 1.4 s per 10,000-digit cell)."""
+    from reglab.loading import read_table
+
+    def csv(k: int) -> bytes:
+        return ("a,b\n" + "".join(f"{i},{'7' * (99 * k)}x\n" for i in range(20))).encode()
+
+    grows_linearly(csv, lambda data: read_table(data, filename="cells.csv"))

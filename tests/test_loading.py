@@ -178,3 +178,18 @@ def test_random_tables_round_trip_through_any_dialect_and_encoding(frame, delimi
     loaded = reglab.load_csv(text.encode(encoding))
     assert list(loaded.columns) == list(frame.columns)
     np.testing.assert_allclose(loaded.to_numpy(dtype=float), frame.to_numpy(dtype=float), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\n", "\r"])
+@pytest.mark.parametrize("name", ["cyl\r(count)", "cyl\r\n(count)", "cyl\n(count)"])
+def test_a_quoted_line_break_in_the_header_is_part_of_the_name(ending, name):
+    """R's write.csv quotes every name; a name holding a carriage return was refused ("Line 2 has 10
+    fields…") in a file whose lines end in \\n, and any quoted break in the header made it one column."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.integers(0, 9, (30, 10)), columns=[f"c{j}" for j in range(10)]).rename(columns={"c2": name})
+    loaded = read_table(frame.to_csv(index=False, lineterminator=ending).encode(), "mtcars.csv")
+    assert loaded.frame.shape == (30, 10)
+    assert loaded.frame.columns[2] == "cyl (count)"
+    np.testing.assert_array_equal(loaded.frame.to_numpy(dtype=float), frame.to_numpy(dtype=float))

@@ -48,7 +48,9 @@ _CONTROL_RUN = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
 Source = Union[str, os.PathLike, bytes, bytearray, BinaryIO]
 
-_PLAIN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|infinity)", re.IGNORECASE)
+# Each pattern is unambiguous (no two quantifiers can share a digit), so a failed match backtracks
+# in linear time: "\d+\.?\d*" took 1.4 s on a 10,000-digit cell ending in a letter (quadratic).
+_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|infinity)", re.IGNORECASE)
 _COMMA_DECIMAL = re.compile(r"[+-]?\d+,\d+(?:[eE][+-]?\d+)?")
 _THOUSANDS_COMMA = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _THOUSANDS_DOT = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
@@ -175,13 +177,29 @@ def _binary_error() -> DataError:
     )
 
 
+def _first_record(text: str, quotechar: str = '"') -> str:
+    """The header record: text up to the first line break outside quotes (a quoted name may hold
+    line breaks, as RFC 4180 allows). Linear: each newline is checked by the parity of the quote
+    characters before it (an escaped quote "" keeps the parity)."""
+    text = text.lstrip("\r\n")
+    quotes, start = 0, 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            return text
+        quotes += text.count(quotechar, start, end)
+        if quotes % 2 == 0:
+            return text[:end]
+        start = end + 1
+
+
 def _detect_dialect(text: str) -> tuple[str, str]:
     """Delimiter and quote character, from clevercsv's data-consistency detector on a sample."""
     sample = text[:_SAMPLE_CHARS]
     if len(text) > _SAMPLE_CHARS:
         cut = sample.rfind("\n")
         sample = sample[:cut] if cut > 0 else sample
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    first_line = _first_record(text)
     delimiter, quotechar = "", '"'
     if len(first_line) <= limits.DIALECT_MAX_LINE_CHARS:
         import clevercsv
@@ -251,7 +269,7 @@ def _remove_nul(text: str, notes: list[str]) -> str:
 
 def _check_size(text: str, delimiter: str) -> None:
     """Refuse tables over the cell and column budgets before parsing them into strings."""
-    header = text.lstrip("\r\n").split("\n", 1)[0]
+    header = _first_record(text)
     columns = header.count(delimiter) + 1 if delimiter != SINGLE_COLUMN else 1
     if columns > limits.MAX_COLUMNS:
         raise DataError(f"The table has {columns:,} columns; this app reads at most {limits.MAX_COLUMNS:,}. "
@@ -262,27 +280,45 @@ def _check_size(text: str, delimiter: str) -> None:
                         "this app reads at once. Upload a sample of the rows, or drop columns you do not need.")
 
 
-def _check_cell_lengths(text: str, body: pd.DataFrame) -> None:
-    """Refuse a cell longer than MAX_CELL_CHARS (looked for only when some line is that long)."""
+def _drop_long_text_columns(text: str, raw: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Leave out each column holding a cell longer than MAX_CELL_CHARS, with a note naming it and
+    where (looked for only when some line is that long). Such a column is free text (a comment,
+    a pasted document): never a feature, and in every legend and table it would be unreadable."""
     if max(map(len, text.split("\n", 5_000_000)), default=0) <= limits.MAX_CELL_CHARS:
-        return
-    body = body.iloc[1:]  # the header row's names are cut to MAX_NAME_CHARS instead, with a note
-    for j, name in enumerate(body.columns):
+        return raw
+    body = raw.iloc[1:]  # the header row's names are cut to MAX_NAME_CHARS instead, with a note
+    long = []
+    for j, name in enumerate(raw.columns):
         lengths = body[name].astype(str).str.len()
         if len(lengths) and lengths.max() > limits.MAX_CELL_CHARS:
-            row = int(lengths.to_numpy().argmax()) + 1
-            raise DataError(f"A cell in column {j + 1} (data row {row}) holds {int(lengths.max()):,} characters; "
-                            f"table cells here hold at most {limits.MAX_CELL_CHARS:,}. Remove that column or re-export "
-                            "the table without long text.")
+            long.append(name)
+            title = str(raw[name].iloc[0])[:60] if len(raw) else ""
+            notes.append(f"Column {j + 1} ({title!r}) was left out: a cell in data row {int(lengths.to_numpy().argmax()) + 1} "
+                         f"holds {int(lengths.max()):,} characters, more than the {limits.MAX_CELL_CHARS:,} a table cell "
+                         "here may hold (free text, not a value to model).")
+    if len(long) == raw.shape[1]:
+        raise DataError(f"Every column holds cells longer than {limits.MAX_CELL_CHARS:,} characters: this is a "
+                        "document, not a table. Upload the table as CSV, TSV or Excel.")
+    kept = raw.drop(columns=long)
+    return kept.set_axis(range(kept.shape[1]), axis=1)
 
 
 def _parse_text(text: str, delimiter: str, quotechar: str) -> pd.DataFrame:
     """All cells as strings; ragged rows are padded (short) or refused (long, with content)."""
+    # pandas' C tokenizer, left to guess line endings, ends a record at a carriage return inside
+    # quotes when the file's lines end in \n (a name such as "weight\r(kg)"). So the line ending is
+    # named: \n (CRLF made LF first), or \r for old Mac files (whose lines end in a lone \r).
+    crlf = text.count("\r\n")
+    if text.count("\r") - crlf > text.count("\n") - crlf:
+        text, terminator = text.replace("\r\n", "\r"), "\r"
+    else:
+        text, terminator = (text.replace("\r\n", "\n") if crlf else text), "\n"
     try:
         raw = pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
             quotechar=quotechar,
+            lineterminator=terminator,
             header=None,
             dtype=str,
             keep_default_na=False,
@@ -674,7 +710,7 @@ def read_table(source: Source, filename: str | None = None, max_mb: float = MAX_
     notes.append("One column (no separator found)." if delimiter == SINGLE_COLUMN else f"Columns separated by {_delimiter_name(delimiter)}.")
     _check_size(text, delimiter)
     raw = _parse_text(text, delimiter, quotechar)
-    _check_cell_lengths(text, raw)
+    raw = _drop_long_text_columns(text, raw, notes)
     body = _header(raw, notes)
     frame, decimal = _type_columns(body, delimiter, notes)
     return Loaded(_finish(frame, notes), "delimited text", encoding, delimiter, decimal, tuple(notes))
