@@ -67,8 +67,9 @@ def test_a_bad_upload_after_a_good_one_keeps_the_good_data():
     assert "good.csv" in "\n".join(t.value for t in at.sidebar.text)
     at.switch_page("pages/2_explore.py").run()
     assert not at.exception
-    # good.csv's default target is 'label' (a, b, a, c): a class with one row cannot be cross-validated
-    assert "A class of the target has a single row" in at.error[0].value.replace("\\", "")
+    # good.csv's default target is 'label' (a, b, a, c): a class with one row cannot be cross-validated,
+    # said (since the Data page checks the target) with the classes named
+    assert "2 class(es) with a single row ('b', 'c')" in at.error[0].value.replace("\\", "")
 
 
 def test_synthetic_data_with_url_round_trip():
@@ -139,10 +140,11 @@ def test_upload_defaults_explain_themselves_and_a_target_change_keeps_the_old_ta
     at.file_uploader[0].upload("rows.csv", frame.to_csv(index=False).encode(), "text/csv").run()
     assert not at.exception and not at.error
     notes = texts(at)
-    assert "Target 'price' chosen by default: the last numeric column that is not an identifier" in notes
+    # the stated rule: no name says "target", and the last column holds classes (two text labels)
+    assert "Target 'city' chosen by default: the last column holds a few text labels: an outcome to classify" in notes
     assert "'Unnamed: 0' is left out of the features by default" in notes
     features = by_label(at.multiselect, "Features")
-    assert "Unnamed: 0" not in features.value and set(features.value) == {"x1", "x2", "city"}
+    assert "Unnamed: 0" not in features.value and set(features.value) == {"x1", "x2", "price"}
     by_label(at.selectbox, "Target").set_value("x1").run()
     assert not at.exception and not at.error
     settings = at.session_state[state.PREP]

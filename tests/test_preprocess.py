@@ -131,7 +131,10 @@ def test_row_numbers_and_id_names_are_left_out_and_the_target_is_chosen_by_name_
     notes = " ".join(left_out_notes(frame, "outcome"))
     assert "'serial'" in notes and "counts the rows" in notes and "'patient_id'" in notes
     unnamed = frame.drop(columns=["outcome"])
-    assert choose_target(unnamed) == ("score", "the last numeric column that is not an identifier")
+    # its first column numbers the rows (an R export): the response is the first measured column after it
+    assert choose_target(unnamed)[0] == "age" and "names the rows" in choose_target(unnamed)[1]
+    assert choose_target(unnamed.drop(columns=["Unnamed: 0", "rownames", "patient_id", "ID"])) == (
+        "score", "the last numeric column that is not an identifier")
     ids_last = unnamed[["score", "dose", "ID"]]
     assert choose_target(ids_last)[0] == "dose"  # the last numeric column would be the ID
 

@@ -127,3 +127,56 @@ def test_groups_take_text_labels():
     by_text = reglab.fit(X, y, "l1", 0.1, groups=["size", "size", "city", "age"])
     by_code = reglab.fit(X, y, "l1", 0.1, groups=[0, 0, 1, 2])
     np.testing.assert_array_equal(by_text.coef, by_code.coef)
+
+
+R_DATA = """library(MASS)
+for (name in c("mtcars", "swiss", "airquality", "LifeCycleSavings", "ToothGrowth", "birthwt", "fgl", "Pima.tr", "esoph"))
+  write.csv(get(name), paste0(name, ".csv"))
+"""
+
+
+def test_default_targets_and_tasks_on_r_data_sets_as_r_writes_them(tmp_path):
+    """R's write.csv puts the row names first; its data sets put the response first (mtcars mpg, not
+    carb; airquality Ozone, not Day) or are classes in the last column (fgl type, Pima.tr type).
+    Small-integer targets with rare levels are regression, not six classes with one row."""
+    import subprocess
+
+    from reglab.loading import read_table
+    from reglab.preprocess import choose_target
+
+    (tmp_path / "data.R").write_text(R_DATA)
+    run = subprocess.run(["Rscript", "data.R"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    expected = {"mtcars": ("mpg", "regression"), "swiss": ("Fertility", "regression"),
+                "airquality": ("Ozone", "regression"), "LifeCycleSavings": ("sr", "regression"),
+                "ToothGrowth": ("len", "regression"), "birthwt": ("bwt", "regression"),
+                "fgl": ("type", "classification"), "Pima.tr": ("type", "classification"),
+                "esoph": ("ncases", "regression")}
+    for name, (target, task) in expected.items():
+        frame = read_table((tmp_path / f"{name}.csv").read_bytes(), f"{name}.csv").frame
+        chosen, reason = choose_target(frame)
+        assert (chosen, guess_task(frame[chosen])) == (target, task), (name, reason)
+    mtcars = read_table((tmp_path / "mtcars.csv").read_bytes(), "mtcars.csv").frame
+    assert guess_task(mtcars["carb"]) == "regression" and guess_task(mtcars["cyl"]) == "classification"
+    birthwt = read_table((tmp_path / "birthwt.csv").read_bytes(), "birthwt.csv").frame
+    warnings = " ".join(reglab.preprocess(birthwt, "bwt").warnings)
+    assert "'low' looks like a function of the target 'bwt' (a cut of it" in warnings
+
+
+def test_a_copy_of_the_target_is_named_and_an_honest_feature_is_not():
+    rng = np.random.default_rng(8)
+    y = rng.normal(size=200)
+    frame = pd.DataFrame({"honest": y + rng.normal(size=200), "copy": 3 * y + 1e-3 * rng.normal(size=200), "y": y})
+    warnings = reglab.preprocess(frame, "y").warnings
+    assert any("'copy' looks like a function of the target 'y' (correlation +1.000" in w for w in warnings)
+    assert not any("'honest'" in w for w in warnings)
+
+
+def test_a_date_column_is_called_a_date_not_a_name():
+    from reglab.preprocess import id_like_columns
+
+    n = 60
+    frame = pd.DataFrame({"day": pd.date_range("2025-01-01", periods=n).strftime("%d/%m/%Y"),
+                          "who": [f"person {i}" for i in range(n)], "x": np.arange(n) * 1.5})
+    reasons = id_like_columns(frame)
+    assert "dates or times" in reasons["day"] and "name or identifier" in reasons["who"]

@@ -17,8 +17,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from .diagnostics import log_loss, multiclass_auc, multiclass_log_loss, r_squared, rmse, roc_auc
 from .design import center_once, prepare, resample_design
-from .fitting import fit_design
-from .results import nonzero_mask, weight_floor
+from .fitting import fit_design, sparse_floor
+from .results import nonzero_mask
 from .solvers import RESAMPLING_KKT_TOLERANCE, lambda_grid, solve
 from .objective import Penalty, datafit_of
 from .selection import cross_validate
@@ -162,7 +162,7 @@ def _selected_once(Xg, y, offset, rows, penalty: Penalty, lam: float, standardiz
     else:
         design = resample_design(Xg, y, offset, rows, standardize)
     weights = solve(design, penalty, [lam], kkt_tolerance=RESAMPLING_KKT_TOLERANCE)[0]
-    floor = weight_floor(design.lambda_max(penalty), design.curvature)
+    floor = sparse_floor(design.lambda_max(penalty), design, penalty)
     if weights.ndim == 2:  # multinomial: a feature is selected when any class uses it
         return nonzero_mask(weights, 2, floor).any(axis=0)
     return nonzero_mask(weights, 1, floor)

@@ -61,7 +61,7 @@ def fit_design(design: Prepared, penalty: Penalty, lam: float, w_init: NDArray[n
         family=design.datafit.family,
         classes=design.classes,
         penalty_factor=penalty.factors,
-        weight_floor=weight_floor(lam_max, design.curvature),
+        weight_floor=sparse_floor(lam_max, design, penalty),
     )
 
 
@@ -70,6 +70,14 @@ def prepare_spec(X: ArrayLike, y: ArrayLike, spec: ModelSpec, feature_names: Seq
     and positive class: the design every solver of that spec reads."""
     return prepare(X, y, spec.standardize, feature_names, weights=spec.weights, intercept=spec.intercept,
                    family=spec.datafit.family, positive_class=spec.positive_class)
+
+
+def sparse_floor(lambda_max: float, design: Prepared, penalty: Penalty) -> NDArray[np.float64] | None:
+    """The non-zero rule's absolute floor (:func:`reglab.results.weight_floor`) where the penalty
+    has an L1 part, whose zeros are exact and whose first weights start at rounding level below
+    λ_max; none for ridge, whose weights are all non-zero and may pass through 0 along the path
+    (a tiny weight there is a real one, as glmnet counts it)."""
+    return weight_floor(lambda_max, design.curvature) if penalty.alpha > 0 else None
 
 
 class ExactSolve:
@@ -126,7 +134,7 @@ def path_design(
         family=design.datafit.family,
         classes=design.classes,
         penalty_factor=penalty.factors,
-        weight_floor=weight_floor(lam_max, design.curvature),
+        weight_floor=sparse_floor(lam_max, design, penalty),
         solve_at=ExactSolve(design, penalty),
     )
 

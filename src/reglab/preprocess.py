@@ -232,8 +232,23 @@ def id_like_columns(frame: pd.DataFrame, max_categories: int = 20) -> dict[str, 
         else:
             distinct = values.nunique()
             if distinct > max_categories and distinct > 0.5 * max(len(values), 1):
-                reasons[str(name)] = "its text is different in most rows (a name or identifier, not a category)"
+                reasons[str(name)] = ("it holds dates or times (a point in time, not a category; as a feature it "
+                                      "needs to be a number, such as days since the first date)" if _date_like(values)
+                                      else "its text is different in most rows (a name or identifier, not a category)")
     return reasons
+
+
+def _date_like(values: pd.Series, sample: int = 200) -> bool:
+    """Whether text values read as dates or times (checked on a bounded sample of the values)."""
+    import warnings
+
+    head = values.astype(str).head(sample)
+    if not head.str.contains(r"\d", regex=True).all():
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas warns when it has to guess each value's format
+        parsed = pd.to_datetime(head, errors="coerce", format="mixed")
+    return bool(parsed.notna().mean() >= 0.9)
 
 
 #: Values of a yes/no column, compared lower-cased (two of them, e.g. "Yes"/"No" or 0/1, make an outcome).
@@ -246,10 +261,25 @@ def _yes_no_like(column: pd.Series) -> bool:
     return len(values) == 2 and {str(v).strip().lower() for v in values} <= _YES_NO
 
 
+def _class_like(column: pd.Series) -> bool:
+    """Yes/no values, or text with a few repeated levels (species, glass type): an outcome to classify."""
+    values = column.dropna()
+    if _yes_no_like(column):
+        return True
+    return (not is_numeric(values) and len(values) > 0
+            and 2 <= values.astype(str).nunique() <= min(limits.MAX_CLASSES, max(2, len(values) // 2)))
+
+
 def choose_target(frame: pd.DataFrame) -> tuple[str, str]:
-    """The default target and why: a column named like a target, else the last column when it
-    holds yes/no values (an outcome for logistic regression), else the last numeric
-    column that is not an identifier (the usual place of a target in a table)."""
+    """The default target and the rule that chose it (the Data page says which), first that applies:
+
+    1. a column named like a target (``y``, ``target``, ``label``, ``class``, ``outcome``, …);
+    2. the last column, when it holds classes (yes/no values, or text with a few levels);
+    3. a table whose first column names or numbers the rows (R's ``write.csv`` writes row names
+       first: mtcars, swiss, airquality): the first numeric column after it that is not an
+       identifier, where R's data sets put the response;
+    4. the last numeric column that is not an identifier (the usual place of a target).
+    """
     numeric = [str(c) for c in frame.columns if is_numeric(frame[c])]
     if not numeric:
         raise DataError("No column contains numbers, so there is no target to predict.")
@@ -258,9 +288,14 @@ def choose_target(frame: pd.DataFrame) -> tuple[str, str]:
             return str(name), "its name says it is what to predict"
     ids = id_like_columns(frame)
     last = frame.columns[-1]
-    if str(last) not in ids and len(frame.columns) > 1 and _yes_no_like(frame[last]):
-        return str(last), "the last column holds yes/no values: an outcome to classify"
+    if str(last) not in ids and len(frame.columns) > 1 and _class_like(frame[last]):
+        kind = "yes/no values" if _yes_no_like(frame[last]) else "a few text labels"
+        return str(last), f"the last column holds {kind}: an outcome to classify"
     measured = [c for c in numeric if c not in ids]
+    first = str(frame.columns[0])
+    if first in ids and measured and len(frame.columns) > 2:
+        return measured[0], (f"the first column ({first[:40]!r}) names the rows, as R writes a table, and R's "
+                             "data sets put the response first: the first numeric column after it")
     if measured:
         return measured[-1], "the last numeric column that is not an identifier"
     return numeric[-1], "the last numeric column"
@@ -543,6 +578,8 @@ def preprocess(
     X_train = np.hstack(blocks_train) if blocks_train else np.empty((len(train), 0))
     X_test = np.hstack(blocks_test) if blocks_test else np.empty((len(test), 0))
     _describe_degenerate_columns(X_train, names, warnings)
+    if task == "regression" or (class_labels is not None and len(class_labels) == 2):
+        warnings.extend(_leak_warnings(X_train, y_all[train_pos], sources, target, task == "regression"))
     if X_train.shape[0] <= X_train.shape[1]:
         warnings.append(
             f"More features ({X_train.shape[1]}) than training rows ({X_train.shape[0]}): least squares has no unique "
@@ -617,6 +654,39 @@ def _factors_by_model_column(chosen: Mapping[str, float] | None, sources: list[s
     report.append(f"Penalty factors (glmnet's penalty.factor, rescaled to sum to the number of model columns): {listed}; "
                   "every other feature 1.")
     return factors
+
+
+#: A feature whose correlation with the target is at least this is a copy of it, not a predictor.
+LEAK_CORRELATION = 0.98
+
+
+def _leak_warnings(X: NDArray[np.float64], y: NDArray[np.float64], sources: list[str], target: str,
+                   numeric_target: bool) -> list[str]:
+    """Warnings naming features that are a near-deterministic function of the target: |correlation|
+    ≥ :data:`LEAK_CORRELATION`, or (numeric target) a cut of it — a feature with at most 10 values
+    that is constant wherever the target is and never decreases (or never increases) as the target
+    grows, e.g. birthwt's ``low`` = ``bwt`` < 2500 g. Each table column is named once."""
+    if len(y) < 10 or np.ptp(y) == 0:
+        return []
+    order = np.lexsort((np.arange(len(y)), y))
+    ys = y[order]
+    same_target = np.diff(ys) == 0
+    found: dict[str, str] = {}
+    for j, source in enumerate(sources):
+        x = X[:, j]
+        if source in found or np.ptp(x) == 0:
+            continue
+        r = float(np.corrcoef(x, y)[0, 1])
+        if abs(r) >= LEAK_CORRELATION:
+            found[source] = f"correlation {r:+.3f} with it"
+            continue
+        if numeric_target and len(np.unique(x)) <= 10:
+            step = np.diff(x[order])
+            if not np.any(step[same_target]) and (np.all(step >= 0) or np.all(step <= 0)):
+                found[source] = "a cut of it: its value follows from the target's alone"
+    return [f"{source!r} looks like a function of the target {target!r} ({reason}): a model given it learns the "
+            f"answer from the question. Leave it out of the features unless it is known before {target!r} is."
+            for source, reason in list(found.items())[:5]]
 
 
 def _describe_degenerate_columns(X: np.ndarray, names: list[str], warnings: list[str]) -> None:
