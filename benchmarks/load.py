@@ -5,7 +5,9 @@ distinct target name and row count — opens Explore, and moves λ five times th
 "λ (exact)" input. After every move it checks that the page shows only its own file and
 target, never another session's, and no exception box. Printed: rerun latency (input →
 idle, p50/p95), errors, and the server's peak resident memory (sampled every 0.2 s).
-Exit status 1 on any error or cross-session leak.
+Then the attack phase (see PROBE_MOVES): a probe session's λ moves must stay under 1 s while
+another session imports a crafted scenarios file and opens the heaviest link that runs unasked.
+Exit status 1 on any error, cross-session leak, or slow probe move.
 
     make test-load            # 20 sessions
     SESSIONS=5 make test-load
@@ -99,6 +101,61 @@ async def run_session(browser, url: str, i: int, path: Path, latencies: list[flo
         await context.close()
 
 
+#: The attack phase: while one session moves λ once a second on diabetes (the probe), another imports
+#: a crafted scenarios file (an unclosed string of escaped quotes, 1 MB: quadratic for the old depth
+#: check) and opens the heaviest link the page runs without asking (a two-class model whose estimated
+#: cost sits just under reglab.limits.WORK_BUDGET_SECONDS). Every probe move must stay under 1 s.
+PROBE_MOVES = 15
+PROBE_LIMIT_S = 1.0
+HEAVIEST_UNASKED = "/explore?dataset=logistic&n=4000&p=600&k=20&seed=11"
+
+
+def crafted_scenarios(folder: Path) -> Path:
+    head = '{"format": "reglab-scenarios", "version": 1, "scenarios": [{"name": "'
+    path = folder / "crafted.json"
+    path.write_text(head + '\\"' * 500_000)
+    return path
+
+
+async def probe(browser, url: str, latencies: list[float], errors: list[str], started: asyncio.Event) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    try:
+        await page.goto(url + "/explore?dataset=diabetes")
+        await page.locator('[data-testid="stMetric"]').first.wait_for(timeout=120_000)
+        await idle(page)
+        exact = page.locator('[data-testid="stNumberInput"]', has_text="λ (exact)").locator("input")
+        started.set()
+        for move in range(PROBE_MOVES):
+            current = float(await exact.input_value())
+            await exact.fill(f"{current * (0.6 if move % 2 == 0 else 1.6):.6g}")
+            start = time.perf_counter()
+            await exact.press("Enter")
+            await idle(page)
+            latencies.append(time.perf_counter() - start)
+            await page.wait_for_timeout(max(0.0, 1000 - 1000 * latencies[-1]))
+    except Exception as exc:
+        errors.append(f"probe: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+    finally:
+        await context.close()
+
+
+async def attacker(browser, url: str, crafted: Path, errors: list[str], started: asyncio.Event) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    try:
+        await started.wait()
+        await page.goto(url + "/compare?dataset=diabetes")
+        await page.locator('[data-testid="stFileUploader"] input[type="file"]').last.set_input_files(str(crafted))
+        await page.get_by_text("not valid JSON").first.wait_for(timeout=60_000)
+        await page.goto(url + HEAVIEST_UNASKED)
+        await page.locator('[data-testid="stMetric"]').first.wait_for(timeout=300_000)
+    except Exception as exc:
+        errors.append(f"attacker: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+    finally:
+        await context.close()
+
+
 async def main() -> int:
     from playwright.async_api import async_playwright
 
@@ -116,6 +173,7 @@ async def main() -> int:
                 await asyncio.sleep(0.2)
 
         latencies: list[float] = []
+        probe_latencies: list[float] = []
         errors: list[str] = []
         sampler = asyncio.create_task(sample())
         started = time.perf_counter()
@@ -124,6 +182,10 @@ async def main() -> int:
                 browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 await asyncio.wait_for(asyncio.gather(*(run_session(browser, url, i, f, latencies, errors)
                                                         for i, f in enumerate(files))), DEADLINE_S)
+                ready = asyncio.Event()
+                await asyncio.wait_for(asyncio.gather(probe(browser, url, probe_latencies, errors, ready),
+                                                      attacker(browser, url, crafted_scenarios(Path(tmp)), errors, ready)),
+                                       DEADLINE_S)
                 await browser.close()
         finally:
             sampler.cancel()
@@ -135,9 +197,14 @@ async def main() -> int:
     print("|---|---|---|---|---|---|---|")
     print(f"| {SESSIONS} | {len(latencies)} | {statistics.median(latencies) if latencies else float('nan'):.2f} | "
           f"{q[18]:.2f} | {len(errors)} | {start_rss:.0f} → {max(peak):.0f} | {elapsed:.0f} |")
+    slow = [t for t in probe_latencies if t > PROBE_LIMIT_S]
+    print(f"\nProbe while another session imports a crafted 1 MB scenarios file and opens {HEAVIEST_UNASKED}:")
+    print(f"{len(probe_latencies)} λ moves, max {max(probe_latencies, default=float('nan')):.2f} s, "
+          f"median {statistics.median(probe_latencies) if probe_latencies else float('nan'):.2f} s, "
+          f"{len(slow)} over {PROBE_LIMIT_S:g} s")
     for line in errors:
         print("ERROR", line)
-    return 1 if errors or len(latencies) < SESSIONS * MOVES else 0
+    return 1 if errors or slow or len(latencies) < SESSIONS * MOVES or len(probe_latencies) < PROBE_MOVES else 0
 
 
 if __name__ == "__main__":

@@ -13,13 +13,14 @@ from reglab.ui import (bind, chart_with_downloads, frame, md, page_guard, presen
                        user_errors)
 from reglab.ui import compare as ui_compare
 from reglab.ui.controls import FOLDS, L1_RATIO
-from reglab.ui.heavy import lazy_progress, progress_bar, require_go_ahead
+from reglab.ui.heavy import ask_first, lazy_progress, progress_bar, require_go_ahead
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
     CV_MEASURES, PENALTY_LABELS, TABS, TRANSLATOR, View, apply_chart_pick, chart_key, class_choice, cv_measure, cv_measures,
     cv_spec_for, family_of, nonzero_spec_for, path_scales, path_spec_for, tab_names,
     usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, relaxed_cv_for, relaxed_fit_for, relaxed_for, request_lambda, settle_lambda, write_view_query_params,
+    bias_variance_seconds, bias_variance_view, relaxed_seconds,
 )
 from reglab.relaxed import coefficient_comparison, cv_curves_frame, held_out_error_frame, held_out_scores
 from reglab.ui.controls import RELAX_GAMMA
@@ -178,34 +179,15 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                 r1, r2 = st.columns([1, 3])
                 repeats = r1.number_input("Repeats R", 5, 200, step=5, **bind(state.BV_REPEATS),
                                           help="Training draws (synthetic data) or bootstrap resamples (real data). More = smoother, slower.")
-                with r2:
-                    report, clear = progress_bar("Bias–variance: repeats fitted", key, heavy, "bv")
-                bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared, dataset,
-                                       progress=report)
-                clear()
-                if bv is None:
-                    st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
-                            "on the Data page.", icon=":material/info:")
-                elif bv.kind == "known truth":
-                    st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model"
-                               + {"binomial": " of the Brier score (y − p̂)²; the noise is the true probability's Bernoulli "
-                                              "variance p(1 − p)",
-                                  "multinomial": " of the Brier score Σₖ (yₖ − p̂ₖ)² summed over the classes (y one-hot); the "
-                                                 "noise is the true probabilities' variance Σₖ pₖ(1 − pₖ)"}.get(family, "")
-                               + ". The dashed total lies on the measured expected test error: the identity holds.")
-                elif classifier:
-                    st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows (drawn within each class), "
-                               "on the test rows, of the Brier score "
-                               + ("Σₖ (yₖ − p̂ₖ)² summed over the classes (y one-hot)" if family == "multinomial"
-                                  else "(y − p̂)² with y = 1 for the positive class")
-                               + ": the variance of the predicted probabilities, and bias² and noise together.")
-                else:
-                    st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows, evaluated on the test rows. "
-                               "Without the true function, bias² and noise cannot be told apart: they are shown together.")
-                if bv is not None:
-                    bv_title = "Brier score (probability²)" if classifier else f"squared error ({prepared.target} units²)"
-                    chart_with_downloads(charts.curves_chart(bv.to_frame(), lam, bv_title,
-                                                             dashed=(bv.labels["total"],)), "bias-variance", key="bv_chart")
+                token = f"bv:{key}:{standardize}:{penalty}:{ratio}:{repeats}"
+                if ask_first(token, bias_variance_seconds(prepared, repeats),
+                             f"The bias–variance study ({repeats} refitted paths)"):
+                    with r2:  # a Stop button always: withdrawn, the study asks again before it restarts
+                        report, clear = progress_bar("Bias–variance: repeats fitted", token, True, "bv")
+                    bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared,
+                                           dataset, progress=report)
+                    clear()
+                    bias_variance_view(bv, family, prepared, lam)
                 st.markdown("**Training vs test error** (the validation curve)")
                 chart_with_downloads(charts.curves_chart(error_curves(path, prepared.X_train, prepared.y_train, prepared.X_test,
                                                                       prepared.y_test), lam,
@@ -261,7 +243,9 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                 if tabs["relaxed"].open and heavy:  # one least-squares refit per active set and fold: bounded by size
                     st.info("The relaxed lasso refits every active set on every fold: it is offered below the heavy-analysis "
                             f"size ({limits.HEAVY_FEATURES:,} features or {limits.HEAVY_CELLS:,} training values).", icon=":material/info:")
-                elif tabs["relaxed"].open:
+                elif tabs["relaxed"].open and ask_first(f"relaxed:{key}:{standardize}:{penalty}:{ratio}",
+                                                       relaxed_seconds(prepared),
+                                                       "The relaxed lasso's refits and their cross-validation"):
                     g1, g2 = st.columns([1, 2])
                     gamma = g1.select_slider(RELAX_GAMMA.label, options=[0.0, 0.25, 0.5, 0.75, 1.0],
                                              **bind(state.RELAX_GAMMA, default=0.0), help=RELAX_GAMMA.help)

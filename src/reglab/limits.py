@@ -96,6 +96,39 @@ MAX_SCENARIO_FILE_BYTES = 25_000_000
 MAX_JSON_DEPTH = 8
 
 
-def is_heavy(n_samples: int, n_features: int) -> bool:
-    """Whether an analysis of an ``n_samples × n_features`` design should ask before it starts."""
-    return n_features > HEAVY_FEATURES or n_samples * n_features > HEAVY_CELLS
+#: CPU seconds an analysis may cost before the page asks first (then shows progress and Stop).
+#: One person's click may take a core for this long; beyond it, every other session would wait.
+WORK_BUDGET_SECONDS = 20.0
+
+#: Measured CPU seconds of Explore's path + 5-fold CV, per unit of work, on the 2-core reference
+#: machine (rounded up: an estimate must not let a costly analysis through).
+#: Two-class logistic regression, per training row × feature: 2,000 × 50 took 1.2 s, 2,000 × 200 6.3 s.
+SECONDS_PER_LOGISTIC_CELL = 1e-5
+#: Three or more classes, per row × feature × class (block Newton over the classes and a joint
+#: Newton polish): 2,000 × 20 × 3 took 10 s, 2,000 × 50 × 5 53 s, 1,000 × 50 × 5 32 s.
+SECONDS_PER_MULTINOMIAL_CELL = 1.5e-4
+#: The relaxed lasso (a refit per distinct active set, on the path and every fold), per row ×
+#: feature²: 2,000 × 100 took 0.2 s, 5,000 × 200 0.8 s, 2,000 × 300 1.5 s; 10,000 × 500 ~60 s.
+SECONDS_PER_RELAXED_ROW_FEATURE2 = 2.5e-8
+
+
+def estimated_seconds(n_samples: int, n_features: int, n_classes: int = 0, relaxed: bool = False) -> float:
+    """Estimated CPU seconds of a path and its 5-fold CV (``relaxed``: of the relaxed lasso's refits
+    and their CV) for ``n_samples × n_features`` training values; ``n_classes`` 0 for a regression,
+    2 for logistic regression, K for K classes. Least squares runs on the Gram (bounded by the
+    cell and feature budgets above), so only the classifiers and the relaxed refits are counted here."""
+    n, p = float(n_samples), float(n_features)
+    if relaxed:
+        return SECONDS_PER_RELAXED_ROW_FEATURE2 * n * p * p
+    if n_classes > 2:
+        return SECONDS_PER_MULTINOMIAL_CELL * n * p * n_classes
+    if n_classes == 2:
+        return SECONDS_PER_LOGISTIC_CELL * n * p
+    return 0.0
+
+
+def is_heavy(n_samples: int, n_features: int, n_classes: int = 0) -> bool:
+    """Whether an analysis of an ``n_samples × n_features`` design (``n_classes`` as in
+    :func:`estimated_seconds`) should ask before it starts: by its shape, or by its estimated cost."""
+    return (n_features > HEAVY_FEATURES or n_samples * n_features > HEAVY_CELLS
+            or estimated_seconds(n_samples, n_features, n_classes) > WORK_BUDGET_SECONDS)

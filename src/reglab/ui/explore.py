@@ -14,7 +14,7 @@ import numpy as np
 import streamlit as st
 
 import reglab
-from reglab import biasvariance
+from reglab import biasvariance, limits
 from reglab.data import Dataset
 from reglab.diagnostics import ClassificationMetrics, FitMetrics, classification_metrics, fit_metrics
 from reglab.design import ClassificationDesign, Design, prepare
@@ -250,6 +250,24 @@ def fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, 
     return fit, metrics_of(fit, design, pen, _prepared)
 
 
+def bias_variance_seconds(prepared: Prepared, repeats: int) -> float:
+    """Estimated CPU seconds of the bias–variance study: ``repeats`` cold paths on half the grid, each
+    about a quarter of a path + CV (:func:`reglab.limits.estimated_seconds`; least squares' resamples
+    run on weighted Grams and are counted by the design's size limits instead)."""
+    from .heavy import n_classes
+
+    return repeats * limits.estimated_seconds(prepared.n_train, len(prepared.feature_names), n_classes(prepared)) / 4
+
+
+def relaxed_seconds(prepared: Prepared) -> float:
+    """Estimated CPU seconds of the relaxed lasso's refits on the path and every fold (a two-class
+    target's refits are Newton iterations on the rows: ~10× a least-squares refit from moments)."""
+    from .heavy import n_classes
+
+    seconds = limits.estimated_seconds(prepared.n_train, len(prepared.feature_names), relaxed=True)
+    return seconds * (10 if n_classes(prepared) else 1)
+
+
 def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, penalty: str, l1_ratio: float,
                       repeats: int, prepared: Prepared, dataset: Dataset, progress=None) -> biasvariance.BiasVariance | None:
     """Known-truth decomposition for synthetic data, bootstrap estimate otherwise (memoized).
@@ -274,6 +292,38 @@ def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, p
 
     with resampling():
         return memoized(("bias-variance", fingerprint, dataset_token, standardize, penalty, l1_ratio, repeats), compute)
+
+
+def bias_variance_view(bv: biasvariance.BiasVariance | None, family: str, prepared: Prepared, lam: float) -> None:
+    """The bias–variance tab's caption (what was decomposed, and how) and chart."""
+    from reglab import charts
+
+    from . import chart_with_downloads
+
+    classifier = family in ("binomial", "multinomial")
+    if bv is None:
+        st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
+                "on the Data page.", icon=":material/info:")
+    elif bv.kind == "known truth":
+        st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model"
+                   + {"binomial": " of the Brier score (y − p̂)²; the noise is the true probability's Bernoulli "
+                                  "variance p(1 − p)",
+                      "multinomial": " of the Brier score Σₖ (yₖ − p̂ₖ)² summed over the classes (y one-hot); the "
+                                     "noise is the true probabilities' variance Σₖ pₖ(1 − pₖ)"}.get(family, "")
+                   + ". The dashed total lies on the measured expected test error: the identity holds.")
+    elif classifier:
+        st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows (drawn within each class), "
+                   "on the test rows, of the Brier score "
+                   + ("Σₖ (yₖ − p̂ₖ)² summed over the classes (y one-hot)" if family == "multinomial"
+                      else "(y − p̂)² with y = 1 for the positive class")
+                   + ": the variance of the predicted probabilities, and bias² and noise together.")
+    else:
+        st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows, evaluated on the test rows. "
+                   "Without the true function, bias² and noise cannot be told apart: they are shown together.")
+    if bv is not None:
+        bv_title = "Brier score (probability²)" if classifier else f"squared error ({prepared.target} units²)"
+        chart_with_downloads(charts.curves_chart(bv.to_frame(), lam, bv_title,
+                                                 dashed=(bv.labels["total"],)), "bias-variance", key="bv_chart")
 
 
 # ----------------------------------------------------------------------------- λ controls

@@ -27,13 +27,19 @@ def _confirmed() -> set[str]:
     return st.session_state.setdefault(state.HEAVY_CONFIRMED, set())
 
 
+def _halted() -> set[str]:
+    return st.session_state.setdefault(state.HEAVY_HALTED, set())
+
+
 def _confirm(fingerprint: str) -> None:
     _confirmed().add(fingerprint)
+    _halted().discard(fingerprint)
     st.session_state.pop(state.HEAVY_STOPPED, None)
 
 
 def _stop(fingerprint: str) -> None:
     _confirmed().discard(fingerprint)
+    _halted().add(fingerprint)
     st.session_state[state.HEAVY_STOPPED] = True
 
 
@@ -43,16 +49,19 @@ def require_go_ahead(prepared: Prepared, fingerprint: str, what: str) -> bool:
     Returns whether the data is heavy (so progress bars get a Stop button); light data
     passes straight through.
     """
-    n, p = prepared.n_train, len(prepared.feature_names)
-    if not limits.is_heavy(n, p):
+    n, p, k = prepared.n_train, len(prepared.feature_names), n_classes(prepared)
+    if not limits.is_heavy(n, p, k):
         return False
     if fingerprint in _confirmed():
         return True
     if st.session_state.pop(state.HEAVY_STOPPED, False):
         st.info("Stopped. Nothing was lost: run it again, or choose fewer features on the Data page.", icon=":material/stop_circle:")
+    seconds = limits.estimated_seconds(n, p, k)
+    cost = (f" (estimated {_duration(seconds)} of computing)" if seconds > limits.WORK_BUDGET_SECONDS else "")
+    classes = f" × {k} classes" if k > 2 else ""
     st.warning(
-        md(f"This design is large: {n:,} training rows × {p:,} features. {what} may take a minute or more here, "
-           f"so it waits for your go-ahead (progress is shown, and it can be stopped)."),
+        md(f"This design is large: {n:,} training rows × {p:,} features{classes}. {what} may take a minute or more "
+           f"here{cost}, so it waits for your go-ahead (progress is shown, and it can be stopped)."),
         icon=":material/hourglass_top:",
     )
     left, right = st.columns([1, 2])
@@ -60,6 +69,34 @@ def require_go_ahead(prepared: Prepared, fingerprint: str, what: str) -> bool:
     right.page_link("pages/1_data.py", label="Choose fewer features on the Data page", icon=":material/table_chart:")
     st.stop()
     return True  # not reached
+
+
+def n_classes(prepared: Prepared) -> int:
+    """The class count of a class target (0 for a regression): what a classifier's cost grows with."""
+    return len(prepared.class_labels) if prepared.task == "classification" and prepared.class_labels else 0
+
+
+def _duration(seconds: float) -> str:
+    return f"~{seconds:,.0f} s" if seconds < 120 else f"~{seconds / 60:,.0f} min"
+
+
+def ask_first(token: str, seconds: float, what: str) -> bool:
+    """For one costly part of a page (a tab): whether it may run. Under the work budget (unless the
+    user stopped it: its progress bar's Stop is given ``token``), or once the user clicked its Run
+    button (remembered per ``token``), True; else an explanation with the estimate and a Run
+    button, and False (the caller draws nothing else of that part)."""
+    halted = token in _halted()
+    if token in _confirmed() or (seconds <= limits.WORK_BUDGET_SECONDS and not halted):
+        return True
+    if halted:
+        st.session_state.pop(state.HEAVY_STOPPED, None)
+        st.info(f"Stopped. Nothing was lost: {what.lower()} runs again when you ask.", icon=":material/stop_circle:")
+    else:
+        st.info(f"{what} is estimated at {_duration(seconds)} of computing on this shared server, so it waits for "
+                "your go-ahead (progress is shown, and it can be stopped).", icon=":material/hourglass_top:")
+    st.button(f"Run: {what.lower()}", type="primary", icon=":material/play_arrow:", on_click=_confirm, args=(token,),
+              key=f"ask-{token}")
+    return False
 
 
 def progress_bar(text: str, fingerprint: str, heavy: bool, key: str) -> tuple[Progress, Callable[[], None]]:
