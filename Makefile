@@ -6,6 +6,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 # The port: PORT, else Streamlit's own STREAMLIT_SERVER_PORT, else 8501.
 PORT   ?= $(or $(STREAMLIT_SERVER_PORT),8501)
+# The address: this machine only, unless ADDRESS says otherwise (ADDRESS=0.0.0.0 serves every
+# network interface, Streamlit's own default: anyone who can reach the machine can use the app).
+ADDRESS ?= $(or $(STREAMLIT_SERVER_ADDRESS),127.0.0.1)
 
 .PHONY: run test test-load bench venv clean
 
@@ -20,7 +23,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 venv: $(VENV)/.installed
 
 run: venv
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	@echo "Serving on http://$(ADDRESS):$(PORT) ($(if $(filter 127.0.0.1 localhost,$(ADDRESS)),this machine only; ADDRESS=0.0.0.0 make run shares it on the network,every network interface: reachable by anyone who can reach this machine))"
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: venv
 	$(PY) -m pytest

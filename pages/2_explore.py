@@ -106,7 +106,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
         names = tab_names(truth_coef is not None, classifier, relaxable)
         tabs = dict(zip(names, st.tabs([TABS[name] for name in names], key=state.EXPLORE_TAB, on_change="rerun")))
 
-        with tabs["paths"]:
+        with tabs["paths"], page_guard():  # an error shows in its tab; the controls and other tabs stay
             if tabs["paths"].open:
                 if presenting():  # one screen: the chart takes the options' room, with their current values
                     scale = st.session_state.get(state.PATH_SCALE) or "standardized"
@@ -132,7 +132,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                 d2.download_button("Whole path (CSV)", lambda: safe_csv(path.to_frame()), file_name="path.csv", mime="text/csv",
                                    icon=":material/download:", on_click="ignore")
 
-        with tabs["sparsity"]:
+        with tabs["sparsity"], page_guard():
             if tabs["sparsity"].open:
                 left, right = st.columns(2)
                 with left:
@@ -150,7 +150,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                     if truth_coef is not None:
                         st.caption("Orange ticks: the true coefficients (standardized by the training sd).")
 
-        with tabs["cv"]:
+        with tabs["cv"], page_guard():
             if tabs["cv"].open:
                 if classifier:
                     st.segmented_control("CV measure", list(cv_measures(prepared)), format_func=CV_MEASURES.get, required=True,
@@ -174,7 +174,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                            f"({cv.n_nonzero[cv.index_min]} non-zero); λ.1se = {cv.lambda_1se:.4g} ({cv.n_nonzero[cv.index_1se]} non-zero). "
                            "Click the curve to move λ.")
 
-        with tabs["bv"]:
+        with tabs["bv"], page_guard():
             if tabs["bv"].open:
                 r1, r2 = st.columns([1, 3])
                 repeats = r1.number_input("Repeats R", 5, 200, step=5, **bind(state.BV_REPEATS),
@@ -195,7 +195,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                                      "validation-curve", key="val_chart")
 
         if classifier:
-            with tabs["classes"]:
+            with tabs["classes"], page_guard():
                 if tabs["classes"].open:
                     held_out = prepared.n_test > 0
                     X_eval, y_eval = (prepared.X_test, prepared.y_test) if held_out else (prepared.X_train, prepared.y_train)
@@ -220,7 +220,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                     chart_with_downloads(charts.confusion_chart(confusion_frame(y_eval, prob, prepared.class_labels)),
                                          "confusion-matrix", key="confusion_chart")
 
-        with tabs["code"]:
+        with tabs["code"], page_guard():
             if tabs["code"].open:
                 st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script next to the file.")
                 st.download_button("Training data (CSV)", lambda: safe_csv(prepared.training_frame()), file_name="reglab_training_data.csv", mime="text/csv",
@@ -239,7 +239,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                                       "reglab_training_data.csv", standardize, positive_class), language="r")
 
         if relaxable:
-            with tabs["relaxed"]:
+            with tabs["relaxed"], page_guard():
                 if tabs["relaxed"].open and heavy:  # one least-squares refit per active set and fold: bounded by size
                     st.info("The relaxed lasso refits every active set on every fold: it is offered below the heavy-analysis "
                             f"size ({limits.HEAVY_FEATURES:,} features or {limits.HEAVY_CELLS:,} training values).", icon=":material/info:")
@@ -304,7 +304,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                                               prepared.class_labels[1] if classifier else None), language="r")
 
         if truth_coef is not None:
-            with tabs["truth"]:
+            with tabs["truth"], page_guard():
                 if tabs["truth"].open:
                     recovery = support_recovery(path, truth_coef)
                     st.markdown("**Support recovery along the path**: which of the truly non-zero features are selected.")

@@ -39,7 +39,10 @@ with page_guard():
         result = ui_compare.comparison(key, standardize, cands, prepared)
 
     st.subheader("Side by side")
-    st.dataframe(result.table, hide_index=True, width="stretch",
+    if not prepared.n_test:  # no test rows: no test scores (an empty column would read "None")
+        st.caption("No test rows (the test share on the Data page is 0): the models are scored on nothing held out.")
+    st.dataframe(result.table.dropna(axis=1, how="all") if not prepared.n_test else result.table, hide_index=True,
+                 width="stretch",
                  column_config={"λ": st.column_config.NumberColumn(format="%.4g"),
                                 "test RMSE": st.column_config.NumberColumn(format="%.4g"),
                                 "test R²": st.column_config.NumberColumn(format="%.3f"),
@@ -135,9 +138,12 @@ with page_guard():
         d1, d2 = st.columns(2)
         first = d1.selectbox("Scenario A", names, format_func=lambda i: store[i].name, index=0)
         second = d2.selectbox("Scenario B", names, format_func=lambda i: store[i].name, index=min(1, len(store) - 1))
-        coef_diff, metric_diff = scenarios.diff(store[first], store[second])
-        d1.dataframe(metric_diff, hide_index=True, width="stretch")
-        d2.dataframe(coef_diff, hide_index=True, width="stretch")
+        # Short headers (the names are in the pickers above), so the change column is never cut.
+        coef_diff, metric_diff = (table.set_axis([table.columns[0], "A", "B", "change (B − A)"], axis=1)
+                                  for table in scenarios.diff(store[first], store[second]))
+        numbers = {name: st.column_config.NumberColumn(format="%.4g", width="small") for name in ("A", "B", "change (B − A)")}
+        d1.dataframe(metric_diff, hide_index=True, width="stretch", column_config=numbers)
+        d2.dataframe(coef_diff, hide_index=True, width="stretch", column_config=numbers)
         notes = [f"A and B were fit on different data ({store[first].dataset} vs {store[second].dataset})."] \
             if store[first].dataset != store[second].dataset else []
         plain_list(notes)

@@ -141,7 +141,7 @@ def test_many_features_get_distinct_colours_or_highlight_and_grey_and_a_wrapping
 
 @pytest.mark.parametrize("names, columns", [(["a", "b", "c", "d", "e"], 4),
                                             (["tenure", "monthly_calls", "plan", "region"], 3),
-                                            (["a_rather_long_feature_name", "another_long_feature_name"], 2)])
+                                            (["a_rather_long_feature_name", "another_long_feature_name"], 1)])
 def test_a_legend_row_fits_a_phone_however_long_the_names(names, columns):
     """Vega-Lite does not wrap legend columns: a row of long names must fit 420 px (~40 characters)."""
     rng = np.random.default_rng(0)
@@ -152,6 +152,8 @@ def test_a_legend_row_fits_a_phone_however_long_the_names(names, columns):
     line = next(l for l in layers(chart.to_dict()) if marks({"layer": [l]})[0] == "line")
     assert line["encoding"]["color"]["legend"]["columns"] == columns
     assert columns * min(max(map(len, names)), 16) <= 40 or columns == 1
+    # and a name is shown whole (~7 px a character at the legend's size), not cut at 16 characters
+    assert line["encoding"]["color"]["legend"]["labelLimit"] >= 7 * max(map(len, names))
 
 
 def test_end_labels_never_print_on_top_of_each_other():
@@ -223,3 +225,22 @@ def test_a_wire_spec_sends_the_same_data_and_downloads_the_same_image(analysis):
     assert moved["datasets"][rule] == charts.move_lambda(spec, fit.lam)["datasets"][rule]
     assert moved["datasets"][rule][0]["lambda"] == fit.lam
     assert chart_png(moved).startswith(b"\x89PNG")
+
+
+def test_feature_colours_are_told_apart_and_never_grey():
+    """Every pair of the 20 feature colours at least ΔE 20 apart (CIELAB): the old palette gave
+    Boston's 'dis' and 'lstat' the same pink (ΔE 4)."""
+    import itertools
+
+    from reglab.charts import FEATURE_COLORS, OTHER_COLOR
+
+    def lab(colour: str) -> np.ndarray:
+        rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+        rgb = np.where(rgb > 0.04045, ((rgb + 0.055) / 1.055) ** 2.4, rgb / 12.92)
+        xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ rgb
+        f = np.cbrt(np.maximum(xyz / [0.95047, 1.0, 1.08883], 0.008856))
+        return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+    assert len(set(FEATURE_COLORS)) == 20
+    for a, b in itertools.combinations(FEATURE_COLORS + [OTHER_COLOR], 2):
+        assert np.linalg.norm(lab(a) - lab(b)) >= 20, (a, b)

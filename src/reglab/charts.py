@@ -21,10 +21,17 @@ POSITIVE, NEGATIVE = "#4c78a8", "#e45756"
 #: 20 distinguishable colours (Tableau 20) for up to 20 features; beyond that the 12 largest
 #: paths get a colour each and the rest are grey ("highlight + grey"): a repeating palette
 #: would give two features the same colour.
+#: 20 feature colours, every pair at least ΔE 24 apart in CIELAB and none near the grey of "other
+#: features" (Tableau 10 without its grey, then picks from Kelly's and ColorBrewer's sets, greedily
+#: farthest from those already taken, lightness 38-82 so a line shows on light and dark themes).
+#: Tableau 20's second half pairs each hue with a paler twin: Boston's 8th and 13th features were
+#: the same pink (ΔE 4).
 FEATURE_COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-                  "#9c755f", "#bab0ac", "#a0cbe8", "#ffbe7d", "#ff9d9a", "#86bcb6", "#8cd17d", "#f1ce63",
-                  "#d4a6c8", "#fabfd2", "#d7b5a6", "#79706e"]
+                  "#9c755f", "#e7298a", "#8db600", "#e5c494", "#604e97", "#b3446c", "#a6761d", "#a1caf1",
+                  "#e377c2", "#e25822", "#1b9e77", "#40e0d0"]
 MAX_COLORED = 12
+#: The CV chart's λ.min and λ.1se rules (green and purple, dotted: named so in its subtitle).
+LAMBDA_MIN_COLOR, LAMBDA_1SE_COLOR = "#54a24b", "#b279a2"
 OTHER_COLOR = "#a0a0a0"
 #: One colour per penalty on every Compare chart (keyed by the start of the model's label).
 PENALTY_COLORS = {"L1": "#4c78a8", "L2": "#f58518", "elastic": "#54a24b", "Elastic": "#54a24b", "relaxed": "#b279a2"}
@@ -58,17 +65,24 @@ def feature_colors(frame: pd.DataFrame, value: str = "value", legend_columns: in
         series = frame["feature"].where(frame["feature"].isin(top), other)
         domain, colors = top + [other], FEATURE_COLORS[: len(top)] + [OTHER_COLOR]
     scale = alt.Scale(domain=domain, range=colors)
+    columns = legend_columns_for(domain, legend_columns)
     encoding = alt.Color("series:N", title="feature (click to highlight)", scale=scale,
-                         legend=alt.Legend(orient="bottom", columns=legend_columns_for(domain, legend_columns),
-                                           labelLimit=110, titleLimit=400, symbolLimit=0))
+                         legend=alt.Legend(orient="bottom", columns=columns, labelLimit=legend_label_limit(columns),
+                                           titleLimit=400, symbolLimit=0))
     return frame.assign(series=series.to_numpy()), encoding, scale
 
 
 def legend_columns_for(labels, most: int = 4) -> int:
     """Legend columns that fit a 420 px phone: Vega-Lite does not wrap a legend's columns, so long
-    names get fewer (about 40 characters per row; a label is cut at 110 px, ~16 characters)."""
-    longest = min(max((len(str(label)) for label in labels), default=1), 16)
+    names get fewer (about 40 characters per row), down to one column for names of 40 or more."""
+    longest = min(max((len(str(label)) for label in labels), default=1), 40)
     return max(1, min(most, 40 // longest))
+
+
+def legend_label_limit(columns: int) -> int:
+    """Pixels a legend label may take in ``columns`` columns on a 420 px row (a label is cut, with
+    an ellipsis, only past that: ~55 characters in one column, ~16 in four)."""
+    return max(110, 400 // columns - 20)
 
 
 def legend_room(chart, entries: int, columns: int = 4):
@@ -95,12 +109,16 @@ def lambda_x(field: str = "lambda", title: str = LAMBDA_TITLE) -> alt.X:
     return alt.X(f"{field}:Q", scale=alt.Scale(type="log", zero=False, nice=False), title=title)
 
 
-def lambda_rule(lam: float, label: str = "current λ", color: str = RULE_COLOR, dash=(6, 4), row: int = 0) -> alt.LayerChart:
-    """A vertical rule at ``lam`` with a small label at the top (``row`` staggers several labels)."""
+def lambda_rule(lam: float, label: str = "current λ", color: str = RULE_COLOR, dash=(6, 4), row: int = 0,
+                show_label: bool = True) -> alt.LayerChart | alt.Chart:
+    """A vertical rule at ``lam`` with a small label at the top (``row`` staggers several labels;
+    ``show_label=False``: the rule alone, its value in the tooltip, for a chart that names it elsewhere)."""
     frame = pd.DataFrame({"lambda": [float(lam)], "label": [f"{label} = {lam:.4g}"], "rule": [label]})
     rule = alt.Chart(frame).mark_rule(strokeDash=list(dash), color=color, size=1.5).encode(
         x=alt.X("lambda:Q"), tooltip=[alt.Tooltip("label:N", title="")]
     )
+    if not show_label:
+        return rule
     text = alt.Chart(frame).mark_text(align="left", dx=4, baseline="top", color=color, fontSize=11).encode(
         x=alt.X("lambda:Q"), y=alt.value(2 + 14 * row), text="label:N"
     )
@@ -295,15 +313,21 @@ def cv_chart(
         band,
         line,
         counts,
-        lambda_rule(lambda_min, "λ.min", color="#54a24b", dash=(2, 2), row=1),
-        lambda_rule(lambda_1se, "λ.1se", color="#b279a2", dash=(2, 2), row=2),
+        # λ.min and λ.1se are named in the title, not beside their rules: three labels near one
+        # another (λ.1se is often a step from the current λ) printed over each other and the lines.
+        lambda_rule(lambda_min, "λ.min", color=LAMBDA_MIN_COLOR, dash=(2, 2), show_label=False),
+        lambda_rule(lambda_1se, "λ.1se", color=LAMBDA_1SE_COLOR, dash=(2, 2), show_label=False),
         lambda_rule(current_lambda),
     ]
     if selectable:
         layers.append(_picker(data, "mean_error:Q"))
     return alt.layer(*layers).properties(
-        height=height, title=alt.Title("non-zero coefficients at each λ (numbers along the top)", fontSize=12,
-                                       fontWeight="normal", color=RULE_COLOR, anchor="start")
+        height=height, title=alt.Title(
+            "non-zero coefficients at each λ (numbers along the top)", fontSize=12, fontWeight="normal",
+            color=RULE_COLOR, anchor="start",
+            subtitle=[f"dotted green: λ.min = {lambda_min:.4g}   ·   dotted purple: λ.1se = {lambda_1se:.4g}   ·   "
+                      "dashed grey: the current λ"],
+            subtitleColor=RULE_COLOR, subtitleFontSize=11, subtitlePadding=4, offset=16)
     )
 
 
