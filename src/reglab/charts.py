@@ -175,6 +175,7 @@ def path_chart(
     n_labels: int = 5,
     height: int = 380,
     selectable: bool = False,
+    present: bool = False,
 ) -> alt.LayerChart:
     """Coefficient paths: one line per feature against λ (log) or the L1-norm fraction.
 
@@ -189,9 +190,17 @@ def path_chart(
         End-of-line labels for the features largest in magnitude at the smallest λ.
     selectable : bool
         Add the click-to-set-λ selection.
+    present : bool
+        For a projector: larger type, the legend beside the chart (one entry per line, in one
+        column, so the chart keeps the screen's height) and every line labelled that has room.
     """
     columns = ["lambda", "feature", value] + [c for c in ("l1_fraction", "group") if c in path_frame]
     frame, color, color_scale = feature_colors(path_frame[columns].rename(columns={value: "value"}))
+    if present:
+        n_labels = len(color_scale.domain)
+        color.legend = alt.Legend(orient="right", columns=1, labelLimit=220, titleLimit=220, symbolLimit=0,
+                                  labelFontSize=15, titleFontSize=15, symbolSize=160, symbolStrokeWidth=4,
+                                  title="feature")
     x_enc = lambda_x() if x == "lambda" else alt.X("l1_fraction:Q", title="‖w‖₁ / max ‖w‖₁ (less regularization →)")
     highlight = alt.selection_point(name="feature_focus", fields=["series"], bind="legend")
     lines = (
@@ -214,10 +223,12 @@ def path_chart(
     )
     end = frame[frame["lambda"] == frame["lambda"].min()]
     spread = float(frame["value"].max() - frame["value"].min()) or 1.0
-    top = spaced_labels(end, n_labels, 0.045 * spread)  # ~ one label's height on a 380 px chart
+    font = 15 if present else 11
+    top = spaced_labels(end, n_labels, (font + 6) / height * spread)  # one label's height apart
     labels = (
         alt.Chart(top)
-        .mark_text(align="left" if x != "lambda" else "right", dx=6 if x != "lambda" else -6, fontSize=11, fontWeight="bold")
+        .mark_text(align="left" if x != "lambda" else "right", dx=6 if x != "lambda" else -6, fontSize=font,
+                   fontWeight="bold")
         .encode(x=x_enc, y="value:Q", text="feature:N", color=alt.Color("series:N", scale=color_scale, legend=None))
     )
     zero = alt.Chart(pd.DataFrame({"value": [0.0]})).mark_rule(color=RULE_COLOR, size=0.5).encode(y="value:Q")
@@ -226,7 +237,10 @@ def path_chart(
         layers.append(lambda_rule(current_lambda))
     if selectable and x == "lambda":
         layers.append(_picker(frame, None))
-    chart = alt.layer(*layers).properties(height=height, padding={"left": 70 if x == "lambda" else 5, "right": 5})
+    left = (110 if present else 70) if x == "lambda" else 5  # room for the end-of-line labels
+    chart = alt.layer(*layers).properties(height=height, padding={"left": left, "right": 5})
+    if present:
+        return chart.configure_axis(labelFontSize=15, titleFontSize=16).properties(usermeta={"extra_height": 0})
     return legend_room(chart, len(color_scale.domain), columns=legend_columns_for(color_scale.domain))
 
 

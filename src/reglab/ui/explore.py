@@ -103,6 +103,11 @@ def path_scales(prepared: Prepared) -> list[str]:
     return choices
 
 
+#: The path chart's plot height in the presentation view: what is left of a 1280×720 screen under
+#: the controls and metrics (its legend sits beside it there, not below).
+PRESENT_PATH_HEIGHT = 200
+
+
 @cached()
 def path_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, scale: str, axis: str,
                   _prepared: Prepared, present: bool = False, class_label: str | None = None) -> dict:
@@ -124,8 +129,9 @@ def path_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: f
         if _prepared.feature_groups is not None:  # a categorical column's dummies: one colour, one legend entry
             frame = frame.assign(group=frame["feature"].map(dict(zip(_prepared.feature_names, _prepared.feature_sources))))
     chart = charts.path_chart(
-        frame, current_lambda=float(path.lambdas[0]), height=200 if present else 380, value=value,
+        frame, current_lambda=float(path.lambdas[0]), height=PRESENT_PATH_HEIGHT if present else 380, value=value,
         value_title=value_title, x="lambda" if axis == "log λ" else "l1_fraction", selectable=axis == "log λ",
+        present=present,
     )
     return wire_spec(charts.to_spec(chart))
 
