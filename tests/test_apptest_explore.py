@@ -236,7 +236,11 @@ def test_presentation_view_fits_controls_and_the_chart_on_one_projector_screen()
     assert not [r for r in at.radio if r.label in ("Coefficients", "x-axis")]
     assert any("font-size" in h.value for h in at.get("html"))
     spec = at.get("vega_lite_chart")[0].proto.spec.replace(" ", "")
-    assert '"height":200' in spec  # the path chart is shorter, so it fits under the controls
+    from reglab.ui.explore import PRESENT_PATH_HEIGHT
+
+    assert f'"height":{PRESENT_PATH_HEIGHT}' in spec and PRESENT_PATH_HEIGHT < 380  # shorter: it fits under the controls
+    assert '"orient":"right"' in spec  # its legend beside it (below, it fell off a 1280×720 screen)
+    assert '"labelFontSize":15' in spec  # type a projector's audience can read
     at.query_params["present"] = "0"
     at.switch_page("pages/2_explore.py").run()
     assert [b for b in at.button if b.label.startswith("Save this fit")]

@@ -198,9 +198,9 @@ def path_chart(
     frame, color, color_scale = feature_colors(path_frame[columns].rename(columns={value: "value"}))
     if present:
         n_labels = len(color_scale.domain)
-        color.legend = alt.Legend(orient="right", columns=1, labelLimit=220, titleLimit=220, symbolLimit=0,
-                                  labelFontSize=15, titleFontSize=15, symbolSize=160, symbolStrokeWidth=4,
-                                  title="feature")
+        color.legend = alt.Legend(orient="right", columns=1 if n_labels <= 8 else 2, labelLimit=200, titleLimit=220,
+                                  symbolLimit=0, labelFontSize=15, titleFontSize=15, symbolSize=160,
+                                  symbolStrokeWidth=4, rowPadding=1, title="feature")
     x_enc = lambda_x() if x == "lambda" else alt.X("l1_fraction:Q", title="‖w‖₁ / max ‖w‖₁ (less regularization →)")
     highlight = alt.selection_point(name="feature_focus", fields=["series"], bind="legend")
     lines = (
@@ -240,7 +240,9 @@ def path_chart(
     left = (110 if present else 70) if x == "lambda" else 5  # room for the end-of-line labels
     chart = alt.layer(*layers).properties(height=height, padding={"left": left, "right": 5})
     if present:
-        return chart.configure_axis(labelFontSize=15, titleFontSize=16).properties(usermeta={"extra_height": 0})
+        # extra_height 1: the page gives the element its height (plot + axes) rather than "content",
+        # which Streamlit squashes for a layered chart with a legend beside it
+        return chart.configure_axis(labelFontSize=15, titleFontSize=16).properties(usermeta={"extra_height": 1})
     return legend_room(chart, len(color_scale.domain), columns=legend_columns_for(color_scale.domain))
 
 

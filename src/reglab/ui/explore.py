@@ -105,7 +105,7 @@ def path_scales(prepared: Prepared) -> list[str]:
 
 #: The path chart's plot height in the presentation view: what is left of a 1280×720 screen under
 #: the controls and metrics (its legend sits beside it there, not below).
-PRESENT_PATH_HEIGHT = 200
+PRESENT_PATH_HEIGHT = 190
 
 
 @cached()
