@@ -10,7 +10,7 @@ from conftest import open_page
 
 import reglab
 from reglab.ui import state
-from reglab.ui.explore import TRANSLATOR
+from reglab.ui.explore import TRANSLATOR, slider_stops
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,8 +58,12 @@ def test_moving_lambda_changes_the_metrics():
     after = (metric(at, "Non-zero coefficients"), metric(at, "Training RMSE"))
     assert after != before
     assert int(after[0].split()[0]) < int(before[0].split()[0])  # stronger λ, fewer features
-    by_label(at.slider, "λ (log₁₀").set_value(-1.0).run()
-    assert at.session_state[state.LAMBDA] == pytest.approx(0.1)
+    stops = slider_stops(reference_cv().lambdas)
+    stop = min(stops, key=lambda v: abs(np.log(v / 0.1)))
+    slider = by_label(at.select_slider, "λ (log scale)")
+    assert slider.options[stops.index(stop)] == f"{stop:.3g}"  # the slider shows λ itself, not 10^…
+    slider.set_value(stop).run()
+    assert at.session_state[state.LAMBDA] == stop == pytest.approx(0.1, rel=0.03)
     assert metric(at, "Non-zero coefficients") == "10 of 10"
 
 
@@ -150,8 +154,10 @@ def test_ridge_lambda_min_is_strictly_inside_the_range_and_compare_uses_it():
     prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
     cv = reglab.cross_validate(prepared.X_train, prepared.y_train, penalty="l2", folds=5, seed=0)
     assert 0 < cv.index_min < len(cv.lambdas) - 1
-    slider = by_label(at.slider, "λ (log₁₀")
-    assert slider.min == pytest.approx(np.log10(cv.lambdas[-1])) and slider.max == pytest.approx(np.log10(cv.lambdas[0]))
+    slider = by_label(at.select_slider, "λ (log scale)")
+    stops = slider_stops(cv.lambdas)
+    assert slider.options[0] == f"{cv.lambdas[-1]:.3g}" and slider.options[-1] == f"{cv.lambdas[0]:.3g}"
+    assert len(slider.options) == len(stops) and set(cv.lambdas) <= set(stops)  # every grid λ is a stop
     at = open_tab(at, "Cross-validation")
     assert not at.warning  # λ.min is not at an edge: no edge note
     by_label(at.button, "λ.min").click().run()
@@ -169,15 +175,18 @@ def test_the_slider_keeps_lambda_across_penalty_switches_and_exact_lambda_may_go
         by_label(at.segmented_control, "Penalty").set_value(penalty).run()
         assert not at.exception
         assert at.session_state[state.LAMBDA] == pytest.approx(0.5), penalty
-        assert by_label(at.slider, "λ (log₁₀").value == pytest.approx(np.log10(0.5)), penalty
+        shown = by_label(at.select_slider, "λ (log scale)")
+        assert shown.value == pytest.approx(0.5, rel=0.03) and shown.format_func(shown.value) == f"{shown.value:.3g}", penalty
         assert by_label(at.number_input, "λ (exact)").value == pytest.approx(0.5), penalty
     by_label(at.segmented_control, "Penalty").set_value("l1").run()
-    low = by_label(at.slider, "λ (log₁₀").min
-    below = 10 ** low / 20  # under the path's smallest λ
+    data = reglab.load_builtin("diabetes")
+    prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
+    low = slider_stops(reglab.path(prepared.X_train, prepared.y_train, "l1").lambdas)[0]
+    below = low / 20  # under the path's smallest λ
     by_label(at.number_input, "λ (exact)").set_value(below).run()
     assert not at.exception
     assert at.session_state[state.LAMBDA] == pytest.approx(below)
-    assert by_label(at.slider, "λ (log₁₀").value == pytest.approx(low)  # the slider rests at its end
+    assert float(by_label(at.select_slider, "λ (log scale)").value) == pytest.approx(low)  # the slider rests at its end
 
 
 def test_the_cv_chart_says_so_when_lambda_min_is_at_the_edge():

@@ -151,12 +151,17 @@ def test_200_reruns_keep_memory_bounded():
     at = open_page("pages/2_explore.py")
 
     def lam_slider():
-        return next(s for s in at.slider if s.label.startswith("λ (log₁₀"))
+        return next(s for s in at.select_slider if s.label.startswith("λ (log scale)"))
 
-    low, high = lam_slider().min, lam_slider().max
+    import reglab
+    from reglab.ui.explore import slider_stops
+
+    data = reglab.load_builtin("diabetes")
+    prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
+    stops = slider_stops(reglab.path(prepared.X_train, prepared.y_train, "l1").lambdas)
     sizes = []
     for i in range(200):
-        lam_slider().set_value(low + (high - low) * ((i * 37) % 200) / 200).run()
+        lam_slider().set_value(stops[(i * 37) % len(stops)]).run()
         if i in (49, 199):
             sizes.append(rss_mb())
     assert not at.exception and at.metric

@@ -334,7 +334,27 @@ def bias_variance_view(bv: biasvariance.BiasVariance | None, family: str, prepar
 
 # ----------------------------------------------------------------------------- λ controls
 
-SLIDER = state.widget_key("lambda_log10")
+SLIDER = state.widget_key("lambda_slider")
+#: Slider stops between two λ of the path's grid (log-spaced): ~400 stops, every grid λ one of them.
+STOPS_PER_STEP = 4
+
+
+def slider_stops(lambdas: np.ndarray) -> list[float]:
+    """The λ slider's values, increasing: the path's grid and ``STOPS_PER_STEP − 1`` log-spaced
+    values between each two of its λ (so λ.min and λ.1se are stops themselves)."""
+    grid = np.sort(np.asarray(lambdas, dtype=float))
+    if len(grid) < 2:
+        return [float(v) for v in grid]
+    logs = np.log(grid)
+    fine = np.concatenate([np.linspace(a, b, STOPS_PER_STEP, endpoint=False) for a, b in zip(logs[:-1], logs[1:])])
+    stops = np.exp(fine)
+    stops[::STOPS_PER_STEP] = grid[:-1]  # exactly the grid's λ, not exp(log(λ))
+    return [float(v) for v in stops] + [float(grid[-1])]
+
+
+def nearest_stop(stops: list[float], lam: float) -> float:
+    """The slider stop closest to ``lam`` on the log scale (the ends for λ outside the range)."""
+    return stops[int(np.argmin(np.abs(np.log(stops) - math.log(lam))))]
 EXACT = state.widget_key("lambda_exact")
 
 
@@ -355,13 +375,12 @@ def chart_key(name: str) -> str:
 
 
 def _from_slider() -> None:
-    st.session_state[state.LAMBDA] = float(10 ** st.session_state[SLIDER])
+    st.session_state[state.LAMBDA] = float(st.session_state[SLIDER])
     st.session_state[EXACT] = st.session_state[state.LAMBDA]
 
 
 def _from_exact() -> None:
-    st.session_state[state.LAMBDA] = float(st.session_state[EXACT])
-    st.session_state[SLIDER] = math.log10(st.session_state[state.LAMBDA])
+    st.session_state[state.LAMBDA] = float(st.session_state[EXACT])  # the slider follows on the next run
 
 
 #: How far below the path's smallest λ the exact input reaches (the path is extended there on
@@ -388,23 +407,20 @@ def settle_lambda(lambdas: np.ndarray, default: float) -> float:
         lam = default
     lam = float(min(max(lam, low), high))
     st.session_state[state.LAMBDA] = lam
-    grid_low = math.log10(float(lambdas.min()))
-    st.session_state[SLIDER] = min(max(math.log10(lam), grid_low), math.log10(high))
+    st.session_state[SLIDER] = nearest_stop(slider_stops(lambdas), lam)
     st.session_state[EXACT] = lam
     return lam
 
 
 def lambda_controls(lambdas: np.ndarray, lam: float) -> None:
-    """Slider on log₁₀ λ over the path's range, plus the exact λ (which may go below it)."""
-    low, high = math.log10(float(lambdas.min())), math.log10(float(lambdas.max()))
+    """A slider over λ on a log scale (its stops: :func:`slider_stops`; it shows and announces λ
+    itself, not its logarithm), plus the exact λ (which may go below the path's range)."""
     exact_low, exact_high = lambda_range(lambdas)
     left, right = st.columns([3, 1])
-    left.slider(
-        "λ (log₁₀ scale)",
-        min_value=low,
-        max_value=high,
-        step=(high - low) / 400,
-        format="10^%.2f",
+    left.select_slider(
+        "λ (log scale)",
+        options=slider_stops(lambdas),
+        format_func=lambda v: f"{v:.3g}",
         key=SLIDER,
         on_change=_from_slider,
         help="Regularization strength, the same λ for L1, L2 and elastic net: "
