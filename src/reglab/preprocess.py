@@ -137,6 +137,7 @@ class Prepared:
         digest.update("\x1f".join((*self.feature_names, self.target, self.task)).encode())
         digest.update(repr(self.penalty_factors).encode())  # the same rows with other factors are another model
         digest.update(repr(self.feature_groups).encode())
+        digest.update(repr(self.class_labels).encode())  # the same codes under other labels are other classes
         self.__dict__["_fingerprint"] = digest.hexdigest()  # frozen dataclass: bypass __setattr__, once
         return self.__dict__["_fingerprint"]
 
