@@ -114,3 +114,40 @@ def test_grouped_mode_for_a_text_column_from_an_uploaded_csv(app_url, page):
     chart = drawn_chart(page, "feature group", timeout=60_000)
     assert "feature group" in chart.inner_text()  # the legend lists groups (the AppTest checks its entries)
     assert_no_exception(page)
+
+
+def test_a_text_target_with_200_labels_is_explained_and_nothing_is_lost(app_url, page, tmp_path):
+    """400 rows, 200 text labels as the target: it used to take every page down ("Something went
+    wrong" everywhere, only a reload recovered, the saved scenarios lost)."""
+    import numpy as np
+    import pandas as pd
+
+    page.goto(app_url + "/explore?dataset=diabetes")
+    wait_for_app(page)
+    page.get_by_role("button", name="Save this fit as a scenario").click()
+    wait_for_app(page)
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x1": rng.normal(size=400), "x2": rng.normal(size=400),
+                          "label": [f"item {i % 200}" for i in range(400)]})
+    csv = tmp_path / "many_labels.csv"
+    frame.to_csv(csv, index=False)
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Data").click()
+    wait_for_app(page)
+    choose_source(page, "Upload")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(csv))
+    page.get_by_text("200 distinct values").first.wait_for(timeout=30_000)  # said on the Data page, with the fix
+    wait_for_app(page)
+    assert_no_exception(page)
+    for name in ("Explore", "Compare", "Learn", "Home"):
+        page.locator('[data-testid="stSidebar"]').get_by_role("link", name=name, exact=True).click()
+        wait_for_app(page)
+        assert_no_exception(page)
+    # the controls are still there: another target, and the saved scenario is still in the session
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Data").click()
+    wait_for_app(page)
+    pick_option(page, "Target (the column to predict)", "x2")
+    page.get_by_text("Ready:").first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Compare").click()
+    wait_for_app(page)
+    page.get_by_text("Scenario A").first.wait_for(timeout=60_000)  # the diabetes scenario survived
+    assert_no_exception(page)
