@@ -27,6 +27,7 @@ run: venv
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: venv
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 # 20 browser sessions at once on loopback (uploads, λ moves, isolation, latency, server RSS); stops by itself.

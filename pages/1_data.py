@@ -16,7 +16,8 @@ with page_guard():
     st.title("Data")
     st.caption("Pick a dataset, then choose what to predict and from which columns. Every step done to the data is listed below.")
 
-    SOURCES = {"builtin": ":material/inventory_2: Built-in", "synthetic": ":material/science: Synthetic", "upload": ":material/upload_file: Upload"}
+    SOURCES = {"builtin": ":material/inventory_2: Built-in", "synthetic": ":material/science: Synthetic",
+               "upload": ":material/upload_file: Upload"}
     source = st.segmented_control("Where does the data come from?", list(SOURCES), format_func=SOURCES.get,
                                   **bind(state.SOURCE), required=True)
 

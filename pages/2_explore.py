@@ -39,7 +39,8 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
         b1.button(f"λ.min = {cv.lambda_min:.3g}", on_click=request_lambda, args=(cv.lambda_min,), icon=":material/south:",
                   help="Use the λ with the smallest mean cross-validation error.", width="stretch")
         b2.button(f"λ.1se = {cv.lambda_1se:.3g}", on_click=request_lambda, args=(cv.lambda_1se,), icon=":material/north:",
-                  help="Use the largest λ whose CV error is within one standard error of the minimum: a simpler model, statistically as good.",
+                  help="Use the largest λ whose CV error is within one standard error of the minimum: a simpler model, "
+                       "statistically as good.",
                   width="stretch")
         view = View(penalty, ratio, lam, standardize, folds)
         write_view_query_params(view)
@@ -81,8 +82,10 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                               "of the class gets a higher probability of it than a row of another class ")
                              + f"(0.5 = chance, 1 = perfect ranking). Training: {metrics.train_auc:.3f}.")
         else:
-            m[0].metric("Training RMSE", f"{metrics.train_rmse:.4g}", help=f"Root mean squared error on the {prepared.n_train} training rows, in units of {md(prepared.target)}.")
-            m[1].metric("Test RMSE", f"{metrics.test_rmse:.4g}" if prepared.n_test else "—", help=f"On the {prepared.n_test} held-out rows.")
+            m[0].metric("Training RMSE", f"{metrics.train_rmse:.4g}",
+                        help=f"Root mean squared error on the {prepared.n_train} training rows, in units of {md(prepared.target)}.")
+            m[1].metric("Test RMSE", f"{metrics.test_rmse:.4g}" if prepared.n_test else "—",
+                        help=f"On the {prepared.n_test} held-out rows.")
             m[2].metric("Training R²", f"{metrics.train_r2:.3f}")
             m[3].metric("Test R²", f"{metrics.test_r2:.3f}" if prepared.n_test else "—")
         m[4].metric("Non-zero coefficients", f"{metrics.n_nonzero} of {len(fit.feature_names)}")  # multinomial: in any class
@@ -178,7 +181,8 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
             if tabs["bv"].open:
                 r1, r2 = st.columns([1, 3])
                 repeats = r1.number_input("Repeats R", 5, 200, step=5, **bind(state.BV_REPEATS),
-                                          help="Training draws (synthetic data) or bootstrap resamples (real data). More = smoother, slower.")
+                                          help="Training draws (synthetic data) or bootstrap resamples (real data). "
+                                               "More = smoother, slower.")
                 token = f"bv:{key}:{standardize}:{penalty}:{ratio}:{repeats}"
                 if ask_first(token, bias_variance_seconds(prepared, repeats),
                              f"The bias–variance study ({repeats} refitted paths)"):
@@ -222,8 +226,10 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
 
         with tabs["code"], page_guard():
             if tabs["code"].open:
-                st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script next to the file.")
-                st.download_button("Training data (CSV)", lambda: safe_csv(prepared.training_frame()), file_name="reglab_training_data.csv", mime="text/csv",
+                st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script "
+                           "next to the file.")
+                st.download_button("Training data (CSV)", lambda: safe_csv(prepared.training_frame()),
+                                   file_name="reglab_training_data.csv", mime="text/csv",
                                    icon=":material/download:", on_click="ignore")
                 positive_class = prepared.class_labels[1] if binary else None
                 if family == "multinomial":

@@ -79,7 +79,8 @@ with page_guard():
         groups = compare.correlated_groups(pairs)
         left, right = st.columns([2, 3])
         left.caption(f"{len(pairs)} pair(s) with |correlation| > 0.9, in {len(groups)} group(s):")
-        left.dataframe(pairs, hide_index=True, width="stretch", column_config={"correlation": st.column_config.NumberColumn(format="%+.3f")})
+        left.dataframe(pairs, hide_index=True, width="stretch",
+                       column_config={"correlation": st.column_config.NumberColumn(format="%+.3f")})
         summary = compare.group_summary(result.coefficients, groups)
         right.caption("Per group: members selected (non-zero) and the spread of their standardized coefficients "
                       "(0 = weight shared equally).")

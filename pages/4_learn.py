@@ -27,15 +27,20 @@ with page_guard():
     lr = cols[3].number_input("Learning rate η", value=learn.SEED_LR, min_value=0.0, step=0.01, format="%.4f", key="learn_lr")
     cols = st.columns(4)
     lam = cols[0].number_input("λ (L1 and L2)", value=learn.SEED_LAMBDA, min_value=0.0, step=0.005, format="%.4f", key="learn_lam")
-    lam1 = cols[1].number_input("λ₁ (elastic net, L1 part)", value=learn.SEED_LAMBDA, min_value=0.0, step=0.005, format="%.4f", key="learn_lam1")
-    lam2 = cols[2].number_input("λ₂ (elastic net, L2 part)", value=learn.SEED_LAMBDA, min_value=0.0, step=0.005, format="%.4f", key="learn_lam2")
+    lam1 = cols[1].number_input("λ₁ (elastic net, L1 part)", value=learn.SEED_LAMBDA, min_value=0.0, step=0.005, format="%.4f",
+                                key="learn_lam1")
+    lam2 = cols[2].number_input("λ₂ (elastic net, L2 part)", value=learn.SEED_LAMBDA, min_value=0.0, step=0.005, format="%.4f",
+                                key="learn_lam2")
 
     FORMULAS = {
         "none": (r"L_{total} = L", r"w_j \leftarrow w_j - \eta\,\frac{\partial L}{\partial w_j}"),
-        "l2": (r"L_{total} = L + \lambda \sum_j w_j^2", r"w_j \leftarrow w_j - \eta\left(\frac{\partial L}{\partial w_j} + 2\lambda w_j\right)"),
-        "l1": (r"L_{total} = L + \lambda \sum_j |w_j|", r"w_j \leftarrow w_j - \eta\left(\frac{\partial L}{\partial w_j} + \lambda\,\mathrm{sign}(w_j)\right)"),
+        "l2": (r"L_{total} = L + \lambda \sum_j w_j^2",
+               r"w_j \leftarrow w_j - \eta\left(\frac{\partial L}{\partial w_j} + 2\lambda w_j\right)"),
+        "l1": (r"L_{total} = L + \lambda \sum_j |w_j|",
+               r"w_j \leftarrow w_j - \eta\left(\frac{\partial L}{\partial w_j} + \lambda\,\mathrm{sign}(w_j)\right)"),
         "elasticnet": (r"L_{total} = L + \lambda_1 \sum_j |w_j| + \lambda_2 \sum_j w_j^2",
-                       r"w_j \leftarrow w_j - \eta\left(\frac{\partial L}{\partial w_j} + \lambda_1 \mathrm{sign}(w_j) + 2\lambda_2 w_j\right)"),
+                       r"w_j \leftarrow w_j - \eta\left(\frac{\partial L}{\partial w_j} + \lambda_1 \mathrm{sign}(w_j)"
+                       r" + 2\lambda_2 w_j\right)"),
     }
     TITLES = {"none": "No penalty", "l2": "L2 (ridge)", "l1": "L1 (lasso)", "elasticnet": "Elastic net"}
     panels = [panel for _ in range(2) for panel in st.columns(2, border=True)]
@@ -153,6 +158,7 @@ with page_guard():
     st.subheader("L1 vs L2 at a glance")
     st.table({
         "": ["Solutions", "Feature selection", "Closed form", "Correlated features", "Robustness to outliers in w", "Convex"],
-        "L1 (lasso)": ["sparse: exact zeros", "yes", "no (coordinate descent)", "keeps one, drops the rest", "less shrinkage of large w", "yes"],
+        "L1 (lasso)": ["sparse: exact zeros", "yes", "no (coordinate descent)", "keeps one, drops the rest",
+                       "less shrinkage of large w", "yes"],
         "L2 (ridge)": ["dense: small but non-zero", "no", "yes: (XᵀX + nλI)⁻¹Xᵀy", "spreads weight evenly", "shrinks large w most", "yes"],
     })

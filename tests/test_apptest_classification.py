@@ -148,7 +148,8 @@ def test_wine_is_a_multinomial_model_with_paths_per_class():
     prepared = reglab.preprocess(data.frame, data.target, test_size=0.25, seed=0)
     fit = reglab.fit(prepared.X_train, prepared.y_train, "l1", at.session_state[state.LAMBDA], family="multinomial")
     assert metric(at, "Non-zero coefficients") == f"{fit.n_nonzero} of 13"
-    assert metric(at, "Test accuracy") == f"{np.mean(fit.predict_class(prepared.X_test) == np.array(['0', '1', '2'])[prepared.y_test.astype(int)]):.1%}"
+    truth = np.array(['0', '1', '2'])[prepared.y_test.astype(int)]
+    assert metric(at, "Test accuracy") == f"{np.mean(fit.predict_class(prepared.X_test) == truth):.1%}"
     classes = next(s for s in at.segmented_control if s.label == "Class")
     assert classes.options == ["0", "1", "2"]
     first = at.get("vega_lite_chart")[0].proto.spec

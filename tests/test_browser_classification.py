@@ -29,7 +29,8 @@ def test_breast_cancer_lambda_moves_sparsity_and_auc_and_the_roc_curve_is_drawn(
     exact.fill("0.08")
     exact.press("Enter")
     page.wait_for_function(
-        "n => [...document.querySelectorAll('[data-testid=stMetric]')].some(e => e.innerText.includes('Non-zero') && !e.innerText.includes(n + ' of'))",
+        "n => [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".some(e => e.innerText.includes('Non-zero') && !e.innerText.includes(n + ' of'))",
         arg=str(before_count), timeout=30_000,
     )
     wait_for_app(page)
@@ -65,7 +66,8 @@ def test_wine_multinomial_paths_switch_class(app_url, page):
     drawn_chart(page)
     page.locator('[data-testid="stButtonGroup"] button', has_text="2").first.click()
     wait_for_app(page)
-    page.locator('[data-testid="stVegaLiteChart"]:visible canvas, [data-testid="stVegaLiteChart"]:visible svg').first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stVegaLiteChart"]:visible canvas, '
+                 '[data-testid="stVegaLiteChart"]:visible svg').first.wait_for(timeout=30_000)
     page.get_by_role("tab", name=re.compile("Classification")).click()
     wait_for_app(page)
     page.locator('[data-testid="stVegaLiteChart"]:visible').filter(has_text="predicted class").first.wait_for(timeout=30_000)
@@ -84,7 +86,8 @@ def test_a_csv_with_three_text_classes_is_a_multinomial_model_on_every_tab(app_u
     # the class picker offers the file's own labels; another class redraws the paths
     page.locator('[data-testid="stButtonGroup"] button', has_text="virginica").first.click()
     wait_for_app(page)
-    page.locator('[data-testid="stVegaLiteChart"]:visible canvas, [data-testid="stVegaLiteChart"]:visible svg').first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stVegaLiteChart"]:visible canvas, '
+                 '[data-testid="stVegaLiteChart"]:visible svg').first.wait_for(timeout=30_000)
     page.get_by_role("tab", name=re.compile("Classification")).click()
     wait_for_app(page)
     for title in ("false positive rate", "observed share of the class", "predicted class"):

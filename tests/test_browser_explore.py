@@ -24,7 +24,8 @@ def test_charts_are_drawn_and_moving_lambda_changes_the_nonzero_count(app_url, p
     exact.fill("30")
     exact.press("Enter")
     page.wait_for_function(
-        "n => [...document.querySelectorAll('[data-testid=stMetric]')].some(e => e.innerText.includes('Non-zero') && !e.innerText.includes(n + ' of'))",
+        "n => [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".some(e => e.innerText.includes('Non-zero') && !e.innerText.includes(n + ' of'))",
         arg=str(before), timeout=30_000,
     )
     wait_for_app(page)

@@ -230,7 +230,8 @@ def test_generated_scripts_reproduce_a_multinomial_fit_in_glmnet_and_scikit_lear
     frame["colour"] = labels
     (tmp_path / "train.csv").write_bytes(safe_csv(frame))
     script = multinomial_r_snippet(pen, 0.02, names, "colour", "train.csv")
-    script = script.replace("print(coef(fit, s = lam))", 'write(unlist(lapply(coef(fit, s = lam), function(m) as.vector(as.matrix(m)))), "coef.txt", ncolumns = 1)\n#')
+    write = 'write(unlist(lapply(coef(fit, s = lam), function(m) as.vector(as.matrix(m)))), "coef.txt", ncolumns = 1)'
+    script = script.replace("print(coef(fit, s = lam))", write + "\n#")
     (tmp_path / "refit.R").write_text(script)
     run = subprocess.run(["Rscript", "refit.R"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
                          env={**os.environ, "LC_ALL": "C.UTF-8"})

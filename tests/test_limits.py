@@ -234,7 +234,7 @@ def test_downloads_stay_one_record_per_row_with_every_formula_trigger_neutralize
     for value in records[0] + records[1]:
         stripped = value.lstrip(" \t\r\n\x00")
         assert not stripped.startswith(("=", "+", "-", "@")) or value.startswith("'"), value
-        assert not value[:1] in ("\r", "\n", "\t", "\x00"), value
+        assert value[:1] not in ("\r", "\n", "\t", "\x00"), value
     assert records[2] == ["1.5"] * len(names)  # numbers untouched
 
 

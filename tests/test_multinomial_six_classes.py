@@ -107,7 +107,7 @@ def test_fgl_default_path_is_exact_and_its_probabilities_equal_glmnet(tmp_path):
     # glmnet's own KKT residual on our objective, from its coefficients: compared where glmnet converged.
     design = reglab.prepare(X, labels, family="multinomial")
     penalty = reglab.Penalty.of("l1")
-    K, p = len(path.classes), X.shape[1]
+    p = X.shape[1]
     beta = np.stack([np.array(got[f"coef.{label}"]).reshape(p + 1, reached, order="F").T for label in path.classes], 1)
     weights = beta[:, :, 1:] * design.x_scale
     intercepts = beta[:, :, 0] + beta[:, :, 1:] @ design.x_mean

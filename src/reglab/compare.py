@@ -87,7 +87,8 @@ def compare_models(X_train, y_train, X_test, y_test, candidates: Sequence[Candid
     return Comparison(pd.DataFrame(rows), pd.concat(coefs, ignore_index=True))
 
 
-def common_grid(design, l1_ratio: float, n_lambdas: int = 60, penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None) -> NDArray[np.float64]:
+def common_grid(design, l1_ratio: float, n_lambdas: int = 60, penalty_factor: ArrayLike | None = None,
+                groups: ArrayLike | None = None) -> NDArray[np.float64]:
     """One decreasing λ grid for comparing penalties on a shared axis.
 
     From the elastic net's λ_max (the largest of the sparse penalties: λ_max ∝ 1/α) down to

@@ -707,7 +707,8 @@ def read_table(source: Source, filename: str | None = None, max_mb: float = MAX_
     text = _remove_nul(text.lstrip("\ufeff"), notes)
     text, hinted = _sep_hint(text, notes)
     delimiter, quotechar = (hinted, '"') if hinted else _detect_dialect(text)
-    notes.append("One column (no separator found)." if delimiter == SINGLE_COLUMN else f"Columns separated by {_delimiter_name(delimiter)}.")
+    notes.append("One column (no separator found)." if delimiter == SINGLE_COLUMN
+                 else f"Columns separated by {_delimiter_name(delimiter)}.")
     _check_size(text, delimiter)
     raw = _parse_text(text, delimiter, quotechar)
     raw = _drop_long_text_columns(text, raw, notes)

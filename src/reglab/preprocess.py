@@ -557,7 +557,8 @@ def preprocess(
             kept = set(counts.index[: max_categories - 1])
             merged = len(levels) - len(kept)
             warnings.append(
-                f"{name!r} has {len(levels)} levels; kept the {len(kept)} most frequent and merged {merged} rarer ones into {OTHER_LEVEL!r}."
+                f"{name!r} has {len(levels)} levels; kept the {len(kept)} most frequent and merged {merged} rarer ones "
+                f"into {OTHER_LEVEL!r}."
             )
             text_train = text_train.where(text_train.isin(kept), OTHER_LEVEL)
             text_test = text_test.where(text_test.isin(kept), OTHER_LEVEL)

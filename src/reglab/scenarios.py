@@ -189,7 +189,8 @@ def from_json(text: str | bytes) -> list[Scenario]:
         if not 0.0 <= gamma <= 1.0:
             raise DataError(f"{where}: 'gamma' (the relaxed lasso's blend) must lie between 0 and 1.")
         if gamma < 1.0 and penalty == "l2":
-            raise DataError(f"{where}: a relaxed fit ('gamma' below 1) needs the l1 or elastic-net penalty: ridge selects nothing to refit.")
+            raise DataError(f"{where}: a relaxed fit ('gamma' below 1) needs the l1 or elastic-net penalty: ridge selects "
+                            "nothing to refit.")
         standardize = entry.get("standardize")
         if not isinstance(standardize, bool):
             raise DataError(f"{where}: 'standardize' must be true or false.")

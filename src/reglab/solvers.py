@@ -314,8 +314,8 @@ def _group_logistic_solution(
     step to that solution is then halved until the true objective decreases enough (Armijo),
     which makes the iteration converge from any start; near the optimum full steps are taken
     and convergence is quadratic. Every λ stops once its KKT residual (from the rows) is under a
-    tenth of ``kkt_tolerance``·λ_max (the margin every kernel here keeps), then is checked again. Hand-written for the same reason as the group solver: no
-    installed library fits a grouped logistic model with glmnet's conventions."""
+    tenth of ``kkt_tolerance``·λ_max (the margin every kernel here keeps), then is checked again.
+    Hand-written for the same reason as the group solver: no installed library fits a grouped logistic model with glmnet's conventions."""
     p, n = design.n_features, design.n_samples
     limit = kkt_tolerance * gradient_scale(design, penalty)
     order, starts, omega = penalty.group_structure(p)

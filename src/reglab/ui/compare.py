@@ -76,7 +76,8 @@ def heatmap(key: str, standardize: bool, folds: int, prepared: Prepared, progres
         return memoized(("cv-heatmap", key, standardize, folds),
                         lambda: compare.cv_heatmap(prepared.X_train, prepared.y_train, folds=folds,
                                                    standardize=standardize, progress=progress,
-                                                   family=family_of(prepared), penalty_factor=prepared.penalty_factors, groups=prepared.feature_groups))
+                                                   family=family_of(prepared), penalty_factor=prepared.penalty_factors,
+                                                   groups=prepared.feature_groups))
 
 
 def fold_reshuffles(key: str, standardize: bool, penalty: str, l1_ratio: float, folds: int, prepared: Prepared,
@@ -86,7 +87,8 @@ def fold_reshuffles(key: str, standardize: bool, penalty: str, l1_ratio: float, 
         return memoized(("repeated-cv", key, standardize, penalty, l1_ratio, folds),
                         lambda: compare.repeated_cv(prepared.X_train, prepared.y_train, penalty, l1_ratio, folds=folds,
                                                     lambdas=grid, standardize=standardize, progress=progress,
-                                                    family=family_of(prepared), penalty_factor=prepared.penalty_factors, groups=prepared.feature_groups))
+                                                    family=family_of(prepared), penalty_factor=prepared.penalty_factors,
+                                                    groups=prepared.feature_groups))
 
 
 # ----------------------------------------------------------------------------- scenarios
@@ -131,7 +133,8 @@ def save(key: str, standardize: bool, penalty: str, l1_ratio: float, lam: float,
         l1_ratio=float(l1_ratio), standardize=standardize,
         preprocessing={k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in settings.items() if k != "token"},
         metrics=scenario_metrics(metrics, prepared.n_test > 0),
-        coefficients=scenario_coefficients(fit), intercept=float(np.mean(fit.intercept)) if np.ndim(fit.intercept) else float(fit.intercept),
+        coefficients=scenario_coefficients(fit),
+        intercept=float(np.mean(fit.intercept)) if np.ndim(fit.intercept) else float(fit.intercept),
         gamma=float(gamma),
     )
     scenarios.room_for(store, 1)
