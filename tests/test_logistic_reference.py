@@ -217,3 +217,19 @@ def test_multinomial_with_penalty_factors_equals_glmnet(tmp_path):
             scale = max(np.abs(path.coefs[i]).max(), np.abs(table[i, 1:]).max(), 1e-12)
             np.testing.assert_allclose(path.coefs[i, cls], table[i, 1:], rtol=1e-6, atol=1e-6 * scale,
                                        err_msg=f"class {cls} at λ #{i}")
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.5])
+def test_multinomial_default_grid_with_an_unpenalized_feature_is_glmnets(tmp_path, alpha):
+    """glmnet reads λ_max at the unpenalized features' own multinomial fit; read at the intercepts
+    only, our grid was 2 % off its own. Now equal to glmnet's λ sequence (thresh 1e-20) to 1e-9."""
+    X, y, weights, foldid = make_three_classes(160, 6, 17)
+    factors = np.array([0.0, 1.0, 2.0, 1.0, 0.5, 1.0])
+    write_inputs(tmp_path, X, y, weights, foldid)
+    design = reglab.prepare(X, y, family="multinomial")
+    grid = reglab.lambda_grid(design, reglab.Penalty.of("elasticnet", alpha, factors), extend=False)
+    script = (R_HEADER + f'fit <- glmnet(x, y, family = "multinomial", alpha = {alpha}, penalty.factor = {r_vector(factors)}, '
+              'thresh = 1e-20, maxit = 1e7)\nout$lambda <- fit$lambda\n')
+    got = np.array(run_r(tmp_path, script + R_FOOTER)["lambda"])
+    assert len(got) >= 50
+    np.testing.assert_allclose(grid[: len(got)], got, rtol=1e-9)

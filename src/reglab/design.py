@@ -406,6 +406,56 @@ def logistic_mle(rows: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[n
     return coef, eta
 
 
+def multinomial_mle(rows: NDArray[np.float64], codes: NDArray[np.int_], c: NDArray[np.float64], n_classes: int,
+                    intercept: bool) -> NDArray[np.float64]:
+    """Class probabilities (n × K) of the unpenalized multinomial fit on the features ``rows``
+    (k × n, centred and scaled) and intercepts: Newton's method with step halving on the K − 1
+    classes' weights against the last (the softmax is unchanged by a shift shared by all
+    classes, so fixing one class makes the Hessian definite). Written by hand as
+    :func:`logistic_mle` is: it serves λ_max, before any solver runs. Raises
+    :class:`~reglab.DataError` when the features separate the classes (no finite fit)."""
+    n = codes.size
+    design = np.vstack([rows, np.ones((1, n))]) if intercept else rows
+    m, free = design.shape[0], n_classes - 1
+    onehot = np.eye(n_classes)[codes]
+    datafit = Multinomial()
+
+    def eta_of(coef: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.column_stack([design.T @ coef.reshape(free, m).T, np.zeros(n)])
+
+    coef = np.zeros(free * m)
+    eta = eta_of(coef)
+    loss = datafit.value(codes.astype(float), eta, c)
+    for _ in range(100):
+        prob = datafit.response(eta)
+        residual = c[:, None] * (prob - onehot)[:, :free] / n
+        grad = (design @ residual).T.ravel()  # class-major, as coef
+        if np.abs(grad).max() <= 1e-13:
+            break
+        weights = c[:, None] * prob[:, :free] / n
+        hessian = np.empty((free * m, free * m))
+        for k in range(free):
+            for j in range(free):
+                d = weights[:, k] * ((k == j) - prob[:, j])
+                hessian[k * m:(k + 1) * m, j * m:(j + 1) * m] = (design * d) @ design.T
+        step = np.linalg.lstsq(hessian, grad, rcond=None)[0]
+        t = 1.0
+        while t > 1e-10:
+            trial_coef = coef - t * step
+            trial = eta_of(trial_coef)
+            trial_loss = datafit.value(codes.astype(float), trial, c)
+            if trial_loss <= loss + 1e-12 * abs(loss):
+                break
+            t *= 0.5
+        coef, eta, loss = trial_coef, trial, trial_loss
+        if np.abs(coef).max() > 1e6:
+            break
+    if np.abs(coef).max() > 1e6 or np.ptp(eta, axis=1).max() > 36.0:  # separated: see logistic_mle
+        raise DataError("These features separate the classes perfectly: their unpenalized multinomial fit has "
+                        "no finite solution.")
+    return datafit.response(eta)
+
+
 def _unpenalized_logistic(Zt_free: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64],
                           intercept: bool) -> NDArray[np.float64]:
     """η of the unpenalized logistic fit of the penalty-factor-0 features (:func:`logistic_mle`),
@@ -448,11 +498,20 @@ class MultinomialDesign(ClassificationDesign):
         return self.Zt @ (self.c[:, None] * (onehot - centre)) / self.n_samples
 
     def lambda_max(self, penalty: Penalty) -> float:
-        """The smallest λ at which every weight of every class is 0 (α floored at 0.001), from the
-        gradient at the intercept-only model. With factor-0 features it is read at that model too,
-        not at their unpenalized fit (a multinomial fit of its own): the grid's first λ values may
-        then hold only the unpenalized features."""
-        return penalty.lambda_max(np.abs(self.correlation()).max(axis=1))
+        """The smallest λ at which every penalized weight of every class is 0 (α floored at 0.001),
+        from the gradient at the null model: the intercepts only, or with factor-0 features their
+        unpenalized multinomial fit (:func:`multinomial_mle`), as glmnet reads it."""
+        free = _unpenalized(penalty, self.n_features, self.constant)
+        if not free.any():
+            return penalty.lambda_max(np.abs(self.correlation()).max(axis=1))
+        try:
+            prob = multinomial_mle(self.Zt[free], self.y.astype(int), self.c, self.n_classes, self.intercept)
+        except DataError:
+            raise DataError("The unpenalized features (penalty factor 0) separate the classes perfectly: their "
+                            "multinomial fit has no finite solution. Give them a positive penalty factor.") from None
+        onehot = np.eye(self.n_classes)[self.y.astype(int)]
+        gradient = self.Zt @ (self.c[:, None] * (onehot - prob)) / self.n_samples
+        return penalty.lambda_max(np.where(free, 0.0, np.abs(gradient).max(axis=1)))
 
     def to_original(self, w: NDArray[np.float64], b: ArrayLike | None = None
                     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
