@@ -406,6 +406,22 @@ def logistic_mle(rows: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[n
     return coef, eta
 
 
+def softmax_hessian(rows: NDArray[np.float64], c: NDArray[np.float64], prob: NDArray[np.float64]
+                    ) -> NDArray[np.float64]:
+    """The multinomial log-loss's Hessian in the weights of the classes in ``prob``'s columns
+    (n × K′: all K classes, or K − 1 against a fixed last one), for the features ``rows`` (m × n):
+    block (k, l) is ``(1/n)·Σᵢ cᵢ·pᵢₖ([k = l] − pᵢₗ)·rᵢrᵢᵀ``, shape (K′m × K′m), class-major."""
+    m, n = rows.shape
+    K = prob.shape[1]
+    weights = c[:, None] * prob / n
+    hessian = np.empty((K * m, K * m))
+    for k in range(K):
+        for j in range(K):
+            d = weights[:, k] * ((k == j) - prob[:, j])
+            hessian[k * m:(k + 1) * m, j * m:(j + 1) * m] = (rows * d) @ rows.T
+    return hessian
+
+
 def multinomial_mle(rows: NDArray[np.float64], codes: NDArray[np.int_], c: NDArray[np.float64], n_classes: int,
                     intercept: bool) -> NDArray[np.float64]:
     """Class probabilities (n × K) of the unpenalized multinomial fit on the features ``rows``
@@ -432,13 +448,7 @@ def multinomial_mle(rows: NDArray[np.float64], codes: NDArray[np.int_], c: NDArr
         grad = (design @ residual).T.ravel()  # class-major, as coef
         if np.abs(grad).max() <= 1e-13:
             break
-        weights = c[:, None] * prob[:, :free] / n
-        hessian = np.empty((free * m, free * m))
-        for k in range(free):
-            for j in range(free):
-                d = weights[:, k] * ((k == j) - prob[:, j])
-                hessian[k * m:(k + 1) * m, j * m:(j + 1) * m] = (design * d) @ design.T
-        step = np.linalg.lstsq(hessian, grad, rcond=None)[0]
+        step = np.linalg.lstsq(softmax_hessian(design, c, prob[:, :free]), grad, rcond=None)[0]
         t = 1.0
         while t > 1e-10:
             trial_coef = coef - t * step

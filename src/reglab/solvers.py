@@ -24,7 +24,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import enet_path
 
 from . import cd, groupcd
-from .design import ClassificationDesign, Design, MultinomialDesign
+from .design import ClassificationDesign, Design, MultinomialDesign, softmax_hessian
 from .errors import DataError
 from .objective import ALPHA_FLOOR_FOR_GRID, Penalty
 
@@ -624,13 +624,7 @@ def _joint_newton(design: MultinomialDesign, penalty: Penalty, lam: float, W: ND
             best, best_violation = v, violation
         if violation <= limit:
             break
-        weights_ik = design.c[:, None] * prob / n
-        hessian = np.empty((K * (p + 1), K * (p + 1)))
-        for k in range(K):
-            for l in range(K):
-                d = weights_ik[:, k] * ((k == l) - prob[:, l])
-                hessian[k * (p + 1):(k + 1) * (p + 1), l * (p + 1):(l + 1) * (p + 1)] = (Z1 * d[:, None]).T @ Z1
-        gram = n * hessian
+        gram = n * softmax_hessian(Z1.T, design.c, prob)
         zy = gram @ v - n * grad
         solved, _ = cd.solve_path(gram, zy, n, np.array([lam]), penalty.alpha, factors, w_start=v,
                                   kkt_target=0.1 * limit)
