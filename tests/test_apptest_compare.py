@@ -84,3 +84,15 @@ def test_elastic_net_alpha_is_the_same_on_compare_after_explore_with_l1():
     next(s for s in at.slider if "L1 ratio" in s.label).set_value(0.7).run()
     at.switch_page("pages/2_explore.py").run()
     assert next(s for s in at.slider if s.label.startswith("L1 ratio")).value == 0.7
+
+
+def test_without_test_rows_compare_says_so_instead_of_none_and_diff_headers_are_short():
+    at = compare_page(dataset="diabetes", test="0")
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert "test RMSE" not in table.columns and "test R²" not in table.columns  # they read "None"
+    assert any("No test rows" in c.value for c in at.caption)
+    next(b for b in at.button if b.label.startswith("Save these three fits")).click().run()
+    next(s for s in at.selectbox if s.label == "Scenario B").set_value(1).run()
+    diffs = [df.value for df in at.dataframe if "change (B − A)" in df.value.columns]
+    assert len(diffs) == 2 and all(list(d.columns)[1:] == ["A", "B", "change (B − A)"] for d in diffs)
