@@ -341,8 +341,8 @@ def cv_chart(
         height=height, title=alt.Title(
             "non-zero coefficients at each λ (numbers along the top)", fontSize=12, fontWeight="normal",
             color=RULE_COLOR, anchor="start",
-            subtitle=[f"dotted green: λ.min = {lambda_min:.4g}   ·   dotted purple: λ.1se = {lambda_1se:.4g}   ·   "
-                      "dashed grey: the current λ"],
+            subtitle=[f"dotted green: λ.min = {lambda_min:.4g}  ·  dotted purple: λ.1se = {lambda_1se:.4g}",
+                      "dashed grey: the current λ"],  # two short lines: one is cut on a 420 px phone
             subtitleColor=RULE_COLOR, subtitleFontSize=11, subtitlePadding=4, offset=16)
     )
 
