@@ -182,3 +182,25 @@ def test_20_sessions_with_their_own_uploads_stay_isolated_and_within_the_cache_b
     for seed, session in enumerate(sessions):
         assert session.session_state[state.UPLOAD]["name"] == f"s{seed}.csv"
         assert np.allclose(session.session_state[state.UPLOAD]["dataset"].frame["plain"], hostile_table(seed)["plain"])
+
+
+def test_an_error_in_one_tab_stays_in_that_tab(monkeypatch):
+    """A failure while drawing one of Explore's tabs is shown there (with an incident id); the λ
+    controls, the metrics and every other tab keep working."""
+    import reglab.ui.explore as ui_explore
+    from reglab.ui import state
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ui_explore, "bias_variance_view", broken)
+    at = open_page("pages/2_explore.py")
+    for label in each_explore_tab(at):
+        assert not at.exception
+        failed = [e.value for e in at.error if "Something went wrong" in e.value]
+        assert bool(failed) == ("Bias" in label), label
+        if failed:  # inside the tab, not below the tabs where a page-wide guard would put it
+            tab = next(t for t in at.tabs if t.label == label)
+            assert any("Something went wrong" in e.value for e in tab.error)
+        assert at.metric and any(w.label == "λ (exact)" for w in at.number_input), label
+    assert at.session_state[state.LAMBDA] > 0
