@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine with Python 3.11:
-#   make run   — create .venv, install, serve the app (diabetes data chosen by default)
-#   make test  — create .venv, install, run the whole suite
+#   make run   — create .venv, install the app's requirements, serve it (diabetes data chosen by default)
+#   make test  — the same, plus the test tools, then ruff and the whole suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -12,17 +12,23 @@ ADDRESS ?= $(or $(STREAMLIT_SERVER_ADDRESS),127.0.0.1)
 
 .PHONY: run test test-load bench venv clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+# The app's own requirements (what `make run` needs), then the test and benchmark tools on top
+# (what `make test` and `make bench` need): serving never waits for Playwright, cvxpy or hypothesis.
+$(VENV)/.runtime: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -c "import reglab.cd as cd, reglab.groupcd as groupcd; cd.warm_up(); groupcd.warm_up()"  # compile the path solvers once, into their cache
 	touch $@
 
+$(VENV)/.installed: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
 venv: $(VENV)/.installed
 
-run: venv
+run: $(VENV)/.runtime
 	@echo "Serving on http://$(ADDRESS):$(PORT) ($(if $(filter 127.0.0.1 localhost,$(ADDRESS)),this machine only; ADDRESS=0.0.0.0 make run shares it on the network,every network interface: reachable by anyone who can reach this machine))"
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
