@@ -193,3 +193,64 @@ def test_a_quoted_line_break_in_the_header_is_part_of_the_name(ending, name):
     assert loaded.frame.shape == (30, 10)
     assert loaded.frame.columns[2] == "cyl (count)"
     np.testing.assert_array_equal(loaded.frame.to_numpy(dtype=float), frame.to_numpy(dtype=float))
+
+
+def read_carefully(data: bytes, name: str, monkeypatch):
+    """read_table with the fast numeric reader switched off: every cell as a string, then typed."""
+    import reglab.loading as loading
+
+    with monkeypatch.context() as patch:
+        patch.setattr(loading, "_fast_numeric", lambda *args: None)
+        return read_table(data, name)
+
+
+def assert_same_reading(data: bytes, name: str, monkeypatch) -> None:
+    """The fast path for clean numeric tables never changes a result: the same frame (values,
+    dtypes, names), notes and error as the careful reader."""
+    try:
+        careful = read_carefully(data, name, monkeypatch)
+    except reglab.DataError as exc:
+        with pytest.raises(reglab.DataError) as raised:
+            read_table(data, name)
+        assert str(raised.value) == str(exc)
+        return
+    fast = read_table(data, name)
+    pd.testing.assert_frame_equal(fast.frame, careful.frame, check_exact=True)
+    assert fast.notes == careful.notes and fast.decimal == careful.decimal
+
+
+@pytest.mark.parametrize("path", sorted(p for p in DATA.iterdir() if p.suffix in (".csv", ".tsv", ".txt")),
+                         ids=lambda p: p.name)
+def test_the_fast_reader_agrees_with_the_careful_one_on_the_corpus(path, monkeypatch):
+    assert_same_reading(path.read_bytes(), path.name, monkeypatch)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data_frames([column(f"c{j}", dtype=float) for j in range(3)]),
+       st.sampled_from([",", ";", "\t"]), st.sampled_from(["\n", "\r\n"]), st.sampled_from(["", "NA", "nan"]))
+def test_the_fast_reader_agrees_with_the_careful_one_on_any_numbers(frame, sep, ending, na):
+    import _pytest.monkeypatch
+
+    data = frame.to_csv(index=False, sep=sep, lineterminator=ending, na_rep=na, float_format=None).encode()
+    with _pytest.monkeypatch.MonkeyPatch.context() as monkeypatch:
+        assert_same_reading(data, "numbers.csv", monkeypatch)
+
+
+def test_a_clean_numeric_table_takes_the_fast_reader():
+    """The 75,000 × 20 table `make bench` loads: read straight to floats (and equal to pandas)."""
+    import reglab.loading as loading
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(3_000, 5)), columns=[f"c{j}" for j in range(5)])
+    text = frame.to_csv(index=False)
+    fast = loading._fast_numeric(text, ",", '"', [])
+    assert fast is not None
+    np.testing.assert_array_equal(fast.to_numpy(), pd.read_csv(io.StringIO(text)).to_numpy())
+
+
+def test_a_text_cell_past_the_checked_rows_sends_the_table_to_the_careful_reader(monkeypatch):
+    rows = [f"{i},{i * 0.5}" for i in range(1_500)]
+    rows[1_200] = "1200,not a number"
+    data = ("a,b\n" + "\n".join(rows) + "\n").encode()
+    assert_same_reading(data, "late_text.csv", monkeypatch)
+    assert read_table(data, "late_text.csv").frame["b"].dtype == object  # text, as the careful reader says
