@@ -254,3 +254,26 @@ def test_a_text_cell_past_the_checked_rows_sends_the_table_to_the_careful_reader
     data = ("a,b\n" + "\n".join(rows) + "\n").encode()
     assert_same_reading(data, "late_text.csv", monkeypatch)
     assert read_table(data, "late_text.csv").frame["b"].dtype == object  # text, as the careful reader says
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(allow_nan=True, allow_infinity=False, width=32),
+                          st.sampled_from(["a", "b c", " padded ", "NA", "", "x,y", 'say "hi"', "n/a", "Ünï"]),
+                          st.integers(-5, 5)), min_size=1, max_size=40),
+       st.sampled_from([",", ";", "\t"]))
+def test_the_fast_reader_agrees_with_the_careful_one_on_text_and_numbers(rows, sep):
+    import _pytest.monkeypatch
+
+    frame = pd.DataFrame(rows, columns=["x", "label", "k"])
+    data = frame.to_csv(index=False, sep=sep).encode()
+    with _pytest.monkeypatch.MonkeyPatch.context() as monkeypatch:
+        assert_same_reading(data, "mixed.csv", monkeypatch)
+
+
+def test_a_table_with_a_text_column_takes_the_fast_reader_too():
+    import reglab.loading as loading
+
+    text = (DATA / "iris_species.csv").read_text(encoding="utf-8")
+    fast = loading._fast_numeric(text, ",", '"', [])
+    assert fast is not None and fast.shape == read_table((DATA / "iris_species.csv").read_bytes(), "iris.csv").frame.shape
+    assert fast.dtypes.map(lambda d: d == object).sum() == 1  # the species, as text

@@ -363,12 +363,15 @@ def _careful(text: str, delimiter: str, quotechar: str, notes: list[str]) -> tup
 
 
 def _fast_numeric(text: str, delimiter: str, quotechar: str, notes: list[str]) -> pd.DataFrame | None:
-    """A table of plain numbers under a header, read by pandas' C parser straight to floats
-    (~15× faster than every cell as a string), or None when it is not one: a cell that is no
-    plain number, a missing-value token it does not know, an infinite value (a 10,000-digit cell
-    the careful reader leaves out, or ±inf it notes), a numeric header, or any disagreement with
-    the careful reader (:func:`_careful`) on the header and the first :data:`_CHECK_ROWS` rows.
-    None means: read it carefully; the result is then the careful one."""
+    """A table of plain numbers (and text columns) under a header, read by pandas' C parser with
+    each column's type taken from the careful reader's reading of the first rows — numbers
+    straight to floats (~15× faster than every cell as a string) — or None when it is not one: in
+    a number column a cell that is no plain number, a missing-value token it does not know or an
+    infinite value (a 10,000-digit cell the careful reader leaves out, or ±inf it notes); a text
+    column empty in the first rows or with a cell over the length limit; a numeric header; a
+    decimal comma; or any disagreement with the careful reader (:func:`_careful`) on the header
+    and the first :data:`_CHECK_ROWS` rows. None means: read it carefully; the result is then the
+    careful one."""
     if delimiter == SINGLE_COLUMN:
         return None
     text, terminator = _line_ending(text.lstrip("\r\n"))
@@ -383,17 +386,29 @@ def _fast_numeric(text: str, delimiter: str, quotechar: str, notes: list[str]) -
         sample, decimal = _careful(text[:end], delimiter, quotechar, checked)
     except DataError:
         return None
-    if decimal != "." or not all(pd.api.types.is_float_dtype(sample[c]) for c in sample.columns):
+    numeric = [pd.api.types.is_float_dtype(sample[c]) for c in sample.columns]
+    # A text column empty in the first rows may hold numbers further down (the careful reader
+    # types a column by all its cells): only the careful reader can tell.
+    if decimal != "." or not any(numeric) or any(not num and sample[c].isna().all() for c, num in zip(sample.columns, numeric)):
         return None
     missing = sorted({form for token in NA_TOKENS for form in (token, token.upper(), token.title())})
     try:
-        body = pd.read_csv(io.StringIO(text), sep=delimiter, quotechar=quotechar,
-                           lineterminator=terminator, header=None, skiprows=1, dtype=float, na_values=missing,
-                           keep_default_na=False, skip_blank_lines=True, engine="c")
+        body = pd.read_csv(io.StringIO(text), sep=delimiter, quotechar=quotechar, lineterminator=terminator,
+                           header=None, skiprows=1, dtype={j: float if num else str for j, num in enumerate(numeric)},
+                           na_values={j: missing for j, num in enumerate(numeric) if num}, keep_default_na=False,
+                           skip_blank_lines=True, engine="c")
     except (ValueError, TypeError, pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
-    if body.shape[1] != sample.shape[1] or np.isinf(body.to_numpy()).any():
+    floats = [j for j, num in enumerate(numeric) if num]
+    if body.shape[1] != sample.shape[1] or np.isinf(body.iloc[:, floats].to_numpy(dtype=float)).any():
         return None
+    for j, num in enumerate(numeric):
+        if not num:  # as _type_columns writes text: stripped, missing-value tokens as None
+            cells = body.iloc[:, j].fillna("").astype(str)
+            if cells.str.len().max() > limits.MAX_CELL_CHARS:
+                return None
+            stripped = cells.str.strip()
+            body[j] = stripped.where(~stripped.str.lower().isin(NA_TOKENS), None).astype(object)
     body.columns = sample.columns
     head = body.head(len(sample)).reset_index(drop=True)
     if len(sample) > len(body) or not head.equals(sample.reset_index(drop=True)):
