@@ -200,7 +200,7 @@ def read_carefully(data: bytes, name: str, monkeypatch):
     import reglab.loading as loading
 
     with monkeypatch.context() as patch:
-        patch.setattr(loading, "_fast_numeric", lambda *args: None)
+        patch.setattr(loading, "_read_fast", lambda *args: None)
         return read_table(data, name)
 
 
@@ -243,7 +243,7 @@ def test_a_clean_numeric_table_takes_the_fast_reader():
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(3_000, 5)), columns=[f"c{j}" for j in range(5)])
     text = frame.to_csv(index=False)
-    fast = loading._fast_numeric(text, ",", '"', [])
+    fast = loading._read_fast(text, ",", '"', "\n", [])
     assert fast is not None
     np.testing.assert_array_equal(fast.to_numpy(), pd.read_csv(io.StringIO(text)).to_numpy())
 
@@ -274,6 +274,6 @@ def test_a_table_with_a_text_column_takes_the_fast_reader_too():
     import reglab.loading as loading
 
     text = (DATA / "iris_species.csv").read_text(encoding="utf-8")
-    fast = loading._fast_numeric(text, ",", '"', [])
+    fast = loading._read_fast(text, ",", '"', "\n", [])
     assert fast is not None and fast.shape == read_table((DATA / "iris_species.csv").read_bytes(), "iris.csv").frame.shape
     assert sum(pd.api.types.is_object_dtype(d) for d in fast.dtypes) == 1  # the species, as text

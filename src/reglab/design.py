@@ -501,11 +501,13 @@ class MultinomialDesign(ClassificationDesign):
     def solver_intercepts(self, k: int) -> NDArray[np.float64]:
         return np.tile(self.null_intercept(), (k, 1))
 
-    def correlation(self) -> NDArray[np.float64]:
-        """``−Zᵀg/n`` at the null model, per feature and class (p × K)."""
+    def correlation(self, prob: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+        """``−Zᵀg/n``, per feature and class (p × K), at the class probabilities ``prob`` (n × K;
+        by default the null model's: the class shares, or 1/K without an intercept)."""
         onehot = np.eye(self.n_classes)[self.y.astype(int)]
-        centre = self.shares if self.intercept else np.full(self.n_classes, 1.0 / self.n_classes)
-        return self.Zt @ (self.c[:, None] * (onehot - centre)) / self.n_samples
+        if prob is None:
+            prob = self.shares if self.intercept else np.full(self.n_classes, 1.0 / self.n_classes)
+        return self.Zt @ (self.c[:, None] * (onehot - prob)) / self.n_samples
 
     def lambda_max(self, penalty: Penalty) -> float:
         """The smallest λ at which every penalized weight of every class is 0 (α floored at 0.001),
@@ -519,9 +521,7 @@ class MultinomialDesign(ClassificationDesign):
         except DataError:
             raise DataError("The unpenalized features (penalty factor 0) separate the classes perfectly: their "
                             "multinomial fit has no finite solution. Give them a positive penalty factor.") from None
-        onehot = np.eye(self.n_classes)[self.y.astype(int)]
-        gradient = self.Zt @ (self.c[:, None] * (onehot - prob)) / self.n_samples
-        return penalty.lambda_max(np.where(free, 0.0, np.abs(gradient).max(axis=1)))
+        return penalty.lambda_max(np.where(free, 0.0, np.abs(self.correlation(prob)).max(axis=1)))
 
     def to_original(self, w: NDArray[np.float64], b: ArrayLike | None = None
                     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -314,9 +314,9 @@ def _line_ending(text: str) -> tuple[str, str]:
     return (text.replace("\r\n", "\n") if crlf else text), "\n"
 
 
-def _parse_text(text: str, delimiter: str, quotechar: str) -> pd.DataFrame:
-    """All cells as strings; ragged rows are padded (short) or refused (long, with content)."""
-    text, terminator = _line_ending(text)
+def _parse_text(text: str, delimiter: str, quotechar: str, terminator: str) -> pd.DataFrame:
+    """All cells as strings; ragged rows are padded (short) or refused (long, with content).
+    ``text`` ends its lines in ``terminator`` (:func:`_line_ending`)."""
     try:
         raw = pd.read_csv(
             io.StringIO(text),
@@ -352,17 +352,18 @@ def _delimiter_name(delimiter: str | None) -> str:
     return names.get(delimiter or "", repr(delimiter))
 
 
-#: Data rows the careful reader reads to check the fast one (:func:`_fast_numeric`).
+#: Data rows the careful reader reads to check the fast one (:func:`_read_fast`).
 _CHECK_ROWS = 500
 
 
-def _careful(text: str, delimiter: str, quotechar: str, notes: list[str]) -> tuple[pd.DataFrame, str]:
+def _careful(text: str, delimiter: str, quotechar: str, terminator: str, notes: list[str]
+             ) -> tuple[pd.DataFrame, str]:
     """Every cell as a string, then typed column by column: the reader for any file."""
-    raw = _drop_long_text_columns(text, _parse_text(text, delimiter, quotechar), notes)
+    raw = _drop_long_text_columns(text, _parse_text(text, delimiter, quotechar, terminator), notes)
     return _type_columns(_header(raw, notes), delimiter, notes)
 
 
-def _fast_numeric(text: str, delimiter: str, quotechar: str, notes: list[str]) -> pd.DataFrame | None:
+def _read_fast(text: str, delimiter: str, quotechar: str, terminator: str, notes: list[str]) -> pd.DataFrame | None:
     """A table of plain numbers (and text columns) under a header, read by pandas' C parser with
     each column's type taken from the careful reader's reading of the first rows — numbers
     straight to floats (~15× faster than every cell as a string) — or None when it is not one: in
@@ -374,7 +375,7 @@ def _fast_numeric(text: str, delimiter: str, quotechar: str, notes: list[str]) -
     careful one."""
     if delimiter == SINGLE_COLUMN:
         return None
-    text, terminator = _line_ending(text.lstrip("\r\n"))
+    text = text.lstrip("\r\n")  # the header is the first line (skipped below)
     end = -1
     for _ in range(_CHECK_ROWS + 1):  # the header and the first rows (a quoted break only makes the check fail)
         end = text.find(terminator, end + 1)
@@ -383,7 +384,7 @@ def _fast_numeric(text: str, delimiter: str, quotechar: str, notes: list[str]) -
             break
     checked: list[str] = []
     try:
-        sample, decimal = _careful(text[:end], delimiter, quotechar, checked)
+        sample, decimal = _careful(text[:end], delimiter, quotechar, terminator, checked)
     except DataError:
         return None
     numeric = [pd.api.types.is_float_dtype(sample[c]) for c in sample.columns]
@@ -407,8 +408,7 @@ def _fast_numeric(text: str, delimiter: str, quotechar: str, notes: list[str]) -
             cells = body.iloc[:, j].fillna("").astype(str)
             if cells.str.len().max() > limits.MAX_CELL_CHARS:
                 return None
-            stripped = cells.str.strip()
-            body[j] = stripped.where(~stripped.str.lower().isin(NA_TOKENS), None).astype(object)
+            body[j] = _as_text(cells.str.strip())
     body.columns = sample.columns
     head = body.head(len(sample)).reset_index(drop=True)
     if len(sample) > len(body) or not head.equals(sample.reset_index(drop=True)):
@@ -510,6 +510,11 @@ def _to_number(column: pd.Series, decimal: str) -> tuple[pd.Series | None, int]:
     return out, int(missing.sum())
 
 
+def _as_text(stripped: pd.Series) -> pd.Series:
+    """A text column as the tables hold it: its stripped cells, missing-value tokens as None."""
+    return stripped.where(~stripped.str.lower().isin(NA_TOKENS), None).astype(object)
+
+
 def _type_columns(body: pd.DataFrame, delimiter: str | None, notes: list[str]) -> tuple[pd.DataFrame, str]:
     """Convert string columns to float where every cell is a number or a missing token."""
     stripped = {c: body[c].astype(str).str.strip() for c in body.columns}
@@ -523,8 +528,7 @@ def _type_columns(body: pd.DataFrame, delimiter: str | None, notes: list[str]) -
         if numbers is not None and numbers.notna().any():
             columns[name] = numbers
         else:
-            text = col.where(~col.str.lower().isin(NA_TOKENS), None)
-            columns[name] = text.astype(object)
+            columns[name] = _as_text(col)
     frame = pd.DataFrame(columns, index=body.index)
     return frame, decimal
 
@@ -779,8 +783,9 @@ def read_table(source: Source, filename: str | None = None, max_mb: float = MAX_
     notes.append("One column (no separator found)." if delimiter == SINGLE_COLUMN
                  else f"Columns separated by {_delimiter_name(delimiter)}.")
     _check_size(text, delimiter)
-    fast = _fast_numeric(text, delimiter, quotechar, notes)
-    frame, decimal = (fast, ".") if fast is not None else _careful(text, delimiter, quotechar, notes)
+    text, terminator = _line_ending(text)  # once, for both readers
+    fast = _read_fast(text, delimiter, quotechar, terminator, notes)
+    frame, decimal = (fast, ".") if fast is not None else _careful(text, delimiter, quotechar, terminator, notes)
     return Loaded(_finish(frame, notes), "delimited text", encoding, delimiter, decimal, tuple(notes))
 
 

@@ -670,7 +670,7 @@ def _leak_warnings(X: NDArray[np.float64], y: NDArray[np.float64], sources: list
     grows, e.g. birthwt's ``low`` = ``bwt`` < 2500 g. Each table column is named once."""
     if len(y) < 10 or np.ptp(y) == 0:
         return []
-    order = np.lexsort((np.arange(len(y)), y))
+    order = np.argsort(y, kind="stable")
     ys = y[order]
     same_target = np.diff(ys) == 0
     found: dict[str, str] = {}
