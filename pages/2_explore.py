@@ -191,7 +191,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                     bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared,
                                            dataset, progress=report)
                     clear()
-                    bias_variance_view(bv, family, prepared, lam)
+                    bias_variance_view(bv, family, classifier, prepared, lam)
                 st.markdown("**Training vs test error** (the validation curve)")
                 chart_with_downloads(charts.curves_chart(error_curves(path, prepared.X_train, prepared.y_train, prepared.X_test,
                                                                       prepared.y_test), lam,

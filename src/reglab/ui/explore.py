@@ -29,6 +29,7 @@ from . import state
 from .controls import FOLDS, L1_RATIO, RELAX_GAMMA, parse_number
 from .cache import cached, memoized, resampling
 from .datastate import link_warning, remember_url, url_changed_externally, write_query_params
+from .heavy import n_classes
 
 PENALTY_LABELS = {"l1": "L1 · lasso", "l2": "L2 · ridge", "elasticnet": "Elastic net"}
 
@@ -260,16 +261,12 @@ def bias_variance_seconds(prepared: Prepared, repeats: int) -> float:
     """Estimated CPU seconds of the bias–variance study: ``repeats`` cold paths on half the grid, each
     about a quarter of a path + CV (:func:`reglab.limits.estimated_seconds`; least squares' resamples
     run on weighted Grams and are counted by the design's size limits instead)."""
-    from .heavy import n_classes
-
     return repeats * limits.estimated_seconds(prepared.n_train, len(prepared.feature_names), n_classes(prepared)) / 4
 
 
 def relaxed_seconds(prepared: Prepared) -> float:
     """Estimated CPU seconds of the relaxed lasso's refits on the path and every fold (a two-class
     target's refits are Newton iterations on the rows: ~10× a least-squares refit from moments)."""
-    from .heavy import n_classes
-
     seconds = limits.estimated_seconds(prepared.n_train, len(prepared.feature_names), relaxed=True)
     return seconds * (10 if n_classes(prepared) else 1)
 
@@ -300,13 +297,13 @@ def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, p
         return memoized(("bias-variance", fingerprint, dataset_token, standardize, penalty, l1_ratio, repeats), compute)
 
 
-def bias_variance_view(bv: biasvariance.BiasVariance | None, family: str, prepared: Prepared, lam: float) -> None:
+def bias_variance_view(bv: biasvariance.BiasVariance | None, family: str, classifier: bool, prepared: Prepared,
+                       lam: float) -> None:
     """The bias–variance tab's caption (what was decomposed, and how) and chart."""
     from reglab import charts
 
     from . import chart_with_downloads
 
-    classifier = family in ("binomial", "multinomial")
     if bv is None:
         st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
                 "on the Data page.", icon=":material/info:")
