@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +28,21 @@ def wait_for_app(page):
     # action in a run's first half second would meet a page about to be redrawn.)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached", timeout=60_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def follow_link(page, name, path: str) -> None:
+    """Click the page link ``name`` and wait until the app is on ``path`` with its script finished.
+
+    A person whose click met a page still busy (a grid committing an edit under a loaded CI machine
+    once swallowed it) clicks again; so does this, once, and then insists on the new URL."""
+    link = page.get_by_role("link", name=name).first
+    link.click()
+    try:
+        page.wait_for_url(re.compile(re.escape(path) + r"(\?|$)"), timeout=15_000)
+    except PlaywrightTimeoutError:
+        link.click()
+        page.wait_for_url(re.compile(re.escape(path) + r"(\?|$)"), timeout=30_000)
+    wait_for_app(page)
 
 
 def drawn_chart(page, has_text: str | None = None, timeout: int = 30_000):

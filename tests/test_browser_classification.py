@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from test_browser import assert_no_exception, drawn_chart, wait_for_app
+from test_browser import assert_no_exception, drawn_chart, follow_link, wait_for_app
 from test_browser_data import pick_option, upload
 
 pytestmark = pytest.mark.browser
@@ -51,8 +51,7 @@ def test_a_yes_no_csv_is_classified_with_its_positive_class(app_url, page):
     upload(page, app_url, "churn_yes_no.csv")
     page.get_by_text("(coded 1, the positive class").wait_for(timeout=30_000)
     assert "'no' (coded 0) and 'yes' (coded 1" in page.locator("[data-testid='stMain']").first.inner_text()
-    page.get_by_role("link", name=re.compile("Explore this dataset")).click()  # same session: the upload stays
-    wait_for_app(page)
+    follow_link(page, re.compile("Explore this dataset"), "/explore")  # same session: the upload stays
     page.get_by_text("probability that churned is").first.wait_for(timeout=60_000)
     page.locator('[data-testid="stMetric"]').filter(has_text="Test accuracy").first.wait_for(timeout=60_000)
     assert re.search(r"\d+\.\d%", metric_text(page, "Test accuracy"))
@@ -80,8 +79,7 @@ def test_a_csv_with_three_text_classes_is_a_multinomial_model_on_every_tab(app_u
     wait_for_app(page)
     pick_option(page, "Target", "species")  # a text column is never the default target: the person picks it
     page.get_by_text("target 'species' (classification)").wait_for(timeout=30_000)
-    page.get_by_role("link", name=re.compile("Explore this dataset")).click()  # same session: the upload stays
-    wait_for_app(page)
+    follow_link(page, re.compile("Explore this dataset"), "/explore")  # same session: the upload stays
     page.get_by_text("Multinomial logistic regression").first.wait_for(timeout=60_000)
     # the class picker offers the file's own labels; another class redraws the paths
     page.locator('[data-testid="stButtonGroup"] button', has_text="virginica").first.click()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import assert_no_exception, drawn_chart, wait_for_app
+from test_browser import assert_no_exception, drawn_chart, follow_link, wait_for_app
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"
@@ -88,9 +88,9 @@ def test_a_penalty_factor_typed_in_the_table_keeps_that_feature_in_the_model(app
     page.locator('[data-testid="stDataFrameCellEditor"], #portal input, #portal textarea').first.wait_for(timeout=10_000)
     page.keyboard.press("Enter")
     page.get_by_text("'tenure' 0 (unpenalized)").first.wait_for(timeout=30_000)
+    page.keyboard.press("Escape")  # leave the grid, as a person does before moving on
     wait_for_app(page)
-    page.get_by_role("link", name="Explore this dataset").click()
-    wait_for_app(page)
+    follow_link(page, "Explore this dataset", "/explore")
     page.get_by_text("Penalty factors from the Data page").first.wait_for(timeout=60_000)
     # at the top of λ's range every penalized coefficient is 0; the unpenalized one is not
     exact = page.get_by_role("spinbutton", name="λ (exact)")
@@ -109,8 +109,7 @@ def test_grouped_mode_for_a_text_column_from_an_uploaded_csv(app_url, page):
     page.get_by_text("Penalize each text column as a group").click()
     page.get_by_text("penalized as one group").first.wait_for(timeout=30_000)
     wait_for_app(page)
-    page.get_by_role("link", name="Explore this dataset").click()
-    wait_for_app(page)
+    follow_link(page, "Explore this dataset", "/explore")
     chart = drawn_chart(page, "feature group", timeout=60_000)
     assert "feature group" in chart.inner_text()  # the legend lists groups (the AppTest checks its entries)
     assert_no_exception(page)
