@@ -71,9 +71,12 @@ with page_guard():
     left, right = st.columns(2)
     with left:
         target = st.selectbox("Target (the column to predict)", columns, **target_kwargs(dataset))
-        task = st.segmented_control("Task", ["regression", "classification"], required=True, **bind(state.PREP, "task"),
-                                    help="Guessed from the target: text or ≤ 10 whole-number values suggest classification. "
-                                         "Two classes get logistic regression (binomial); three or more a multinomial logistic regression.")
+        task = st.segmented_control("Task", ["regression", "classification", "counts"], required=True,
+                                    **bind(state.PREP, "task"),
+                                    help="Guessed from the target: text or ≤ 10 whole-number values suggest classification; "
+                                         "other whole numbers ≥ 0 that include a 0 suggest counts. Two classes get logistic "
+                                         "regression (binomial), three or more a multinomial logistic regression; counts "
+                                         "(events per row) a Poisson regression with a log link.")
         classes = class_labels_of(dataset.frame[target]) if task == "classification" else ()
         if len(classes) == 2:
             chosen = (st.session_state.get(state.PREP) or {}).get("positive")

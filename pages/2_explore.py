@@ -6,8 +6,8 @@ from reglab import charts, limits
 from reglab.diagnostics import (calibration_frame, calibration_frames, coefficient_frame, confusion_frame, error_curves, roc_frame,
                                 roc_frames, support_recovery)
 from reglab.export import safe_csv
-from reglab.reproduce import (multinomial_python_snippet, multinomial_r_snippet, python_snippet, r_snippet,
-                              relaxed_r_snippet, translate)
+from reglab.reproduce import (multinomial_python_snippet, multinomial_r_snippet, poisson_python_snippet, poisson_r_snippet,
+                              python_snippet, r_snippet, relaxed_r_snippet, translate)
 from reglab.errors import DataError
 from reglab.ui import (bind, chart_with_downloads, frame, md, page_guard, presenting, require_prepared, show_error, state,
                        user_errors)
@@ -16,8 +16,8 @@ from reglab.ui.controls import FOLDS, L1_RATIO
 from reglab.ui.heavy import ask_first, lazy_progress, progress_bar, require_go_ahead
 from reglab.ui.datastate import current_choice, prep_settings
 from reglab.ui.explore import (
-    CV_MEASURES, PENALTY_LABELS, TABS, TRANSLATOR, View, apply_chart_pick, chart_key, class_choice, cv_measure, cv_measures,
-    cv_spec_for, family_of, nonzero_spec_for, path_scales, path_spec_for, tab_names,
+    PENALTY_LABELS, TABS, TRANSLATOR, View, apply_chart_pick, chart_key, class_choice, cv_measure, cv_measures,
+    cv_spec_for, nonzero_spec_for, path_scales, path_spec_for, tab_names,
     usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
     read_view_query_params, relaxed_cv_for, relaxed_fit_for, relaxed_for, request_lambda, settle_lambda, write_view_query_params,
     bias_variance_seconds, bias_variance_view, relaxed_seconds,
@@ -26,10 +26,12 @@ from reglab.relaxed import coefficient_comparison, cv_curves_frame, held_out_err
 from reglab.ui.controls import RELAX_GAMMA
 
 @st.fragment
-def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, family, classifier, measure, heavy, path, cv):
+def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, measure, heavy, path, cv):
     """Everything that depends on λ: a λ move (slider, exact input, λ.min/λ.1se, a chart click)
     reruns only this fragment, not the data checks and controls above it (Streamlit fragments)."""
-    binary = family == "binomial"
+    datafit = prepared.datafit  # what the model is: asked, never its family's name
+    classifier = datafit.classifier
+    binary = classifier and not datafit.per_class
     if binary:
         negative, positive = prepared.class_labels
     with page_guard():
@@ -49,7 +51,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
         translator = b3.popover("Same model in scikit-learn · glmnet · Spark", icon=":material/translate:",
                                 key=TRANSLATOR, on_change="rerun")
         if translator.open:
-            translation = translate(model_penalty, lam, prepared.y_train, family)
+            translation = translate(model_penalty, lam, prepared.y_train, datafit)
             with translator:
                 st.caption("Objective (our convention)")
                 st.code(translation.objective, language=None)
@@ -105,7 +107,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
         truth_coef = dataset.truth.coef if (dataset.truth is not None and dataset.truth.coef is not None
                                            and tuple(dataset.feature_names) == prepared.feature_names) else None
         # Lazy tabs: only the open tab runs, so a λ move redraws one tab's charts, not all eight.
-        relaxable = family in ("gaussian", "binomial") and penalty != "l2"  # glmnet's relax = TRUE: a sparse model
+        relaxable = datafit.relaxable and penalty != "l2"  # glmnet's relax = TRUE: a sparse model
         names = tab_names(truth_coef is not None, classifier, relaxable)
         tabs = dict(zip(names, st.tabs([TABS[name] for name in names], key=state.EXPLORE_TAB, on_change="rerun")))
 
@@ -123,7 +125,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                                      if prepared.feature_groups is not None else None)
                     axis = o2.radio("x-axis", ["log λ", "L1-norm fraction"], horizontal=True,
                                     **bind(state.PATH_AXIS, default="log λ"))
-                shown_class = class_choice(prepared) if family == "multinomial" else None
+                shown_class = class_choice(prepared) if datafit.per_class else None
                 spec = path_spec_for(key, standardize, penalty, ratio, scale, axis, prepared, present=presenting(),
                                      class_label=shown_class)
                 chart = charts.move_lambda(spec, lam)
@@ -146,7 +148,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                     st.markdown("**Coefficients at the current λ** (standardized; zeros are exact)")
                     true_weights = design_for(key, standardize, prepared).to_solver_scale(truth_coef) if truth_coef is not None else None
                     bars = coefficient_frame(fit, true_weights)
-                    if family == "multinomial":
+                    if datafit.per_class:
                         shown_class = class_choice(prepared, key_suffix="bars")
                         bars = bars[bars["class"] == shown_class].drop(columns="class")
                     chart_with_downloads(charts.coefficient_bars(bars), "coefficients", key="bars_chart")
@@ -155,16 +157,19 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
 
         with tabs["cv"], page_guard():
             if tabs["cv"].open:
-                if classifier:
-                    st.segmented_control("CV measure", list(cv_measures(prepared)), format_func=CV_MEASURES.get, required=True,
+                if len(cv_measures(prepared)) > 1:
+                    st.segmented_control("CV measure", list(cv_measures(prepared)), format_func=cv_measures(prepared).get,
+                                         required=True,
                                          **bind(state.CV_MEASURE),
                                          help="cv.glmnet's type.measure: the deviance (−2 × log-likelihood per row, "
-                                              "the default), the share misclassified, or the ROC AUC (higher is better: "
+                                              "the default) or another held-out error (for the ROC AUC higher is better: "
                                               "λ.min is then the λ of the largest AUC).")
                     if cv_measure(prepared) != measure:  # the CV curve above the fragment follows: rerun the page
                         st.rerun()
                 cv_title = {"deviance": f"mean {cv.folds}-fold CV deviance (per row)",
                             "class": f"mean {cv.folds}-fold CV misclassification rate",
+                            "mse": f"mean {cv.folds}-fold CV squared error ({prepared.target} units²)",
+                            "mae": f"mean {cv.folds}-fold CV absolute error ({prepared.target} units)",
                             "auc": f"mean {cv.folds}-fold CV ROC AUC (higher is better)"}.get(
                     measure, f"mean {cv.folds}-fold CV error (MSE of {prepared.target})")
                 cv_spec = cv_spec_for(key, standardize, penalty, ratio, folds, cv_title, prepared, measure)
@@ -191,7 +196,7 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                     bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared,
                                            dataset, progress=report)
                     clear()
-                    bias_variance_view(bv, family, classifier, prepared, lam)
+                    bias_variance_view(bv, prepared, lam)
                 st.markdown("**Training vs test error** (the validation curve)")
                 chart_with_downloads(charts.curves_chart(error_curves(path, prepared.X_train, prepared.y_train, prepared.X_test,
                                                                       prepared.y_test), lam,
@@ -232,7 +237,13 @@ def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, fami
                                    file_name="reglab_training_data.csv", mime="text/csv",
                                    icon=":material/download:", on_click="ignore")
                 positive_class = prepared.class_labels[1] if binary else None
-                if family == "multinomial":
+                if datafit.takes_offset:  # Poisson regression: glmnet's poisson family; scikit-learn's ridge only
+                    st.code(poisson_python_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
+                                                   "reglab_training_data.csv", standardize), language="python")
+                    st.code(poisson_r_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
+                                              "reglab_training_data.csv", standardize, lambda_start=path.lambdas[0]),
+                            language="r")
+                elif datafit.per_class:
                     st.code(multinomial_python_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
                                                        "reglab_training_data.csv", standardize), language="python")
                     st.code(multinomial_r_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
@@ -326,14 +337,17 @@ with page_guard():
     st.title("Explore")
 
     dataset, prepared = require_prepared()
-    family = family_of(prepared)
-    classifier = family in ("binomial", "multinomial")
-    if family == "binomial":
+    datafit = prepared.datafit
+    if datafit.classifier and not datafit.per_class:
         negative, positive = prepared.class_labels
         st.caption(f":material/target: Logistic regression: the model gives the probability that {md(prepared.target)} is "
                    f"**{md(positive)}** (rather than {md(negative)}), from the mean log-loss plus the same penalty and λ "
                    "as everywhere (glmnet's family = \"binomial\"). Change the positive class on the Data page.")
-    elif family == "multinomial":
+    elif not datafit.quadratic and not datafit.classifier:
+        st.caption(f":material/target: {datafit.model_name}: the model gives the expected count of {md(prepared.target)}, "
+                   "e^(β₀ + xᵀβ) (log link), from the mean Poisson loss (e^η − y·η) plus the same penalty and λ as "
+                   "everywhere (glmnet's family = \"poisson\").")
+    elif datafit.per_class:
         st.caption(f":material/target: Multinomial logistic regression: one coefficient vector per class of "
                    f"{md(prepared.target)} ({len(prepared.class_labels)} classes), the softmax gives each class's "
                    "probability; mean log-loss plus the same penalty and λ, on every class's weights (glmnet's "
@@ -381,4 +395,4 @@ with page_guard():
                   else f"only {prepared.n_train} training rows")
         st.caption(f":material/info: {fewest.capitalize()}: cross-validation uses {cv.folds} folds "
                    "(each fold needs a row" + (" of every class)." if prepared.max_folds < prepared.n_train else ")."))
-    lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, family, classifier, measure, heavy, path, cv)
+    lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, measure, heavy, path, cv)

@@ -1,6 +1,7 @@
 """Structural rules of DESIGN.md that keep the code easy to change."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +54,8 @@ def reglab_imports(path: Path) -> list[tuple[str, str]]:
 
 
 #: The core's layers, lowest first: a module may import only from layers below it.
-CORE_LAYERS = ["errors", "limits", "objective", "cd", "groupcd", "design", "solvers", "results", "relaxed", "fitting", "selection"]
+CORE_LAYERS = ["errors", "limits", "datafits", "objective", "cd", "groupcd", "design", "solvers", "results", "relaxed",
+               "fitting", "selection"]
 
 
 def test_core_layers_import_only_downward():
@@ -71,3 +73,38 @@ def test_no_module_imports_another_modules_private_names():
         if name.startswith("_") and module != path.stem
     ]
     assert offenders == [], f"private names used across modules: {offenders}"
+
+
+#: A family tested by name: ``family == "binomial"``, ``path.family in (…)``, ``family != …``.
+FAMILY_TEST = re.compile(r"family ?(==|!=|in) ")
+
+
+def test_only_the_datafits_module_names_a_family():
+    # Every layer asks the datafit (spec.datafit.classifier, path.datafit.per_class…); only
+    # reglab.datafits knows the families by name, so a new family is one class there.
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in [*SRC.rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]
+        if path.name != "datafits.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if FAMILY_TEST.search(line)
+    ]
+    assert offenders == [], "a family tested by name outside reglab.datafits:\n" + "\n".join(offenders)
+
+
+def test_pages_never_call_a_solver():
+    kernels = {"solvers", "cd", "groupcd"}
+    for script in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        used = {module for module, _ in reglab_imports(script)} & kernels
+        plain = {name.removeprefix("reglab.") for name in _plain_imports(script)} & kernels
+        assert not used | plain, f"{script.name} imports {sorted(used | plain)}: pages call reglab's public layers"
+
+
+def _plain_imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module == "reglab":
+            names.update(alias.name for alias in node.names)
+    return names

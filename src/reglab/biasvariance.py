@@ -87,8 +87,7 @@ class BiasVariance:
     def labels(self) -> dict[str, str]:
         """Names of the components as the chart must show them."""
         if self.kind == "known truth":
-            noise = {"binomial": "noise p(1 − p)", "multinomial": "noise Σₖ pₖ(1 − pₖ)"}.get(self.family, "noise σ²")
-            return {"bias_sq": "bias²", "variance": "variance", "noise": noise,
+            return {"bias_sq": "bias²", "variance": "variance", "noise": datafit_of(self.family).noise_label,
                     "total": "bias² + variance + noise", "test_error": "expected test error (measured)"}
         return {"bias_sq_plus_noise": "bias² + noise (not separable without the truth)", "variance": "variance",
                 "total": "(bias² + noise) + variance", "test_error": "test error (measured)"}
@@ -182,25 +181,16 @@ def with_known_truth(
         progress,
     )
     mean, variance = _summarize(predictions)
-    kind = datafit_of(family).family
-    multiclass = kind == "multinomial"
+    datafit = datafit_of(family)
+    multiclass = datafit.per_class
     bias_sq = _squared_distance(f_test, mean, (1,), multiclass) - variance / repeats
-    if kind == "gaussian":
-        noise = float(noise_sd) ** 2
-    else:  # Bernoulli / categorical variance of the true probabilities (Σ over classes)
-        noise = float(np.mean(np.sum(f_test * (1.0 - f_test), axis=-1) if kind == "multinomial" else f_test * (1.0 - f_test)))
+    noise = datafit.noise(f_test, noise_sd)
     test_error = noise + _squared_distance(f_test, predictions, (0, 2), multiclass)
     rng = np.random.default_rng(seed + 1_000_003)
-    if kind == "binomial":
-        noisy_targets = (rng.random((repeats, 1, len(f_test))) < f_test).astype(float)
-    elif kind == "multinomial":
-        drawn = (rng.random((repeats, 1, len(f_test), 1)) > np.cumsum(f_test, axis=1)).sum(axis=-1)
-        noisy_targets = np.eye(f_test.shape[1])[np.minimum(drawn, f_test.shape[1] - 1)]
-    else:
-        noisy_targets = f_test + noise_sd * rng.standard_normal((repeats, 1, len(f_test)))
+    noisy_targets = datafit.draw_targets(rng, f_test, (repeats, 1), noise_sd)
     simulated = _squared_distance(noisy_targets, predictions, (0, 2), multiclass)
     return BiasVariance("known truth", lambdas, variance, test_error, repeats, bias_sq=bias_sq, noise=noise,
-                        simulated_test_error=simulated, family=kind)
+                        simulated_test_error=simulated, family=datafit.family)
 
 
 def bootstrap(
@@ -225,15 +215,18 @@ def bootstrap(
     lambdas = np.sort(np.asarray(lambdas, dtype=float))[::-1]
     rng = np.random.default_rng(seed)
     n = len(y_train)
-    kind = datafit_of(family).family
+    datafit = datafit_of(family)
     y_eval = np.asarray(y_test, dtype=float)
-    if kind in ("binomial", "multinomial"):
+    if not datafit.quadratic:  # resamples as copied rows; a classifier's drawn within each class
         X_arr, y_arr = np.asarray(X_train, dtype=float), np.asarray(y_train, dtype=float)
-        by_class = [np.flatnonzero(y_arr == value) for value in np.unique(y_arr)]
-        if kind == "multinomial":  # one-hot targets against the (n, K) probabilities, classes in code order
+        if datafit.classifier:
+            by_class = [np.flatnonzero(y_arr == value) for value in np.unique(y_arr)]
+            resamples = [np.concatenate([rng.choice(rows, rows.size) for rows in by_class]) for _ in range(repeats)]
+        else:
+            resamples = [rng.integers(0, n, n) for _ in range(repeats)]
+        if datafit.per_class:  # one-hot targets against the (n, K) probabilities, classes in code order
             y_eval = (y_eval[:, None] == np.unique(y_arr)[None, :]).astype(float)
-        resamples = [np.concatenate([rng.choice(rows, rows.size) for rows in by_class]) for _ in range(repeats)]
-        spec = ModelSpec(penalty, datafit_of(family), standardize)
+        spec = ModelSpec(penalty, datafit, standardize)
         tasks = [delayed(path_predictions)(X_arr[rows], y_arr[rows], X_test, spec, lambdas) for rows in resamples]
     else:
         resamples = [rng.integers(0, n, n) for _ in range(repeats)]
@@ -243,11 +236,11 @@ def bootstrap(
         tasks = [delayed(resample_predictions)(Xg, y_arr, offset, rows, X_test, spec, lambdas) for rows in resamples]
     predictions = _run(tasks, n_jobs, progress)
     mean, variance = _summarize(predictions)
-    squared_bias_of_mean = _squared_distance(y_eval, mean, (1,), kind == "multinomial")
+    squared_bias_of_mean = _squared_distance(y_eval, mean, (1,), datafit.per_class)
     remainder = squared_bias_of_mean - variance / repeats
     # mean over r of (y − f̂ᵣ)² = (y − f̄)² + (1/R)Σᵣ(f̂ᵣ − f̄)²  (the cross term sums to 0): no further pass
     test_error = squared_bias_of_mean + variance * (repeats - 1) / repeats
-    return BiasVariance("bootstrap", lambdas, variance, test_error, repeats, bias_sq_plus_noise=remainder, family=kind)
+    return BiasVariance("bootstrap", lambdas, variance, test_error, repeats, bias_sq_plus_noise=remainder, family=datafit.family)
 
 
 def _run(tasks: list, n_jobs: int | None, progress: Callable[[float], None] | None) -> NDArray[np.float64]:

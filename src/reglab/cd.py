@@ -282,8 +282,8 @@ def warm_up() -> None:
     pauses for a compilation."""
     solve_path(np.eye(2), np.array([1.0, 0.5]), 2, np.array([0.5, 0.1]), 1.0, kkt_target=1e-12)
     Zt = np.array([[1.0, -1.0, 0.5, -0.5], [0.3, 0.1, -0.2, -0.2]])
-    logistic_path_rows(Zt, np.array([1.0, 0.0, 1.0, 0.0]), np.ones(4), np.array([0.3, 0.1]), 1.0, np.ones(2), True,
-                       np.zeros(2), 0.0, 1e-12, 50)
+    glm_path_rows(Zt, np.array([1.0, 0.0, 1.0, 0.0]), np.ones(4), np.array([0.3, 0.1]), 1.0, np.ones(2), True,
+                  np.zeros(2), 0.0, 1e-12, 50, LOGISTIC, np.zeros(4), _SMALL_STEP)
     multinomial_path_rows(Zt, np.array([0.0, 1.0, 2.0, 0.0]), np.ones(4), np.array([0.3, 0.1]), 1.0, np.ones(2), True,
                           np.zeros((3, 2)), np.zeros(3), 1e-12, 50)
 
@@ -310,30 +310,43 @@ _SMALL_STEP = 0.5
 _HESSIAN_RATE = 0.1
 
 
+#: Datafit codes of the row kernel (:func:`glm_path_rows`): the only datafit-specific part is
+#: the per-row gradient, Hessian weight and loss (:func:`_row_terms`).
+LOGISTIC, POISSON = 0, 1
+#: The largest |Δη| each datafit's steps take without pricing the objective (see :func:`glm_path_rows`).
+UNPRICED_STEP = {LOGISTIC: _SMALL_STEP, POISSON: 0.0}
+
+
 @numba.njit(cache=True, nogil=True, inline="always")
-def _row_terms(t, y_i, c_i, n):
-    """Gradient c(p − y)/n, Hessian weight c·p(1−p)/n and e^−|t| at ηᵢ = t (one exp)."""
+def _row_terms(code, t, y_i, c_i, n):
+    """Per row at ηᵢ = t: gradient ∂F/∂η, Hessian weight, and the row's loss without its weight.
+
+    Logistic: c(p − y)/n, c·p(1−p)/n, log(1 + e^t) − y·t (one exp, no overflow for any η).
+    Poisson (log link): c(μ − y)/n, c·μ/n, μ − y·t with μ = e^t (glmnet's family="poisson")."""
+    if code == POISSON:
+        mu = np.exp(t)
+        return c_i * (mu - y_i) / n, c_i * mu / n, mu - y_i * t
     e = np.exp(-abs(t))  # ≤ 1: no overflow for any η
     prob = 1.0 / (1.0 + e) if t >= 0.0 else e / (1.0 + e)
-    return c_i * (prob - y_i) / n, c_i * prob * (1.0 - prob) / n, e
+    return c_i * (prob - y_i) / n, c_i * prob * (1.0 - prob) / n, max(t, 0.0) + np.log1p(e) - y_i * t
 
 
 @numba.njit(cache=True, nogil=True)
-def _logistic_terms(eta, y, c, n, g, h):
-    """The log-loss (1/n)·Σcᵢ[log(1 + e^ηᵢ) − yᵢηᵢ], and in place g and h (see :func:`_row_terms`)."""
+def _datafit_terms(code, eta, y, c, n, g, h):
+    """The datafit (1/n)·Σcᵢ·lossᵢ, and in place g and h (see :func:`_row_terms`)."""
     loss = 0.0
     for i in range(eta.shape[0]):
-        g[i], h[i], e = _row_terms(eta[i], y[i], c[i], n)
+        g[i], h[i], row_loss = _row_terms(code, eta[i], y[i], c[i], n)
         if c[i] != 0.0:
-            loss += c[i] * (max(eta[i], 0.0) + np.log1p(e) - y[i] * eta[i])
+            loss += c[i] * row_loss
     return loss / n
 
 
 @numba.njit(cache=True, nogil=True)
-def _logistic_grad_hess(eta, y, c, n, g, h):
-    """:func:`_logistic_terms` without the loss (no log1p)."""
+def _datafit_grad_hess(code, eta, y, c, n, g, h):
+    """:func:`_datafit_terms` without summing the loss."""
     for i in range(eta.shape[0]):
-        g[i], h[i], _ = _row_terms(eta[i], y[i], c[i], n)
+        g[i], h[i], _ = _row_terms(code, eta[i], y[i], c[i], n)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -357,15 +370,19 @@ def _penalty_violation(grad_j, w_j, l1, l2):
 
 
 @numba.njit(cache=True, nogil=True)
-def logistic_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start, b_start, kkt_target,
-                       max_newton):
+def glm_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start, b_start, kkt_target,
+                  max_newton, code, offset, small_step):
     """Weights, intercepts and a converged flag at each λ of a decreasing grid, for
 
-        (1/n)·Σᵢ cᵢ·[log(1 + e^ηᵢ) − yᵢηᵢ] + λ·Σⱼ fⱼ(α|wⱼ| + (1−α)/2·wⱼ²),   η = b + Zw,
+        (1/n)·Σᵢ cᵢ·ℓ(yᵢ, ηᵢ) + λ·Σⱼ fⱼ(α|wⱼ| + (1−α)/2·wⱼ²),   η = offset + b + Zw,
 
-    with ``Zt = Zᵀ`` (p × n, C order), y ∈ {0, 1}, weights c (Σc = n). ``kkt_target`` is the
-    absolute KKT residual (gradient units) each λ must meet, the intercept's stationarity
-    ``|Σgᵢ|`` included when ``fit_intercept``.
+    ℓ the log-loss log(1 + e^η) − yη with y ∈ {0, 1} (``code=LOGISTIC``) or the Poisson loss
+    e^η − yη with counts y ≥ 0 (``code=POISSON``), ``Zt = Zᵀ`` (p × n, C order), weights c (Σc = n),
+    ``offset`` a fixed part of η per row (glmnet's ``offset``; zeros for none). ``kkt_target`` is
+    the absolute KKT residual (gradient units) each λ must meet, the intercept's stationarity
+    ``|Σgᵢ|`` included when ``fit_intercept``. Steps whose largest |Δη| is at most ``small_step``
+    are taken without pricing the objective (sound where the loss's third derivative is bounded:
+    the log-loss's is ≤ 0.1; the Poisson loss's is e^η, so its caller prices every step: 0).
     """
     p, n_rows = Zt.shape
     n = 0.0
@@ -377,12 +394,12 @@ def logistic_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start
     converged = np.zeros(k_total, dtype=np.bool_)
     w = w_start.copy()
     b = b_start if fit_intercept else 0.0
-    eta = np.dot(Zt.T, w) + b
+    eta = np.dot(Zt.T, w) + b + offset
     g = np.empty(n_rows)
     h = np.empty(n_rows)
     trial_g = np.empty(n_rows)
     trial_h = np.empty(n_rows)
-    loss = _logistic_terms(eta, y, c, n, g, h)  # g and h always belong to the current η, loss when loss_known
+    loss = _datafit_terms(code, eta, y, c, n, g, h)  # g and h always belong to the current η, loss when loss_known
     loss_known = True
     grad = np.dot(Zt, g)  # the full gradient at η: from the last check of the previous λ
     in_set = w != 0.0
@@ -481,25 +498,25 @@ def logistic_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start
                 delta_eta = np.dot(rows.T, step)
                 t_step = 1.0
                 trial_w = w.copy()
-                if np.abs(delta_eta).max() <= _SMALL_STEP:
+                if np.abs(delta_eta).max() <= small_step:
                     # A small step: the quadratic model is accurate there (the log-loss's third
                     # derivative is ≤ 0.1), so it is taken without pricing the objective; the
                     # KKT check that follows is what decides convergence.
                     for t in range(a):
                         trial_w[members[t]] = v0[t] + step[t]
                     trial_eta = eta + delta_eta
-                    _logistic_grad_hess(trial_eta, y, c, n, trial_g, trial_h)
+                    _datafit_grad_hess(code, trial_eta, y, c, n, trial_g, trial_h)
                     loss_known = False
                 else:
                     if not loss_known:
-                        loss = _logistic_terms(eta, y, c, n, trial_g, trial_h)
+                        loss = _datafit_terms(code, eta, y, c, n, trial_g, trial_h)
                     before = loss + lam * _penalty_value(w, alpha, factors)
                     accepted = False
                     for _halving in range(40):  # backtracking: no step raises the objective beyond rounding
                         for t in range(a):
                             trial_w[members[t]] = v0[t] + t_step * step[t]
                         trial_eta = eta + t_step * delta_eta
-                        trial_loss = _logistic_terms(trial_eta, y, c, n, trial_g, trial_h)
+                        trial_loss = _datafit_terms(code, trial_eta, y, c, n, trial_g, trial_h)
                         if trial_loss + lam * _penalty_value(trial_w, alpha, factors) <= before + _ROUNDING * abs(before):
                             accepted = True
                             break

@@ -54,11 +54,11 @@ def test_scores(fit, X_test, y_test) -> dict[str, float]:
     accuracy and ROC AUC for a classifier (nan without test rows)."""
     has_test = len(y_test) > 0
     pred = fit.predict(X_test) if has_test else np.empty(0)
-    if fit.family == "multinomial":
+    if fit.datafit.per_class:
         return {"test log-loss": multiclass_log_loss(y_test, pred) if has_test else np.nan,
                 "test accuracy": float(np.mean(np.argmax(pred, axis=1) == y_test)) if has_test else np.nan,
                 "test AUC": multiclass_auc(y_test, pred) if has_test else np.nan}
-    if fit.family == "binomial":
+    if fit.datafit.classifier:
         return {"test log-loss": log_loss(y_test, pred),
                 "test accuracy": float(np.mean((pred > 0.5) == (y_test > 0.5))) if has_test else np.nan,
                 "test AUC": roc_auc(y_test, pred) if has_test else np.nan}
@@ -158,7 +158,7 @@ def _selected_once(Xg, y, offset, rows, penalty: Penalty, lam: float, standardiz
                    family: str = "gaussian") -> NDArray[np.bool_]:
     """Which features one resample selects (least squares: row counts when p ≤ n, no copied rows;
     a classifier: the copied rows)."""
-    if datafit_of(family).family != "gaussian":
+    if not datafit_of(family).quadratic:  # no sufficient statistics: the copied rows
         design = prepare(Xg[rows] + offset, y[rows], standardize, family=family)
     else:
         design = resample_design(Xg, y, offset, rows, standardize)
@@ -192,7 +192,7 @@ def selection_frequency(X, y, penalty: str, l1_ratio: float, lam: float, resampl
     Xg, y, offset = center_once(X, y)
     pen = Penalty.of(penalty, l1_ratio, penalty_factor, groups)
     rng = np.random.default_rng(seed)
-    draws = bootstrap_rows(y, resamples, rng, classes=datafit_of(family).family != "gaussian")
+    draws = bootstrap_rows(y, resamples, rng, classes=datafit_of(family).classifier)
     chunk = max(1, resamples // 10)
     counts = np.zeros(Xg.shape[1])
     for start in range(0, resamples, chunk):

@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import limits
 from .errors import DataError
-from .objective import LeastSquares, Logistic, Multinomial, Penalty, datafit_of
+from .objective import Datafit, LeastSquares, Logistic, Multinomial, Penalty, Poisson, datafit_of
 
 
 def _feature_names(X: Any, p: int, feature_names: Sequence[str] | None) -> tuple[str, ...]:
@@ -199,6 +199,10 @@ class Design:
         """The smallest λ at which every penalized weight is 0 for ``penalty`` on this design."""
         return penalty.lambda_max(self.null_correlation(penalty))
 
+    def grid_top(self, penalty: Penalty) -> float:
+        """The first λ of the default grid (:func:`reglab.solvers.lambda_grid`): λ_max."""
+        return self.lambda_max(penalty)
+
 
 def _unpenalized(penalty: Penalty, p: int, constant: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Features with penalty factor 0 (constant columns excluded: their weight is 0 anyway)."""
@@ -303,8 +307,19 @@ class ClassificationDesign:
     classes: tuple[str, ...]
     intercept: bool = True
     _cache: dict = field(default_factory=dict, repr=False)
+    #: A fixed part of η per row (glmnet's ``offset``), or None (offered for Poisson regression).
+    offset: NDArray[np.float64] | None = None
 
-    datafit: ClassVar[Logistic] = Logistic()
+    datafit: ClassVar[Datafit] = Logistic()
+
+    @property
+    def eta_offset(self) -> NDArray[np.float64]:
+        """The offset per row (zeros without one): η = offset + b + Zw."""
+        return np.zeros(self.n_samples) if self.offset is None else self.offset
+
+    def null_hessian_weights(self) -> NDArray[np.float64]:
+        """The datafit's Hessian weights per row (× n) at the null model: cᵢ·ȳ(1 − ȳ)."""
+        return self.c * (self.positive_share * (1.0 - self.positive_share))
 
     @cached_property
     def curvature(self) -> NDArray[np.float64]:
@@ -353,6 +368,10 @@ class ClassificationDesign:
     def lambda_max(self, penalty: Penalty) -> float:
         """The smallest λ at which every penalized weight is 0 (as glmnet's, α floored at 0.001)."""
         return penalty.lambda_max(self.null_correlation(penalty))
+
+    def grid_top(self, penalty: Penalty) -> float:
+        """The first λ of the default grid (:func:`reglab.solvers.lambda_grid`): λ_max."""
+        return self.lambda_max(penalty)
 
     def to_solver_scale(self, beta: ArrayLike) -> NDArray[np.float64]:
         """Original-scale coefficients β as solver weights ``w = β·scale`` (0 for constant columns)."""
@@ -475,6 +494,125 @@ def _unpenalized_logistic(Zt_free: NDArray[np.float64], y: NDArray[np.float64], 
     except DataError:
         raise DataError("The unpenalized features (penalty factor 0) separate the two classes perfectly: their "
                         "logistic fit has no finite solution. Give them a positive penalty factor.") from None
+
+
+def poisson_mle(rows: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64], intercept: bool,
+                offset: NDArray[np.float64]) -> NDArray[np.float64]:
+    """η of the unpenalized (maximum-likelihood) Poisson fit on the features ``rows`` (k × n, best
+    centred and scaled), an intercept and the fixed ``offset``: Newton's method with step halving, to
+    the gradient's rounding level (the log-likelihood is concave; a finite optimum exists unless
+    some feature direction has all its counts 0, which a DataError names)."""
+    n = y.size
+    design = np.vstack([rows, np.ones((1, n))]) if intercept else rows
+    coef = np.zeros(design.shape[0])
+    datafit = Poisson()
+    if intercept:  # start at the intercept-only optimum: log(Σcy / Σc·e^offset)
+        coef[-1] = float(np.log(c @ y / (c @ np.exp(offset))))
+    eta = offset + coef @ design
+    loss = datafit.value(y, eta, c)
+    for _ in range(200):
+        mu = np.exp(eta)
+        grad = design @ (c * (mu - y)) / n
+        if np.abs(grad).max() <= 1e-13 * max(1.0, float(c @ y) / n):
+            break
+        hessian = (design * (c * mu)) @ design.T / n
+        step = np.linalg.lstsq(hessian, grad, rcond=None)[0]
+        t = 1.0
+        while t > 1e-10:
+            trial = eta - t * (step @ design)
+            trial_loss = datafit.value(y, trial, c)
+            if trial_loss <= loss + 1e-12 * abs(loss):
+                break
+            t *= 0.5
+        if t <= 1e-10:
+            break
+        coef -= t * step
+        eta, loss = trial, trial_loss
+    if np.abs(coef).max() > 1e6 or not np.all(np.isfinite(eta)):
+        raise DataError("The unpenalized features (penalty factor 0) have no finite Poisson fit: some of their "
+                        "values occur only with counts of 0. Give them a positive penalty factor.")
+    return eta
+
+
+@dataclass(frozen=True, eq=False)
+class PoissonDesign(ClassificationDesign):
+    """A count problem (glmnet's ``family="poisson"``, log link), built once per dataset: the rows as
+    :class:`ClassificationDesign` keeps them (the Poisson loss has no sufficient statistics smaller than
+    the rows either), ``y`` the counts (≥ 0) and an optional ``offset`` (e.g. log exposure)."""
+
+    datafit: ClassVar[Datafit] = Poisson()
+
+    @property
+    def positive_share(self) -> float:  # pragma: no cover - a count target has no classes
+        raise AttributeError("A count target has no positive class.")
+
+    def null_intercept(self) -> float:
+        """The intercept of the model with w = 0: log(Σcy / Σc·e^offset) (0 without an intercept)."""
+        if not self.intercept:
+            return 0.0
+        return float(np.log(self.c @ self.y / (self.c @ np.exp(self.eta_offset))))
+
+    def null_mean(self) -> NDArray[np.float64]:
+        """μ of the null model per row: e^(offset + b₀)."""
+        return np.exp(self.eta_offset + self.null_intercept())
+
+    def grid_top(self, penalty: Penalty) -> float:
+        """The first λ of the default grid: λ_max, except for ridge (α = 0) with unpenalized features,
+        where glmnet's Poisson grid (its Fortran ``fishnet``) starts from the gradient at the intercept
+        and offset alone (its ridge pass never refreshes that gradient after fitting them): the same
+        here, so the default grid is glmnet's (R glmnet reference test). No λ zeroes a ridge fit: the
+        grid's top is a convention, λ_max proper still scales the KKT standard."""
+        if penalty.alpha == 0.0 and _unpenalized(penalty, self.n_features, self.constant).any():
+            return penalty.lambda_max(self.correlation())
+        return self.lambda_max(penalty)
+
+    def null_hessian_weights(self) -> NDArray[np.float64]:
+        """The Poisson loss's Hessian weights per row (× n) at the null model: cᵢ·μᵢ."""
+        return self.c * self.null_mean()
+
+    def correlation(self) -> NDArray[np.float64]:
+        """``−Zᵀg/n`` at the null model: ``Zᵀc(y − μ₀)/n``."""
+        return self.Zt @ (self.c * (self.y - self.null_mean())) / self.n_samples
+
+    def null_correlation(self, penalty: Penalty) -> NDArray[np.float64]:
+        """``−Zᵀg/n`` at the null model: w = 0, or with penalty factors of 0 the unpenalized
+        features' (and intercept's) maximum-likelihood fit (:func:`poisson_mle`)."""
+        free = _unpenalized(penalty, self.n_features, self.constant)
+        if not free.any():
+            return self.correlation()
+        key = ("null", penalty.factors)
+        if key not in self._cache:
+            eta = poisson_mle(self.Zt[free], self.y, self.c, self.intercept, self.eta_offset)
+            self._cache[key] = self.Zt @ (self.c * (self.y - np.exp(eta))) / self.n_samples
+        return self._cache[key]
+
+
+def prepare_poisson(
+    X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None,
+    *, weights: ArrayLike | None = None, intercept: bool = True, offset: ArrayLike | None = None,
+) -> PoissonDesign:
+    """Validate a count problem (y finite and ≥ 0, not all 0; glmnet also takes non-integer y) and
+    standardize its rows once (see :class:`PoissonDesign`)."""
+    names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
+    X_arr, y_arr = validate_xy(X, y)
+    n = X_arr.shape[0]
+    if (y_arr < 0).any():
+        raise DataError("Poisson regression models counts: the target must be ≥ 0, but it has negative values "
+                        f"(the smallest is {y_arr.min():g}). Choose another target, or fit it as a regression.")
+    c = np.ones(n) if weights is None else observation_weights(weights, n)
+    if float(c @ y_arr) <= 0.0:
+        raise DataError("Every count of the target is 0 (where rows have weight): a Poisson model needs some events.")
+    eta_offset = None
+    if offset is not None:
+        eta_offset = np.asarray(offset, dtype=float).reshape(-1)
+        if eta_offset.shape != (n,):
+            raise DataError(f"offset has {eta_offset.size} values for {n} rows: give one per row (e.g. log exposure).")
+        if not np.all(np.isfinite(eta_offset)):
+            raise DataError("offset values must be finite numbers (log of a positive exposure).")
+    Zt, x_mean, scale, constant = _standardized_rows(X_arr, c, standardize, intercept)
+    return PoissonDesign(Zt=Zt, y=y_arr.astype(float), c=c, x_mean=x_mean, x_scale=scale, constant=constant,
+                         standardize=bool(standardize), feature_names=names, classes=(), intercept=bool(intercept),
+                         offset=eta_offset)
 
 
 @dataclass(frozen=True, eq=False)
@@ -758,7 +896,7 @@ def observation_weights(weights: ArrayLike, n: int) -> NDArray[np.float64]:
 def prepare(
     X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None,
     *, weights: ArrayLike | None = None, intercept: bool = True, family: str = "gaussian",
-    positive_class: Any = None, class_labels: Sequence[str] | None = None,
+    positive_class: Any = None, class_labels: Sequence[str] | None = None, offset: ArrayLike | None = None,
 ) -> Design | ClassificationDesign:
     """Validate ``X`` (n × p) and ``y`` (n,) once and compute the sufficient statistics.
 
@@ -770,13 +908,19 @@ def prepare(
     ``family="binomial"`` builds a :class:`ClassificationDesign` (:func:`prepare_classification`),
     ``"multinomial"`` a :class:`MultinomialDesign`; for both, ``class_labels`` says that ``y`` holds
     the codes 0…K−1 of these labels (as :class:`reglab.Prepared` does), which the results then carry.
+    ``"poisson"`` builds a :class:`PoissonDesign`, with ``offset`` (one value per row) if given.
     """
-    if datafit_of(family).family == "binomial":
+    datafit = datafit_of(family)
+    if offset is not None and not datafit.takes_offset:
+        raise ValueError(f"offset is offered for Poisson regression here, not for {datafit.model_name}.")
+    if isinstance(datafit, Poisson):
+        return prepare_poisson(X, y, standardize, feature_names, weights=weights, intercept=intercept, offset=offset)
+    if datafit.classifier:
+        if datafit.per_class:
+            return prepare_multinomial(X, y, standardize, feature_names, weights=weights, intercept=intercept,
+                                       class_labels=class_labels)
         return prepare_classification(X, y, standardize, feature_names, weights=weights, intercept=intercept,
                                       positive_class=positive_class, class_labels=class_labels)
-    if datafit_of(family).family == "multinomial":
-        return prepare_multinomial(X, y, standardize, feature_names, weights=weights, intercept=intercept,
-                                   class_labels=class_labels)
     names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
     X_arr, y_arr = validate_xy(X, y, check_finite=False)
     n, p = X_arr.shape

@@ -18,7 +18,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .design import ClassificationDesign, Design
-from .objective import Logistic
 from .results import Fit, Path, nonzero_mask
 from .solvers import ridge_df
 from .objective import Penalty
@@ -51,10 +50,10 @@ def effective_df(design: Design | ClassificationDesign, penalty: Penalty, lam: f
     active = np.flatnonzero(nonzero_mask(weights) if nonzero is None else nonzero)
     if active.size == 0:
         return 0.0
-    if isinstance(design, ClassificationDesign):
+    if isinstance(design, ClassificationDesign):  # the rows: the Hessian at the fitted mean
         rows = design.Zt[active]
-        prob = Logistic.response(intercept + weights[active] @ rows)
-        scaled = rows * np.sqrt(design.c * prob * (1.0 - prob))
+        eta = design.eta_offset + intercept + weights[active] @ rows
+        scaled = rows * np.sqrt(design.c * design.datafit.hessian_weights(eta))
         gram = scaled @ scaled.T
     else:
         gram = design.gram[np.ix_(active, active)]
@@ -190,7 +189,7 @@ def classification_metrics(fit: Fit, design: ClassificationDesign, penalty: Pena
     most probable class, and the one-vs-rest AUC averaged over the classes."""
     from sklearn.metrics import balanced_accuracy_score
 
-    if fit.family == "multinomial":
+    if fit.datafit.per_class:
         return _multinomial_metrics(fit, design, penalty, X_train, y_train, X_test, y_test)
     train_prob = fit.predict(X_train)
     test_prob = fit.predict(X_test) if len(y_test) else np.empty(0)
@@ -274,8 +273,8 @@ def error_curves(path: Path, X_train, y_train, X_test, y_test):
     """
     import pandas as pd
 
-    if path.family in ("binomial", "multinomial"):
-        loss = multiclass_log_loss if path.family == "multinomial" else log_loss
+    if path.datafit.classifier:
+        loss = multiclass_log_loss if path.datafit.per_class else log_loss
         parts = [pd.DataFrame({"lambda": path.lambdas, "component": f"{part} error (log-loss)",
                                "value": [loss(y, p) for p in path.predict(X)]})
                  for part, X, y in (("training", X_train, y_train), ("test", X_test, y_test)) if len(y)]
@@ -347,7 +346,7 @@ def coefficient_frame(fit: Fit, true_weights: NDArray[np.float64] | None = None)
     with the truth on the same scale if known."""
     import pandas as pd
 
-    if fit.family == "multinomial":  # one row per (class, feature)
+    if fit.datafit.per_class:  # one row per (class, feature)
         K, p = fit.weights.shape
         table = pd.DataFrame({"class": np.repeat(np.array(fit.classes, dtype=object), p),
                               "feature": np.tile(np.array(fit.feature_names, dtype=object), K),

@@ -69,7 +69,7 @@ def prepare_spec(X: ArrayLike, y: ArrayLike, spec: ModelSpec, feature_names: Seq
     """:func:`reglab.design.prepare` with a spec's datafit, standardization, intercept, weights
     and positive class: the design every solver of that spec reads."""
     return prepare(X, y, spec.standardize, feature_names, weights=spec.weights, intercept=spec.intercept,
-                   family=spec.datafit.family, positive_class=spec.positive_class)
+                   family=spec.datafit, positive_class=spec.positive_class, offset=spec.offset)
 
 
 def sparse_floor(lambda_max: float, design: Prepared, penalty: Penalty) -> NDArray[np.float64] | None:
@@ -156,6 +156,7 @@ def fit(
     relax: bool = False,
     gamma: float = 1.0,
     groups: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
 ) -> Fit:
     """Fit the model at one λ.
 
@@ -176,11 +177,11 @@ def fit(
         Observation weights cᵢ ≥ 0, normalized to sum to n as glmnet does (0 leaves a row out).
     intercept : bool
         Fit an unpenalized intercept (default); ``False`` fits b = 0 (glmnet's ``intercept=FALSE``).
-    family : {"gaussian", "binomial", "multinomial"}
-        The datafit, by glmnet's name: least squares (:class:`reglab.objective.LeastSquares`),
-        logistic regression for a two-class target (:class:`reglab.objective.Logistic`; ``y`` may
-        then hold any two labels, e.g. "yes"/"no"), or for K classes
-        (:class:`reglab.objective.Multinomial`: coefficients (K, p), intercepts (K,)).
+    family : {"gaussian", "binomial", "multinomial", "poisson"}
+        The datafit, by glmnet's name (:mod:`reglab.datafits`): least squares, logistic regression
+        for a two-class target (``y`` may then hold any two labels, e.g. "yes"/"no"), for K classes
+        (multinomial: coefficients (K, p), intercepts (K,)), or Poisson regression of counts y ≥ 0
+        (log link: the mean count is e^(offset + β₀ + xᵀβ)).
     positive_class : optional
         For ``"binomial"``: the class whose probability is modelled (default: the second of the
         two sorted labels, as glmnet).
@@ -195,9 +196,12 @@ def fit(
         A group label per feature (least squares): the group elastic net
         λΣ_g f_g√|g|(α‖w_g‖₂ + (1−α)/2‖w_g‖₂²), a group in or out of the model as a whole
         (:class:`reglab.objective.Penalty`); e.g. a categorical column's one-hot columns.
+    offset : array-like of shape (n_samples,), optional
+        Poisson regression: a fixed part of η per row (glmnet's ``offset``), e.g. log(exposure) so
+        that the model is a rate per unit of exposure. Predictions then take the rows' offset too.
     """
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
-                        groups)
+                        groups, offset)
     design = prepare_spec(X, y, spec, feature_names)
     penalized = fit_design(design, spec.penalty, lam)
     if not relax:
@@ -224,10 +228,11 @@ def path(
     penalty_factor: ArrayLike | None = None,
     relax: bool = False,
     groups: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
 ) -> "Path | RelaxedPath":
     """Solutions along a decreasing λ grid (glmnet's default grid unless ``lambdas`` is given).
 
-    Same objective and parameters as :func:`fit` (``weights``, ``intercept``, ``penalty_factor`` included);
+    Same objective and parameters as :func:`fit` (``weights``, ``intercept``, ``penalty_factor``, ``offset`` included);
     lasso/elastic net solve the whole grid in one warm-started call, ridge every λ from one
     eigendecomposition (logistic: proximal Newton, warm-started along the grid). Every λ meets
     KKT ≤ 1e-8·λ_max; :meth:`Path.fit_at` and :meth:`Path.predict` give the model at any λ,
@@ -236,7 +241,7 @@ def path(
     ``path`` is this path, ``blend(γ)`` the models γ·β̂ + (1 − γ)·β̃.
     """
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
-                        groups)
+                        groups, offset)
     solved = path_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lambdas, n_lambdas)
     if not relax:
         return solved
@@ -257,16 +262,19 @@ def path_predictions(X_train: ArrayLike, y_train: ArrayLike, X_eval: ArrayLike, 
 
 
 def design_predictions(design: Prepared, X_eval: ArrayLike, penalty: Penalty, lambdas: ArrayLike,
-                       kkt_tolerance: float = RESAMPLING_KKT_TOLERANCE) -> NDArray[np.float64]:
-    """Predictions (the datafit's response of ``β₀(λ) + X_evalβ(λ)``) of ``design``'s solutions,
-    shape (n_lambdas, n_eval), solved to ``kkt_tolerance`` (resampling's by default: only errors
-    are read from them)."""
+                       kkt_tolerance: float = RESAMPLING_KKT_TOLERANCE,
+                       eval_offset: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+    """Predictions (the datafit's response of ``offset + β₀(λ) + X_evalβ(λ)``) of ``design``'s
+    solutions, shape (n_lambdas, n_eval), solved to ``kkt_tolerance`` (resampling's by default: only
+    errors are read from them); ``eval_offset`` is the evaluated rows' offset (Poisson), if any."""
     solution = solve_with_residuals(design, penalty, lambdas, None, kkt_tolerance)
     coefs, intercepts = design.to_original(solution.weights, solution.intercepts)
     X_eval = np.asarray(X_eval, dtype=float)
     if coefs.ndim == 3:  # multinomial: (n_lambdas, n_eval, K) class probabilities
         return design.datafit.response(np.einsum("nj,lkj->lnk", X_eval, coefs) + intercepts[:, None, :])
     eta = coefs @ X_eval.T + np.asarray(intercepts)[..., None]
+    if eval_offset is not None:
+        eta += eval_offset
     return design.datafit.response(eta)
 
 

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import ClassVar, Literal
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import expit
 
+# The datafits live in their own module (one class per family, the only place a family is named);
+# re-exported here, where the objective and its KKT check use them.
+from .datafits import DATAFITS, Datafit, LeastSquares, Logistic, Multinomial, Poisson, datafit_of  # noqa: F401
 from .errors import DataError
 
 PenaltyName = Literal["l1", "l2", "elasticnet"]
@@ -268,115 +270,6 @@ def _rescaled_factors(factors) -> tuple[float, ...]:
     return tuple(float(v) for v in f * (f.size / f.sum()))
 
 
-@dataclass(frozen=True)
-class LeastSquares:
-    """The gaussian datafit ``F(b, w) = 1/(2n)·Σᵢ cᵢ(yᵢ − b − zᵢᵀw)²`` (glmnet's ``family="gaussian"``).
-
-    Observation weights c are normalized to sum to n (all 1 when not given). Like a penalty,
-    a datafit is a small object: its value and its gradient at a linear predictor
-    ``η = b + Zw`` are what the objective and the KKT check need (skglm's separation; a
-    logistic datafit is the next one).
-    """
-
-    family: ClassVar[str] = "gaussian"
-
-    @staticmethod
-    def response(eta: ArrayLike) -> NDArray[np.float64]:
-        """The prediction in target units: η itself (identity link)."""
-        return np.asarray(eta, dtype=float)
-
-    @staticmethod
-    def _normalized(weights: ArrayLike | None, n: int) -> NDArray[np.float64]:
-        return np.ones(n) if weights is None else np.asarray(weights, dtype=float) * (n / np.sum(weights))
-
-    def value(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> float:
-        """``1/(2n)·Σcᵢ(yᵢ − ηᵢ)²`` (target units squared)."""
-        residual = np.asarray(y, dtype=float) - np.asarray(eta, dtype=float)
-        c = self._normalized(weights, len(residual))
-        return float(c @ residual**2) / (2.0 * len(residual))
-
-    def gradient(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> NDArray[np.float64]:
-        """∂F/∂η = ``−cᵢ(yᵢ − ηᵢ)/n`` per row; ``Zᵀ`` of it is the weights' gradient, its sum the intercept's."""
-        residual = np.asarray(y, dtype=float) - np.asarray(eta, dtype=float)
-        return -self._normalized(weights, len(residual)) * residual / len(residual)
-
-
-@dataclass(frozen=True)
-class Logistic:
-    """The binomial datafit ``F(b, w) = (1/n)·Σᵢ cᵢ·[log(1 + e^ηᵢ) − yᵢηᵢ]`` with ``η = b + Zw``
-    and yᵢ ∈ {0, 1} (glmnet's ``family="binomial"``): the mean log-loss, half the mean deviance.
-
-    ``p = 1/(1 + e^−η)`` is the probability of the positive class; weights c sum to n.
-    """
-
-    family: ClassVar[str] = "binomial"
-
-    @staticmethod
-    def response(eta: ArrayLike) -> NDArray[np.float64]:
-        """The probability of the positive class, ``1/(1 + e^−η)`` (scipy's expit: no overflow)."""
-        return expit(np.asarray(eta, dtype=float))
-
-    def value(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> float:
-        """``(1/n)·Σcᵢ[log(1 + e^ηᵢ) − yᵢηᵢ]`` (nats per observation)."""
-        eta = np.asarray(eta, dtype=float)
-        c = LeastSquares._normalized(weights, len(eta))
-        return float(c @ (np.logaddexp(0.0, eta) - np.asarray(y, dtype=float) * eta)) / len(eta)
-
-    def gradient(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> NDArray[np.float64]:
-        """∂F/∂η = ``cᵢ(pᵢ − yᵢ)/n`` per row."""
-        eta = np.asarray(eta, dtype=float)
-        c = LeastSquares._normalized(weights, len(eta))
-        return c * (self.response(eta) - np.asarray(y, dtype=float)) / len(eta)
-
-
-@dataclass(frozen=True)
-class Multinomial:
-    """The multinomial datafit ``F = (1/n)·Σᵢ cᵢ·[log Σₖ e^ηᵢₖ − ηᵢ,yᵢ]`` with ``ηᵢₖ = bₖ + zᵢᵀwₖ``
-    (glmnet's ``family="multinomial"``): one coefficient vector per class, y the class codes
-    0…K−1; the penalty applies to every class's weights (glmnet's default, "ungrouped")."""
-
-    family: ClassVar[str] = "multinomial"
-
-    @staticmethod
-    def response(eta: ArrayLike) -> NDArray[np.float64]:
-        """Class probabilities: the softmax of η over its last axis (…, K)."""
-        eta = np.asarray(eta, dtype=float)
-        shifted = np.exp(eta - eta.max(axis=-1, keepdims=True))
-        return shifted / shifted.sum(axis=-1, keepdims=True)
-
-    def value(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> float:
-        """``(1/n)·Σcᵢ[log Σₖ e^ηᵢₖ − ηᵢ,yᵢ]`` (nats per observation)."""
-        eta = np.asarray(eta, dtype=float)
-        codes = np.asarray(y).astype(int)
-        c = LeastSquares._normalized(weights, len(eta))
-        top = eta.max(axis=1)
-        log_total = top + np.log(np.exp(eta - top[:, None]).sum(axis=1))
-        return float(c @ (log_total - eta[np.arange(len(eta)), codes])) / len(eta)
-
-    def gradient(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> NDArray[np.float64]:
-        """∂F/∂η = ``cᵢ(pᵢₖ − [yᵢ = k])/n``, shape (n, K)."""
-        eta = np.asarray(eta, dtype=float)
-        codes = np.asarray(y).astype(int)
-        c = LeastSquares._normalized(weights, len(eta))
-        onehot = np.eye(eta.shape[1])[codes]
-        return c[:, None] * (self.response(eta) - onehot) / len(eta)
-
-
-Datafit = LeastSquares | Logistic | Multinomial
-
-#: Datafits by glmnet's family name.
-DATAFITS: dict[str, Datafit] = {"gaussian": LeastSquares(), "binomial": Logistic(), "multinomial": Multinomial()}
-
-
-def datafit_of(family: str) -> Datafit:
-    """The datafit glmnet calls ``family``: ``"gaussian"`` (least squares), ``"binomial"`` (logistic)
-    or ``"multinomial"`` (softmax over K classes)."""
-    key = str(family).strip().lower()
-    if key not in DATAFITS:
-        raise ValueError(f"Unknown or unsupported family {family!r}: use one of {', '.join(map(repr, DATAFITS))}.")
-    return DATAFITS[key]
-
-
 @dataclass(frozen=True, eq=False)
 class ModelSpec:
     """Everything that defines the model, checked once: datafit, penalty (with its per-feature
@@ -390,19 +283,25 @@ class ModelSpec:
     intercept: bool = True
     weights: NDArray[np.float64] | None = None
     positive_class: str | None = None
+    #: A fixed part of η per row (glmnet's ``offset``, e.g. log exposure): Poisson regression only.
+    offset: NDArray[np.float64] | None = None
 
     def __post_init__(self) -> None:
-        if self.positive_class is not None and self.datafit.family != "binomial":
+        if self.positive_class is not None and (not self.datafit.classifier or self.datafit.per_class):
             raise ValueError("positive_class applies to family='binomial' only.")
+        if self.offset is not None and not self.datafit.takes_offset:
+            raise ValueError(f"offset is offered for Poisson regression here, not for {self.datafit.model_name}.")
 
     @classmethod
-    def of(cls, penalty: str = "l1", l1_ratio: float = 0.5, family: str = "gaussian", standardize: bool = True,
+    def of(cls, penalty: str = "l1", l1_ratio: float = 0.5, family: str | Datafit = "gaussian", standardize: bool = True,
            intercept: bool = True, weights: ArrayLike | None = None, positive_class: str | None = None,
-           penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None) -> "ModelSpec":
-        """A checked spec from the public API's arguments (weights, factors and groups are checked
-        against the data's size later)."""
+           penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None,
+           offset: ArrayLike | None = None) -> "ModelSpec":
+        """A checked spec from the public API's arguments (weights, offset, factors and groups are
+        checked against the data's size later)."""
         return cls(Penalty.of(penalty, l1_ratio, penalty_factor, groups), datafit_of(family), bool(standardize),
-                   bool(intercept), None if weights is None else np.asarray(weights), positive_class)
+                   bool(intercept), None if weights is None else np.asarray(weights), positive_class,
+                   None if offset is None else np.asarray(offset, dtype=float).reshape(-1))
 
 
 def datafit_value(Z: NDArray[np.float64], y: NDArray[np.float64], intercept: float, w: NDArray[np.float64]) -> float:

@@ -30,11 +30,12 @@ from numpy.typing import NDArray
 from sklearn.model_selection import train_test_split
 
 from . import limits
+from .datafits import Datafit, datafit_for_task
 from .design import sorted_classes
 from .errors import DataError
 from .objective import Penalty
 
-Task = Literal["regression", "classification"]
+Task = Literal["regression", "classification", "counts"]
 MissingStrategy = Literal["impute", "drop"]
 #: Values this large in magnitude are treated as missing (their squares overflow float64).
 MAX_MAGNITUDE = 1e100
@@ -90,6 +91,12 @@ class Prepared:
             return ()
         return tuple(dict.fromkeys(source for source, name in zip(self.feature_sources, self.feature_names)
                                    if source != name))
+
+    @property
+    def datafit(self) -> Datafit:
+        """The model family this target is fitted with: logistic regression for two classes,
+        multinomial for three or more, least squares for a number (:func:`reglab.datafits.datafit_for_task`)."""
+        return datafit_for_task(self.task, len(self.class_labels or ()))
 
     def penalty(self, name: str, l1_ratio: float = 0.5) -> Penalty:
         """The penalty called ``name`` with this design's penalty factors and groups (:meth:`Penalty.of`)."""
@@ -181,6 +188,23 @@ MAX_INTEGER_CLASSES = 10
 MIN_CLASS_ROWS = 7
 
 
+def _check_counts(target: str, values: pd.Series) -> None:
+    """A count target (Poisson regression) holds whole numbers ≥ 0: a DataError names what else it holds."""
+    if not is_numeric(values):
+        raise DataError(f"The target {target!r} holds text, so it cannot be modelled as counts. Set Task to "
+                        "'classification', or choose a column of counts (whole numbers ≥ 0).")
+    known = values.dropna().astype(float)
+    if (known < 0).any():
+        raise DataError(f"The target {target!r} has negative values (the smallest is {known.min():g}): counts are "
+                        "whole numbers ≥ 0. Set Task to 'regression' for amounts that can be negative.")
+    if not np.all(known == np.round(known)):
+        fraction = known[known != np.round(known)].iloc[0]
+        raise DataError(f"The target {target!r} has fractions (e.g. {fraction:g}): counts are whole numbers ≥ 0 (events "
+                        "per row). Set Task to 'regression' for amounts.")
+    if not (known > 0).any():
+        raise DataError(f"Every value of the target {target!r} is 0: a Poisson model needs some events.")
+
+
 def guess_task(target: pd.Series) -> Task:
     """The task a target suggests, by a rule the Data page states:
 
@@ -188,7 +212,8 @@ def guess_task(target: pd.Series) -> Task:
     - whole numbers with exactly two values: classification (a 0/1 outcome);
     - whole numbers with at most :data:`MAX_INTEGER_CLASSES` values *and* at least
       :data:`MIN_CLASS_ROWS` rows of every value: classification (codes such as 3/4/5 gears);
-    - anything else (fractions, counts with rare or many values): regression.
+    - whole numbers ≥ 0 that include a 0 (events counted per row): counts (Poisson regression);
+    - anything else (fractions, negative or zero-free whole numbers): regression.
     """
     values = target.dropna()
     if not is_numeric(values):
@@ -199,6 +224,8 @@ def guess_task(target: pd.Series) -> Task:
     counts = finite.value_counts()
     if len(counts) == 2 or (len(counts) <= MAX_INTEGER_CLASSES and counts.min() >= MIN_CLASS_ROWS):
         return "classification"
+    if finite.min() == 0:
+        return "counts"
     return "regression"
 
 
@@ -458,6 +485,8 @@ def preprocess(
         raise DataError(f"The target {target!r} holds text, so it cannot be predicted as a number. Set Task to "
                         "'classification' on the Data page (a logistic regression over its classes), or choose a "
                         "numeric target.")
+    if task == "counts":
+        _check_counts(target, data[target])
     no_target = data[target].isna()
     if no_target.all():
         raise DataError(f"The target {target!r} has no values. Choose another target column.")
@@ -580,8 +609,8 @@ def preprocess(
     X_train = np.hstack(blocks_train) if blocks_train else np.empty((len(train), 0))
     X_test = np.hstack(blocks_test) if blocks_test else np.empty((len(test), 0))
     _describe_degenerate_columns(X_train, names, warnings)
-    if task == "regression" or (class_labels is not None and len(class_labels) == 2):
-        warnings.extend(_leak_warnings(X_train, y_all[train_pos], sources, target, task == "regression"))
+    if task != "classification" or (class_labels is not None and len(class_labels) == 2):
+        warnings.extend(_leak_warnings(X_train, y_all[train_pos], sources, target, task != "classification"))
     if X_train.shape[0] <= X_train.shape[1]:
         warnings.append(
             f"More features ({X_train.shape[1]}) than training rows ({X_train.shape[0]}): least squares has no unique "
@@ -589,13 +618,17 @@ def preprocess(
         )
     report.insert(0, f"Started from {n_in:,} rows; target {target!r} ({task}); {len(features)} feature column(s).")
     factors = _factors_by_model_column(penalty_factors, sources, report)
-    multiclass = task == "classification" and class_labels is not None and len(class_labels) > 2
-    costly = (task == "classification" and not multiclass
+    datafit = datafit_for_task(task, len(class_labels or ()))
+    multiclass = datafit.per_class
+    costly = (datafit.classifier and not multiclass
               and X_train.shape[0] * X_train.shape[1] ** 2 > limits.MAX_GROUPED_LOGISTIC_WORK)
-    groups = _groups_of(sources) if group_categories and not multiclass and not costly else None
+    groups = _groups_of(sources) if group_categories and datafit.groupable and not costly else None
     if group_categories and multiclass:
         warnings.append("Grouped categories are offered for regression and two-class targets here: with "
                         f"{len(class_labels)} classes each level is penalized on its own.")
+    elif group_categories and not datafit.groupable:
+        warnings.append(f"Grouped categories are offered for regression and two-class targets here: for "
+                        f"{datafit.model_name} each level is penalized on its own.")
     elif group_categories and costly and _groups_of(sources) is not None:
         warnings.append(f"Grouped categories for a two-class target are offered while training rows × features² stays "
                         f"under {limits.MAX_GROUPED_LOGISTIC_WORK:,} (each Newton step forms a features × features "

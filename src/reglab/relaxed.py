@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .datafits import Datafit
 from .design import logistic_mle, observation_weights, sorted_classes
 from .errors import DataError
 from .results import Fit, Path, feature_matrix
@@ -186,11 +187,11 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
     """The relaxed fits of ``path`` (solved on ``X``, ``y`` and ``weights``): one unpenalized refit
     per distinct active set (least squares, or the logistic likelihood for a two-class path), as
     glmnet's ``relax.glmnet``."""
-    if path.family not in ("gaussian", "binomial"):
+    if not path.datafit.relaxable:
         raise ValueError("The relaxed lasso is offered for least squares and two-class logistic regression "
                          "(family='gaussian' or 'binomial') here.")
     X_arr = feature_matrix(X, path.feature_names)
-    y_arr = _response(y, path.family, path.classes)
+    y_arr = _response(y, path.datafit, path.classes)
     n = X_arr.shape[0]
     if y_arr.shape[0] != n:
         raise DataError(f"X has {n} rows but y has {y_arr.shape[0]}.")
@@ -208,7 +209,7 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
             continue
         key = active.tobytes()
         if key not in done:
-            if path.family == "binomial":
+            if path.datafit.classifier:
                 done[key] = _logistic_refit(X_arr, y_arr, c, active, path.fit_intercept)
             else:
                 refit = refit or _Refits(X_arr, y_arr, c, path.fit_intercept)
@@ -228,10 +229,10 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
     return RelaxedPath(path, coefs, intercepts, refitted, x_scale, separated)
 
 
-def _response(y: ArrayLike, family: str, classes) -> NDArray[np.float64]:
+def _response(y: ArrayLike, datafit: Datafit, classes) -> NDArray[np.float64]:
     """The target as the path's solver reads it: numbers, or 1 for the positive class ``classes[1]``
     (given as the class labels, or already as those 0/1 codes)."""
-    if family == "gaussian":
+    if not datafit.classifier:
         return np.asarray(y, dtype=float).reshape(-1)
     codes, labels = sorted_classes(y)
     if labels == tuple(classes):
@@ -327,31 +328,17 @@ def cv_curves_frame(cv: RelaxedCV):
                       for k, g in enumerate(cv.gammas)], ignore_index=True)
 
 
-def _mean_loss(y: NDArray[np.float64], predictions: NDArray[np.float64], family: str) -> NDArray[np.float64]:
-    """Mean held-out loss along the last axis: squared error (target units²), or for a two-class
-    model the log-loss −[y·log p + (1 − y)·log(1 − p)] (nats per row; p clipped to [1e-15, 1 − 1e-15]
-    so one confident mistake is large but finite)."""
-    if family == "gaussian":
-        return np.mean((predictions - y) ** 2, axis=-1)
-    p = np.clip(predictions, 1e-15, 1 - 1e-15)
-    return -np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p), axis=-1)
-
-
-#: What the held-out error is called, by family.
-HELD_OUT_ERROR = {"gaussian": "test MSE", "binomial": "test log-loss"}
-
-
 def held_out_error_frame(relaxed: RelaxedPath, X_test: ArrayLike, y_test: ArrayLike, gamma: float):
     """Held-out error along λ of the penalized path and of the blend at ``gamma`` (``lambda``,
     ``component``, ``value``): mean squared error (target units²), or the mean log-loss (nats per
     row) for a two-class model."""
     import pandas as pd
 
-    y = _response(y_test, relaxed.path.family, relaxed.path.classes)
+    y = _response(y_test, relaxed.path.datafit, relaxed.path.classes)
     parts = []
     for value in dict.fromkeys((1.0, check_gamma(gamma))):
-        errors = _mean_loss(y, relaxed.predict(X_test, value), relaxed.path.family)
-        parts.append(pd.DataFrame({"lambda": relaxed.lambdas, "component": f"{HELD_OUT_ERROR[relaxed.path.family]}, "
+        errors = relaxed.path.datafit.mean_loss(y, relaxed.predict(X_test, value))
+        parts.append(pd.DataFrame({"lambda": relaxed.lambdas, "component": f"{relaxed.path.datafit.held_out_error}, "
                                    + gamma_label(value), "value": errors}))
     return pd.concat(parts, ignore_index=True)
 
@@ -360,9 +347,9 @@ def held_out_scores(penalized: Fit, blended: Fit, X_test: ArrayLike, y_test: Arr
     """How the penalized fit and its blend do on held-out rows: ``(name, penalized, blended)`` with
     the name saying the measure (lower is better): the root mean squared error (target units),
     or the mean log-loss (nats per row) for a two-class model."""
-    y = _response(y_test, penalized.family, penalized.classes)
-    losses = [float(_mean_loss(y, model.predict(X_test), penalized.family)) for model in (penalized, blended)]
-    if penalized.family == "gaussian":
+    y = _response(y_test, penalized.datafit, penalized.classes)
+    losses = [float(penalized.datafit.mean_loss(y, model.predict(X_test))) for model in (penalized, blended)]
+    if not penalized.datafit.classifier:
         return "Test RMSE", float(np.sqrt(losses[0])), float(np.sqrt(losses[1]))
     return "Test log-loss", losses[0], losses[1]
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .datafits import datafit_of
 from .export import neutralize
 from .objective import Penalty
 
@@ -128,14 +129,38 @@ def _translate_logistic(penalty: Penalty, lam: float, n_samples: int, family: st
     )
 
 
+#: scikit-learn's PoissonRegressor penalizes with an L2 term only.
+NO_L1_POISSON_IN_SKLEARN = ("scikit-learn's PoissonRegressor has an L2 penalty only: no lasso or elastic net for "
+                            "counts there (its alpha is our λ for ridge, on standardized features).")
+
+
+def _translate_poisson(penalty: Penalty, lam: float, n_samples: int) -> Translation:
+    a = penalty.alpha
+    sklearn = (f"PoissonRegressor(alpha={lam:.6g})   # ridge only: alpha = λ" if a == 0.0
+               else "no equivalent: " + NO_L1_POISSON_IN_SKLEARN)
+    return Translation(
+        objective=f"(1/n)·Σ (e^η − y·η) + {_penalty_text(penalty, lam)}   (n = {n_samples}; η = offset + b + Zw)",
+        sklearn=sklearn,
+        glmnet=f'glmnet(x, y, family = "poisson", alpha = {a:g}, lambda = {lam:.6g}, standardize = TRUE'
+               f'{_r_penalty_factor(penalty)})',
+        spark=f'GeneralizedLinearRegression(family="poisson", link="log", regParam={lam:.6g})   # L2 only',
+        note="glmnet's poisson family does not rescale y, so its lambda and alpha are ours (checked against R glmnet). "
+             + NO_L1_POISSON_IN_SKLEARN + " Spark's GeneralizedLinearRegression is L2 only too: not checked here."
+             + ("" if penalty.factors is None else " " + NO_FACTORS_IN_SKLEARN),
+    )
+
+
 def translate(penalty: Penalty, lam: float, y_train: ArrayLike, family: str = "gaussian") -> Translation:
     """This model's parameters in scikit-learn, glmnet and Spark terms, for training target ``y_train``.
 
     Its length n maps Ridge's alpha (n·λ); its population sd maps glmnet's and Spark's λ and α
     (see :func:`glmnet_parameters`). ``family="binomial"``: logistic regression (module docstring).
     """
-    if family in ("binomial", "multinomial"):
-        return _translate_logistic(penalty, float(lam), len(np.asarray(y_train)), family)
+    datafit = datafit_of(family)
+    if datafit.classifier:
+        return _translate_logistic(penalty, float(lam), len(np.asarray(y_train)), datafit.family)
+    if datafit.takes_offset:  # Poisson regression: no rescaling of y
+        return _translate_poisson(penalty, float(lam), len(np.asarray(y_train)))
     y = np.asarray(y_train, dtype=float)
     n_samples, y_sd = len(y), glmnet_y_scale(y)
     a = penalty.alpha
@@ -384,3 +409,58 @@ def relaxed_r_snippet(penalty: Penalty, lam: float, gamma: float, feature_names:
     script = script.replace(", thresh = 1e-20", ", relax = TRUE, thresh = 1e-20", 1)
     return script.replace("print(coef(fit))\n", f"print(coef(fit, {at}, gamma = {float(gamma)!r}))"
                                                    "   # γ: 1 = the lasso, 0 = its refit\n")
+
+
+
+def poisson_r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], target: str, csv_name: str,
+                      standardize: bool = True, lambda_start: float | None = None) -> str:
+    """The same Poisson model in R: ``glmnet(family = "poisson")``, λ and α as ours (glmnet does not
+    rescale counts), warm-started along a sequence from ``lambda_start`` (the path's λ_max: ~10 λ a
+    decade, as glmnet's own path) down to λ, whose fit (the last) is printed: a cold start at a
+    small λ is where glmnet's Newton steps are slowest. Prints β₀ and β."""
+    lam = float(lam)
+    cols = ", ".join(r_string(neutralize(n)) for n in feature_names)
+    start = max(float(lambda_start if lambda_start is not None else lam), lam)
+    steps = max(2, int(math.ceil(10 * math.log10(start / lam))) + 1) if start > lam else 1
+    sequence = (f"lambdas <- exp(seq(log({start!r}), log({lam!r}), length.out = {steps}))\n" if steps > 1
+                else f"lambdas <- {lam!r}\n")
+    return (
+        "# Refit the Regularization Lab Poisson model with R's glmnet (same objective and λ: no rescaling of counts).\n"
+        + _no_groups_comment(penalty, "r") +
+        "library(glmnet)\n"
+        f"data <- read.csv({r_string(csv_name)}, check.names = FALSE, fileEncoding = \"UTF-8-BOM\")\n"
+        f"x <- as.matrix(data[, c({cols}), drop = FALSE])\n"
+        f"y <- data[[{r_string(neutralize(target))}]]   # counts (whole numbers >= 0)\n"
+        + sequence +
+        f"fit <- glmnet(x, y, family = \"poisson\", alpha = {float(penalty.alpha)!r}, lambda = lambdas, "
+        f"standardize = {'TRUE' if standardize else 'FALSE'}{_r_penalty_factor(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
+        "print(coef(fit)[, length(lambdas)])   # the last λ of the sequence is λ itself\n"
+    )
+
+
+def poisson_python_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], target: str,
+                           csv_name: str, standardize: bool = True) -> str:
+    """A runnable scikit-learn script for a Poisson model: ``PoissonRegressor(alpha=λ)`` is our ridge
+    on standardized features; scikit-learn has no L1 penalty for counts, so for the lasso and the
+    elastic net the script says so and fits the ridge at the same λ, the nearest it offers."""
+    cols = ", ".join(repr(neutralize(n)) for n in feature_names)
+    exact = penalty.alpha == 0.0 and penalty.factors is None
+    note = ("# PoissonRegressor minimizes (1/(2n))·Σ deviance + alpha/2·‖w‖²: our ridge objective, alpha = λ.\n" if exact
+            else "# " + NO_L1_POISSON_IN_SKLEARN + "\n# This fits the ridge at the same λ instead: NOT the page's model.\n")
+    scale = ("scaler = StandardScaler().fit(X)   # population sd (ddof=0), as reglab\nZ = scaler.transform(X)\n"
+             if standardize else "Z = X\n")
+    back = ("coef = model.coef_ / scaler.scale_\nintercept = model.intercept_ - coef @ scaler.mean_\n" if standardize
+            else "coef = model.coef_\nintercept = model.intercept_\n")
+    return (
+        "import pandas as pd\n"
+        "from sklearn.linear_model import PoissonRegressor\n"
+        "from sklearn.preprocessing import StandardScaler\n\n"
+        f"data = pd.read_csv({csv_name!r})\n"
+        f"columns = [{cols}]\n"
+        "X = data[columns].to_numpy(dtype=float)\n"
+        f"y = data[{neutralize(target)!r}].to_numpy(dtype=float)   # counts\n"
+        + note + scale
+        + f"model = PoissonRegressor(alpha={float(lam)!r}, tol=1e-12, max_iter=10_000).fit(Z, y)\n"
+        + back
+        + "print('intercept', intercept)\nprint(dict(zip(columns, coef)))\n"
+    )

@@ -11,7 +11,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import DataError
-from .objective import datafit_of
+from .datafits import Datafit, datafit_of
 
 
 #: A weight counts as non-zero when it exceeds this share of the largest weight of its fit.
@@ -68,6 +68,14 @@ def feature_matrix(X: ArrayLike, feature_names: tuple[str, ...]) -> NDArray[np.f
     return X_arr
 
 
+def _offset_for(offset: ArrayLike, n: int) -> NDArray[np.float64]:
+    """The offset per row of the rows to predict (glmnet's ``newoffset``), checked."""
+    values = np.asarray(offset, dtype=float).reshape(-1)
+    if values.shape != (n,) or not np.all(np.isfinite(values)):
+        raise DataError(f"offset must hold one finite number per row to predict ({n}); got {values.size}.")
+    return values
+
+
 def nonzero_mask(weights: ArrayLike, per_fit_axes: int = 1, floor: ArrayLike | None = None) -> NDArray[np.bool_]:
     """Which solver weights are non-zero at the solver's precision (row-wise for a 2-D array):
     ``|wⱼ| > max(NONZERO_RELATIVE · maxₖ |wₖ|, floorⱼ)``, the maximum over one fit's weights (its
@@ -81,10 +89,6 @@ def nonzero_mask(weights: ArrayLike, per_fit_axes: int = 1, floor: ArrayLike | N
     if floor is not None:
         threshold = np.maximum(threshold, np.asarray(floor, dtype=float))
     return magnitude > threshold
-
-
-def _fit_axes(family: str) -> int:
-    return 2 if family == "multinomial" else 1
 
 
 @dataclass(frozen=True)
@@ -130,26 +134,34 @@ class Fit:
     #: Per-feature absolute floor of the non-zero rule (:func:`weight_floor`), set by the solvers.
     weight_floor: NDArray[np.float64] | None = field(default=None, repr=False, compare=False)
 
-    def linear_predictor(self, X: ArrayLike) -> NDArray[np.float64]:
-        """``η = β₀ + Xβ`` for original-scale features ``X`` (n × p; a table is matched by feature
-        name, see :func:`feature_matrix`): glmnet's ``type="link"``; (n, K) for a multinomial fit."""
-        X_arr = feature_matrix(X, self.feature_names)
-        if self.family == "multinomial":
-            return X_arr @ np.asarray(self.coef).T + self.intercept
-        return self.intercept + X_arr @ self.coef
+    @property
+    def datafit(self) -> Datafit:
+        """The datafit this model was fitted with (asked, never its family's name, by the layers above)."""
+        return datafit_of(self.family)
 
-    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
+    def linear_predictor(self, X: ArrayLike, offset: ArrayLike | None = None) -> NDArray[np.float64]:
+        """``η = offset + β₀ + Xβ`` for original-scale features ``X`` (n × p; a table is matched by
+        feature name, see :func:`feature_matrix`): glmnet's ``type="link"``; (n, K) for a
+        multinomial fit. ``offset`` (Poisson regression: one per row, e.g. log exposure) defaults to 0."""
+        X_arr = feature_matrix(X, self.feature_names)
+        if self.datafit.per_class:
+            return X_arr @ np.asarray(self.coef).T + self.intercept
+        eta = self.intercept + X_arr @ self.coef
+        return eta if offset is None else eta + _offset_for(offset, len(eta))
+
+    def predict(self, X: ArrayLike, offset: ArrayLike | None = None) -> NDArray[np.float64]:
         """glmnet's ``type="response"``: target units for ``"gaussian"``; for ``"binomial"`` the
         probability of the positive class ``classes[1]``, ``1/(1 + e^−η)``; for ``"multinomial"``
-        every class's probability, shape (n, K) in the order of ``classes``."""
-        return datafit_of(self.family).response(self.linear_predictor(X))
+        every class's probability, shape (n, K) in the order of ``classes``; for ``"poisson"`` the
+        expected count e^η (with the rows' ``offset``, if the model was fitted with one)."""
+        return self.datafit.response(self.linear_predictor(X, offset))
 
     def predict_class(self, X: ArrayLike) -> NDArray[np.object_]:
         """The most probable class label of each row (binary: probability > ½ → ``classes[1]``, as glmnet)."""
         if not self.classes:
             raise DataError("This is a regression model: it predicts numbers, not classes.")
         eta = self.linear_predictor(X)
-        if self.family == "multinomial":
+        if self.datafit.per_class:
             return np.asarray(self.classes, dtype=object)[np.argmax(eta, axis=1)]
         return np.where(eta > 0.0, self.classes[1], self.classes[0]).astype(object)
 
@@ -157,7 +169,7 @@ class Fit:
     def nonzero(self) -> NDArray[np.bool_]:
         """Which coefficients are non-zero at the solver's precision (:func:`nonzero_mask`); (K, p)
         for a multinomial fit."""
-        return nonzero_mask(self.weights, _fit_axes(self.family), self.weight_floor)
+        return nonzero_mask(self.weights, self.datafit.fit_axes, self.weight_floor)
 
     @property
     def n_nonzero(self) -> int:
@@ -222,6 +234,11 @@ class Path:
     solve_at: Callable[[float, NDArray[np.float64] | None], "Fit"] | None = field(
         default=None, repr=False, compare=False)
 
+    @property
+    def datafit(self) -> Datafit:
+        """The datafit this path was fitted with (see :attr:`Fit.datafit`)."""
+        return datafit_of(self.family)
+
     def index_of(self, lam: float) -> int | None:
         """The grid index of ``lam`` (to 1e-12 relative), or None when it is not on the grid."""
         close = np.flatnonzero(np.isclose(self.lambdas, float(lam), rtol=1e-12, atol=0.0))
@@ -246,7 +263,8 @@ class Path:
                    kkt=float(self.kkt[i]), fit_intercept=self.fit_intercept, family=self.family,
                    classes=self.classes, penalty_factor=self.penalty_factor, weight_floor=self.weight_floor)
 
-    def predict(self, X: ArrayLike, lam: float | ArrayLike | None = None) -> NDArray[np.float64]:
+    def predict(self, X: ArrayLike, lam: float | ArrayLike | None = None, offset: ArrayLike | None = None
+                ) -> NDArray[np.float64]:
         """Predictions for features ``X`` (n × p, see :func:`feature_matrix`): target units, or the
         positive class's probability for ``"binomial"`` (as :meth:`Fit.predict`).
 
@@ -255,18 +273,19 @@ class Path:
         """
         X_arr = feature_matrix(X, self.feature_names)
         if lam is None:
-            if self.family == "multinomial":  # (k, n, K)
-                return datafit_of(self.family).response(np.einsum("nj,lkj->lnk", X_arr, self.coefs)
+            if self.datafit.per_class:  # (k, n, K)
+                return self.datafit.response(np.einsum("nj,lkj->lnk", X_arr, self.coefs)
                                                         + self.intercepts[:, None, :])
-            return datafit_of(self.family).response(self.coefs @ X_arr.T + self.intercepts[:, None])
+            eta = self.coefs @ X_arr.T + self.intercepts[:, None]
+            return self.datafit.response(eta if offset is None else eta + _offset_for(offset, X_arr.shape[0]))
         if np.ndim(lam) == 0:
-            return self.fit_at(float(lam)).predict(X_arr)
-        return np.vstack([self.fit_at(float(value)).predict(X_arr) for value in np.asarray(lam, dtype=float)])
+            return self.fit_at(float(lam)).predict(X_arr, offset)
+        return np.vstack([self.fit_at(float(value)).predict(X_arr, offset) for value in np.asarray(lam, dtype=float)])
 
     @property
     def nonzero(self) -> NDArray[np.bool_]:
         """Which coefficients are non-zero at each λ (at the solver's precision, :func:`nonzero_mask`)."""
-        return nonzero_mask(self.weights, _fit_axes(self.family), self.weight_floor)
+        return nonzero_mask(self.weights, self.datafit.fit_axes, self.weight_floor)
 
     def accuracy_note(self, tolerance: float = 1e-8) -> str | None:
         """None when every λ meets the KKT standard (residual ≤ ``tolerance``·λ_max), else a
@@ -296,7 +315,7 @@ class Path:
 
         ``l1_fraction`` is ‖w(λ)‖₁ / max over the path of ‖w‖₁ (standardized weights).
         """
-        if self.family == "multinomial":
+        if self.datafit.per_class:
             return self._class_frame()
         k, p = self.coefs.shape
         l1 = np.abs(self.weights).sum(axis=1)
@@ -317,7 +336,7 @@ class Path:
         ``groups`` names each feature's group, in feature order (a feature alone is its own group:
         its norm is |wⱼ|). With ``lambda``, ``feature`` (the group's name) and ``l1_fraction`` as
         :meth:`to_frame`, so the same path chart draws it."""
-        if self.family == "multinomial":
+        if self.datafit.per_class:
             raise ValueError("Group norms are drawn for one coefficient vector per λ (not a multinomial path).")
         labels = np.asarray(groups, dtype=object)
         if labels.shape != (self.weights.shape[1],):

@@ -41,6 +41,7 @@ from .fitting import design_predictions, path_design, prepare_spec
 from .fitting import path as _public_path
 from .results import Fit, Path, feature_matrix
 from .solvers import CV_KKT_TOLERANCE, lambda_grid, solve
+from .datafits import datafit_of
 from .objective import ModelSpec, Penalty
 from .relaxed import DEFAULT_GAMMAS, RelaxedCV, check_gamma, relax
 
@@ -123,48 +124,15 @@ class CVResult:
         """
         if len(self.lambdas) < 2:
             return None
-        classifier = self.measure != "mse"
+        datafit = self.path.datafit
         if self.index_min == len(self.lambdas) - 1:
             return (f"λ.min is the smallest λ tried ({self.lambda_min:.3g}): the CV error is still falling there, so "
                     "even less regularization would fit these folds better. Type a smaller λ (exact) to look further; "
-                    "the model there is close to unpenalized "
-                    + ("logistic regression." if classifier else "least squares."))
+                    f"the model there is close to unpenalized {datafit.model_name}.")
         if self.index_min == 0:
             return (f"λ.min is the largest λ tried ({self.lambda_min:.3g}), where every coefficient is zero: in "
-                    "cross-validation no model predicts better than "
-                    + ("the class shares alone." if classifier else "the mean of the target."))
+                    f"cross-validation no model predicts better than {datafit.null_prediction}.")
         return None
-
-
-#: Held-out error measures per family, the default first (cv.glmnet's ``type.measure``).
-MEASURES: dict[str, tuple[str, ...]] = {"gaussian": ("mse",), "binomial": ("deviance", "class", "auc"),
-                                        "multinomial": ("deviance", "class")}
-#: Measures where larger is better: λ.min maximizes them (as cv.glmnet's getOptcv does for AUC).
-HIGHER_IS_BETTER = {"auc"}
-#: cv.glmnet clips held-out probabilities to [1e-5, 1 − 1e-5] before taking the deviance, so one
-#: confidently wrong row cannot make a fold's error infinite; the same here, so λ.min agrees.
-PROBABILITY_CLIP = 1e-5
-
-
-def heldout_loss(y: NDArray[np.float64], predictions: NDArray[np.float64], measure: str) -> NDArray[np.float64]:
-    """Per-row loss of ``predictions`` (n_lambdas × n_rows, response units) against ``y``:
-    ``"mse"`` (y − ŷ)²; ``"deviance"`` −2[y·log p + (1−y)·log(1−p)] with p clipped to
-    [1e-5, 1 − 1e-5]; ``"class"`` 1 where the predicted class (p > ½) is not y's."""
-    if measure == "mse":
-        return (y - predictions) ** 2
-    if predictions.ndim == 3:  # multinomial: (n_lambdas, n_rows, K) probabilities, y class codes
-        codes = y.astype(int)
-        if measure == "deviance":
-            picked = np.clip(predictions[:, np.arange(len(codes)), codes], PROBABILITY_CLIP, 1.0 - PROBABILITY_CLIP)
-            return -2.0 * np.log(picked)
-        if measure == "class":
-            return (np.argmax(predictions, axis=2) != codes).astype(float)
-    if measure == "deviance":
-        prob = np.clip(predictions, PROBABILITY_CLIP, 1.0 - PROBABILITY_CLIP)
-        return -2.0 * (y * np.log(prob) + (1.0 - y) * np.log1p(-prob))
-    if measure == "class":
-        return ((predictions > 0.5) != (y > 0.5)).astype(float)
-    raise ValueError(f"Unknown CV measure {measure!r}.")
 
 
 def heldout_auc(y: NDArray[np.float64], predictions: NDArray[np.float64],
@@ -196,13 +164,15 @@ def fold_errors(
     the fold, as glmnet refits with ``weights[train]``) and the error is the weighted mean over
     ``test``. For a classifier ``y`` holds 0/1 codes.
     """
-    c = spec.weights
-    fold_spec = dataclasses.replace(spec, weights=None if c is None else c[train], positive_class=None)
+    c, offset = spec.weights, spec.offset
+    fold_spec = dataclasses.replace(spec, weights=None if c is None else c[train], positive_class=None,
+                                    offset=None if offset is None else offset[train])
     design = prepare_spec(X[train], y[train], fold_spec)
-    predictions = design_predictions(design, X[test], spec.penalty, lambdas, kkt_tolerance)
+    predictions = design_predictions(design, X[test], spec.penalty, lambdas, kkt_tolerance,
+                                     None if offset is None else offset[test])
     if measure == "auc":
         return heldout_auc(y[test], predictions, None if c is None else c[test])
-    loss = heldout_loss(y[test], predictions, measure)
+    loss = spec.datafit.heldout_loss(y[test], predictions, measure)
     if c is None:
         return loss.mean(axis=1)
     return loss @ c[test] / c[test].sum()
@@ -328,6 +298,7 @@ def cross_validate(
     measure: str | None = None,
     penalty_factor: ArrayLike | None = None,
     groups: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
 ) -> CVResult:
     """K-fold cross-validation curve of the objective's path, with λ.min and λ.1se.
 
@@ -335,13 +306,15 @@ def cross_validate(
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-    penalty, l1_ratio, standardize, weights, intercept, family, positive_class, penalty_factor
-        As :func:`reglab.fit`.
+    penalty, l1_ratio, standardize, weights, intercept, family, positive_class, penalty_factor, offset
+        As :func:`reglab.fit` (each fold refits with its rows' weights and offset, and predicts with its
+        held-out rows' offset, as cv.glmnet).
     folds : int
         Number of folds K (2 ≤ K ≤ n); rows are shuffled with ``seed`` before splitting
         (stratified by class for ``family="binomial"``).
-    measure : {"mse"} for gaussian, {"deviance", "class", "auc"} for binomial
-        The held-out error (cv.glmnet's ``type.measure``); default the first (see :func:`heldout_loss`).
+    measure : {"mse"} for gaussian, {"deviance", "class", "auc"} for binomial, {"deviance", "class"} for
+        multinomial, {"deviance", "mse", "mae"} for poisson
+        The held-out error (cv.glmnet's ``type.measure``); default the first (see the datafit's ``heldout_loss``, :mod:`reglab.datafits`).
         For ``"auc"`` (a score: higher is better) λ.min is the λ of the largest mean AUC and λ.1se
         the largest λ within one SE below it, as cv.glmnet.
     foldid : array-like of shape (n_samples,), optional
@@ -365,20 +338,16 @@ def cross_validate(
         1e-20 to 1e-8; a resampling study of many CV runs may pass a looser one explicitly.
     """
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
-                        groups)
+                        groups, offset)
     pen = spec.penalty
-    measures = MEASURES[spec.datafit.family]
-    measure = measures[0] if measure is None else str(measure).lower()
-    if measure not in measures:
-        raise ValueError(f"measure {measure!r} does not apply to family {spec.datafit.family!r}: use one of "
-                         f"{', '.join(map(repr, measures))}.")
-    classifier = spec.datafit.family in ("binomial", "multinomial")
+    measure = spec.datafit.check_measure(measure)
+    classifier = spec.datafit.classifier
     X_arr, labels = validate_xy(X, y, check_finite=False, numeric_target=not classifier)
     # A classifier's folds see class codes, encoded once here (so every fold means the same class by a code).
-    if spec.datafit.family == "binomial":
-        y_arr = class_codes(labels, positive_class)[0]
-    elif classifier:
+    if classifier and spec.datafit.per_class:
         y_arr = sorted_classes(labels)[0].astype(float)
+    elif classifier:
+        y_arr = class_codes(labels, positive_class)[0]
     else:
         y_arr = labels
     n, p = X_arr.shape
@@ -393,7 +362,7 @@ def cross_validate(
                         "training part (use the default stratified folds, or fewer folds).")
     # Moments serve every fold when each training fold still has more rows than features
     # (p > n_train ridge needs the rows' SVD); weighted, intercept-free or logistic CV refits the rows.
-    plain = c is None and intercept and not classifier
+    plain = c is None and intercept and spec.datafit.quadratic
     moments = row_moments(X_arr) if plain and p < min(len(train) for train, _ in splits) else None
     full = None
     if moments is not None:
@@ -420,11 +389,11 @@ def cross_validate(
     fold_mse = np.vstack(errors)
     sizes = np.array([len(test) if c is None else c[test].sum() for _, test in splits], dtype=float)
     mean_error, se = cv_summary(fold_mse, sizes, fold_weighting)
-    sign = -1.0 if measure in HIGHER_IS_BETTER else 1.0
+    sign = -1.0 if measure in spec.datafit.higher_is_better else 1.0
     lam_min, lam_1se = one_se_rule(grid, sign * mean_error, se)
     reusable = (full_path is not None and np.array_equal(full_path.lambdas, grid) and full_path.penalty == pen.name
-                and full_path.l1_ratio == pen.alpha and full_path.fit_intercept == intercept and c is None
-                and full_path.family == spec.datafit.family and full_path.classes == full.classes
+                and full_path.l1_ratio == pen.alpha and full_path.fit_intercept == intercept and c is None and offset is None
+                and full_path.datafit == spec.datafit and full_path.classes == full.classes
                 and full_path.penalty_factor == pen.factors and not pen.grouped)
     whole = full_path if reusable else path_design(full, pen, grid)
     return CVResult(
@@ -485,9 +454,10 @@ def cross_validate_relaxed(X: ArrayLike, y: ArrayLike, penalty: str = "l1", l1_r
     gammas = tuple(sorted(check_gamma(g) for g in gamma))
     if not gammas:
         raise ValueError("Give at least one γ.")
-    if family not in ("gaussian", "binomial"):
+    datafit = datafit_of(family)
+    if not datafit.relaxable:
         raise ValueError("The relaxed lasso is offered for family='gaussian' or 'binomial' here.")
-    classifier = family == "binomial"
+    classifier = datafit.classifier
     X_arr = np.asarray(feature_matrix(X, tuple(feature_names)) if feature_names is not None else X, dtype=float)
     labels = np.asarray(y).reshape(-1)
     # folds see the target as the solver does: numbers, or 1 for the positive class
@@ -500,7 +470,7 @@ def cross_validate_relaxed(X: ArrayLike, y: ArrayLike, penalty: str = "l1", l1_r
                          positive_class=positive_class, **options)
     grid = whole.lambdas
     splits = fold_splits(n, int(folds), seed, foldid, y_arr if classifier else None)
-    measure = "deviance" if classifier else "mse"
+    measure = datafit.measures[0]  # cv.glmnet's default: deviance for a classifier, MSE for least squares
     errors = np.empty((len(splits), len(gammas), len(grid)))
     for k, (train, test) in enumerate(splits):
         fold_path = _public_path(X_arr[train], y_arr[train], lambdas=grid, weights=None if weights is None else c[train],
@@ -508,7 +478,7 @@ def cross_validate_relaxed(X: ArrayLike, y: ArrayLike, penalty: str = "l1", l1_r
         fold_relaxed = relax(fold_path, X_arr[train], y_arr[train], None if weights is None else c[train])
         for g, value in enumerate(gammas):
             predictions = fold_relaxed.predict(X_arr[test], value)
-            errors[k, g] = heldout_loss(y_arr[test], predictions, measure) @ c[test] / c[test].sum()
+            errors[k, g] = datafit.heldout_loss(y_arr[test], predictions, measure) @ c[test] / c[test].sum()
     sizes = np.array([c[test].sum() for _, test in splits])
     mean = np.empty((len(gammas), len(grid)))
     se = np.empty_like(mean)

@@ -26,7 +26,7 @@ from sklearn.linear_model import enet_path
 from . import cd, groupcd
 from .design import ClassificationDesign, Design, MultinomialDesign, softmax_hessian
 from .errors import DataError
-from .objective import ALPHA_FLOOR_FOR_GRID, Penalty
+from .objective import ALPHA_FLOOR_FOR_GRID, Logistic, Penalty, Poisson
 
 
 #: Accuracy standard of the product: the KKT residual of everything shown, exported or returned
@@ -73,7 +73,7 @@ def lambda_grid(
     without the extension the ridge's best λ lies outside the range (the lasso's never does:
     α = 1 is not extended). ``extend=False`` gives glmnet's grid exactly.
     """
-    lam_max = design.lambda_max(penalty)
+    lam_max = design.grid_top(penalty)
     if not np.isfinite(lam_max) or lam_max <= 0.0:
         raise DataError(
             "No feature varies together with the target (the target or every feature is constant), "
@@ -108,10 +108,10 @@ def ridge_spectrum(design: Design | ClassificationDesign) -> NDArray[np.float64]
     if isinstance(design, ClassificationDesign):
         if "spectrum" not in design._cache:
             if isinstance(design, MultinomialDesign):
-                variance = float(np.max(design.shares * (1.0 - design.shares)))
+                hessian_weights = design.c * float(np.max(design.shares * (1.0 - design.shares)))
             else:
-                variance = design.positive_share * (1.0 - design.positive_share)
-            scaled = design.Zt * np.sqrt(design.c * variance)
+                hessian_weights = design.null_hessian_weights()
+            scaled = design.Zt * np.sqrt(hessian_weights)
             if design.n_features <= design.n_samples:
                 spectrum = np.clip(np.linalg.eigvalsh(scaled @ scaled.T), 0.0, None)
             else:
@@ -450,12 +450,12 @@ def solve_with_residuals(
     if np.any(~np.isfinite(lambdas)) or np.any(lambdas < 0):
         raise ValueError("λ must be a finite number ≥ 0.")
     if isinstance(design, ClassificationDesign):
-        if penalty.grouped and isinstance(design, MultinomialDesign):
+        if penalty.grouped and not design.datafit.groupable:
             raise ValueError("Grouped features are offered for least squares and two-class logistic regression "
                              "(family='gaussian' or 'binomial') here.")
         if np.any(lambdas == 0):
-            raise ValueError("λ must be > 0 for logistic regression (without a penalty separable classes "
-                             "have no finite solution).")
+            raise ValueError(f"λ must be > 0 for {design.datafit.model_name} (without a penalty the fit may have no "
+                             "finite solution: separable classes, or a feature seen only with counts of 0).")
         if isinstance(design, MultinomialDesign):
             return _multinomial_solution(design, penalty, lambdas, w_init, kkt_tolerance)
         if penalty.grouped:
@@ -480,13 +480,15 @@ def solve_with_residuals(
 
 #: Newton steps per working set and λ for the logistic kernel (a handful are used; quadratic convergence).
 _MAX_NEWTON = 100
+#: The row kernel's datafit hook (:func:`reglab.cd.glm_path_rows`): each row datafit's code there.
+_ROW_KERNELS = {Logistic: cd.LOGISTIC, Poisson: cd.POISSON}
 
 
 def _logistic_solution(
     design: ClassificationDesign, penalty: Penalty, lambdas: NDArray[np.float64],
     w_init: NDArray[np.float64] | None, kkt_tolerance: float,
 ) -> Solution:
-    """The compiled proximal-Newton path (:func:`reglab.cd.logistic_path_rows`), every λ then
+    """The compiled proximal-Newton path (:func:`reglab.cd.glm_path_rows`), every λ then
     checked against ``kkt_tolerance · λ_max`` from the rows; a λ that misses is solved again
     along a path of its own from λ_max (warm starts are what keep Newton in its fast region)."""
     lam_max = design.lambda_max(penalty)
@@ -495,10 +497,14 @@ def _logistic_solution(
     order = np.argsort(-lambdas, kind="stable")
     start = np.zeros(design.n_features) if w_init is None else np.array(w_init, dtype=float)
 
+    code = _ROW_KERNELS[type(design.datafit)]
+    small_step = cd.UNPRICED_STEP[code]
+    offset = design.eta_offset
+
     def run(grid, w_start):
-        return cd.logistic_path_rows(design.Zt, design.y, design.c, np.ascontiguousarray(grid), penalty.alpha,
-                                     factors, design.intercept, w_start, design.null_intercept(),
-                                     _KERNEL_MARGIN * limit, _MAX_NEWTON)
+        return cd.glm_path_rows(design.Zt, design.y, design.c, np.ascontiguousarray(grid), penalty.alpha,
+                                factors, design.intercept, w_start, design.null_intercept(),
+                                _KERNEL_MARGIN * limit, _MAX_NEWTON, code, offset, small_step)
 
     solved_w, solved_b, _ = run(lambdas[order], start)
     weights = np.empty((len(lambdas), design.n_features))
@@ -672,8 +678,8 @@ def kkt_residuals(design: Design | ClassificationDesign, penalty: Penalty, lambd
         block = max(1, _KKT_BLOCK // max(design.n_samples, 1))
         for start in range(0, len(lambdas), block):
             part = slice(start, start + block)
-            eta = weights[part] @ design.Zt + intercepts[part, None]
-            g = design.c * (design.datafit.response(eta) - design.y) / design.n_samples
+            eta = weights[part] @ design.Zt + intercepts[part, None] + design.eta_offset
+            g = design.c * (design.datafit.response(eta) - design.y) / design.n_samples  # both canonical links
             stationarity = penalty.subdiff_distance(weights[part], g @ design.Zt.T, lambdas[part, None])
             residuals[part] = stationarity.max(axis=1, initial=0.0)
             if design.intercept:

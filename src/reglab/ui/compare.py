@@ -13,7 +13,7 @@ from reglab.preprocess import Prepared
 
 from . import state
 from .cache import cached, memoized, resampling
-from .explore import cv_for, cv_measure, design_for, family_of, fit_for, path_for, relaxed_fit_for
+from .explore import cv_for, cv_measure, design_for, fit_for, path_for, relaxed_fit_for
 
 MODES = {"same": "the same λ for all three", "min": "each at its own λ.min", "1se": "each at its own λ.1se"}
 
@@ -35,7 +35,7 @@ def candidates(key: str, standardize: bool, l1_ratio: float, folds: int, mode: s
 @st.cache_data(max_entries=32, show_spinner="Fitting the three models…")
 def comparison(key: str, standardize: bool, cands: tuple[compare.Candidate, ...], _prepared: Prepared) -> compare.Comparison:
     return compare.compare_models(_prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test, list(cands),
-                                  standardize, _prepared.feature_names, family=family_of(_prepared),
+                                  standardize, _prepared.feature_names, family=_prepared.datafit,
                                   penalty_factor=_prepared.penalty_factors,
                                   groups=_prepared.feature_groups, class_labels=_prepared.class_labels)
 
@@ -63,7 +63,7 @@ def stability(key: str, standardize: bool, cands: tuple[compare.Candidate, ...],
             freq = compare.selection_frequency(
                 prepared.X_train, prepared.y_train, cand.penalty, cand.l1_ratio, cand.lam, resamples=resamples, seed=0,
                 standardize=standardize, progress=lambda share, i=i: progress((i + share) / len(sparse)),
-                family=family_of(prepared), penalty_factor=prepared.penalty_factors, groups=prepared.feature_groups)
+                family=prepared.datafit, penalty_factor=prepared.penalty_factors, groups=prepared.feature_groups)
             parts.append(pd.DataFrame({"model": cand.label, "feature": prepared.feature_names, "frequency": freq}))
         return pd.concat(parts, ignore_index=True)
 
@@ -76,7 +76,7 @@ def heatmap(key: str, standardize: bool, folds: int, prepared: Prepared, progres
         return memoized(("cv-heatmap", key, standardize, folds),
                         lambda: compare.cv_heatmap(prepared.X_train, prepared.y_train, folds=folds,
                                                    standardize=standardize, progress=progress,
-                                                   family=family_of(prepared), penalty_factor=prepared.penalty_factors,
+                                                   family=prepared.datafit, penalty_factor=prepared.penalty_factors,
                                                    groups=prepared.feature_groups))
 
 
@@ -87,7 +87,7 @@ def fold_reshuffles(key: str, standardize: bool, penalty: str, l1_ratio: float, 
         return memoized(("repeated-cv", key, standardize, penalty, l1_ratio, folds),
                         lambda: compare.repeated_cv(prepared.X_train, prepared.y_train, penalty, l1_ratio, folds=folds,
                                                     lambdas=grid, standardize=standardize, progress=progress,
-                                                    family=family_of(prepared), penalty_factor=prepared.penalty_factors,
+                                                    family=prepared.datafit, penalty_factor=prepared.penalty_factors,
                                                     groups=prepared.feature_groups))
 
 

@@ -241,7 +241,7 @@ def read_prep_query_params(dataset: Dataset, settings: dict) -> dict:
             problems.append(problem)
         else:
             settings["factors"] = factors
-    for key, allowed in (("task", ("regression", "classification")), ("missing", ("impute", "drop"))):
+    for key, allowed in (("task", ("regression", "classification", "counts")), ("missing", ("impute", "drop"))):
         value = st.query_params.get(key)
         if value is not None:
             if value in allowed:

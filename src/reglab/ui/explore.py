@@ -16,6 +16,7 @@ import streamlit as st
 import reglab
 from reglab import biasvariance, limits
 from reglab.data import Dataset
+from reglab.datafits import datafit_of
 from reglab.diagnostics import ClassificationMetrics, FitMetrics, classification_metrics, fit_metrics
 from reglab.design import ClassificationDesign, Design, prepare
 from reglab.fitting import fit_design, path_design
@@ -46,22 +47,12 @@ class View:
 
 
 
-def family_of(prepared: Prepared) -> str:
-    """The model family for a prepared target: logistic regression ("binomial") for a two-class
-    target, multinomial for three or more classes, least squares otherwise."""
-    if prepared.task == "classification" and prepared.class_labels and len(prepared.class_labels) == 2:
-        return "binomial"
-    if prepared.task == "classification" and prepared.class_labels and len(prepared.class_labels) > 2:
-        return "multinomial"
-    return "gaussian"
-
-
 @cached()
 def design_for(fingerprint: str, standardize: bool, _prepared: Prepared) -> Design | ClassificationDesign:
     """Sufficient statistics of the training rows, or the standardized rows of a classification
     problem (shared read-only; keyed on the data's hash, which includes the task)."""
     return prepare(_prepared.X_train, _prepared.y_train, standardize, _prepared.feature_names,
-                   family=family_of(_prepared), class_labels=_prepared.class_labels)
+                   family=_prepared.datafit, class_labels=_prepared.class_labels)
 
 
 @cached(spinner="Computing the regularization path…")
@@ -178,22 +169,19 @@ def usable_folds(folds: int, prepared: Prepared) -> int:
     return max(2, min(int(folds), prepared.max_folds))
 
 
-#: A classifier's CV measures as the page names them (cv.glmnet's type.measure → label).
-CV_MEASURES = {"deviance": "deviance", "class": "misclassification", "auc": "ROC AUC"}
-
-
 def cv_measures(prepared: Prepared) -> dict[str, str]:
-    """The CV measures a classifier offers (AUC for two classes only, as cv.glmnet)."""
-    family = family_of(prepared)
-    return {k: v for k, v in CV_MEASURES.items() if family == "binomial" or k != "auc"}
+    """The CV measures this model offers (cv.glmnet's type.measure → the page's label), the default first."""
+    datafit = prepared.datafit
+    return {measure: datafit.measure_label(measure) for measure in datafit.measures}
 
 
 def cv_measure(prepared: Prepared) -> str | None:
-    """The CV measure in use: the session's choice for a classifier, None (MSE) for a regression."""
-    if family_of(prepared) == "gaussian":
+    """The CV measure in use: the session's choice where the model offers several, else None (its only one)."""
+    measures = cv_measures(prepared)
+    if len(measures) < 2:
         return None
     chosen = st.session_state.get(state.CV_MEASURE)
-    return chosen if chosen in cv_measures(prepared) else "deviance"
+    return chosen if chosen in measures else next(iter(measures))
 
 
 @cached(spinner="Cross-validating every λ…")
@@ -203,7 +191,7 @@ def cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, f
     with resampling():
         return reglab.cross_validate(_prepared.X_train, _prepared.y_train, penalty=penalty, l1_ratio=l1_ratio,
                                      folds=usable_folds(folds, _prepared), seed=0, standardize=standardize,
-                                     full_path=on_screen, progress=_progress, family=family_of(_prepared),
+                                     full_path=on_screen, progress=_progress, family=_prepared.datafit,
                                      measure=measure, penalty_factor=_prepared.penalty_factors,
                                      groups=_prepared.feature_groups)
 
@@ -223,7 +211,7 @@ def relaxed_cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: 
         return cross_validate_relaxed(_prepared.X_train, _prepared.y_train, penalty, l1_ratio,
                                       folds=usable_folds(folds, _prepared), seed=0, lambdas=grid,
                                       standardize=standardize, penalty_factor=_prepared.penalty_factors,
-                                      groups=_prepared.feature_groups, family=family_of(_prepared))
+                                      groups=_prepared.feature_groups, family=_prepared.datafit)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -240,7 +228,7 @@ def metrics_of(fit: Fit, design: Design | ClassificationDesign, pen, prepared: P
                ) -> FitMetrics | ClassificationMetrics:
     """A fit's metrics on the prepared training and test rows: a classifier's (log-loss, accuracy,
     AUC) or a regression's (RMSE, R²), with its non-zero count and effective df."""
-    measure = classification_metrics if isinstance(design, ClassificationDesign) else fit_metrics
+    measure = classification_metrics if fit.datafit.classifier else fit_metrics
     return measure(fit, design, pen, prepared.X_train, prepared.y_train, prepared.X_test, prepared.y_test)
 
 
@@ -281,8 +269,8 @@ def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, p
     def compute() -> biasvariance.BiasVariance | None:
         pen = prepared.penalty(penalty, l1_ratio)
         grid = path_for(fingerprint, standardize, penalty, l1_ratio, prepared).lambdas[::2]
-        truth_family = None if dataset.truth is None else dataset.truth.family
-        usable_truth = (dataset.source == "synthetic" and truth_family == family_of(prepared)
+        usable_truth = (dataset.source == "synthetic" and dataset.truth is not None
+                        and datafit_of(dataset.truth.family) == prepared.datafit
                         and set(prepared.feature_names) <= set(dataset.feature_names))
         if usable_truth:
             return biasvariance.for_synthetic(dataset, prepared.feature_names, prepared.n_train, pen, grid,
@@ -291,35 +279,35 @@ def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, p
             return None
         return biasvariance.bootstrap(prepared.X_train, prepared.y_train, prepared.X_test, prepared.y_test, pen, grid,
                                       repeats=repeats, standardize=standardize, progress=progress,
-                                      family=family_of(prepared))
+                                      family=prepared.datafit)
 
     with resampling():
         return memoized(("bias-variance", fingerprint, dataset_token, standardize, penalty, l1_ratio, repeats), compute)
 
 
-def bias_variance_view(bv: biasvariance.BiasVariance | None, family: str, classifier: bool, prepared: Prepared,
-                       lam: float) -> None:
+def bias_variance_view(bv: biasvariance.BiasVariance | None, prepared: Prepared, lam: float) -> None:
     """The bias–variance tab's caption (what was decomposed, and how) and chart."""
     from reglab import charts
 
     from . import chart_with_downloads
 
+    datafit = prepared.datafit
+    classifier = datafit.classifier
+    brier = ("Σₖ (yₖ − p̂ₖ)² summed over the classes (y one-hot)" if datafit.per_class
+             else "(y − p̂)² with y = 1 for the positive class")
     if bv is None:
         st.info("The bias–variance estimate on real data needs held-out test rows: set a test share above 0 "
                 "on the Data page.", icon=":material/info:")
     elif bv.kind == "known truth":
+        noise = ("the true probabilities' variance Σₖ pₖ(1 − pₖ)" if datafit.per_class
+                 else "the true probability's Bernoulli variance p(1 − p)")
         st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model"
-                   + {"binomial": " of the Brier score (y − p̂)²; the noise is the true probability's Bernoulli "
-                                  "variance p(1 − p)",
-                      "multinomial": " of the Brier score Σₖ (yₖ − p̂ₖ)² summed over the classes (y one-hot); the "
-                                     "noise is the true probabilities' variance Σₖ pₖ(1 − pₖ)"}.get(family, "")
+                   + (f" of the Brier score {brier}; the noise is {noise}" if classifier else "")
                    + ". The dashed total lies on the measured expected test error: the identity holds.")
     elif classifier:
         st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows (drawn within each class), "
-                   "on the test rows, of the Brier score "
-                   + ("Σₖ (yₖ − p̂ₖ)² summed over the classes (y one-hot)" if family == "multinomial"
-                      else "(y − p̂)² with y = 1 for the positive class")
-                   + ": the variance of the predicted probabilities, and bias² and noise together.")
+                   f"on the test rows, of the Brier score {brier}"
+                   ": the variance of the predicted probabilities, and bias² and noise together.")
     else:
         st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows, evaluated on the test rows. "
                    "Without the true function, bias² and noise cannot be told apart: they are shown together.")

@@ -1,0 +1,112 @@
+"""Poisson regression (counts) through the app: the Data page's task rule, Explore's tabs, the
+translator and the generated R script run for real, the KKT check of the stated objective."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import each_explore_tab, open_page
+
+import reglab
+from reglab.objective import kkt_residual
+from reglab.preprocess import guess_task, preprocess
+
+
+def count_table(n: int = 240, seed: int = 5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 4))
+    frame = pd.DataFrame(X * [1.0, 3.0, 0.5, 2.0] + [0.0, 10.0, -1.0, 4.0], columns=["age", "traffic", "rain", "slope"])
+    frame["accidents"] = rng.poisson(np.exp(0.8 + 0.5 * X[:, 0] - 0.3 * X[:, 1]))
+    return frame
+
+
+def test_whole_numbers_with_zeros_are_counts_and_others_are_not():
+    counts = count_table()["accidents"]
+    assert counts.nunique() > 10 or counts.value_counts().min() < 7  # not the class rule's case
+    assert guess_task(counts) == "counts"
+    assert guess_task(counts + 1) == "regression"  # no zero: e.g. a size or a score
+    assert guess_task(counts + 0.5) == "regression"
+    assert guess_task(pd.Series([0, 1] * 20)) == "classification"
+
+
+@pytest.mark.parametrize("values, words", [([-1, 0, 2, 3] * 10, "negative values"), ([0, 1.5, 2, 3] * 10, "fractions"),
+                                           ([0] * 40, "Every value")])
+def test_a_count_task_on_other_numbers_gets_a_clear_word(values, words):
+    frame = pd.DataFrame({"x": np.arange(40.0), "y": values})
+    with pytest.raises(reglab.DataError, match=words):
+        preprocess(frame, "y", ["x"], task="counts")
+
+
+def test_poisson_fit_meets_the_kkt_standard_of_the_stated_objective():
+    frame = count_table()
+    X, y = frame[["age", "traffic", "rain", "slope"]].to_numpy(), frame["accidents"].to_numpy(dtype=float)
+    offset = np.log(np.linspace(0.5, 2.0, len(y)))
+    for penalty in ("l1", "elasticnet", "l2"):
+        fit = reglab.fit(X, y, penalty, lam=0.02, family="poisson", offset=offset)
+        design = reglab.prepare(X, y, family="poisson", offset=offset)
+        w = design.to_solver_scale(fit.coef)
+        b = fit.intercept + fit.coef @ design.x_mean  # the solver's intercept on centred features
+        residual = kkt_residual(design.Zt.T, y, b + offset, w, 0.02, design_penalty(penalty), reglab.objective.Poisson())
+        assert residual <= 1e-8 * design.lambda_max(design_penalty(penalty)), penalty
+        assert np.all(fit.predict(X, offset) > 0)
+
+
+def design_penalty(name: str) -> reglab.Penalty:
+    return reglab.Penalty.of(name, 0.5)
+
+
+def uploaded_counts_explore():
+    at = open_page("pages/1_data.py")
+    at.segmented_control[0].set_value("upload").run()
+    at.file_uploader[0].upload("counts.csv", count_table().to_csv(index=False).encode(), "text/csv").run()
+    target = next(s for s in at.selectbox if s.label.startswith("Target"))
+    if target.value != "accidents":
+        target.set_value("accidents").run()
+    assert next(s for s in at.segmented_control if s.label == "Task").value == "counts"
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.switch_page("pages/2_explore.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_a_count_csv_is_a_poisson_model_on_every_explore_tab():
+    at = uploaded_counts_explore()
+    assert any("Poisson regression" in c.value and "expected count" in c.value for c in at.caption)
+    seen_measures = False
+    for label in each_explore_tab(at):
+        assert not at.exception, (label, at.exception)
+        assert not at.error, (label, [e.value for e in at.error])
+        measures = [s for s in at.segmented_control if s.label == "CV measure"]
+        if measures:  # cv.glmnet's three measures for counts, the deviance first
+            assert list(measures[0].options) == ["deviance", "mean squared error", "mean absolute error"]
+            seen_measures = True
+    assert seen_measures
+    code = "\n".join(c.value for c in at.code)
+    assert 'family = "poisson"' in code and "PoissonRegressor" in code
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="needs R (installed by .ci/run)")
+def test_the_generated_r_script_reproduces_the_poisson_fit(tmp_path):
+    frame = count_table()
+    names = ("age", "traffic", "rain", "slope")
+    frame.to_csv(tmp_path / "counts.csv", index=False)
+    X, y = frame[list(names)].to_numpy(), frame["accidents"].to_numpy(dtype=float)
+    for penalty, ratio in (("l1", 1.0), ("elasticnet", 0.5)):
+        path = reglab.path(X, y, penalty, l1_ratio=ratio, family="poisson", feature_names=names)
+        lam = float(path.lambdas[-1])
+        fit = path.fit_at(lam)
+        script = reglab.reproduce.poisson_r_snippet(reglab.Penalty.of(penalty, ratio), lam, names, "accidents",
+                                                    "counts.csv", lambda_start=path.lambdas[0])
+        (tmp_path / "fit.R").write_text(script)
+        run = subprocess.run(["Rscript", "fit.R"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        printed = [float(v) for v in re.findall(r"-?\d+\.\d+(?:e[-+]?\d+)?", run.stdout)]
+        assert len(printed) == 5, run.stdout
+        np.testing.assert_allclose(printed[1:], fit.coef, rtol=1e-6, atol=1e-6 * np.abs(fit.coef).max())
+        assert printed[0] == pytest.approx(fit.intercept, rel=1e-6)
