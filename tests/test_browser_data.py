@@ -1,5 +1,6 @@
 """Data page in Chromium: a real upload through the file input, a target picked, the report read."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -149,4 +150,23 @@ def test_a_text_target_with_200_labels_is_explained_and_nothing_is_lost(app_url,
     page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Compare").click()
     wait_for_app(page)
     page.get_by_text("Scenario A").first.wait_for(timeout=60_000)  # the diabetes scenario survived
+    assert_no_exception(page)
+
+
+def test_a_count_csv_gets_poisson_by_default_and_lambda_moves_its_path_and_cv(app_url, page):
+    upload(page, app_url, "accident_counts.csv")  # whole numbers ≥ 0 with zeros, the last column
+    page.get_by_text("target 'accidents' (counts)").wait_for(timeout=30_000)
+    wait_for_app(page)
+    follow_link(page, "Explore this dataset", "/explore")
+    page.get_by_text("Poisson regression: the model gives the expected count").first.wait_for(timeout=60_000)
+    drawn_chart(page, timeout=60_000)  # the coefficient paths
+    exact = page.get_by_role("spinbutton", name="λ (exact)")
+    exact.fill(exact.get_attribute("max"))  # the top of the path: every coefficient 0
+    exact.press("Enter")
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stMetric]')].some(e => "
+                           "e.innerText.includes('Non-zero') && e.innerText.includes('0 of 4'))", timeout=30_000)
+    wait_for_app(page)
+    page.get_by_role("tab", name=re.compile("Cross-validation")).click()
+    wait_for_app(page)
+    drawn_chart(page, "CV deviance", timeout=60_000)
     assert_no_exception(page)

@@ -67,7 +67,8 @@ def test_a_rare_class_without_a_split_still_gets_two_training_rows():
     ([0, 1] * 10, "classification"),                             # a 0/1 outcome, however few rows
     ([4] * 11 + [6] * 7 + [8] * 14, "classification"),           # mtcars cyl: every level ≥ 7 rows
     ([1] * 7 + [2] * 10 + [3] * 3 + [4] * 10 + [6] + [8], "regression"),  # mtcars carb: rare levels
-    (list(range(10)) * 3, "regression"),                         # 10 levels of 3 rows (esoph ncases)
+    (list(range(10)) * 3, "counts"),                             # 10 levels of 3 rows, with 0 (esoph ncases): Poisson
+    ([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] * 3, "regression"),  # whole numbers without a 0: a size, not counts
     ([1.5, 2.5] * 10 + [3.5], "regression"),                     # fractions
     (["x", "y", "z"] * 3, "classification"),                     # text
 ])
@@ -151,7 +152,7 @@ def test_default_targets_and_tasks_on_r_data_sets_as_r_writes_them(tmp_path):
                 "airquality": ("Ozone", "regression"), "LifeCycleSavings": ("sr", "regression"),
                 "ToothGrowth": ("len", "regression"), "birthwt": ("bwt", "regression"),
                 "fgl": ("type", "classification"), "Pima.tr": ("type", "classification"),
-                "esoph": ("ncases", "regression")}
+                "esoph": ("ncases", "counts")}  # cases per group: counts (a Poisson model, as glmnet would fit)
     for name, (target, task) in expected.items():
         frame = read_table((tmp_path / f"{name}.csv").read_bytes(), f"{name}.csv").frame
         chosen, reason = choose_target(frame)
