@@ -311,42 +311,82 @@ _HESSIAN_RATE = 0.1
 
 
 #: Datafit codes of the row kernel (:func:`glm_path_rows`): the only datafit-specific part is
-#: the per-row gradient, Hessian weight and loss (:func:`_row_terms`).
+#: the per-row gradient, Hessian weight and loss (:func:`_datafit_terms`).
 LOGISTIC, POISSON = 0, 1
 #: The largest |Δη| each datafit's steps take without pricing the objective (see :func:`glm_path_rows`).
 UNPRICED_STEP = {LOGISTIC: _SMALL_STEP, POISSON: 0.0}
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _row_terms(code, t, y_i, c_i, n):
-    """Per row at ηᵢ = t: gradient ∂F/∂η, Hessian weight, and the row's loss without its weight.
-
-    Logistic: c(p − y)/n, c·p(1−p)/n, log(1 + e^t) − y·t (one exp, no overflow for any η).
-    Poisson (log link): c(μ − y)/n, c·μ/n, μ − y·t with μ = e^t (glmnet's family="poisson")."""
-    if code == POISSON:
-        mu = np.exp(t)
-        return c_i * (mu - y_i) / n, c_i * mu / n, mu - y_i * t
-    e = np.exp(-abs(t))  # ≤ 1: no overflow for any η
+def _logistic_row(t, y_i, c_i, n):
+    """Logistic row at ηᵢ = t: gradient c(p − y)/n, Hessian weight c·p(1−p)/n and e^−|t| (one exp,
+    no overflow for any η), which the row's loss log(1 + e^t) − y·t reuses."""
+    e = np.exp(-abs(t))
     prob = 1.0 / (1.0 + e) if t >= 0.0 else e / (1.0 + e)
-    return c_i * (prob - y_i) / n, c_i * prob * (1.0 - prob) / n, max(t, 0.0) + np.log1p(e) - y_i * t
+    return c_i * (prob - y_i) / n, c_i * prob * (1.0 - prob) / n, e
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _poisson_row(t, y_i, c_i, n):
+    """Poisson row (log link) at ηᵢ = t: gradient c(μ − y)/n, Hessian weight c·μ/n and μ = e^t,
+    which the row's loss μ − y·t reuses (glmnet's family="poisson")."""
+    mu = np.exp(t)
+    return c_i * (mu - y_i) / n, c_i * mu / n, mu
 
 
 @numba.njit(cache=True, nogil=True)
-def _datafit_terms(code, eta, y, c, n, g, h):
-    """The datafit (1/n)·Σcᵢ·lossᵢ, and in place g and h (see :func:`_row_terms`)."""
+def _logistic_terms(eta, y, c, n, g, h):
+    """The log-loss (1/n)·Σcᵢ[log(1 + e^ηᵢ) − yᵢηᵢ], and in place g and h (see :func:`_logistic_row`)."""
     loss = 0.0
     for i in range(eta.shape[0]):
-        g[i], h[i], row_loss = _row_terms(code, eta[i], y[i], c[i], n)
+        g[i], h[i], e = _logistic_row(eta[i], y[i], c[i], n)
         if c[i] != 0.0:
-            loss += c[i] * row_loss
+            loss += c[i] * (max(eta[i], 0.0) + np.log1p(e) - y[i] * eta[i])
     return loss / n
 
 
 @numba.njit(cache=True, nogil=True)
-def _datafit_grad_hess(code, eta, y, c, n, g, h):
-    """:func:`_datafit_terms` without summing the loss."""
+def _poisson_terms(eta, y, c, n, g, h):
+    """The Poisson loss (1/n)·Σcᵢ[e^ηᵢ − yᵢηᵢ], and in place g and h (see :func:`_poisson_row`)."""
+    loss = 0.0
     for i in range(eta.shape[0]):
-        g[i], h[i], _ = _row_terms(code, eta[i], y[i], c[i], n)
+        g[i], h[i], mu = _poisson_row(eta[i], y[i], c[i], n)
+        if c[i] != 0.0:
+            loss += c[i] * (mu - y[i] * eta[i])
+    return loss / n
+
+
+@numba.njit(cache=True, nogil=True)
+def _logistic_grad_hess(eta, y, c, n, g, h):
+    """:func:`_logistic_terms` without the loss (no log1p)."""
+    for i in range(eta.shape[0]):
+        g[i], h[i], _ = _logistic_row(eta[i], y[i], c[i], n)
+
+
+@numba.njit(cache=True, nogil=True)
+def _poisson_grad_hess(eta, y, c, n, g, h):
+    """:func:`_poisson_terms` without the loss."""
+    for i in range(eta.shape[0]):
+        g[i], h[i], _ = _poisson_row(eta[i], y[i], c[i], n)
+
+
+# The datafit hook: one row loop per datafit in its own function (measured: one function holding both
+# loops behind a branch made the logistic kernel ~12 % slower), chosen by the kernel's datafit code.
+@numba.njit(cache=True, nogil=True)
+def _datafit_terms(code, eta, y, c, n, g, h):
+    """The datafit's value (1/n)·Σcᵢ·lossᵢ, and in place its gradient g and Hessian weights h per row."""
+    if code == POISSON:
+        return _poisson_terms(eta, y, c, n, g, h)
+    return _logistic_terms(eta, y, c, n, g, h)
+
+
+@numba.njit(cache=True, nogil=True)
+def _datafit_grad_hess(code, eta, y, c, n, g, h):
+    """:func:`_datafit_terms` without the value."""
+    if code == POISSON:
+        _poisson_grad_hess(eta, y, c, n, g, h)
+    else:
+        _logistic_grad_hess(eta, y, c, n, g, h)
 
 
 @numba.njit(cache=True, nogil=True)

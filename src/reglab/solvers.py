@@ -678,7 +678,9 @@ def kkt_residuals(design: Design | ClassificationDesign, penalty: Penalty, lambd
         block = max(1, _KKT_BLOCK // max(design.n_samples, 1))
         for start in range(0, len(lambdas), block):
             part = slice(start, start + block)
-            eta = weights[part] @ design.Zt + intercepts[part, None] + design.eta_offset
+            eta = weights[part] @ design.Zt + intercepts[part, None]
+            if design.offset is not None:
+                eta += design.offset
             g = design.c * (design.datafit.response(eta) - design.y) / design.n_samples  # both canonical links
             stationarity = penalty.subdiff_distance(weights[part], g @ design.Zt.T, lambdas[part, None])
             residuals[part] = stationarity.max(axis=1, initial=0.0)
