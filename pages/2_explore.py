@@ -1,334 +1,36 @@
-"""Explore page: fit at the chosen λ; coefficient paths, sparsity, cross-validation, bias–variance."""
+"""Explore page: fit at the chosen λ; coefficient paths, sparsity, cross-validation, bias–variance.
+
+Thin: the frame, the controls, the path and CV curve (cached), then the λ view's parts from
+reglab.ui.explore_tabs. What the model is (least squares, logistic, multinomial, Poisson) is asked of
+``prepared.datafit`` there, never tested here."""
+
+from dataclasses import replace
 
 import streamlit as st
 
-from reglab import charts, limits
-from reglab.diagnostics import (calibration_frame, calibration_frames, coefficient_frame, confusion_frame, error_curves, roc_frame,
-                                roc_frames, support_recovery)
-from reglab.export import safe_csv
-from reglab.reproduce import (multinomial_python_snippet, multinomial_r_snippet, poisson_python_snippet, poisson_r_snippet,
-                              python_snippet, r_snippet, relaxed_r_snippet, translate)
-from reglab.errors import DataError
-from reglab.ui import (bind, chart_with_downloads, frame, md, page_guard, presenting, require_prepared, show_error, state,
-                       user_errors)
-from reglab.ui import compare as ui_compare
-from reglab.ui.controls import FOLDS, L1_RATIO
-from reglab.ui.heavy import ask_first, lazy_progress, progress_bar, require_go_ahead
-from reglab.ui.datastate import current_choice, prep_settings
-from reglab.ui.explore import (
-    PENALTY_LABELS, TABS, TRANSLATOR, View, apply_chart_pick, chart_key, class_choice, cv_measure, cv_measures,
-    cv_spec_for, nonzero_spec_for, path_scales, path_spec_for, tab_names,
-    usable_folds, bias_variance_for, cv_for, design_for, fit_for, lambda_controls, path_for,
-    read_view_query_params, relaxed_cv_for, relaxed_fit_for, relaxed_for, request_lambda, settle_lambda, write_view_query_params,
-    bias_variance_seconds, bias_variance_view, relaxed_seconds,
-)
-from reglab.relaxed import coefficient_comparison, cv_curves_frame, held_out_error_frame, held_out_scores
-from reglab.ui.controls import RELAX_GAMMA
+from reglab.ui import frame, page_guard, require_prepared, user_errors
+from reglab.ui.explore import (View, cv_for, cv_measure, fit_for, lambda_controls, path_for, read_view_query_params,
+                               settle_lambda, write_view_query_params)
+from reglab.ui.explore_tabs import (LambdaView, fold_note, lambda_buttons, metrics_row, model_captions, model_controls,
+                                    save_button, show_tabs)
+from reglab.ui.heavy import lazy_progress, require_go_ahead
+
 
 @st.fragment
-def lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, measure, heavy, path, cv):
+def lambda_view(setting: LambdaView) -> None:
     """Everything that depends on λ: a λ move (slider, exact input, λ.min/λ.1se, a chart click)
     reruns only this fragment, not the data checks and controls above it (Streamlit fragments)."""
-    datafit = prepared.datafit  # what the model is: asked, never its family's name
-    classifier = datafit.classifier
-    binary = classifier and not datafit.per_class
-    if binary:
-        negative, positive = prepared.class_labels
     with page_guard():
+        path, cv = setting.path, setting.cv
         lam = settle_lambda(path.lambdas, default=cv.lambda_1se)
         lambda_controls(path.lambdas, lam)
-        b1, b2, b3 = st.columns([1, 1, 2])
-        b1.button(f"λ.min = {cv.lambda_min:.3g}", on_click=request_lambda, args=(cv.lambda_min,), icon=":material/south:",
-                  help="Use the λ with the smallest mean cross-validation error.", width="stretch")
-        b2.button(f"λ.1se = {cv.lambda_1se:.3g}", on_click=request_lambda, args=(cv.lambda_1se,), icon=":material/north:",
-                  help="Use the largest λ whose CV error is within one standard error of the minimum: a simpler model, "
-                       "statistically as good.",
-                  width="stretch")
-        view = View(penalty, ratio, lam, standardize, folds)
-        write_view_query_params(view)
-        model_penalty = prepared.penalty(penalty, ratio)  # with the Data page's penalty factors
-        # Lazy: drawn only while open, so a λ move does not resend its nine elements.
-        translator = b3.popover("Same model in scikit-learn · glmnet · Spark", icon=":material/translate:",
-                                key=TRANSLATOR, on_change="rerun")
-        if translator.open:
-            translation = translate(model_penalty, lam, prepared.y_train, datafit)
-            with translator:
-                st.caption("Objective (our convention)")
-                st.code(translation.objective, language=None)
-                st.caption("scikit-learn")
-                st.code(translation.sklearn, language="python")
-                st.caption("R glmnet")
-                st.code(translation.glmnet, language="r")
-                st.caption("Spark MLlib")
-                st.code(translation.spark, language="python")
-                st.caption(translation.note)
-
-        fit, metrics = fit_for(key, standardize, penalty, ratio, lam, prepared)
-
-        # ---------------------------------------------------------------- metrics at λ
-        m = st.columns(6)
-        if classifier:
-            m[0].metric("Test log-loss" if prepared.n_test else "Training log-loss",
-                        f"{(metrics.test_log_loss if prepared.n_test else metrics.train_log_loss):.4f}",
-                        help="Mean log-loss (nats per row, half the deviance): lower is better; 0.693 is a coin flip. "
-                             f"Training: {metrics.train_log_loss:.4f}.")
-            m[1].metric("Test accuracy", f"{metrics.test_accuracy:.1%}" if prepared.n_test else "—",
-                        help=f"Share of the {prepared.n_test} held-out rows whose more probable class is right "
-                             f"(training: {metrics.train_accuracy:.1%}).")
-            m[2].metric("Balanced accuracy", f"{metrics.test_balanced_accuracy:.1%}" if prepared.n_test else "—",
-                        help="Mean of the classes' recall on the held-out rows: chance is 1/(number of classes) even when "
-                             "a class is rare.")
-            m[3].metric("Test ROC AUC", f"{metrics.test_auc:.3f}" if prepared.n_test else "—",
-                        help=(f"Chance that a random {md(positive)} row gets a higher probability than a random {md(negative)} "
-                              if binary else "One class against the rest, averaged over the classes: the chance that a row "
-                              "of the class gets a higher probability of it than a row of another class ")
-                             + f"(0.5 = chance, 1 = perfect ranking). Training: {metrics.train_auc:.3f}.")
-        else:
-            m[0].metric("Training RMSE", f"{metrics.train_rmse:.4g}",
-                        help=f"Root mean squared error on the {prepared.n_train} training rows, in units of {md(prepared.target)}.")
-            m[1].metric("Test RMSE", f"{metrics.test_rmse:.4g}" if prepared.n_test else "—",
-                        help=f"On the {prepared.n_test} held-out rows.")
-            m[2].metric("Training R²", f"{metrics.train_r2:.3f}")
-            m[3].metric("Test R²", f"{metrics.test_r2:.3f}" if prepared.n_test else "—")
-        m[4].metric("Non-zero coefficients", f"{metrics.n_nonzero} of {len(fit.feature_names)}")  # multinomial: in any class
-        m[5].metric("Effective df", f"{metrics.df:.2f}",
-                    help="Effective degrees of freedom: the non-zero count for the lasso, the trace of the hat matrix for ridge"
-                         + (" (of the last Newton step, at the fitted probabilities)." if classifier else "."))
-
-        if not presenting() and st.button("Save this fit as a scenario", icon=":material/bookmark_add:",
-                     help="Keep this model (data, preprocessing, penalty, λ, metrics, coefficients) to compare on the Compare page."):
-            try:
-                saved = ui_compare.save(key, standardize, penalty, ratio, lam, prepared, current_choice().label,
-                                        prep_settings(dataset, current_choice().token))
-                st.toast(f"Saved scenario {md(saved.name)}", icon=":material/bookmark_added:")
-            except DataError as exc:  # the session's scenario store is full
-                show_error(str(exc))
-
-        truth_coef = dataset.truth.coef if (dataset.truth is not None and dataset.truth.coef is not None
-                                           and tuple(dataset.feature_names) == prepared.feature_names) else None
-        # Lazy tabs: only the open tab runs, so a λ move redraws one tab's charts, not all eight.
-        relaxable = datafit.relaxable and penalty != "l2"  # glmnet's relax = TRUE: a sparse model
-        names = tab_names(truth_coef is not None, classifier, relaxable)
-        tabs = dict(zip(names, st.tabs([TABS[name] for name in names], key=state.EXPLORE_TAB, on_change="rerun")))
-
-        with tabs["paths"], page_guard():  # an error shows in its tab; the controls and other tabs stay
-            if tabs["paths"].open:
-                if presenting():  # one screen: the chart takes the options' room, with their current values
-                    scale = st.session_state.get(state.PATH_SCALE) or "standardized"
-                    axis = st.session_state.get(state.PATH_AXIS) or "log λ"
-                else:
-                    o1, o2 = st.columns(2)
-                    scale = o1.radio("Coefficients", path_scales(prepared), horizontal=True,
-                                     **bind(state.PATH_SCALE, default="standardized"),
-                                     help="Group norms: one line per text column, the length ‖w_g‖₂ of its standardized "
-                                          "one-hot weights (zero exactly when the group is out of the model)."
-                                     if prepared.feature_groups is not None else None)
-                    axis = o2.radio("x-axis", ["log λ", "L1-norm fraction"], horizontal=True,
-                                    **bind(state.PATH_AXIS, default="log λ"))
-                shown_class = class_choice(prepared) if datafit.per_class else None
-                spec = path_spec_for(key, standardize, penalty, ratio, scale, axis, prepared, present=presenting(),
-                                     class_label=shown_class)
-                chart = charts.move_lambda(spec, lam)
-                apply_chart_pick(chart_with_downloads(chart, "coefficient-paths", key=chart_key("path_chart"), selectable=axis == "log λ"))
-                st.caption("Click the chart to move λ there; click a legend entry to highlight one feature (shift-click for more).")
-                d1, d2 = st.columns(2)
-                d1.download_button("Coefficients at this λ (CSV)", lambda: safe_csv(fit.to_frame()), file_name="coefficients.csv",
-                                   mime="text/csv", icon=":material/download:", on_click="ignore")
-                d2.download_button("Whole path (CSV)", lambda: safe_csv(path.to_frame()), file_name="path.csv", mime="text/csv",
-                                   icon=":material/download:", on_click="ignore")
-
-        with tabs["sparsity"], page_guard():
-            if tabs["sparsity"].open:
-                left, right = st.columns(2)
-                with left:
-                    st.markdown("**How many features survive**")
-                    chart_with_downloads(charts.move_lambda(nonzero_spec_for(key, standardize, penalty, ratio, prepared), lam),
-                                         "nonzero-count", key="nnz_chart")
-                with right:
-                    st.markdown("**Coefficients at the current λ** (standardized; zeros are exact)")
-                    true_weights = design_for(key, standardize, prepared).to_solver_scale(truth_coef) if truth_coef is not None else None
-                    bars = coefficient_frame(fit, true_weights)
-                    if datafit.per_class:
-                        shown_class = class_choice(prepared, key_suffix="bars")
-                        bars = bars[bars["class"] == shown_class].drop(columns="class")
-                    chart_with_downloads(charts.coefficient_bars(bars), "coefficients", key="bars_chart")
-                    if truth_coef is not None:
-                        st.caption("Orange ticks: the true coefficients (standardized by the training sd).")
-
-        with tabs["cv"], page_guard():
-            if tabs["cv"].open:
-                if len(cv_measures(prepared)) > 1:
-                    st.segmented_control("CV measure", list(cv_measures(prepared)), format_func=cv_measures(prepared).get,
-                                         required=True,
-                                         **bind(state.CV_MEASURE),
-                                         help="cv.glmnet's type.measure: the deviance (−2 × log-likelihood per row, "
-                                              "the default) or another held-out error (for the ROC AUC higher is better: "
-                                              "λ.min is then the λ of the largest AUC).")
-                    if cv_measure(prepared) != measure:  # the CV curve above the fragment follows: rerun the page
-                        st.rerun()
-                cv_title = {"deviance": f"mean {cv.folds}-fold CV deviance (per row)",
-                            "class": f"mean {cv.folds}-fold CV misclassification rate",
-                            "mse": f"mean {cv.folds}-fold CV squared error ({prepared.target} units²)",
-                            "mae": f"mean {cv.folds}-fold CV absolute error ({prepared.target} units)",
-                            "auc": f"mean {cv.folds}-fold CV ROC AUC (higher is better)"}.get(
-                    measure, f"mean {cv.folds}-fold CV error (MSE of {prepared.target})")
-                cv_spec = cv_spec_for(key, standardize, penalty, ratio, folds, cv_title, prepared, measure)
-                event = chart_with_downloads(charts.move_lambda(cv_spec, lam), "cross-validation", key=chart_key("cv_chart"),
-                                             selectable=True)
-                apply_chart_pick(event)
-                if cv.edge_note():
-                    st.warning(cv.edge_note(), icon=":material/first_page:")
-                st.caption(f"Band: ± 1 standard error over the {cv.folds} folds. λ.min = {cv.lambda_min:.4g} "
-                           f"({cv.n_nonzero[cv.index_min]} non-zero); λ.1se = {cv.lambda_1se:.4g} ({cv.n_nonzero[cv.index_1se]} non-zero). "
-                           "Click the curve to move λ.")
-
-        with tabs["bv"], page_guard():
-            if tabs["bv"].open:
-                r1, r2 = st.columns([1, 3])
-                repeats = r1.number_input("Repeats R", 5, 200, step=5, **bind(state.BV_REPEATS),
-                                          help="Training draws (synthetic data) or bootstrap resamples (real data). "
-                                               "More = smoother, slower.")
-                token = f"bv:{key}:{standardize}:{penalty}:{ratio}:{repeats}"
-                if ask_first(token, bias_variance_seconds(prepared, repeats),
-                             f"The bias–variance study ({repeats} refitted paths)"):
-                    with r2:  # a Stop button always: withdrawn, the study asks again before it restarts
-                        report, clear = progress_bar("Bias–variance: repeats fitted", token, True, "bv")
-                    bv = bias_variance_for(key, current_choice().token, standardize, penalty, ratio, repeats, prepared,
-                                           dataset, progress=report)
-                    clear()
-                    bias_variance_view(bv, prepared, lam)
-                st.markdown("**Training vs test error** (the validation curve)")
-                chart_with_downloads(charts.curves_chart(error_curves(path, prepared.X_train, prepared.y_train, prepared.X_test,
-                                                                      prepared.y_test), lam,
-                                                         "mean log-loss (nats per row)" if classifier else "mean squared error"),
-                                     "validation-curve", key="val_chart")
-
-        if classifier:
-            with tabs["classes"], page_guard():
-                if tabs["classes"].open:
-                    held_out = prepared.n_test > 0
-                    X_eval, y_eval = (prepared.X_test, prepared.y_test) if held_out else (prepared.X_train, prepared.y_train)
-                    prob = fit.predict(X_eval)
-                    st.caption(f"At the current λ, on the {len(y_eval)} {'held-out test' if held_out else 'training'} rows"
-                               f"{'' if held_out else ' (no test rows: set a test share on the Data page for an honest view)'}. "
-                               + (f"Positive class: {md(positive)}." if binary else "Each class against the rest."))
-                    shown = metrics.test_auc if held_out else metrics.train_auc
-                    left, right = st.columns(2)
-                    with left:
-                        st.markdown("**ROC curve**" if binary else "**ROC curves**, one class against the rest")
-                        chart_with_downloads(charts.roc_chart(roc_frame(y_eval, prob) if binary else
-                                                              roc_frames(y_eval, prob, prepared.class_labels), shown),
-                                             "roc-curve" if binary else "roc-curves", key="roc_chart")
-                    with right:
-                        st.markdown("**Calibration** (are the probabilities honest?)")
-                        chart_with_downloads(charts.calibration_chart(calibration_frame(y_eval, prob) if binary else
-                                                                      calibration_frames(y_eval, prob, prepared.class_labels)),
-                                             "calibration", key="calibration_chart")
-                    st.markdown("**Confusion matrix** (probability > ½ predicts the positive class)" if binary else
-                                "**Confusion matrix** (the most probable class is the prediction)")
-                    chart_with_downloads(charts.confusion_chart(confusion_frame(y_eval, prob, prepared.class_labels)),
-                                         "confusion-matrix", key="confusion_chart")
-
-        with tabs["code"], page_guard():
-            if tabs["code"].open:
-                st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script "
-                           "next to the file.")
-                st.download_button("Training data (CSV)", lambda: safe_csv(prepared.training_frame()),
-                                   file_name="reglab_training_data.csv", mime="text/csv",
-                                   icon=":material/download:", on_click="ignore")
-                positive_class = prepared.class_labels[1] if binary else None
-                if datafit.takes_offset:  # Poisson regression: glmnet's poisson family; scikit-learn's ridge only
-                    st.code(poisson_python_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
-                                                   "reglab_training_data.csv", standardize), language="python")
-                    st.code(poisson_r_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
-                                              "reglab_training_data.csv", standardize, lambda_start=path.lambdas[0]),
-                            language="r")
-                elif datafit.per_class:
-                    st.code(multinomial_python_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
-                                                       "reglab_training_data.csv", standardize), language="python")
-                    st.code(multinomial_r_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
-                                                  "reglab_training_data.csv", standardize, lambda_start=path.lambdas[0]),
-                            language="r")
-                else:
-                    st.code(python_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
-                                           "reglab_training_data.csv", standardize, positive_class), language="python")
-                    st.code(r_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
-                                      "reglab_training_data.csv", standardize, positive_class), language="r")
-
-        if relaxable:
-            with tabs["relaxed"], page_guard():
-                if tabs["relaxed"].open and heavy:  # one least-squares refit per active set and fold: bounded by size
-                    st.info("The relaxed lasso refits every active set on every fold: it is offered below the heavy-analysis "
-                            f"size ({limits.HEAVY_FEATURES:,} features or {limits.HEAVY_CELLS:,} training values).", icon=":material/info:")
-                elif tabs["relaxed"].open and ask_first(f"relaxed:{key}:{standardize}:{penalty}:{ratio}",
-                                                       relaxed_seconds(prepared),
-                                                       "The relaxed lasso's refits and their cross-validation"):
-                    g1, g2 = st.columns([1, 2])
-                    gamma = g1.select_slider(RELAX_GAMMA.label, options=[0.0, 0.25, 0.5, 0.75, 1.0],
-                                             **bind(state.RELAX_GAMMA, default=0.0), help=RELAX_GAMMA.help)
-                    relaxed_path = relaxed_for(key, standardize, penalty, ratio, prepared)
-                    blended, _ = relaxed_fit_for(key, standardize, penalty, ratio, lam, gamma, prepared)
-                    rcv = relaxed_cv_for(key, standardize, penalty, ratio, folds, prepared)
-                    g2.caption("The lasso shrinks the features it keeps. The relaxed lasso refits those same features "
-                               "without penalty and blends: γ·(penalized fit) + (1 − γ)·(refit). Selection stays the "
-                               "lasso's; only the shrinkage is undone. "
-                               f"Cross-validation over (λ, γ): λ.min = {rcv.lambda_min:.4g} with γ = {rcv.gamma_min:g}; "
-                               f"λ.1se = {rcv.lambda_1se:.4g} with γ = {rcv.gamma_1se:g}.")
-                    if gamma < 1.0 and blended.gamma == 1.0:
-                        st.info("At this λ the selected features separate the two classes perfectly: their unpenalized "
-                                "logistic fit has no finite solution, so the relaxed model is the penalized one here. "
-                                "Try a larger λ.", icon=":material/info:")
-                    if prepared.n_test:
-                        m1, m2, m3 = st.columns(3)
-                        measure, lasso_score, relaxed_score = held_out_scores(fit, blended, prepared.X_test, prepared.y_test)
-                        m1.metric(f"{measure}, {PENALTY_LABELS[penalty]}", f"{lasso_score:.5g}")
-                        m2.metric(f"{measure}, γ = {gamma:g}", f"{relaxed_score:.5g}", delta=f"{relaxed_score - lasso_score:+.3g}",
-                                  delta_color="inverse", help="Change against the penalized fit: lower is better.")
-                        m3.metric("Features in both", f"{fit.n_nonzero} of {len(fit.feature_names)}")
-                    left, right = st.columns(2)
-                    with left:
-                        st.markdown("**Coefficients at the current λ** (standardized)")
-                        chart_with_downloads(charts.grouped_coefficients(coefficient_comparison(fit, blended, PENALTY_LABELS[penalty])),
-                                             "relaxed-coefficients", key="relaxed_bars")
-                    with right:
-                        st.markdown("**Cross-validated error for each γ**")
-                        chart_with_downloads(charts.curves_chart(cv_curves_frame(rcv), lam, "mean deviance (CV, per row)"
-                                                                 if classifier else "mean squared error (CV)",
-                                                                 color_title="γ", zero=False), "relaxed-cv", key="relaxed_cv")
-                    if prepared.n_test:
-                        st.markdown("**Test error along λ**: the lasso and its relaxed blend")
-                        chart_with_downloads(charts.curves_chart(held_out_error_frame(relaxed_path, prepared.X_test, prepared.y_test,
-                                                                                      gamma), lam,
-                                                                 "mean log-loss (nats per row)" if classifier
-                                                                 else f"mean squared error ({prepared.target} units²)",
-                                                                 zero=False),
-                                             "relaxed-test-error", key="relaxed_test")
-                    if not presenting() and st.button("Save this relaxed fit as a scenario", icon=":material/bookmark_add:",
-                                                      help="Keep the blend at this λ and γ (coefficients, metrics) to compare "
-                                                           "on the Compare page."):
-                        try:
-                            saved = ui_compare.save(key, standardize, penalty, ratio, lam, prepared, current_choice().label,
-                                                    prep_settings(dataset, current_choice().token), gamma=gamma)
-                            st.toast(f"Saved scenario {md(saved.name)}", icon=":material/bookmark_added:")
-                        except DataError as exc:  # the session's scenario store is full
-                            show_error(str(exc))
-                    st.caption("The same model in R (glmnet's relax = TRUE; cv.glmnet(x, y, relax = TRUE) makes the (λ, γ) "
-                               "choice), on the training CSV of the Reproduce tab. scikit-learn has no relaxed lasso: refit "
-                               + ("LogisticRegression(penalty=None)" if classifier else "LinearRegression")
-                               + " on the selected columns and blend by hand.")
-                    st.code(relaxed_r_snippet(model_penalty, lam, gamma, prepared.feature_names, prepared.target,
-                                              "reglab_training_data.csv", standardize,
-                                              prepared.class_labels[1] if classifier else None), language="r")
-
-        if truth_coef is not None:
-            with tabs["truth"], page_guard():
-                if tabs["truth"].open:
-                    recovery = support_recovery(path, truth_coef)
-                    st.markdown("**Support recovery along the path**: which of the truly non-zero features are selected.")
-                    chart_with_downloads(charts.curves_chart(recovery.to_frame(), lam, "rate"), "support-recovery", key="rec_chart")
-                    st.markdown("**Coefficient error** ‖β̂ − β‖₂ (original units)")
-                    chart_with_downloads(charts.curves_chart(recovery.error_frame(), lam, "‖β̂ − β‖₂"), "coefficient-error",
-                                         key="err_chart")
+        write_view_query_params(View(setting.penalty, setting.ratio, lam, setting.standardize, setting.folds))
+        fit, metrics = fit_for(setting.key, setting.standardize, setting.penalty, setting.ratio, lam, setting.prepared)
+        view = replace(setting, lam=lam, fit=fit, metrics=metrics)
+        lambda_buttons(view)
+        metrics_row(view)
+        save_button(view)
+        show_tabs(view)
 
 
 with page_guard():
@@ -337,46 +39,8 @@ with page_guard():
     st.title("Explore")
 
     dataset, prepared = require_prepared()
-    datafit = prepared.datafit
-    if datafit.classifier and not datafit.per_class:
-        negative, positive = prepared.class_labels
-        st.caption(f":material/target: Logistic regression: the model gives the probability that {md(prepared.target)} is "
-                   f"**{md(positive)}** (rather than {md(negative)}), from the mean log-loss plus the same penalty and λ "
-                   "as everywhere (glmnet's family = \"binomial\"). Change the positive class on the Data page.")
-    elif not datafit.quadratic and not datafit.classifier:
-        st.caption(f":material/target: {datafit.model_name}: the model gives the expected count of {md(prepared.target)}, "
-                   "e^(β₀ + xᵀβ) (log link), from the mean Poisson loss (e^η − y·η) plus the same penalty and λ as "
-                   "everywhere (glmnet's family = \"poisson\").")
-    elif datafit.per_class:
-        st.caption(f":material/target: Multinomial logistic regression: one coefficient vector per class of "
-                   f"{md(prepared.target)} ({len(prepared.class_labels)} classes), the softmax gives each class's "
-                   "probability; mean log-loss plus the same penalty and λ, on every class's weights (glmnet's "
-                   "family = \"multinomial\").")
-
-    if prepared.penalty_factors is not None:
-        chosen = {source: factor for source, factor in zip(prepared.feature_sources, prepared.penalty_factors) if factor != 1.0}
-        st.caption(":material/tune: Penalty factors from the Data page (glmnet's penalty.factor): "
-                   + md(", ".join(f"{name!r} {factor:g}" + (" (unpenalized)" if factor == 0 else "")
-                                  for name, factor in chosen.items()))
-                   + "; every other feature 1.")
-    if prepared.grouped_columns:
-        st.caption(":material/category: Grouped (set on the Data page): the one-hot columns of "
-                   + md(", ".join(repr(name) for name in prepared.grouped_columns))
-                   + " enter or leave the model together: the group lasso λ·√|g|·‖w_g‖₂, for an elastic net "
-                     "λ·√|g|·(α‖w_g‖₂ + (1−α)/2·‖w_g‖₂²).")
-
-    # ---------------------------------------------------------------- controls
-    c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
-    penalty = c1.segmented_control("Penalty", list(PENALTY_LABELS), format_func=PENALTY_LABELS.get, required=True,
-                                   **bind(state.PENALTY),
-                                   help="L1 = λ‖w‖₁ (sparse), L2 = λ/2‖w‖₂² (shrinks smoothly), elastic net = λ(α‖w‖₁ + (1−α)/2‖w‖₂²).")
-    l1_ratio = c2.slider(L1_RATIO.label, L1_RATIO.low, L1_RATIO.high, step=L1_RATIO.step, **bind(state.L1_RATIO),
-                         disabled=penalty != "elasticnet", help=L1_RATIO.help)
-    standardize = c3.toggle("Standardize", **bind(state.STANDARDIZE),
-                            help="Fit on features scaled to mean 0, sd 1 (coefficients are still reported in original units). "
-                                 "Off: the penalty treats a feature in grams and one in kilograms differently.")
-    folds = c4.number_input(FOLDS.label, int(FOLDS.low), int(FOLDS.high), step=int(FOLDS.step), **bind(state.FOLDS), help=FOLDS.help)
-    ratio = l1_ratio if penalty == "elasticnet" else (1.0 if penalty == "l1" else 0.0)
+    model_captions(prepared)
+    penalty, ratio, standardize, folds = model_controls()
     key = prepared.fingerprint()
     heavy = require_go_ahead(prepared, key, "The path, its cross-validation and the bias–variance study")
     path_progress, clear_path = lazy_progress("Regularization path:", key, heavy, "path")
@@ -390,9 +54,6 @@ with page_guard():
         clear_cv()
     if path.accuracy_note():
         st.warning(path.accuracy_note(), icon=":material/warning:")
-    if usable_folds(folds, prepared) < folds:
-        fewest = (f"the smallest class has {prepared.max_folds} training rows" if prepared.max_folds < prepared.n_train
-                  else f"only {prepared.n_train} training rows")
-        st.caption(f":material/info: {fewest.capitalize()}: cross-validation uses {cv.folds} folds "
-                   "(each fold needs a row" + (" of every class)." if prepared.max_folds < prepared.n_train else ")."))
-    lambda_view(dataset, prepared, key, standardize, penalty, ratio, folds, measure, heavy, path, cv)
+    fold_note(prepared, folds, cv.folds)
+    lambda_view(LambdaView(dataset, prepared, key, standardize, penalty, ratio, folds, measure, heavy, path, cv,
+                           lam=float("nan")))

@@ -4,6 +4,7 @@ import streamlit as st
 
 from reglab import charts, compare, scenarios
 from reglab.errors import DataError
+from reglab.objective import Penalty
 from reglab.ui import bind, chart_with_downloads, frame, page_guard, plain_list, require_prepared, show_error, state, user_errors
 from reglab.ui import compare as ui_compare
 from reglab.ui.controls import L1_RATIO
@@ -116,8 +117,8 @@ with page_guard():
     r1, r2 = st.columns([1, 2])
     spread_penalty = r1.selectbox("How stable is λ's choice? Penalty", list(PENALTY_LABELS), format_func=PENALTY_LABELS.get)
     spread_progress, clear_spread = lazy_progress("Reshuffling the folds:", key, heavy, "reshuffles")
-    spread = ui_compare.fold_reshuffles(key, standardize, spread_penalty, ratio if spread_penalty == "elasticnet" else
-                                        (1.0 if spread_penalty == "l1" else 0.0), folds, prepared, progress=spread_progress)
+    spread = ui_compare.fold_reshuffles(key, standardize, spread_penalty, Penalty.of(spread_penalty, ratio).alpha, folds,
+                                        prepared, progress=spread_progress)
     clear_spread()
     with r2:
         chart_with_downloads(charts.choice_spread_chart(spread), "lambda-choice-spread", key="spread")

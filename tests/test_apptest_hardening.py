@@ -187,13 +187,13 @@ def test_20_sessions_with_their_own_uploads_stay_isolated_and_within_the_cache_b
 def test_an_error_in_one_tab_stays_in_that_tab(monkeypatch):
     """A failure while drawing one of Explore's tabs is shown there (with an incident id); the λ
     controls, the metrics and every other tab keep working."""
-    import reglab.ui.explore as ui_explore
+    import reglab.ui.explore_tabs as explore_tabs
     from reglab.ui import state
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(ui_explore, "bias_variance_view", broken)
+    monkeypatch.setattr(explore_tabs, "bias_variance_view", broken)  # the bias–variance tab draws through it
     at = open_page("pages/2_explore.py")
     for label in each_explore_tab(at):
         assert not at.exception

@@ -108,3 +108,14 @@ def _plain_imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module == "reglab":
             names.update(alias.name for alias in node.names)
     return names
+
+
+def test_pages_do_not_branch_on_the_family_or_the_penalty():
+    # A page asks reglab.ui for its parts; which datafit or penalty is fitted is decided below it
+    # (reglab.ui.explore_tabs asks the datafit, Penalty.of gives a penalty's α).
+    branching = re.compile(r"\bpenalty\w* ?(==|!=|in) |\.(classifier|per_class|counts|quadratic)\b")
+    offenders = [f"{script.name}:{number}: {line.strip()}"
+                 for script in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+                 for number, line in enumerate(script.read_text(encoding="utf-8").splitlines(), 1)
+                 if branching.search(line)]
+    assert offenders == [], "\n".join(offenders)

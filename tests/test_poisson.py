@@ -14,6 +14,7 @@ import pytest
 from conftest import each_explore_tab, open_page
 
 import reglab
+import reglab.ui.state
 from reglab.objective import kkt_residual
 from reglab.preprocess import guess_task, preprocess
 
@@ -78,15 +79,18 @@ def uploaded_counts_explore():
 def test_a_count_csv_is_a_poisson_model_on_every_explore_tab():
     at = uploaded_counts_explore()
     assert any("Poisson regression" in c.value and "expected count" in c.value for c in at.caption)
-    seen_measures = False
+    seen_measures = seen_counts = False
     for label in each_explore_tab(at):
         assert not at.exception, (label, at.exception)
         assert not at.error, (label, [e.value for e in at.error])
+        if "Counts" in label:  # predicted against observed counts, binned
+            assert any("mean observed count of accidents" in chart.proto.spec for chart in at.get("vega_lite_chart"))
+            seen_counts = True
         measures = [s for s in at.segmented_control if s.label == "CV measure"]
         if measures:  # cv.glmnet's three measures for counts, the deviance first
             assert list(measures[0].options) == ["deviance", "mean squared error", "mean absolute error"]
             seen_measures = True
-    assert seen_measures
+    assert seen_measures and seen_counts
     code = "\n".join(c.value for c in at.code)
     assert 'family = "poisson"' in code and "PoissonRegressor" in code
 
@@ -110,3 +114,16 @@ def test_the_generated_r_script_reproduces_the_poisson_fit(tmp_path):
         assert len(printed) == 5, run.stdout
         np.testing.assert_allclose(printed[1:], fit.coef, rtol=1e-6, atol=1e-6 * np.abs(fit.coef).max())
         assert printed[0] == pytest.approx(fit.intercept, rel=1e-6)
+
+
+def test_a_count_model_saves_a_scenario_and_compares_three_penalties():
+    at = uploaded_counts_explore()
+    next(b for b in at.button if b.label.startswith("Save this fit")).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    saved = at.session_state[reglab.ui.state.SCENARIOS]
+    assert set(saved[-1].coefficients) == {"age", "traffic", "rain", "slope"}
+    at.switch_page("pages/3_compare.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    table = at.dataframe[0].value
+    assert len(table) == 3 and "test deviance" in table.columns  # counts are scored by their deviance
+    assert at.get("vega_lite_chart")

@@ -441,6 +441,23 @@ def calibration_chart(frame: pd.DataFrame, height: int = 320) -> alt.LayerChart:
     return alt.layer(diagonal, line, points).properties(height=height)
 
 
+def count_calibration_chart(frame: pd.DataFrame, target: str, height: int = 320) -> alt.LayerChart:
+    """Predicted against observed counts: the mean observed count per bin of rows sorted by their
+    predicted mean (``predicted``, ``observed``, ``rows``, as :func:`reglab.diagnostics.calibration_frame`;
+    point size = rows), with the diagonal where they agree."""
+    top = float(max(frame["predicted"].max(), frame["observed"].max(), 1e-9)) * 1.05 if len(frame) else 1.0
+    diagonal = alt.Chart(pd.DataFrame({"x": [0.0, top], "y": [0.0, top]})).mark_line(
+        color=RULE_COLOR, strokeDash=[4, 3]).encode(x="x:Q", y="y:Q")
+    axis_x = alt.X("predicted:Q", title=f"mean predicted count of {target}", scale=alt.Scale(domain=[0, top]))
+    axis_y = alt.Y("observed:Q", title=f"mean observed count of {target}", scale=alt.Scale(domain=[0, top]))
+    tooltip = [alt.Tooltip("predicted:Q", title="predicted", format=".3f"),
+               alt.Tooltip("observed:Q", title="observed", format=".3f"), alt.Tooltip("rows:Q")]
+    line = alt.Chart(frame).mark_line(strokeWidth=2, color=POSITIVE).encode(x=axis_x, y=axis_y)
+    points = alt.Chart(frame).mark_circle(opacity=0.9, color=POSITIVE).encode(
+        x=axis_x, y=axis_y, size=alt.Size("rows:Q", legend=None, scale=alt.Scale(range=[30, 300])), tooltip=tooltip)
+    return alt.layer(diagonal, line, points).properties(height=height)
+
+
 # ----------------------------------------------------------------------------- Learn page
 
 

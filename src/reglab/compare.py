@@ -50,8 +50,8 @@ class Comparison:
 
 
 def test_scores(fit, X_test, y_test) -> dict[str, float]:
-    """A fit's held-out scores, by family: test RMSE and R² for a regression; test log-loss,
-    accuracy and ROC AUC for a classifier (nan without test rows)."""
+    """A fit's held-out scores, by family: test RMSE and R² for a regression (and the mean test
+    deviance for counts); test log-loss, accuracy and ROC AUC for a classifier (nan without test rows)."""
     has_test = len(y_test) > 0
     pred = fit.predict(X_test) if has_test else np.empty(0)
     if fit.datafit.per_class:
@@ -62,8 +62,11 @@ def test_scores(fit, X_test, y_test) -> dict[str, float]:
         return {"test log-loss": log_loss(y_test, pred),
                 "test accuracy": float(np.mean((pred > 0.5) == (y_test > 0.5))) if has_test else np.nan,
                 "test AUC": roc_auc(y_test, pred) if has_test else np.nan}
-    return {"test RMSE": rmse(y_test, pred) if has_test else np.nan,
-            "test R²": r_squared(y_test, pred) if has_test else np.nan}
+    scores = {"test RMSE": rmse(y_test, pred) if has_test else np.nan,
+              "test R²": r_squared(y_test, pred) if has_test else np.nan}
+    if not fit.datafit.quadratic:  # counts: also the mean held-out deviance (what the model minimizes)
+        scores[fit.datafit.held_out_error] = float(fit.datafit.mean_loss(y_test, pred)) if has_test else np.nan
+    return scores
 
 
 def compare_models(X_train, y_train, X_test, y_test, candidates: Sequence[Candidate], standardize: bool = True,

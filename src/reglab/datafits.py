@@ -58,6 +58,8 @@ class _Datafit:
     #: The loss is quadratic in η (least squares): XᵀX and Xᵀy are sufficient statistics, so folds and
     #: resamples are solved from moments and row counts instead of copied rows.
     quadratic: ClassVar[bool] = False
+    #: The target is counts of events (whole numbers ≥ 0), predicted as expected counts.
+    counts: ClassVar[bool] = False
     #: An offset (a fixed part of η per row, glmnet's ``offset``) is offered.
     takes_offset: ClassVar[bool] = False
     #: Cross-validation measures, the default first (cv.glmnet's ``type.measure``).
@@ -288,6 +290,7 @@ class Poisson(_Datafit):
 
     family: ClassVar[str] = "poisson"
     model_name: ClassVar[str] = "Poisson regression"
+    counts: ClassVar[bool] = True
     takes_offset: ClassVar[bool] = True
     relaxable: ClassVar[bool] = False
     groupable: ClassVar[bool] = False

@@ -444,16 +444,17 @@ _VIEW_URL_WRITTEN = "reglab.url_written.view"
 #: Explore's tabs: short name in links → label on screen (Truth exists for synthetic data only).
 TABS = {"paths": ":material/timeline: Paths", "sparsity": ":material/bar_chart: Sparsity",
         "cv": ":material/rule: Cross-validation", "bv": ":material/balance: Bias–variance",
-        "classes": ":material/target: Classification", "code": ":material/code: Reproduce",
+        "classes": ":material/target: Classification", "counts": ":material/numbers: Counts",
+        "code": ":material/code: Reproduce",
         "truth": ":material/verified: Truth", "relaxed": ":material/compress: Relaxed lasso"}
 
 
-def tab_names(has_truth: bool, classifier: bool, relaxable: bool = False) -> list[str]:
+def tab_names(has_truth: bool, datafit, relaxable: bool = False) -> list[str]:
     """Explore's tabs, by short name (Truth only with a known truth, Classification only for a
-    classifier, Relaxed lasso only for a sparse least-squares model); an open tab that is not
-    among them (a link's tab=truth on real data) falls back to the first."""
-    names = [name for name in TABS if (name != "truth" or has_truth) and (name != "classes" or classifier)
-             and (name != "relaxed" or relaxable)]
+    classifier, Counts only for a count model, Relaxed lasso only for a sparse model that has it);
+    an open tab that is not among them (a link's tab=truth on real data) falls back to the first."""
+    shown = {"truth": has_truth, "classes": datafit.classifier, "counts": datafit.counts, "relaxed": relaxable}
+    names = [name for name in TABS if shown.get(name, True)]
     if st.session_state.get(state.EXPLORE_TAB) not in [TABS[name] for name in names]:
         st.session_state.pop(state.EXPLORE_TAB, None)
     return names
