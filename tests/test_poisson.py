@@ -17,6 +17,7 @@ import reglab
 import reglab.ui.state
 from reglab.objective import kkt_residual
 from reglab.preprocess import guess_task, preprocess
+from reglab.reproduce import poisson_r_snippet, relaxed_r_snippet
 
 
 def count_table(n: int = 240, seed: int = 5) -> pd.DataFrame:
@@ -79,7 +80,7 @@ def uploaded_counts_explore():
 def test_a_count_csv_is_a_poisson_model_on_every_explore_tab():
     at = uploaded_counts_explore()
     assert any("Poisson regression" in c.value and "expected count" in c.value for c in at.caption)
-    seen_measures = seen_counts = False
+    seen_measures = seen_counts = seen_relaxed = seen_code = False
     for label in each_explore_tab(at):
         assert not at.exception, (label, at.exception)
         assert not at.error, (label, [e.value for e in at.error])
@@ -90,9 +91,15 @@ def test_a_count_csv_is_a_poisson_model_on_every_explore_tab():
         if measures:  # cv.glmnet's three measures for counts, the deviance first
             assert list(measures[0].options) == ["deviance", "mean squared error", "mean absolute error"]
             seen_measures = True
-    assert seen_measures and seen_counts
-    code = "\n".join(c.value for c in at.code)
-    assert 'family = "poisson"' in code and "PoissonRegressor" in code
+        if "Relaxed" in label:  # glmnet's relax = TRUE for counts: the blend's test deviance and its R script
+            assert any(m.label.startswith("Test deviance") for m in at.metric)
+            assert any('family = "poisson"' in c.value and "relax = TRUE" in c.value for c in at.code)
+            seen_relaxed = True
+        if "Reproduce" in label:
+            code = "\n".join(c.value for c in at.code)
+            assert 'family = "poisson"' in code and "PoissonRegressor" in code
+            seen_code = True
+    assert seen_measures and seen_counts and seen_relaxed and seen_code
 
 
 @pytest.mark.skipif(shutil.which("Rscript") is None, reason="needs R (installed by .ci/run)")
@@ -105,7 +112,7 @@ def test_the_generated_r_script_reproduces_the_poisson_fit(tmp_path):
         path = reglab.path(X, y, penalty, l1_ratio=ratio, family="poisson", feature_names=names)
         lam = float(path.lambdas[-1])
         fit = path.fit_at(lam)
-        script = reglab.reproduce.poisson_r_snippet(reglab.Penalty.of(penalty, ratio), lam, names, "accidents",
+        script = poisson_r_snippet(reglab.Penalty.of(penalty, ratio), lam, names, "accidents",
                                                     "counts.csv", lambda_start=path.lambdas[0])
         (tmp_path / "fit.R").write_text(script)
         run = subprocess.run(["Rscript", "fit.R"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
@@ -127,3 +134,23 @@ def test_a_count_model_saves_a_scenario_and_compares_three_penalties():
     table = at.dataframe[0].value
     assert len(table) == 3 and "test deviance" in table.columns  # counts are scored by their deviance
     assert at.get("vega_lite_chart")
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="needs R (installed by .ci/run)")
+def test_the_relaxed_r_script_reproduces_the_relaxed_poisson_blend(tmp_path):
+    frame = count_table()
+    names = ("age", "traffic", "rain", "slope")
+    frame.to_csv(tmp_path / "counts.csv", index=False)
+    X, y = frame[list(names)].to_numpy(), frame["accidents"].to_numpy(dtype=float)
+    path = reglab.path(X, y, "l1", family="poisson", feature_names=names)
+    lam, gamma = float(path.lambdas[30]), 0.25
+    blend = reglab.fit(X, y, "l1", lam, family="poisson", feature_names=names, relax=True, gamma=gamma)
+    script = relaxed_r_snippet(reglab.Penalty.of("l1"), lam, gamma, names, "accidents", "counts.csv",
+                                                counts_from=path.lambdas[0])
+    (tmp_path / "relaxed.R").write_text(script)
+    run = subprocess.run(["Rscript", "relaxed.R"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    printed = [float(v) for v in re.findall(r"-?\d+\.\d+(?:e[-+]?\d+)?|(?<![\w.])0(?![\w.])", run.stdout)]
+    assert len(printed) == 5, run.stdout
+    np.testing.assert_allclose(printed[1:], blend.coef, rtol=1e-6, atol=1e-6 * np.abs(blend.coef).max())
+    assert printed[0] == pytest.approx(blend.intercept, rel=1e-6)

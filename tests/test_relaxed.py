@@ -234,3 +234,49 @@ def test_relaxed_fit_where_the_classes_separate_is_the_penalized_fit_and_says_so
     penalized = reglab.fit(X, y, "l1", 0.05, family="binomial")
     assert penalized.nonzero[0]
     assert relaxed_fit(penalized, X, y, 0.0) is penalized
+
+
+def poisson_data(n: int, p: int, seed: int):
+    X, _, weights, foldid = make_data(n, p, seed)
+    rng = np.random.default_rng(seed + 20)
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    log_exposure = np.log(rng.uniform(0.5, 2.0, n))
+    y = rng.poisson(np.exp(log_exposure + 0.4 + 0.5 * Z[:, 0] - 0.4 * Z[:, 1] + 0.3 * Z[:, 2])).astype(float)
+    return X, y, weights, foldid, log_exposure
+
+
+@pytest.mark.parametrize("alpha, weighted", [(1.0, False), (0.5, True)])
+def test_poisson_relaxed_paths_and_blends_equal_glmnet_with_an_offset(tmp_path, alpha, weighted):
+    X, y, weights, foldid, offset = poisson_data(300, 8, 5)
+    obs = weights if weighted else None
+    design = reglab.prepare(X, y, weights=obs, family="poisson", offset=offset)
+    grid = reglab.lambda_grid(design, reglab.Penalty.of("elasticnet", alpha), 25, extend=False)[:18]
+    path = reglab.path(X, y, "elasticnet", l1_ratio=alpha, weights=obs, lambdas=grid, family="poisson", offset=offset)
+    relaxed = relax(path, X, y, obs, offset)
+    assert relaxed.refitted[1:].all() and not relaxed.separated.any()
+    write_inputs(tmp_path, X, y, weights, foldid)
+    np.savetxt(tmp_path / "off.csv", offset, fmt="%.17g")
+    script = (R_HEADER + 'off <- scan("off.csv", quiet = TRUE)\n'
+              f'fit <- glmnet(x, y, family = "poisson", alpha = {alpha!r}, lambda = {r_vector(grid)}, offset = off, '
+              f'weights = {"w" if weighted else "rep(1, length(y))"}, relax = TRUE, thresh = 1e-20, maxit = 1e7)\n')
+    for g in GAMMAS:
+        script += f'out[["g{g}"]] <- as.vector(as.matrix(coef(fit, gamma = {g})))\n'
+    reference = run_r(tmp_path, script + R_FOOTER)
+    p = X.shape[1]
+    for g in GAMMAS:
+        table = np.array(reference[f"g{g}"]).reshape(p + 1, len(grid), order="F").T
+        blend = relaxed.blend(g)
+        for i in range(1, len(grid)):  # λ_max: glmnet's rounding-level coefficient (see the gaussian test)
+            size = max(np.abs(blend.coefs[i]).max(), np.abs(table[i, 1:]).max())
+            np.testing.assert_allclose(blend.coefs[i], table[i, 1:], rtol=1e-6, atol=1e-6 * size,
+                                       err_msg=f"γ = {g}, λ #{i}")
+            assert blend.intercepts[i] == pytest.approx(table[i, 0], rel=1e-6, abs=1e-6 * size)
+
+
+def test_poisson_relaxed_cv_equals_cv_glmnet_with_the_same_folds(tmp_path):
+    X, y, weights, foldid, _ = poisson_data(300, 8, 5)
+    design = reglab.prepare(X, y, family="poisson")
+    grid = reglab.lambda_grid(design, reglab.Penalty.of("l1"), 25, extend=False)[:18]
+    cv = cross_validate_relaxed(X, y, "l1", lambdas=grid, foldid=foldid, gamma=GAMMAS, family="poisson")
+    assert_equals_cv_glmnet_relaxed(tmp_path, cv, X, y, weights, foldid, 'family = "poisson", ')
+    assert held_out_scores(cv.relaxed.path.fit_at(grid[5]), cv.relaxed.blend(0.0).fit_at(grid[5]), X, y)[0] == "Test deviance"

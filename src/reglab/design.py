@@ -497,11 +497,12 @@ def _unpenalized_logistic(Zt_free: NDArray[np.float64], y: NDArray[np.float64], 
 
 
 def poisson_mle(rows: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64], intercept: bool,
-                offset: NDArray[np.float64]) -> NDArray[np.float64]:
-    """η of the unpenalized (maximum-likelihood) Poisson fit on the features ``rows`` (k × n, best
-    centred and scaled), an intercept and the fixed ``offset``: Newton's method with step halving, to
-    the gradient's rounding level (the log-likelihood is concave; a finite optimum exists unless
-    some feature direction has all its counts 0, which a DataError names)."""
+                offset: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The unpenalized (maximum-likelihood) Poisson fit on the features ``rows`` (k × n, best centred
+    and scaled), an intercept and the fixed ``offset``: Newton's method with step halving, to the
+    gradient's rounding level (the log-likelihood is concave; a finite optimum exists unless some
+    feature direction has all its counts 0, which a DataError names). Returns ``(coef, η)``, ``coef``
+    with the intercept last (when fitted), as :func:`logistic_mle`."""
     n = y.size
     design = np.vstack([rows, np.ones((1, n))]) if intercept else rows
     coef = np.zeros(design.shape[0])
@@ -529,9 +530,9 @@ def poisson_mle(rows: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np
         coef -= t * step
         eta, loss = trial, trial_loss
     if np.abs(coef).max() > 1e6 or not np.all(np.isfinite(eta)):
-        raise DataError("The unpenalized features (penalty factor 0) have no finite Poisson fit: some of their "
-                        "values occur only with counts of 0. Give them a positive penalty factor.")
-    return eta
+        raise DataError("These features have no finite Poisson fit: some of their values occur only with counts "
+                        "of 0 (the likelihood rises without bound as their coefficients fall).")
+    return coef, eta
 
 
 @dataclass(frozen=True, eq=False)
@@ -582,7 +583,11 @@ class PoissonDesign(ClassificationDesign):
             return self.correlation()
         key = ("null", penalty.factors)
         if key not in self._cache:
-            eta = poisson_mle(self.Zt[free], self.y, self.c, self.intercept, self.eta_offset)
+            try:
+                eta = poisson_mle(self.Zt[free], self.y, self.c, self.intercept, self.eta_offset)[1]
+            except DataError:
+                raise DataError("The unpenalized features (penalty factor 0) have no finite Poisson fit: some of their "
+                                "values occur only with counts of 0. Give them a positive penalty factor.") from None
             self._cache[key] = self.Zt @ (self.c * (self.y - np.exp(eta))) / self.n_samples
         return self._cache[key]
 

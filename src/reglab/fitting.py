@@ -208,7 +208,7 @@ def fit(
         return penalized
     from .relaxed import relaxed_fit
 
-    return relaxed_fit(penalized, X, y, gamma, weights)
+    return relaxed_fit(penalized, X, y, gamma, weights, offset)
 
 
 def path(
@@ -247,7 +247,7 @@ def path(
         return solved
     from .relaxed import relax as relax_path
 
-    return relax_path(solved, X, y, weights)
+    return relax_path(solved, X, y, weights, offset)
 
 
 def path_predictions(X_train: ArrayLike, y_train: ArrayLike, X_eval: ArrayLike, spec: ModelSpec,

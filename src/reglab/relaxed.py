@@ -36,7 +36,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .datafits import Datafit
-from .design import logistic_mle, observation_weights, sorted_classes
+from .design import logistic_mle, observation_weights, poisson_mle, sorted_classes
 from .errors import DataError
 from .results import Fit, Path, feature_matrix
 
@@ -178,18 +178,19 @@ class RelaxedPath:
             coefs[too_large], intercepts[too_large] = coefs[last], intercepts[last]
         return coefs, intercepts
 
-    def predict(self, X: ArrayLike, gamma: float) -> NDArray[np.float64]:
-        """Predictions of the blend at every λ, shape (n_lambdas, n)."""
-        return self.blend(gamma).predict(X)
+    def predict(self, X: ArrayLike, gamma: float, offset: ArrayLike | None = None) -> NDArray[np.float64]:
+        """Predictions of the blend at every λ, shape (n_lambdas, n) (with the rows' ``offset``, Poisson)."""
+        return self.blend(gamma).predict(X, offset=offset)
 
 
-def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = None) -> RelaxedPath:
+def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = None,
+          offset: ArrayLike | None = None) -> RelaxedPath:
     """The relaxed fits of ``path`` (solved on ``X``, ``y`` and ``weights``): one unpenalized refit
     per distinct active set (least squares, or the logistic likelihood for a two-class path), as
     glmnet's ``relax.glmnet``."""
     if not path.datafit.relaxable:
-        raise ValueError("The relaxed lasso is offered for least squares and two-class logistic regression "
-                         "(family='gaussian' or 'binomial') here.")
+        raise ValueError("The relaxed lasso is offered for least squares, two-class logistic and Poisson regression "
+                         "(family='gaussian', 'binomial' or 'poisson') here.")
     X_arr = feature_matrix(X, path.feature_names)
     y_arr = _response(y, path.datafit, path.classes)
     n = X_arr.shape[0]
@@ -211,6 +212,9 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
         if key not in done:
             if path.datafit.classifier:
                 done[key] = _logistic_refit(X_arr, y_arr, c, active, path.fit_intercept)
+            elif path.datafit.counts:
+                done[key] = _poisson_refit(X_arr, y_arr, c, active, path.fit_intercept,
+                                           np.zeros(n) if offset is None else np.asarray(offset, dtype=float).reshape(-1))
             else:
                 refit = refit or _Refits(X_arr, y_arr, c, path.fit_intercept)
                 done[key] = refit(active)
@@ -264,6 +268,26 @@ def _logistic_refit(X: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[n
     return b, beta
 
 
+def _poisson_refit(X: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64], active: NDArray[np.bool_],
+                   intercept: bool, offset: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]] | None:
+    """The maximum-likelihood Poisson fit on the ``active`` columns with the rows' ``offset``, ``(b̃, β̃)``
+    on the original scale (solved on centred and scaled columns, as :func:`_logistic_refit`); None
+    when it has no finite solution (a feature's values seen only with counts of 0)."""
+    v = c / c.sum()
+    XA = X[:, active]
+    mean = v @ XA if intercept else np.zeros(XA.shape[1])
+    scale = np.sqrt(v @ (XA - mean) ** 2)
+    scale[scale == 0.0] = 1.0
+    try:
+        coef, _ = poisson_mle(((XA - mean) / scale).T, y, c, intercept, offset)
+    except DataError:
+        return None
+    beta = np.zeros(X.shape[1])
+    beta[active] = coef[: XA.shape[1]] / scale
+    b = float(coef[-1]) - float(mean @ beta[active]) if intercept else 0.0
+    return b, beta
+
+
 def _one_lambda_path(penalized: Fit) -> Path:
     """A fit as a one-λ :class:`~reglab.Path` (what :func:`relax` reads)."""
     return Path(penalty=penalized.penalty, l1_ratio=penalized.l1_ratio, lambdas=np.array([penalized.lam]),
@@ -274,14 +298,15 @@ def _one_lambda_path(penalized: Fit) -> Path:
                 penalty_factor=penalized.penalty_factor, weight_floor=penalized.weight_floor)
 
 
-def relaxed_fit(penalized: Fit, X: ArrayLike, y: ArrayLike, gamma: float, weights: ArrayLike | None = None) -> Fit:
+def relaxed_fit(penalized: Fit, X: ArrayLike, y: ArrayLike, gamma: float, weights: ArrayLike | None = None,
+                offset: ArrayLike | None = None) -> Fit:
     """The model at (λ, γ) from the penalized fit at λ: its active set refitted without penalty and
     blended (γ·β̂ + (1 − γ)·β̃); ``gamma`` and ``kkt`` (NaN for γ < 1) say what it is. Where the
     active set separates two classes (no finite refit) the penalized fit itself is returned (γ = 1)."""
     gamma = check_gamma(gamma)
     if gamma == 1.0:
         return penalized
-    relaxed = relax(_one_lambda_path(penalized), X, y, weights)
+    relaxed = relax(_one_lambda_path(penalized), X, y, weights, offset)
     if relaxed.separated[0]:  # no finite refit: the penalized fit is the model at every γ (and says γ = 1)
         return penalized
     return dataclasses.replace(relaxed.blend(gamma).fit_at(penalized.lam), gamma=gamma)
@@ -346,12 +371,12 @@ def held_out_error_frame(relaxed: RelaxedPath, X_test: ArrayLike, y_test: ArrayL
 def held_out_scores(penalized: Fit, blended: Fit, X_test: ArrayLike, y_test: ArrayLike) -> tuple[str, float, float]:
     """How the penalized fit and its blend do on held-out rows: ``(name, penalized, blended)`` with
     the name saying the measure (lower is better): the root mean squared error (target units),
-    or the mean log-loss (nats per row) for a two-class model."""
+    the mean log-loss (nats per row) for a two-class model, the mean deviance for counts."""
     y = _response(y_test, penalized.datafit, penalized.classes)
     losses = [float(penalized.datafit.mean_loss(y, model.predict(X_test))) for model in (penalized, blended)]
-    if not penalized.datafit.classifier:
+    if penalized.datafit.quadratic:
         return "Test RMSE", float(np.sqrt(losses[0])), float(np.sqrt(losses[1]))
-    return "Test log-loss", losses[0], losses[1]
+    return penalized.datafit.held_out_error.capitalize(), losses[0], losses[1]
 
 
 def coefficient_comparison(penalized: Fit, blended: Fit, penalized_label: str):

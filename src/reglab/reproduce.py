@@ -392,11 +392,21 @@ def multinomial_r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str
 
 
 def relaxed_r_snippet(penalty: Penalty, lam: float, gamma: float, feature_names: tuple[str, ...], target: str,
-                      csv_name: str, standardize: bool = True, positive_class: str | None = None) -> str:
+                      csv_name: str, standardize: bool = True, positive_class: str | None = None,
+                      counts_from: float | None = None) -> str:
     """The relaxed model at (λ, γ) in R: :func:`r_snippet`'s glmnet call with ``relax = TRUE``, its
     coefficients at ``gamma`` (glmnet blends as reglab.relaxed: γ·β̂ + (1 − γ)·β̃, γ ≥ 1e-5).
-    With ``positive_class``: the two-class logistic model (λ needs no translation there).
-    scikit-learn has no relaxed lasso; the page says so."""
+    With ``positive_class``: the two-class logistic model (λ needs no translation there). With
+    ``counts_from`` (the path's λ_max): the Poisson model of :func:`poisson_r_snippet`, warm-started
+    from there. scikit-learn has no relaxed lasso; the page says so."""
+    if counts_from is not None:
+        lam = float(lam)
+        script = poisson_r_snippet(penalty, lam, feature_names, target, csv_name, standardize,
+                                   lambda_start=max(float(counts_from), 2.0 * lam))
+        script = script.replace(", thresh = 1e-20", ", relax = TRUE, thresh = 1e-20", 1)
+        return script.replace("print(coef(fit)[, length(lambdas)])   # the last λ of the sequence is λ itself\n",
+                              f"print(coef(fit, s = {lam!r}, gamma = {float(gamma)!r})[, 1])"
+                              "   # γ: 1 = the lasso, 0 = its refit\n")
     script = r_snippet(penalty, lam, feature_names, target, csv_name, standardize, positive_class)
     # Two λ values: glmnet 4.1's relaxed blend breaks on a one-λ fit (R drops its matrix to a vector).
     if positive_class is not None:

@@ -442,11 +442,12 @@ def cross_validate_relaxed(X: ArrayLike, y: ArrayLike, penalty: str = "l1", l1_r
                            weights: ArrayLike | None = None, intercept: bool = True,
                            penalty_factor: ArrayLike | None = None, feature_names: Sequence[str] | None = None,
                            family: str = "gaussian", positive_class: str | None = None,
-                           groups: ArrayLike | None = None) -> RelaxedCV:
+                           groups: ArrayLike | None = None, offset: ArrayLike | None = None) -> RelaxedCV:
     """K-fold CV of the relaxed fits over (λ, γ): every fold solves the penalized path on the same
     λ grid, relaxes it (:func:`relax`) and scores each blend on its held-out rows: mean squared
-    error (``family="gaussian"``) or the binomial deviance, −2·log-likelihood per row with
-    probabilities clipped to [1e-5, 1 − 1e-5] (``"binomial"``, cv.glmnet's default measure);
+    error (``family="gaussian"``), the binomial deviance, −2·log-likelihood per row with
+    probabilities clipped to [1e-5, 1 − 1e-5] (``"binomial"``, cv.glmnet's default measure), or the
+    Poisson deviance (``"poisson"``, each fold with its rows' ``offset``);
     mean and SE per (γ, λ) as cv.glmnet's (fold-size weighted); (λ, γ).min and .1se by glmnet's
     rule (:func:`_one_se_relaxed`). The same folds as :func:`reglab.cross_validate` (stratified
     by class for a classifier)."""
@@ -456,7 +457,7 @@ def cross_validate_relaxed(X: ArrayLike, y: ArrayLike, penalty: str = "l1", l1_r
         raise ValueError("Give at least one γ.")
     datafit = datafit_of(family)
     if not datafit.relaxable:
-        raise ValueError("The relaxed lasso is offered for family='gaussian' or 'binomial' here.")
+        raise ValueError("The relaxed lasso is offered for family='gaussian', 'binomial' or 'poisson' here.")
     classifier = datafit.classifier
     X_arr = np.asarray(feature_matrix(X, tuple(feature_names)) if feature_names is not None else X, dtype=float)
     labels = np.asarray(y).reshape(-1)
@@ -464,20 +465,22 @@ def cross_validate_relaxed(X: ArrayLike, y: ArrayLike, penalty: str = "l1", l1_r
     y_arr = class_codes(labels, positive_class)[0] if classifier else labels.astype(float)
     n = X_arr.shape[0]
     c = np.ones(n) if weights is None else observation_weights(weights, n)
+    off = None if offset is None else np.asarray(offset, dtype=float).reshape(-1)
     options = dict(penalty=penalty, l1_ratio=l1_ratio, standardize=standardize, intercept=intercept,
                    penalty_factor=penalty_factor, groups=groups, family=family)
     whole = _public_path(X_arr, labels, lambdas=lambdas, weights=weights, feature_names=feature_names,
-                         positive_class=positive_class, **options)
+                         positive_class=positive_class, offset=off, **options)
     grid = whole.lambdas
     splits = fold_splits(n, int(folds), seed, foldid, y_arr if classifier else None)
     measure = datafit.measures[0]  # cv.glmnet's default: deviance for a classifier, MSE for least squares
     errors = np.empty((len(splits), len(gammas), len(grid)))
     for k, (train, test) in enumerate(splits):
         fold_path = _public_path(X_arr[train], y_arr[train], lambdas=grid, weights=None if weights is None else c[train],
-                                 feature_names=feature_names, **options)
-        fold_relaxed = relax(fold_path, X_arr[train], y_arr[train], None if weights is None else c[train])
+                                 feature_names=feature_names, offset=None if off is None else off[train], **options)
+        fold_relaxed = relax(fold_path, X_arr[train], y_arr[train], None if weights is None else c[train],
+                             None if off is None else off[train])
         for g, value in enumerate(gammas):
-            predictions = fold_relaxed.predict(X_arr[test], value)
+            predictions = fold_relaxed.predict(X_arr[test], value, None if off is None else off[test])
             errors[k, g] = datafit.heldout_loss(y_arr[test], predictions, measure) @ c[test] / c[test].sum()
     sizes = np.array([c[test].sum() for _, test in splits])
     mean = np.empty((len(gammas), len(grid)))
@@ -486,4 +489,4 @@ def cross_validate_relaxed(X: ArrayLike, y: ArrayLike, penalty: str = "l1", l1_r
         mean[g], se[g] = cv_summary(errors[:, g, :], sizes, "size")
     g_min, i_min, g_1se, i_1se = _one_se_relaxed(grid, gammas, mean, se)
     return RelaxedCV(grid, gammas, mean, se, float(grid[i_min]), gammas[g_min], float(grid[i_1se]), gammas[g_1se],
-                     len(splits), relax(whole, X_arr, labels, weights))
+                     len(splits), relax(whole, X_arr, labels, weights, off))

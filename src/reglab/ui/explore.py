@@ -253,10 +253,10 @@ def bias_variance_seconds(prepared: Prepared, repeats: int) -> float:
 
 
 def relaxed_seconds(prepared: Prepared) -> float:
-    """Estimated CPU seconds of the relaxed lasso's refits on the path and every fold (a two-class
-    target's refits are Newton iterations on the rows: ~10× a least-squares refit from moments)."""
+    """Estimated CPU seconds of the relaxed lasso's refits on the path and every fold (a two-class or
+    count target's refits are Newton iterations on the rows: ~10× a least-squares refit from moments)."""
     seconds = limits.estimated_seconds(prepared.n_train, len(prepared.feature_names), relaxed=True)
-    return seconds * (10 if n_classes(prepared) else 1)
+    return seconds * (1 if prepared.datafit.quadratic else 10)
 
 
 def bias_variance_for(fingerprint: str, dataset_token: str, standardize: bool, penalty: str, l1_ratio: float,

@@ -364,14 +364,14 @@ def code_tab(v: LambdaView) -> None:
 
 def relaxed_tab(v: LambdaView) -> None:
     """The relaxed lasso at λ and γ: its refits, CV over (λ, γ), test error and the R script."""
-    prepared, key, standardize, penalty, ratio, folds, heavy, lam, fit, classifier, model_penalty = (
-        v.prepared, v.key, v.standardize, v.penalty, v.ratio, v.folds, v.heavy, v.lam, v.fit, v.classifier, v.model_penalty)
+    prepared, key, standardize, penalty, ratio, folds, heavy, lam, fit, classifier, model_penalty, datafit = (
+        v.prepared, v.key, v.standardize, v.penalty, v.ratio, v.folds, v.heavy, v.lam, v.fit, v.classifier, v.model_penalty,
+        v.datafit)
     if heavy:  # one least-squares refit per active set and fold: bounded by size
         st.info("The relaxed lasso refits every active set on every fold: it is offered below the heavy-analysis "
                 f"size ({limits.HEAVY_FEATURES:,} features or {limits.HEAVY_CELLS:,} training values).", icon=":material/info:")
-    elif ask_first(f"relaxed:{key}:{standardize}:{penalty}:{ratio}",
-                                           relaxed_seconds(prepared),
-                                           "The relaxed lasso's refits and their cross-validation"):
+    elif ask_first(f"relaxed:{key}:{standardize}:{penalty}:{ratio}", relaxed_seconds(prepared),
+                   "The relaxed lasso's refits and their cross-validation"):
         g1, g2 = st.columns([1, 2])
         gamma = g1.select_slider(RELAX_GAMMA.label, options=[0.0, 0.25, 0.5, 0.75, 1.0],
                                  **bind(state.RELAX_GAMMA, default=0.0), help=RELAX_GAMMA.help)
@@ -384,8 +384,10 @@ def relaxed_tab(v: LambdaView) -> None:
                    f"Cross-validation over (λ, γ): λ.min = {rcv.lambda_min:.4g} with γ = {rcv.gamma_min:g}; "
                    f"λ.1se = {rcv.lambda_1se:.4g} with γ = {rcv.gamma_1se:g}.")
         if gamma < 1.0 and blended.gamma == 1.0:
-            st.info("At this λ the selected features separate the two classes perfectly: their unpenalized "
-                    "logistic fit has no finite solution, so the relaxed model is the penalized one here. "
+            why = ("the selected features separate the two classes perfectly: their unpenalized logistic fit"
+                   if classifier else "a selected feature's values occur only with counts of 0: its unpenalized "
+                   "Poisson fit")
+            st.info(f"At this λ {why} has no finite solution, so the relaxed model is the penalized one here. "
                     "Try a larger λ.", icon=":material/info:")
         if prepared.n_test:
             m1, m2, m3 = st.columns(3)
@@ -401,26 +403,29 @@ def relaxed_tab(v: LambdaView) -> None:
                                  "relaxed-coefficients", key="relaxed_bars")
         with right:
             st.markdown("**Cross-validated error for each γ**")
-            chart_with_downloads(charts.curves_chart(cv_curves_frame(rcv), lam, "mean deviance (CV, per row)"
-                                                     if classifier else "mean squared error (CV)",
+            chart_with_downloads(charts.curves_chart(cv_curves_frame(rcv), lam, "mean squared error (CV)"
+                                                     if datafit.quadratic else "mean deviance (CV, per row)",
                                                      color_title="γ", zero=False), "relaxed-cv", key="relaxed_cv")
         if prepared.n_test:
             st.markdown("**Test error along λ**: the lasso and its relaxed blend")
             chart_with_downloads(charts.curves_chart(held_out_error_frame(relaxed_path, prepared.X_test, prepared.y_test,
                                                                           gamma), lam,
-                                                     "mean log-loss (nats per row)" if classifier
-                                                     else f"mean squared error ({prepared.target} units²)",
+                                                     f"mean squared error ({prepared.target} units²)"
+                                                     if datafit.quadratic else ("mean log-loss (nats per row)" if classifier
+                                                                                else "mean deviance (per row)"),
                                                      zero=False),
                                  "relaxed-test-error", key="relaxed_test")
         save_button(v, "Save this relaxed fit as a scenario", gamma,
                     "Keep the blend at this λ and γ (coefficients, metrics) to compare on the Compare page.")
         st.caption("The same model in R (glmnet's relax = TRUE; cv.glmnet(x, y, relax = TRUE) makes the (λ, γ) "
                    "choice), on the training CSV of the Reproduce tab. scikit-learn has no relaxed lasso: refit "
-                   + ("LogisticRegression(penalty=None)" if classifier else "LinearRegression")
+                   + ("LogisticRegression(penalty=None)" if classifier
+                      else "PoissonRegressor(alpha=0)" if datafit.counts else "LinearRegression")
                    + " on the selected columns and blend by hand.")
         st.code(relaxed_r_snippet(model_penalty, lam, gamma, prepared.feature_names, prepared.target,
                                   "reglab_training_data.csv", standardize,
-                                  prepared.class_labels[1] if classifier else None), language="r")
+                                  prepared.class_labels[1] if classifier else None,
+                                  counts_from=v.path.lambdas[0] if datafit.counts else None), language="r")
 
 
 def truth_tab(v: LambdaView) -> None:
