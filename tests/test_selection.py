@@ -96,3 +96,25 @@ def test_a_path_already_on_screen_gives_the_grid_and_the_counts_without_changing
     assert not np.array_equal(lasso.n_nonzero, solved.n_nonzero)
     other = reglab.cross_validate(X, y, penalty="elasticnet", l1_ratio=0.3, folds=4, full_path=lasso)
     np.testing.assert_array_equal(other.n_nonzero, solved.n_nonzero)
+
+
+def test_cv_reuses_the_path_on_screen_exactly_when_it_is_the_same_model():
+    # A path carries its whole model (ModelSpec); CV reuses it for the same spec and grid only.
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    on_screen = reglab.path(X, y, "l1")
+    assert on_screen.spec == reglab.objective.ModelSpec.of("l1")
+    assert reglab.cross_validate(X, y, "l1", full_path=on_screen).path is on_screen
+    factors = np.ones(X.shape[1])
+    factors[0] = 0.0
+    groups = np.arange(X.shape[1]) // 2
+    for other in ({"penalty_factor": factors}, {"groups": groups}, {"weights": np.linspace(1, 2, len(y))},
+                  {"standardize": False}, {"intercept": False}):
+        cv = reglab.cross_validate(X, y, "l1", full_path=on_screen, lambdas=on_screen.lambdas, **other)
+        assert cv.path is not on_screen, other
+    counts = np.round(np.abs(y) / 50)
+    poisson = reglab.path(X, counts, "l1", family="poisson")
+    assert reglab.cross_validate(X, counts, "l1", family="poisson", full_path=poisson).path is poisson
+    assert reglab.cross_validate(X, counts, "l1", family="poisson", full_path=poisson, lambdas=poisson.lambdas,
+                                 offset=np.full(len(y), 0.3)).path is not poisson

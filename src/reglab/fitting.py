@@ -35,11 +35,13 @@ if TYPE_CHECKING:
 Prepared = Design | ClassificationDesign
 
 
-def fit_design(design: Prepared, penalty: Penalty, lam: float, w_init: NDArray[np.float64] | None = None) -> Fit:
+def fit_design(design: Prepared, penalty: Penalty, lam: float, w_init: NDArray[np.float64] | None = None,
+               spec: ModelSpec | None = None) -> Fit:
     """:func:`fit` on a prepared design (reuses its statistics; optional warm start).
 
     The design carries the data side of a :class:`~reglab.objective.ModelSpec` (datafit,
     weights, standardization, intercept), ``penalty`` the rest; a penalty change reuses the design.
+    ``spec``, the whole model when the caller has it, is stored in the fit.
     """
     lam = float(lam)
     solution = solve_with_residuals(design, penalty, [lam], w_init)
@@ -62,6 +64,7 @@ def fit_design(design: Prepared, penalty: Penalty, lam: float, w_init: NDArray[n
         classes=design.classes,
         penalty_factor=penalty.factors,
         weight_floor=sparse_floor(lam_max, design, penalty),
+        spec=spec,
     )
 
 
@@ -84,11 +87,11 @@ class ExactSolve:
     """``(λ, warm start) → Fit`` on one design and penalty: how a :class:`Path` answers at a λ
     off its grid. A plain class rather than a closure, so a path can be pickled (cache, joblib)."""
 
-    def __init__(self, design: Prepared, penalty: Penalty) -> None:
-        self.design, self.penalty = design, penalty
+    def __init__(self, design: Prepared, penalty: Penalty, spec: ModelSpec | None = None) -> None:
+        self.design, self.penalty, self.spec = design, penalty, spec
 
     def __call__(self, lam: float, start: NDArray[np.float64] | None = None) -> Fit:
-        return fit_design(self.design, self.penalty, lam, w_init=start)
+        return fit_design(self.design, self.penalty, lam, w_init=start, spec=self.spec)
 
 
 #: λ values solved per call when a path reports progress (each chunk warm-starts the next).
@@ -97,9 +100,10 @@ _PROGRESS_CHUNKS = 10
 
 def path_design(
     design: Prepared, penalty: Penalty, lambdas: ArrayLike | None = None, n_lambdas: int = 100,
-    progress: Callable[[float], None] | None = None,
+    progress: Callable[[float], None] | None = None, spec: ModelSpec | None = None,
 ) -> Path:
-    """:func:`path` on a prepared :class:`Design`.
+    """:func:`path` on a prepared :class:`Design` (``spec``, the whole model when the caller has it,
+    is stored in the path and its fits).
 
     ``progress``, when given, is called with the share of λ values solved (0–1): the grid
     is then solved in ten warm-started chunks, the same solutions in about the same time.
@@ -135,7 +139,8 @@ def path_design(
         classes=design.classes,
         penalty_factor=penalty.factors,
         weight_floor=sparse_floor(lam_max, design, penalty),
-        solve_at=ExactSolve(design, penalty),
+        solve_at=ExactSolve(design, penalty, spec),
+        spec=spec,
     )
 
 
@@ -203,7 +208,7 @@ def fit(
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
                         groups, offset)
     design = prepare_spec(X, y, spec, feature_names)
-    penalized = fit_design(design, spec.penalty, lam)
+    penalized = fit_design(design, spec.penalty, lam, spec=spec)
     if not relax:
         return penalized
     from .relaxed import relaxed_fit
@@ -242,7 +247,7 @@ def path(
     """
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
                         groups, offset)
-    solved = path_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lambdas, n_lambdas)
+    solved = path_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lambdas, n_lambdas, spec=spec)
     if not relax:
         return solved
     from .relaxed import relax as relax_path

@@ -273,9 +273,12 @@ def _rescaled_factors(factors) -> tuple[float, ...]:
 @dataclass(frozen=True, eq=False)
 class ModelSpec:
     """Everything that defines the model, checked once: datafit, penalty (with its per-feature
-    factors), standardization, intercept, observation weights and (binomial) the positive class. The public calls build
-    one (:meth:`of`); :func:`reglab.fitting.prepare_spec` turns its data side into the design
-    the solvers read, and its penalty goes with it."""
+    factors and groups), standardization, intercept, observation weights, (binomial) the positive
+    class and (Poisson) the offset. The public calls build one (:meth:`of`);
+    :func:`reglab.fitting.prepare_spec` turns its data side into the design the solvers read, and its
+    penalty goes with it. Hashable, and equal exactly when it is the same model (:meth:`identity`):
+    every :class:`~reglab.Fit` and :class:`~reglab.Path` the public calls return carries its spec,
+    and a solved path is reused for a spec where ``path.spec == spec``."""
 
     penalty: Penalty
     datafit: Datafit = LeastSquares()
@@ -292,6 +295,17 @@ class ModelSpec:
         if self.offset is not None and not self.datafit.takes_offset:
             raise ValueError(f"offset is offered for Poisson regression here, not for {self.datafit.model_name}.")
 
+    def identity(self) -> tuple:
+        """What makes two specs the same model: every field, per-row arrays by a digest of their bytes."""
+        return (self.penalty, self.datafit, self.standardize, self.intercept, _digest(self.weights),
+                self.positive_class, _digest(self.offset))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ModelSpec) and self.identity() == other.identity()
+
+    def __hash__(self) -> int:
+        return hash(self.identity())
+
     @classmethod
     def of(cls, penalty: str = "l1", l1_ratio: float = 0.5, family: str | Datafit = "gaussian", standardize: bool = True,
            intercept: bool = True, weights: ArrayLike | None = None, positive_class: str | None = None,
@@ -302,6 +316,16 @@ class ModelSpec:
         return cls(Penalty.of(penalty, l1_ratio, penalty_factor, groups), datafit_of(family), bool(standardize),
                    bool(intercept), None if weights is None else np.asarray(weights), positive_class,
                    None if offset is None else np.asarray(offset, dtype=float).reshape(-1))
+
+
+def _digest(values: NDArray[np.float64] | None) -> str | None:
+    """A digest of a per-row array (weights, offset) for :meth:`ModelSpec.identity`: equal bytes, equal digest."""
+    if values is None:
+        return None
+    import hashlib
+
+    data = np.ascontiguousarray(values, dtype=float)
+    return f"{data.shape}:" + hashlib.blake2b(data.tobytes(), digest_size=16).hexdigest()
 
 
 def datafit_value(Z: NDArray[np.float64], y: NDArray[np.float64], intercept: float, w: NDArray[np.float64]) -> float:

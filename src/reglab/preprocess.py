@@ -33,7 +33,7 @@ from . import limits
 from .datafits import Datafit, datafit_for_task
 from .design import sorted_classes
 from .errors import DataError
-from .objective import Penalty
+from .objective import ModelSpec, Penalty
 
 Task = Literal["regression", "classification", "counts"]
 MissingStrategy = Literal["impute", "drop"]
@@ -97,6 +97,11 @@ class Prepared:
         """The model family this target is fitted with: logistic regression for two classes,
         multinomial for three or more, least squares for a number (:func:`reglab.datafits.datafit_for_task`)."""
         return datafit_for_task(self.task, len(self.class_labels or ()))
+
+    def spec(self, penalty: str, l1_ratio: float = 0.5, standardize: bool = True) -> ModelSpec:
+        """The whole model fitted on these rows: :meth:`penalty`, :attr:`datafit` and ``standardize``
+        (an intercept, no weights: the page's model), as the public calls would build it."""
+        return ModelSpec(self.penalty(penalty, l1_ratio), self.datafit, bool(standardize))
 
     def penalty(self, name: str, l1_ratio: float = 0.5) -> Penalty:
         """The penalty called ``name`` with this design's penalty factors and groups (:meth:`Penalty.of`)."""

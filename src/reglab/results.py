@@ -12,6 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .errors import DataError
 from .datafits import Datafit, datafit_of
+from .objective import ModelSpec
 
 
 #: A weight counts as non-zero when it exceeds this share of the largest weight of its fit.
@@ -133,6 +134,8 @@ class Fit:
     gamma: float = 1.0
     #: Per-feature absolute floor of the non-zero rule (:func:`weight_floor`), set by the solvers.
     weight_floor: NDArray[np.float64] | None = field(default=None, repr=False, compare=False)
+    #: The whole model (:class:`reglab.objective.ModelSpec`) where the caller had one (the public calls do).
+    spec: ModelSpec | None = field(default=None, repr=False, compare=False)
 
     @property
     def datafit(self) -> Datafit:
@@ -233,6 +236,9 @@ class Path:
     #: Solves exactly at a λ off the grid (set by :func:`reglab.fitting.path_design`).
     solve_at: Callable[[float, NDArray[np.float64] | None], "Fit"] | None = field(
         default=None, repr=False, compare=False)
+    #: The whole model (:class:`reglab.objective.ModelSpec`) where the caller had one: a path is reused
+    #: for another call exactly when ``path.spec == spec`` (and the λ grid agrees).
+    spec: ModelSpec | None = field(default=None, repr=False, compare=False)
 
     @property
     def datafit(self) -> Datafit:
@@ -261,7 +267,8 @@ class Path:
                    intercept=float(self.intercepts[i]) if self.intercepts.ndim == 1 else self.intercepts[i].copy(),
                    weights=self.weights[i], feature_names=self.feature_names, lambda_max=self.lambda_max,
                    kkt=float(self.kkt[i]), fit_intercept=self.fit_intercept, family=self.family,
-                   classes=self.classes, penalty_factor=self.penalty_factor, weight_floor=self.weight_floor)
+                   classes=self.classes, penalty_factor=self.penalty_factor, weight_floor=self.weight_floor,
+                   spec=self.spec)
 
     def predict(self, X: ArrayLike, lam: float | ArrayLike | None = None, offset: ArrayLike | None = None
                 ) -> NDArray[np.float64]:

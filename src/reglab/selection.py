@@ -391,11 +391,10 @@ def cross_validate(
     mean_error, se = cv_summary(fold_mse, sizes, fold_weighting)
     sign = -1.0 if measure in spec.datafit.higher_is_better else 1.0
     lam_min, lam_1se = one_se_rule(grid, sign * mean_error, se)
-    reusable = (full_path is not None and np.array_equal(full_path.lambdas, grid) and full_path.penalty == pen.name
-                and full_path.l1_ratio == pen.alpha and full_path.fit_intercept == intercept and c is None and offset is None
-                and full_path.datafit == spec.datafit and full_path.classes == full.classes
-                and full_path.penalty_factor == pen.factors and not pen.grouped)
-    whole = full_path if reusable else path_design(full, pen, grid)
+    # The path on screen is this model's exactly when its spec is this one (and so is its grid).
+    reusable = (full_path is not None and full_path.spec == spec and np.array_equal(full_path.lambdas, grid)
+                and full_path.classes == full.classes)
+    whole = full_path if reusable else path_design(full, pen, grid, spec=spec)
     return CVResult(
         penalty=pen.name,
         l1_ratio=pen.alpha,

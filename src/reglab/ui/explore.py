@@ -59,7 +59,8 @@ def design_for(fingerprint: str, standardize: bool, _prepared: Prepared) -> Desi
 def path_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, _prepared: Prepared,
              _progress=None) -> Path:
     design = design_for(fingerprint, standardize, _prepared)
-    return path_design(design, _prepared.penalty(penalty, l1_ratio), progress=_progress)
+    spec = _prepared.spec(penalty, l1_ratio, standardize)
+    return path_design(design, spec.penalty, progress=_progress, spec=spec)
 
 
 def wire_spec(spec: dict) -> dict:
