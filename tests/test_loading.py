@@ -19,6 +19,7 @@ NUM, TXT = "float64", "object"
 
 # file → (rows, {column: dtype}) for files that must load
 LOADS = {
+    "accident_counts.csv": (200, {"age": NUM, "traffic": NUM, "rain": NUM, "slope": NUM, "accidents": NUM}),
     "churn_yes_no.csv": (240, {"tenure": NUM, "monthly_charges": NUM, "plan": TXT, "churned": TXT}),
     "iris_species.csv": (150, {"sepal_length": NUM, "sepal_width": NUM, "petal_length": NUM, "petal_width": NUM,
                                "species": TXT}),
