@@ -78,6 +78,26 @@ def r_vector(values) -> str:
     return "c(" + ", ".join(f"{v:.17g}" for v in np.asarray(values, dtype=float)) + ")"
 
 
+def assert_path_equals_glmnet(key: str, path, got: dict, X) -> None:
+    """A path against glmnet's ``coef(fit)`` (``got["coef"]``, column-major (p + 1) × k) and its df on the
+    same λ: coefficients to 1e-6 relative at every λ, the intercept to what the coefficients carry,
+    df equal but for glmnet's rounding-level coefficients (at most 1e-12 of the largest)."""
+    got_k = got["nlambda"]
+    k, p = path.coefs.shape
+    assert got_k == [k], f"{key}: glmnet stopped early at {got_k} of {k} λ"
+    table = np.array(got["coef"]).reshape(p + 1, k, order="F").T
+    floor = 1e-12 * np.abs(path.coefs).max()
+    for i in range(k):
+        scale = max(np.abs(path.coefs[i]).max(), np.abs(table[i, 1:]).max(), 1e-300)
+        np.testing.assert_allclose(path.coefs[i], table[i, 1:], rtol=1e-6, atol=max(1e-6 * scale, floor),
+                                   err_msg=f"{key} at λ #{i}")
+        carried = 1e-6 * scale * np.abs(X.mean(axis=0)).sum() + 1e-6 * abs(table[i, 0]) + floor
+        assert path.intercepts[i] == pytest.approx(table[i, 0], abs=carried), f"{key} intercept at λ #{i}"
+    glmnet_df = np.array(got["df"], dtype=int)
+    rounding_only = (np.abs(table[:, 1:]) > 0) & (np.abs(table[:, 1:]) <= floor)
+    np.testing.assert_array_equal(path.n_nonzero, glmnet_df - rounding_only.sum(axis=1), err_msg=key)
+
+
 # R has no JSON writer in base: write numbers with full precision by hand.
 R_FOOTER = """
 to_json <- function(v) {

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import reglab
-from test_glmnet_reference import CONFIGS, R_FOOTER, R_HEADER, r_vector, run_r, write_inputs
+from test_glmnet_reference import CONFIGS, R_FOOTER, R_HEADER, assert_path_equals_glmnet, r_vector, run_r, write_inputs
 
 DATASETS = {"tall 150x8": (150, 8, 11), "wide 60x90": (60, 90, 12), "small 45x4": (45, 4, 13)}
 #: glmnet at thresh 1e-20 on a near-separating ridge fit (p > n, λ far below glmnet's grid) does not
@@ -61,20 +61,7 @@ def test_logistic_paths_equal_glmnet_binomial(tmp_path, dataset):
                    f'nlambda = length(fit$lambda))\n')
     reference = run_r(tmp_path, script + R_FOOTER)
     for key, path in ours.items():
-        got = reference[key]
-        k, p = path.coefs.shape
-        assert got["nlambda"] == [k], f"{key}: glmnet stopped early at {got['nlambda']} of {k} λ"
-        table = np.array(got["coef"]).reshape(p + 1, k, order="F").T
-        floor = 1e-12 * np.abs(path.coefs).max()
-        for i in range(k):
-            scale = max(np.abs(path.coefs[i]).max(), np.abs(table[i, 1:]).max(), 1e-300)
-            np.testing.assert_allclose(path.coefs[i], table[i, 1:], rtol=1e-6, atol=max(1e-6 * scale, floor),
-                                       err_msg=f"{key} at λ #{i}")
-            carried = 1e-6 * scale * np.abs(X.mean(axis=0)).sum() + 1e-6 * abs(table[i, 0]) + floor
-            assert path.intercepts[i] == pytest.approx(table[i, 0], abs=carried), f"{key} intercept at λ #{i}"
-        glmnet_df = np.array(got["df"], dtype=int)
-        rounding_only = (np.abs(table[:, 1:]) > 0) & (np.abs(table[:, 1:]) <= floor)
-        np.testing.assert_array_equal(path.n_nonzero, glmnet_df - rounding_only.sum(axis=1), err_msg=key)
+        assert_path_equals_glmnet(key, path, reference[key], X)
 
 
 @pytest.mark.parametrize("measure", ["deviance", "class", "auc"])

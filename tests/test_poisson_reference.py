@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import reglab
-from test_glmnet_reference import R_FOOTER, R_HEADER, r_vector, run_r, write_inputs
+from test_glmnet_reference import R_FOOTER, R_HEADER, assert_path_equals_glmnet, r_vector, run_r, write_inputs
 
 ALPHAS = (1.0, 0.5, 0.0)
 #: (offset, weighted, factors): each α runs with every one of these.
@@ -81,19 +81,7 @@ def test_poisson_paths_equal_glmnet_with_offset_weights_and_penalty_factors(tmp_
         # comes from its own fit of that feature, as exact as its thresh; glmnet may stop its grid early)
         shown = min(len(own_grid), len(got["grid"]))
         np.testing.assert_allclose(own_grid[:shown], got["grid"][:shown], rtol=1e-9, err_msg=f"{key} grid")
-        k, p = path.coefs.shape
-        assert got["nlambda"] == [k], f"{key}: glmnet stopped early at {got['nlambda']} of {k} λ"
-        table = np.array(got["coef"]).reshape(p + 1, k, order="F").T
-        floor = 1e-12 * np.abs(path.coefs).max()
-        for i in range(k):
-            scale = max(np.abs(path.coefs[i]).max(), np.abs(table[i, 1:]).max(), 1e-300)
-            np.testing.assert_allclose(path.coefs[i], table[i, 1:], rtol=1e-6, atol=max(1e-6 * scale, floor),
-                                       err_msg=f"{key} at λ #{i}")
-            carried = 1e-6 * scale * np.abs(X.mean(axis=0)).sum() + 1e-6 * abs(table[i, 0]) + floor
-            assert path.intercepts[i] == pytest.approx(table[i, 0], abs=carried), f"{key} intercept at λ #{i}"
-        glmnet_df = np.array(got["df"], dtype=int)
-        rounding_only = (np.abs(table[:, 1:]) > 0) & (np.abs(table[:, 1:]) <= floor)
-        np.testing.assert_array_equal(path.n_nonzero, glmnet_df - rounding_only.sum(axis=1), err_msg=key)
+        assert_path_equals_glmnet(key, path, got, X)
 
 
 @pytest.mark.parametrize("measure", ["deviance", "mse", "mae"])

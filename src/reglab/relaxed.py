@@ -30,6 +30,7 @@ limit): such a λ keeps its penalized fit for every γ, and :attr:`RelaxedPath.s
 from __future__ import annotations
 
 import dataclasses
+from typing import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -197,6 +198,7 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
     if y_arr.shape[0] != n:
         raise DataError(f"X has {n} rows but y has {y_arr.shape[0]}.")
     c = np.ones(n) if weights is None else observation_weights(weights, n)
+    eta_offset = np.zeros(n) if offset is None else np.asarray(offset, dtype=float).reshape(-1)
     coefs, intercepts = path.coefs.copy(), path.intercepts.copy()
     refitted = np.zeros(len(path.lambdas), dtype=bool)
     separated = np.zeros(len(path.lambdas), dtype=bool)
@@ -211,10 +213,11 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
         key = active.tobytes()
         if key not in done:
             if path.datafit.classifier:
-                done[key] = _logistic_refit(X_arr, y_arr, c, active, path.fit_intercept)
+                done[key] = _likelihood_refit(X_arr, c, active, path.fit_intercept,
+                                              lambda rows: logistic_mle(rows, y_arr, c, path.fit_intercept)[0])
             elif path.datafit.counts:
-                done[key] = _poisson_refit(X_arr, y_arr, c, active, path.fit_intercept,
-                                           np.zeros(n) if offset is None else np.asarray(offset, dtype=float).reshape(-1))
+                done[key] = _likelihood_refit(X_arr, c, active, path.fit_intercept,
+                                              lambda rows: poisson_mle(rows, y_arr, c, path.fit_intercept, eta_offset)[0])
             else:
                 refit = refit or _Refits(X_arr, y_arr, c, path.fit_intercept)
                 done[key] = refit(active)
@@ -248,38 +251,20 @@ def _response(y: ArrayLike, datafit: Datafit, classes) -> NDArray[np.float64]:
     raise DataError(f"y holds the classes {labels!r}; the path was fitted on {tuple(classes)!r}.")
 
 
-def _logistic_refit(X: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64], active: NDArray[np.bool_],
-                    intercept: bool) -> tuple[float, NDArray[np.float64]] | None:
-    """The maximum-likelihood logistic fit on the ``active`` columns, ``(b̃, β̃)`` on the original
-    scale (solved on the columns centred and scaled by their weighted mean and sd, for Newton's
-    conditioning); None when those columns separate the classes (no finite fit)."""
+def _likelihood_refit(X: NDArray[np.float64], c: NDArray[np.float64], active: NDArray[np.bool_], intercept: bool,
+                      mle: Callable[[NDArray[np.float64]], NDArray[np.float64]]) -> tuple[float, NDArray[np.float64]] | None:
+    """The maximum-likelihood fit on the ``active`` columns, ``(b̃, β̃)`` on the original scale: ``mle``
+    (:func:`reglab.design.logistic_mle` or :func:`~reglab.design.poisson_mle` with the data bound) solves
+    on the columns centred and scaled by their weighted mean and sd (Newton's conditioning) and gives
+    the coefficients, intercept last; None when no finite fit exists (separated classes, or a
+    feature's values seen only with counts of 0: ``mle`` raises a DataError)."""
     v = c / c.sum()
     XA = X[:, active]
     mean = v @ XA if intercept else np.zeros(XA.shape[1])
     scale = np.sqrt(v @ (XA - mean) ** 2)
     scale[scale == 0.0] = 1.0
     try:
-        coef, _ = logistic_mle(((XA - mean) / scale).T, y, c, intercept)
-    except DataError:
-        return None
-    beta = np.zeros(X.shape[1])
-    beta[active] = coef[: XA.shape[1]] / scale
-    b = float(coef[-1]) - float(mean @ beta[active]) if intercept else 0.0
-    return b, beta
-
-
-def _poisson_refit(X: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64], active: NDArray[np.bool_],
-                   intercept: bool, offset: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]] | None:
-    """The maximum-likelihood Poisson fit on the ``active`` columns with the rows' ``offset``, ``(b̃, β̃)``
-    on the original scale (solved on centred and scaled columns, as :func:`_logistic_refit`); None
-    when it has no finite solution (a feature's values seen only with counts of 0)."""
-    v = c / c.sum()
-    XA = X[:, active]
-    mean = v @ XA if intercept else np.zeros(XA.shape[1])
-    scale = np.sqrt(v @ (XA - mean) ** 2)
-    scale[scale == 0.0] = 1.0
-    try:
-        coef, _ = poisson_mle(((XA - mean) / scale).T, y, c, intercept, offset)
+        coef = mle(((XA - mean) / scale).T)
     except DataError:
         return None
     beta = np.zeros(X.shape[1])
