@@ -325,12 +325,18 @@ def bench_extensions(n: int, p: int, repeat: int) -> list[Row]:
     return rows
 
 
-_GLMNET_BINOMIAL_SCRIPT = _R_PRELUDE + r"""
-kkt <- function(fit) {  # KKT residual of the logistic objective / lambda_max, worst over the path
+def _glmnet_rows_script(family: str, response: str, loose_cv: bool = False) -> str:
+    """The R timing script of a row datafit (binomial, poisson): glmnet's path at thresh 1e-10 and 1e-16
+    with the KKT residual of our objective (``response``: μ from η in R) over the path / λ_max, the
+    number of λ it solved, cv.glmnet at 1e-16 (and at 1e-10 when ``loose_cv``)."""
+    cv = (f'out <- c(out, best(function() cv.glmnet(x, y, family = "{family}", lambda = lambda, foldid = foldid, '
+          'thresh = {th})))\n')
+    return _R_PRELUDE + r"""
+kkt <- function(fit) {  # KKT residual of the objective / lambda_max, worst over the path
   s <- sqrt(colMeans(sweep(x, 2, colMeans(x))^2)); z <- sweep(sweep(x, 2, colMeans(x)), 2, s, "/")
   lmax <- max(abs(crossprod(z, y - mean(y)))) / n; worst <- 0
   for (k in seq_along(fit$lambda)) {
-    b <- fit$beta[, k]; eta <- fit$a0[k] + x %*% b; g <- (1 / (1 + exp(-eta)) - y) / n
+    b <- fit$beta[, k]; eta <- fit$a0[k] + x %*% b; g <- (RESPONSE - y) / n
     grad <- crossprod(z, g); w <- b * s; l <- fit$lambda[k]
     v <- ifelse(w == 0, pmax(abs(grad) - l, 0), abs(grad + l * sign(w)))
     worst <- max(worst, v, abs(sum(g)))
@@ -339,13 +345,15 @@ kkt <- function(fit) {  # KKT residual of the logistic objective / lambda_max, w
 }
 out <- c()
 for (th in c(1e-10, 1e-16)) {
-  fit <- glmnet(x, y, family = "binomial", lambda = lambda, thresh = th)
-  out <- c(out, best(function() glmnet(x, y, family = "binomial", lambda = lambda, thresh = th)), kkt(fit))
+  fit <- glmnet(x, y, family = "FAMILY", lambda = lambda, thresh = th)
+  out <- c(out, best(function() glmnet(x, y, family = "FAMILY", lambda = lambda, thresh = th)), kkt(fit))
 }
 out <- c(out, length(fit$lambda))
-out <- c(out, best(function() cv.glmnet(x, y, family = "binomial", lambda = lambda, foldid = foldid, thresh = 1e-16)))
-cat(out, "\n")
-"""
+""".replace("RESPONSE", response).replace("FAMILY", family) + cv.format(th="1e-16") + (
+        cv.format(th="1e-10") if loose_cv else "") + 'cat(out, "\\n")\n'
+
+
+_GLMNET_BINOMIAL_SCRIPT = _glmnet_rows_script("binomial", "1 / (1 + exp(-eta))")
 
 
 def classes(n: int, p: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -406,28 +414,7 @@ def bench_logistic(n: int, p: int, repeat: int) -> list[Row]:
     return rows
 
 
-_GLMNET_POISSON_SCRIPT = _R_PRELUDE + r"""
-kkt <- function(fit) {  # KKT residual of the Poisson objective / lambda_max, worst over the path
-  s <- sqrt(colMeans(sweep(x, 2, colMeans(x))^2)); z <- sweep(sweep(x, 2, colMeans(x)), 2, s, "/")
-  lmax <- max(abs(crossprod(z, y - mean(y)))) / n; worst <- 0
-  for (k in seq_along(fit$lambda)) {
-    b <- fit$beta[, k]; eta <- fit$a0[k] + x %*% b; g <- (exp(eta) - y) / n
-    grad <- crossprod(z, g); w <- b * s; l <- fit$lambda[k]
-    v <- ifelse(w == 0, pmax(abs(grad) - l, 0), abs(grad + l * sign(w)))
-    worst <- max(worst, v, abs(sum(g)))
-  }
-  worst / lmax
-}
-out <- c()
-for (th in c(1e-10, 1e-16)) {
-  fit <- glmnet(x, y, family = "poisson", lambda = lambda, thresh = th)
-  out <- c(out, best(function() glmnet(x, y, family = "poisson", lambda = lambda, thresh = th)), kkt(fit))
-}
-out <- c(out, length(fit$lambda))
-out <- c(out, best(function() cv.glmnet(x, y, family = "poisson", lambda = lambda, foldid = foldid, thresh = 1e-16)))
-out <- c(out, best(function() cv.glmnet(x, y, family = "poisson", lambda = lambda, foldid = foldid, thresh = 1e-10)))
-cat(out, "\n")
-"""
+_GLMNET_POISSON_SCRIPT = _glmnet_rows_script("poisson", "exp(eta)", loose_cv=True)
 
 
 def counts(n: int, p: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -384,26 +384,22 @@ class ClassificationDesign:
                                self.intercept)
 
 
-def logistic_mle(rows: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64],
-                 intercept: bool) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The unpenalized (maximum-likelihood) logistic fit on the features ``rows`` (k × n, best
-    centred and scaled) and an intercept: Newton's method with step halving, to the gradient's
-    rounding level. Returns ``(coef, η)``, ``coef`` with the intercept last (when fitted).
-
-    Raises :class:`~reglab.DataError` when the features separate the classes: no finite fit
-    exists (the likelihood keeps rising as the coefficients grow; glmnet's "saturated" case)."""
+def _newton_mle(design: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64], datafit: Datafit,
+                coef: NDArray[np.float64], offset: NDArray[np.float64] | float, steps: int, tolerance: float,
+                ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Newton's method with step halving for an unpenalized canonical-link fit, η = offset + coefᵀ·design
+    (``design`` k × n, rows of the features, the intercept's row of ones last when fitted; Σc = n):
+    gradient design·c(μ − y)/n, Hessian design·diag(c·h(η))·designᵀ/n (h the datafit's Hessian
+    weights), until the gradient is below ``tolerance``, no step lowers the loss, or the coefficients
+    run away (|coef| > 1e6: the caller reads that as no finite fit). Returns ``(coef, η)``."""
     n = y.size
-    design = np.vstack([rows, np.ones((1, n))]) if intercept else rows
-    coef = np.zeros(design.shape[0])
-    datafit = Logistic()
-    eta = np.zeros(n)
+    eta = offset + coef @ design
     loss = datafit.value(y, eta, c)
-    for _ in range(100):
-        prob = Logistic.response(eta)
-        grad = design @ (c * (prob - y)) / n
-        if np.abs(grad).max() <= 1e-13:
+    for _ in range(steps):
+        grad = design @ (c * (datafit.response(eta) - y)) / n
+        if np.abs(grad).max() <= tolerance:
             break
-        hessian = (design * (c * prob * (1.0 - prob))) @ design.T / n
+        hessian = (design * (c * datafit.hessian_weights(eta))) @ design.T / n
         step = np.linalg.lstsq(hessian, grad, rcond=None)[0]
         t = 1.0
         while t > 1e-10:
@@ -412,10 +408,26 @@ def logistic_mle(rows: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[n
             if trial_loss <= loss + 1e-12 * abs(loss):
                 break
             t *= 0.5
-        coef -= t * step
+        if t <= 1e-10:  # no step lowers the loss: rounding has the last word
+            break
+        coef = coef - t * step
         eta, loss = trial, trial_loss
         if np.abs(coef).max() > 1e6:
             break
+    return coef, eta
+
+
+def logistic_mle(rows: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64],
+                 intercept: bool) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The unpenalized (maximum-likelihood) logistic fit on the features ``rows`` (k × n, best
+    centred and scaled) and an intercept: Newton's method with step halving (:func:`_newton_mle`),
+    to the gradient's rounding level. Returns ``(coef, η)``, ``coef`` with the intercept last (when fitted).
+
+    Raises :class:`~reglab.DataError` when the features separate the classes: no finite fit
+    exists (the likelihood keeps rising as the coefficients grow; glmnet's "saturated" case)."""
+    n = y.size
+    design = np.vstack([rows, np.ones((1, n))]) if intercept else rows
+    coef, eta = _newton_mle(design, y, c, Logistic(), np.zeros(design.shape[0]), 0.0, 100, 1e-13)
     # Separated classes: the likelihood rises without bound, and Newton "converges" only where the
     # probabilities round to 0 or 1 (|η| > 36: 1 − p below double precision's 2.2e-16), which a
     # finite maximum-likelihood fit does not reach; or the coefficients run away.
@@ -499,36 +511,17 @@ def _unpenalized_logistic(Zt_free: NDArray[np.float64], y: NDArray[np.float64], 
 def poisson_mle(rows: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np.float64], intercept: bool,
                 offset: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The unpenalized (maximum-likelihood) Poisson fit on the features ``rows`` (k × n, best centred
-    and scaled), an intercept and the fixed ``offset``: Newton's method with step halving, to the
-    gradient's rounding level (the log-likelihood is concave; a finite optimum exists unless some
-    feature direction has all its counts 0, which a DataError names). Returns ``(coef, η)``, ``coef``
-    with the intercept last (when fitted), as :func:`logistic_mle`."""
+    and scaled), an intercept and the fixed ``offset``: Newton's method with step halving
+    (:func:`_newton_mle`) from the intercept-only optimum log(Σcy / Σc·e^offset), to the gradient's
+    rounding level (the log-likelihood is concave; a finite optimum exists unless some feature
+    direction has all its counts 0, which a DataError names). Returns ``(coef, η)``, ``coef`` with
+    the intercept last (when fitted), as :func:`logistic_mle`."""
     n = y.size
     design = np.vstack([rows, np.ones((1, n))]) if intercept else rows
     coef = np.zeros(design.shape[0])
-    datafit = Poisson()
-    if intercept:  # start at the intercept-only optimum: log(Σcy / Σc·e^offset)
+    if intercept:
         coef[-1] = float(np.log(c @ y / (c @ np.exp(offset))))
-    eta = offset + coef @ design
-    loss = datafit.value(y, eta, c)
-    for _ in range(200):
-        mu = np.exp(eta)
-        grad = design @ (c * (mu - y)) / n
-        if np.abs(grad).max() <= 1e-13 * max(1.0, float(c @ y) / n):
-            break
-        hessian = (design * (c * mu)) @ design.T / n
-        step = np.linalg.lstsq(hessian, grad, rcond=None)[0]
-        t = 1.0
-        while t > 1e-10:
-            trial = eta - t * (step @ design)
-            trial_loss = datafit.value(y, trial, c)
-            if trial_loss <= loss + 1e-12 * abs(loss):
-                break
-            t *= 0.5
-        if t <= 1e-10:
-            break
-        coef -= t * step
-        eta, loss = trial, trial_loss
+    coef, eta = _newton_mle(design, y, c, Poisson(), coef, offset, 200, 1e-13 * max(1.0, float(c @ y) / n))
     if np.abs(coef).max() > 1e6 or not np.all(np.isfinite(eta)):
         raise DataError("These features have no finite Poisson fit: some of their values occur only with counts "
                         "of 0 (the likelihood rises without bound as their coefficients fall).")
