@@ -50,14 +50,22 @@ def _update(j, w, c, gram, diag, l1, l2):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _violation(j, w, c, l1, l2):
-    """Distance of cⱼ to the subdifferential of the penalty at wⱼ (n × the KKT residual)."""
-    smooth = c[j] - l2 * w[j]
-    if w[j] == 0.0:
+def _penalty_violation(grad_j, w_j, l1, l2):
+    """Distance of −grad_j to the subdifferential of l1|w| + l2/2·w² at w_j (gradient units): the one
+    KKT test of every kernel here (:meth:`reglab.objective.Penalty.subdiff_distance`, compiled)."""
+    smooth = grad_j + l2 * w_j
+    if w_j == 0.0:
         return max(abs(smooth) - l1, 0.0)
-    if w[j] > 0.0:
-        return abs(smooth - l1)
-    return abs(smooth + l1)
+    if w_j > 0.0:
+        return abs(smooth + l1)
+    return abs(smooth - l1)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _violation(j, w, c, l1, l2):
+    """:func:`_penalty_violation` in the Gram kernel's terms: cⱼ = (zy − Gw)ⱼ is −n × the gradient
+    (n × the KKT residual; negation is exact, so the result is the same to the bit)."""
+    return _penalty_violation(-c[j], w[j], l1, l2)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -396,17 +404,6 @@ def _penalty_value(w, alpha, factors):
     for j in range(w.shape[0]):
         total += factors[j] * (alpha * abs(w[j]) + 0.5 * (1.0 - alpha) * w[j] * w[j])
     return total
-
-
-@numba.njit(cache=True, nogil=True)
-def _penalty_violation(grad_j, w_j, l1, l2):
-    """Distance of −grad_j to the subdifferential of l1|w| + l2/2·w² at w_j (gradient units)."""
-    smooth = grad_j + l2 * w_j
-    if w_j == 0.0:
-        return max(abs(smooth) - l1, 0.0)
-    if w_j > 0.0:
-        return abs(smooth + l1)
-    return abs(smooth - l1)
 
 
 @numba.njit(cache=True, nogil=True)
