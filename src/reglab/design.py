@@ -195,6 +195,20 @@ class Design:
             self._cache[key] = (self.zy - self.gram[:, free] @ w_free) / self.n_samples
         return self._cache[key]
 
+    @cached_property
+    def ridge_basis(self) -> tuple[str, NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """``(kind, spectrum, V, rotated)`` of the ridge solution, computed once per design:
+        ``G = V diag(e) Vᵀ`` ("eig", spectrum e, rotated Vᵀzy) when p ≤ n; the thin SVD ``Zc = U S Vᵀ``
+        ("svd", spectrum s, rotated Uᵀyc) when p > n (a ValueError when the design has no rows)."""
+        if self.n_features <= self.n_samples:
+            eigvals, V = np.linalg.eigh(self.gram)
+            eigvals = np.clip(eigvals, 0.0, None)
+            return "eig", eigvals, V, V.T @ self.zy
+        if self.Zc is None:
+            raise ValueError("p > n ridge needs the rows: build the design with prepare(), not from counts.")
+        U, s, Vt = np.linalg.svd(self.Zc, full_matrices=False)
+        return "svd", s, Vt.T, U.T @ self.yc
+
     def lambda_max(self, penalty: Penalty) -> float:
         """The smallest λ at which every penalized weight is 0 for ``penalty`` on this design."""
         return penalty.lambda_max(self.null_correlation(penalty))
@@ -320,6 +334,16 @@ class ClassificationDesign:
     def null_hessian_weights(self) -> NDArray[np.float64]:
         """The datafit's Hessian weights per row (× n) at the null model: cᵢ·ȳ(1 − ȳ)."""
         return self.c * (self.positive_share * (1.0 - self.positive_share))
+
+    @cached_property
+    def null_spectrum(self) -> NDArray[np.float64]:
+        """Eigenvalues of the datafit's Hessian (× n) at the null model, ``Zᵀdiag(h)Z`` with h the
+        :meth:`null_hessian_weights` (computed once per design): the ridge part's df then measure how
+        far a fit is from unpenalized near that model (:func:`reglab.solvers.ridge_spectrum`)."""
+        scaled = self.Zt * np.sqrt(self.null_hessian_weights())
+        if self.n_features <= self.n_samples:
+            return np.clip(np.linalg.eigvalsh(scaled @ scaled.T), 0.0, None)
+        return np.linalg.svd(scaled, compute_uv=False) ** 2
 
     @cached_property
     def curvature(self) -> NDArray[np.float64]:
@@ -628,6 +652,11 @@ class MultinomialDesign(ClassificationDesign):
     def shares(self) -> NDArray[np.float64]:
         """Weighted share of each class (the null model's probabilities)."""
         return np.bincount(self.y.astype(int), weights=self.c, minlength=self.n_classes) / self.c.sum()
+
+    def null_hessian_weights(self) -> NDArray[np.float64]:
+        """Of the class block with the largest curvature ``maxₖ sₖ(1 − sₖ)`` (sₖ the class shares): the
+        block whose ridge part needs the smallest λ to let go."""
+        return self.c * float(np.max(self.shares * (1.0 - self.shares)))
 
     def null_intercept(self) -> NDArray[np.float64]:
         """log-shares, centered to sum 0 (zeros without an intercept)."""

@@ -106,20 +106,9 @@ def ridge_spectrum(design: Design | ClassificationDesign) -> NDArray[np.float64]
     shares): the block whose ridge part needs the smallest λ to let go.
     """
     if isinstance(design, ClassificationDesign):
-        if "spectrum" not in design._cache:
-            if isinstance(design, MultinomialDesign):
-                hessian_weights = design.c * float(np.max(design.shares * (1.0 - design.shares)))
-            else:
-                hessian_weights = design.null_hessian_weights()
-            scaled = design.Zt * np.sqrt(hessian_weights)
-            if design.n_features <= design.n_samples:
-                spectrum = np.clip(np.linalg.eigvalsh(scaled @ scaled.T), 0.0, None)
-            else:
-                spectrum = np.linalg.svd(scaled, compute_uv=False) ** 2
-            design._cache["spectrum"] = spectrum
-        return design._cache["spectrum"]
+        return design.null_spectrum
     try:
-        kind, spectrum, _, _ = _ridge_basis(design)
+        kind, spectrum, _, _ = design.ridge_basis
     except ValueError:
         return None
     return spectrum if kind == "eig" else spectrum**2
@@ -149,25 +138,6 @@ def _lambda_for_ridge_df(design: Design | ClassificationDesign, penalty: Penalty
     return float(np.exp(low))
 
 
-def _ridge_basis(design: Design):
-    """``(kind, spectrum, V, rotated)`` of the ridge solution, computed once per design.
-
-    ``G = V diag(e) Vᵀ`` ("eig", spectrum e) when p ≤ n; the thin SVD ``Zc = U S Vᵀ`` ("svd",
-    spectrum s) when p > n.
-    """
-    if "ridge_basis" not in design._cache:
-        if design.n_features <= design.n_samples:
-            eigvals, V = np.linalg.eigh(design.gram)
-            eigvals = np.clip(eigvals, 0.0, None)
-            design._cache["ridge_basis"] = ("eig", eigvals, V, V.T @ design.zy)
-        else:
-            if design.Zc is None:
-                raise ValueError("p > n ridge needs the rows: build the design with prepare(), not from counts.")
-            U, s, Vt = np.linalg.svd(design.Zc, full_matrices=False)
-            design._cache["ridge_basis"] = ("svd", s, Vt.T, U.T @ design.yc)
-    return design._cache["ridge_basis"]
-
-
 def _ridge_weights(design: Design, lambdas: NDArray[np.float64]) -> NDArray[np.float64]:
     """Closed-form ridge weights for every λ, shape (n_lambdas, p).
 
@@ -176,7 +146,7 @@ def _ridge_weights(design: Design, lambdas: NDArray[np.float64]) -> NDArray[np.f
     ``w(λ) = V diag(s/(s² + nλ)) Uᵀ yc``.  At λ = 0 the minimum-norm least-squares solution.
     """
     n = design.n_samples
-    kind, spectrum, V, rotated = _ridge_basis(design)
+    kind, spectrum, V, rotated = design.ridge_basis
     shrink_eps = 1e-12 * (spectrum.max() if spectrum.size else 1.0)
     weights = np.empty((len(lambdas), design.n_features))
     for i, lam in enumerate(lambdas):
