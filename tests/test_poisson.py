@@ -14,6 +14,7 @@ import pytest
 from conftest import each_explore_tab, open_page
 
 import reglab
+import reglab.biasvariance
 import reglab.ui.state
 from reglab.objective import kkt_residual
 from reglab.preprocess import guess_task, preprocess
@@ -154,3 +155,35 @@ def test_the_relaxed_r_script_reproduces_the_relaxed_poisson_blend(tmp_path):
     assert len(printed) == 5, run.stdout
     np.testing.assert_allclose(printed[1:], blend.coef, rtol=1e-6, atol=1e-6 * np.abs(blend.coef).max())
     assert printed[0] == pytest.approx(blend.intercept, rel=1e-6)
+
+
+def test_synthetic_counts_keep_their_truth_and_the_bias_variance_identity_holds():
+    data = reglab.make_synthetic("counts", n=400, p=10, k=3, seed=2)
+    assert data.task == "counts" and data.truth.family == "poisson" and guess_task(data.frame["y"]) == "counts"
+    again = reglab.make_synthetic("counts", n=400, p=10, k=3, seed=2, draw=3)
+    np.testing.assert_array_equal(data.truth.coef, again.truth.coef)  # another draw, the same model
+    assert not data.frame.equals(again.frame)
+    big = reglab.make_synthetic("counts", n=40_000, p=10, k=3, seed=2)
+    fit = reglab.path(big.frame[big.feature_names], big.frame["y"], "l1", family="poisson",
+                      lambdas=[1e-4]).fit_at(1e-4)
+    np.testing.assert_allclose(fit.coef, big.truth.coef, atol=0.03)  # the MLE finds the generating model
+    bv = reglab.biasvariance.for_synthetic(data, data.feature_names, 200, reglab.Penalty.of("l1"),
+                                           np.geomspace(0.3, 0.003, 6), repeats=8)
+    np.testing.assert_allclose(bv.decomposed_total, bv.test_error, rtol=1e-10)  # bias² + variance + noise
+    # the noise of counts is their Poisson variance, the mean true count at the test points (draw 1,000,000)
+    test = reglab.make_synthetic("counts", n=500, p=10, k=3, seed=2, draw=1_000_000).frame
+    assert bv.labels["noise"] == "noise μ"
+    assert bv.noise == pytest.approx(data.truth.mean_response(test, data.feature_names).mean(), rel=1e-12)
+
+
+def test_a_link_to_synthetic_counts_opens_a_poisson_model_on_every_tab():
+    at = open_page("pages/2_explore.py", dataset="counts", n="300", p="8", k="3", seed="1", penalty="elasticnet")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Poisson regression" in c.value for c in at.caption)
+    labels = []
+    for label in each_explore_tab(at):
+        assert not at.exception and not at.error, (label, [e.value for e in at.error])
+        labels.append(label)
+        if "Bias" in label:  # the exact decomposition against the known model
+            assert any("Exact decomposition" in c.value for c in at.caption)
+    assert any("Truth" in label for label in labels) and any("Counts" in label for label in labels)

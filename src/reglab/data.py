@@ -41,17 +41,19 @@ class Truth:
     curve: str | None = None
     notes: str = ""
     #: "identity" (E[y|x] = β₀ + xᵀβ), "logit" (P(y = 1|x) = 1/(1 + e^−(β₀ + xᵀβ)), a logistic model)
-    #: or "softmax" (P(y = k|x) ∝ e^(β₀ₖ + xᵀβₖ), a multinomial model with classes 0 … K−1).
+    #: "softmax" (P(y = k|x) ∝ e^(β₀ₖ + xᵀβₖ), a multinomial model with classes 0 … K−1) or "log"
+    #: (E[y|x] = e^(β₀ + xᵀβ), Poisson counts).
     link: str = "identity"
 
     @property
     def family(self) -> str:
-        """The glmnet family whose model this truth is: gaussian, binomial or multinomial."""
-        return {"logit": "binomial", "softmax": "multinomial"}.get(self.link, "gaussian")
+        """The glmnet family whose model this truth is: gaussian, binomial, multinomial or poisson."""
+        return {"logit": "binomial", "softmax": "multinomial", "log": "poisson"}.get(self.link, "gaussian")
 
     def mean_response(self, frame: pd.DataFrame, feature_names: list[str]) -> np.ndarray:
         """E[y | x] at the rows of ``frame``: ``β₀ + xᵀβ``, the true curve of ``x``, for a
-        logistic truth the probability of class 1, for a softmax truth the (n, K) class probabilities."""
+        logistic truth the probability of class 1, for a softmax truth the (n, K) class probabilities,
+        for a log-link truth the expected count e^(β₀ + xᵀβ)."""
         if self.curve is not None:
             return TRUE_CURVES[self.curve](frame["x"].to_numpy(dtype=float))
         assert self.coef is not None
@@ -59,6 +61,8 @@ class Truth:
         if self.link == "softmax":
             return softmax(self.intercept + X @ self.coef.T)
         eta = self.intercept + X @ self.coef
+        if self.link == "log":
+            return np.exp(eta)
         return 1.0 / (1.0 + np.exp(-eta)) if self.link == "logit" else eta
 
 
@@ -169,6 +173,7 @@ SYNTHETIC_TITLES = {
     "poly": "Polynomial features of a smooth curve",
     "groups": "Groups of correlated features",
     "logistic": "Sparse logistic model (classification)",
+    "counts": "Sparse Poisson model (counts)",
 }
 
 
@@ -388,11 +393,49 @@ def make_sparse_logistic(
     )
 
 
+def make_sparse_poisson(
+    n: int = 300, p: int = 20, n_informative: int = 5, rho: float = 0.5, seed: int = 0, draw: int = 0,
+) -> Dataset:
+    """Counts from a sparse Poisson model with known coefficients: ``y ~ Poisson(e^(0.5 + xᵀβ))``, the
+    first ``n_informative`` coefficients ±(0.5 … 0.2) with random signs, the rest exactly 0 (a mean
+    count of about 2, with zeros). X as :func:`make_sparse_linear`'s (Toeplitz correlation ρ^|j−k|).
+    ``seed`` fixes the truth; ``draw`` another sample."""
+    _check_range("n", n, 10, 200_000)
+    _check_range("p", p, 1, 2_000)
+    _check_range("number of informative features", n_informative, 0, p)
+    _check_range("correlation ρ", rho, 0.0, 0.99)
+    _check_cells(n, p)
+    truth_rng, rng = _rngs(seed, draw)
+    X = _toeplitz_features(rng, n, p, rho)
+    beta = np.zeros(p)
+    beta[:n_informative] = truth_rng.choice([-1.0, 1.0], n_informative) * np.linspace(0.5, 0.2, n_informative)
+    mean = np.exp(0.5 + X @ beta)
+    y = rng.poisson(mean)
+    if not y.any():  # a tiny sample from a quiet model: one event, where it is most likely
+        y[np.argmax(mean)] = 1
+    names = [f"x{j + 1}" for j in range(p)]
+    frame = pd.DataFrame(X, columns=names)
+    frame["y"] = y
+    return Dataset(
+        key="counts",
+        title=SYNTHETIC_TITLES["counts"],
+        description=(f"{n} rows, {p} features, {n_informative} of them informative (x1…x{n_informative}); feature "
+                     f"correlation ρ^|j−k| with ρ = {rho:g}; y counts events, Poisson with mean e^(0.5 + xᵀβ)."),
+        frame=frame,
+        target="y",
+        task="counts",
+        source="synthetic",
+        truth=Truth(coef=beta, intercept=0.5, noise_sd=0.0, link="log"),
+        params={"n": n, "p": p, "k": n_informative, "rho": rho, "seed": seed},
+    )
+
+
 SYNTHETIC: dict[str, Callable[..., Dataset]] = {
     "sparse": make_sparse_linear,
     "poly": make_polynomial,
     "groups": make_correlated_groups,
     "logistic": make_sparse_logistic,
+    "counts": make_sparse_poisson,
 }
 #: URL parameter name → generator keyword, per generator (what round-trips through st.query_params).
 SYNTHETIC_PARAMS: dict[str, dict[str, tuple[str, type]]] = {
@@ -404,6 +447,8 @@ SYNTHETIC_PARAMS: dict[str, dict[str, tuple[str, type]]] = {
                "noise": ("noise_sd", float), "seed": ("seed", int)},
     "logistic": {"n": ("n", int), "p": ("p", int), "k": ("n_informative", int), "rho": ("rho", float),
                  "seed": ("seed", int), "classes": ("classes", int)},
+    "counts": {"n": ("n", int), "p": ("p", int), "k": ("n_informative", int), "rho": ("rho", float),
+               "seed": ("seed", int)},
 }
 
 

@@ -57,6 +57,14 @@ SYNTHETIC_CONTROLS: dict[str, tuple[NumberControl, ...]] = {
                       "model in which each informative feature raises one class's odds."),
         NumberControl("seed", "Random seed", 0, 1_000_000, 1, "Same seed, same data."),
     ),
+    "counts": (
+        NumberControl("n", "Rows (n)", 50, 20_000, 10, "Number of observations (each a count of events)."),
+        NumberControl("p", "Features (p)", 1, 500, 1, "Number of feature columns."),
+        NumberControl("k", "Informative features", 0, 500, 1, "How many true coefficients are non-zero (x1, x2, …).",
+                      at_most="p"),
+        NumberControl("rho", "Feature correlation ρ", 0.0, 0.99, 0.05, "corr(xⱼ, xₖ) = ρ^|j−k|."),
+        NumberControl("seed", "Random seed", 0, 1_000_000, 1, "Same seed, same data."),
+    ),
 }
 
 
