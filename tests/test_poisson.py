@@ -185,5 +185,5 @@ def test_a_link_to_synthetic_counts_opens_a_poisson_model_on_every_tab():
         assert not at.exception and not at.error, (label, [e.value for e in at.error])
         labels.append(label)
         if "Bias" in label:  # the exact decomposition against the known model
-            assert any("Exact decomposition" in c.value for c in at.caption)
+            assert any("Exact decomposition" in c.value and "Poisson variance μ" in c.value for c in at.caption)
     assert any("Truth" in label for label in labels) and any("Counts" in label for label in labels)

@@ -303,7 +303,9 @@ def bias_variance_view(bv: biasvariance.BiasVariance | None, prepared: Prepared,
         noise = ("the true probabilities' variance Σₖ pₖ(1 − pₖ)" if datafit.per_class
                  else "the true probability's Bernoulli variance p(1 − p)")
         st.caption(f"Exact decomposition over {bv.repeats} fresh training sets drawn from the known model"
-                   + (f" of the Brier score {brier}; the noise is {noise}" if classifier else "")
+                   + (f" of the Brier score {brier}; the noise is {noise}" if classifier else
+                      " of the squared error (y − μ̂)²; the noise is the counts' Poisson variance μ" if datafit.counts
+                      else "")
                    + ". The dashed total lies on the measured expected test error: the identity holds.")
     elif classifier:
         st.caption(f"Bootstrap estimate over {bv.repeats} resamples of the training rows (drawn within each class), "
