@@ -940,7 +940,7 @@ def prepare(
     datafit = datafit_of(family)
     if offset is not None and not datafit.takes_offset:
         raise ValueError(f"offset is offered for Poisson regression here, not for {datafit.model_name}.")
-    if isinstance(datafit, Poisson):
+    if datafit.counts:
         return prepare_poisson(X, y, standardize, feature_names, weights=weights, intercept=intercept, offset=offset)
     if datafit.classifier:
         if datafit.per_class:
