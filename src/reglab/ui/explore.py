@@ -233,17 +233,19 @@ def metrics_of(fit: Fit, design: Design | ClassificationDesign, pen, prepared: P
     return measure(fit, design, pen, prepared.X_train, prepared.y_train, prepared.X_test, prepared.y_test)
 
 
+# Its own bounded cache, not the shared one: a λ slider makes a fit per stop, and 256 small fits in the
+# shared cache's LRU would push out the designs and paths every session relies on.
 @st.cache_data(max_entries=256, show_spinner=False)
 def fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, lam: float, _prepared: Prepared
             ) -> tuple[Fit, FitMetrics | ClassificationMetrics]:
     """The exact fit at λ (warm start from the nearest path solution) and its metrics (a
     classifier's: log-loss, accuracy, AUC)."""
     design = design_for(fingerprint, standardize, _prepared)
-    pen = _prepared.penalty(penalty, l1_ratio)
+    spec = _prepared.spec(penalty, l1_ratio, standardize)
     grid = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
     nearest = int(np.argmin(np.abs(np.log(grid.lambdas) - math.log(lam))))
-    fit = fit_design(design, pen, lam, w_init=grid.weights[nearest])
-    return fit, metrics_of(fit, design, pen, _prepared)
+    fit = fit_design(design, spec.penalty, lam, w_init=grid.weights[nearest], spec=spec)
+    return fit, metrics_of(fit, design, spec.penalty, _prepared)
 
 
 def bias_variance_seconds(prepared: Prepared, repeats: int) -> float:
