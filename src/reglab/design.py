@@ -379,15 +379,19 @@ class ClassificationDesign:
 
     def null_correlation(self, penalty: Penalty) -> NDArray[np.float64]:
         """``−Zᵀg/n`` at the null model: w = 0, or with penalty factors of 0 the unpenalized
-        features' (and intercept's) maximum-likelihood fit (:func:`_unpenalized_logistic`)."""
+        features' (and intercept's) maximum-likelihood fit (:meth:`_unpenalized_eta`)."""
         free = _unpenalized(penalty, self.n_features, self.constant)
         if not free.any():
             return self.correlation()
         key = ("null", penalty.factors)
         if key not in self._cache:
-            eta = _unpenalized_logistic(self.Zt[free], self.y, self.c, self.intercept)
-            self._cache[key] = self.Zt @ (self.c * (self.y - Logistic.response(eta))) / self.n_samples
+            eta = self._unpenalized_eta(free)
+            self._cache[key] = self.Zt @ (self.c * (self.y - self.datafit.response(eta))) / self.n_samples
         return self._cache[key]
+
+    def _unpenalized_eta(self, free: NDArray[np.bool_]) -> NDArray[np.float64]:
+        """η of the maximum-likelihood fit of the ``free`` (penalty factor 0) features and the intercept."""
+        return _unpenalized_logistic(self.Zt[free], self.y, self.c, self.intercept)
 
     def lambda_max(self, penalty: Penalty) -> float:
         """The smallest λ at which every penalized weight is 0 (as glmnet's, α floored at 0.001)."""
@@ -552,6 +556,17 @@ def poisson_mle(rows: NDArray[np.float64], y: NDArray[np.float64], c: NDArray[np
     return coef, eta
 
 
+def checked_offset(offset: ArrayLike, n: int) -> NDArray[np.float64]:
+    """An offset (glmnet's ``offset`` to fit, ``newoffset`` to predict) as one finite number per row of
+    ``n``: a DataError says what is wrong."""
+    values = np.asarray(offset, dtype=float).reshape(-1)
+    if values.shape != (n,):
+        raise DataError(f"offset has {values.size} values for {n} rows: give one per row (e.g. log exposure).")
+    if not np.all(np.isfinite(values)):
+        raise DataError("offset values must be finite numbers (log of a positive exposure).")
+    return values
+
+
 @dataclass(frozen=True, eq=False)
 class PoissonDesign(ClassificationDesign):
     """A count problem (glmnet's ``family="poisson"``, log link), built once per dataset: the rows as
@@ -592,21 +607,14 @@ class PoissonDesign(ClassificationDesign):
         """``−Zᵀg/n`` at the null model: ``Zᵀc(y − μ₀)/n``."""
         return self.Zt @ (self.c * (self.y - self.null_mean())) / self.n_samples
 
-    def null_correlation(self, penalty: Penalty) -> NDArray[np.float64]:
-        """``−Zᵀg/n`` at the null model: w = 0, or with penalty factors of 0 the unpenalized
-        features' (and intercept's) maximum-likelihood fit (:func:`poisson_mle`)."""
-        free = _unpenalized(penalty, self.n_features, self.constant)
-        if not free.any():
-            return self.correlation()
-        key = ("null", penalty.factors)
-        if key not in self._cache:
-            try:
-                eta = poisson_mle(self.Zt[free], self.y, self.c, self.intercept, self.eta_offset)[1]
-            except DataError:
-                raise DataError("The unpenalized features (penalty factor 0) have no finite Poisson fit: some of their "
-                                "values occur only with counts of 0. Give them a positive penalty factor.") from None
-            self._cache[key] = self.Zt @ (self.c * (self.y - np.exp(eta))) / self.n_samples
-        return self._cache[key]
+    def _unpenalized_eta(self, free: NDArray[np.bool_]) -> NDArray[np.float64]:
+        """η of the Poisson maximum-likelihood fit of the ``free`` features, the intercept and the offset
+        (:func:`poisson_mle`), with a message that says which features and what to do when it has none."""
+        try:
+            return poisson_mle(self.Zt[free], self.y, self.c, self.intercept, self.eta_offset)[1]
+        except DataError:
+            raise DataError("The unpenalized features (penalty factor 0) have no finite Poisson fit: some of their "
+                            "values occur only with counts of 0. Give them a positive penalty factor.") from None
 
 
 def prepare_poisson(
@@ -624,13 +632,7 @@ def prepare_poisson(
     c = np.ones(n) if weights is None else observation_weights(weights, n)
     if float(c @ y_arr) <= 0.0:
         raise DataError("Every count of the target is 0 (where rows have weight): a Poisson model needs some events.")
-    eta_offset = None
-    if offset is not None:
-        eta_offset = np.asarray(offset, dtype=float).reshape(-1)
-        if eta_offset.shape != (n,):
-            raise DataError(f"offset has {eta_offset.size} values for {n} rows: give one per row (e.g. log exposure).")
-        if not np.all(np.isfinite(eta_offset)):
-            raise DataError("offset values must be finite numbers (log of a positive exposure).")
+    eta_offset = None if offset is None else checked_offset(offset, n)
     Zt, x_mean, scale, constant = _standardized_rows(X_arr, c, standardize, intercept)
     return PoissonDesign(Zt=Zt, y=y_arr.astype(float), c=c, x_mean=x_mean, x_scale=scale, constant=constant,
                          standardize=bool(standardize), feature_names=names, classes=(), intercept=bool(intercept),

@@ -12,6 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .errors import DataError
 from .datafits import Datafit, datafit_of
+from .design import checked_offset
 from .objective import ModelSpec
 
 
@@ -67,14 +68,6 @@ def feature_matrix(X: ArrayLike, feature_names: tuple[str, ...]) -> NDArray[np.f
         raise DataError(f"The model was fitted on {p} feature(s) but the data to predict has {X_arr.shape[1]} "
                         "column(s). Pass the same features, in the same order (or a table with their names).")
     return X_arr
-
-
-def _offset_for(offset: ArrayLike, n: int) -> NDArray[np.float64]:
-    """The offset per row of the rows to predict (glmnet's ``newoffset``), checked."""
-    values = np.asarray(offset, dtype=float).reshape(-1)
-    if values.shape != (n,) or not np.all(np.isfinite(values)):
-        raise DataError(f"offset must hold one finite number per row to predict ({n}); got {values.size}.")
-    return values
 
 
 def nonzero_mask(weights: ArrayLike, per_fit_axes: int = 1, floor: ArrayLike | None = None) -> NDArray[np.bool_]:
@@ -150,7 +143,7 @@ class Fit:
         if self.datafit.per_class:
             return X_arr @ np.asarray(self.coef).T + self.intercept
         eta = self.intercept + X_arr @ self.coef
-        return eta if offset is None else eta + _offset_for(offset, len(eta))
+        return eta if offset is None else eta + checked_offset(offset, len(eta))
 
     def predict(self, X: ArrayLike, offset: ArrayLike | None = None) -> NDArray[np.float64]:
         """glmnet's ``type="response"``: target units for ``"gaussian"``; for ``"binomial"`` the
@@ -284,7 +277,7 @@ class Path:
                 return self.datafit.response(np.einsum("nj,lkj->lnk", X_arr, self.coefs)
                                                         + self.intercepts[:, None, :])
             eta = self.coefs @ X_arr.T + self.intercepts[:, None]
-            return self.datafit.response(eta if offset is None else eta + _offset_for(offset, X_arr.shape[0]))
+            return self.datafit.response(eta if offset is None else eta + checked_offset(offset, X_arr.shape[0]))
         if np.ndim(lam) == 0:
             return self.fit_at(float(lam)).predict(X_arr, offset)
         return np.vstack([self.fit_at(float(value)).predict(X_arr, offset) for value in np.asarray(lam, dtype=float)])
