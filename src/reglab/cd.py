@@ -291,7 +291,7 @@ def warm_up() -> None:
     solve_path(np.eye(2), np.array([1.0, 0.5]), 2, np.array([0.5, 0.1]), 1.0, kkt_target=1e-12)
     Zt = np.array([[1.0, -1.0, 0.5, -0.5], [0.3, 0.1, -0.2, -0.2]])
     glm_path_rows(Zt, np.array([1.0, 0.0, 1.0, 0.0]), np.ones(4), np.array([0.3, 0.1]), 1.0, np.ones(2), True,
-                  np.zeros(2), 0.0, 1e-12, 50, LOGISTIC, np.zeros(4), _SMALL_STEP)
+                  np.zeros(2), 0.0, 1e-12, 50, LOGISTIC, np.zeros(4))
     multinomial_path_rows(Zt, np.array([0.0, 1.0, 2.0, 0.0]), np.ones(4), np.array([0.3, 0.1]), 1.0, np.ones(2), True,
                           np.zeros((3, 2)), np.zeros(3), 1e-12, 50)
 
@@ -321,8 +321,6 @@ _HESSIAN_RATE = 0.1
 #: Datafit codes of the row kernel (:func:`glm_path_rows`): the only datafit-specific part is
 #: the per-row gradient, Hessian weight and loss (:func:`_datafit_terms`).
 LOGISTIC, POISSON = 0, 1
-#: The largest |Δη| each datafit's steps take without pricing the objective (see :func:`glm_path_rows`).
-UNPRICED_STEP = {LOGISTIC: _SMALL_STEP, POISSON: 0.0}
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -408,7 +406,7 @@ def _penalty_value(w, alpha, factors):
 
 @numba.njit(cache=True, nogil=True)
 def glm_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start, b_start, kkt_target,
-                  max_newton, code, offset, small_step):
+                  max_newton, code, offset):
     """Weights, intercepts and a converged flag at each λ of a decreasing grid, for
 
         (1/n)·Σᵢ cᵢ·ℓ(yᵢ, ηᵢ) + λ·Σⱼ fⱼ(α|wⱼ| + (1−α)/2·wⱼ²),   η = offset + b + Zw,
@@ -417,9 +415,9 @@ def glm_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start, b_s
     e^η − yη with counts y ≥ 0 (``code=POISSON``), ``Zt = Zᵀ`` (p × n, C order), weights c (Σc = n),
     ``offset`` a fixed part of η per row (glmnet's ``offset``; zeros for none). ``kkt_target`` is
     the absolute KKT residual (gradient units) each λ must meet, the intercept's stationarity
-    ``|Σgᵢ|`` included when ``fit_intercept``. Steps whose largest |Δη| is at most ``small_step``
-    are taken without pricing the objective (sound where the loss's third derivative is bounded:
-    the log-loss's is ≤ 0.1; the Poisson loss's is e^η, so its caller prices every step: 0).
+    ``|Σgᵢ|`` included when ``fit_intercept``. Logistic steps whose largest |Δη| is at most
+    :data:`_SMALL_STEP` are taken without pricing the objective (sound because the log-loss's third
+    derivative is ≤ 0.1); the Poisson loss's is e^η, unbounded, so every Poisson step is priced.
     """
     p, n_rows = Zt.shape
     n = 0.0
@@ -432,6 +430,7 @@ def glm_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start, b_s
     w = w_start.copy()
     b = b_start if fit_intercept else 0.0
     eta = np.dot(Zt.T, w) + b + offset
+    small_step = _SMALL_STEP if code == LOGISTIC else 0.0
     g = np.empty(n_rows)
     h = np.empty(n_rows)
     trial_g = np.empty(n_rows)

@@ -415,7 +415,7 @@ def solve_with_residuals(
 ) -> Solution:
     """:func:`solve` with the intercepts and the KKT residual of each λ (computed once, used for
     the check and the report). Dispatches on the design's datafit: least squares on the Gram,
-    the log-loss on the rows (:func:`_logistic_solution`)."""
+    the log-loss or the Poisson loss on the rows (:func:`_rows_solution`), the multinomial on its own."""
     lambdas = np.atleast_1d(np.asarray(lambdas, dtype=float))
     if np.any(~np.isfinite(lambdas)) or np.any(lambdas < 0):
         raise ValueError("λ must be a finite number ≥ 0.")
@@ -430,7 +430,7 @@ def solve_with_residuals(
             return _multinomial_solution(design, penalty, lambdas, w_init, kkt_tolerance)
         if penalty.grouped:
             return _group_logistic_solution(design, penalty, lambdas, w_init, kkt_tolerance)
-        return _logistic_solution(design, penalty, lambdas, w_init, kkt_tolerance)
+        return _rows_solution(design, penalty, lambdas, w_init, kkt_tolerance)
     intercepts = design.solver_intercepts(len(lambdas))
     if penalty.grouped:
         if np.any(lambdas == 0):
@@ -454,11 +454,12 @@ _MAX_NEWTON = 100
 _ROW_KERNELS = {Logistic: cd.LOGISTIC, Poisson: cd.POISSON}
 
 
-def _logistic_solution(
+def _rows_solution(
     design: ClassificationDesign, penalty: Penalty, lambdas: NDArray[np.float64],
     w_init: NDArray[np.float64] | None, kkt_tolerance: float,
 ) -> Solution:
-    """The compiled proximal-Newton path (:func:`reglab.cd.glm_path_rows`), every λ then
+    """A two-class logistic or a Poisson path (no per-class weights) by the compiled proximal-Newton
+    kernel (:func:`reglab.cd.glm_path_rows`, the datafit by its code), every λ then
     checked against ``kkt_tolerance · λ_max`` from the rows; a λ that misses is solved again
     along a path of its own from λ_max (warm starts are what keep Newton in its fast region)."""
     lam_max = design.lambda_max(penalty)
@@ -468,13 +469,12 @@ def _logistic_solution(
     start = np.zeros(design.n_features) if w_init is None else np.array(w_init, dtype=float)
 
     code = _ROW_KERNELS[type(design.datafit)]
-    small_step = cd.UNPRICED_STEP[code]
     offset = design.eta_offset
 
     def run(grid, w_start):
         return cd.glm_path_rows(design.Zt, design.y, design.c, np.ascontiguousarray(grid), penalty.alpha,
                                 factors, design.intercept, w_start, design.null_intercept(),
-                                _KERNEL_MARGIN * limit, _MAX_NEWTON, code, offset, small_step)
+                                _KERNEL_MARGIN * limit, _MAX_NEWTON, code, offset)
 
     solved_w, solved_b, _ = run(lambdas[order], start)
     weights = np.empty((len(lambdas), design.n_features))
