@@ -112,10 +112,6 @@ class LeastSquares(_Datafit):
         """The prediction in target units: η itself (identity link)."""
         return np.asarray(eta, dtype=float)
 
-    @staticmethod
-    def _normalized(weights: ArrayLike | None, n: int) -> NDArray[np.float64]:
-        return _normalized(weights, n)
-
     def value(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> float:
         """``1/(2n)·Σcᵢ(yᵢ − ηᵢ)²`` (target units squared)."""
         residual = np.asarray(y, dtype=float) - np.asarray(eta, dtype=float)

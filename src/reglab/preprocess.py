@@ -95,7 +95,8 @@ class Prepared:
     @property
     def datafit(self) -> Datafit:
         """The model family this target is fitted with: logistic regression for two classes,
-        multinomial for three or more, least squares for a number (:func:`reglab.datafits.datafit_for_task`)."""
+        multinomial for three or more, Poisson regression for counts, least squares for a number
+        (:func:`reglab.datafits.datafit_for_task`)."""
         return datafit_for_task(self.task, len(self.class_labels or ()))
 
     def spec(self, penalty: str, l1_ratio: float = 0.5, standardize: bool = True) -> ModelSpec:

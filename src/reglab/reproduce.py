@@ -159,7 +159,7 @@ def translate(penalty: Penalty, lam: float, y_train: ArrayLike, family: str = "g
     datafit = datafit_of(family)
     if datafit.classifier:
         return _translate_logistic(penalty, float(lam), len(np.asarray(y_train)), datafit.family)
-    if datafit.takes_offset:  # Poisson regression: no rescaling of y
+    if datafit.counts:  # Poisson regression: glmnet does not rescale counts
         return _translate_poisson(penalty, float(lam), len(np.asarray(y_train)))
     y = np.asarray(y_train, dtype=float)
     n_samples, y_sd = len(y), glmnet_y_scale(y)
@@ -400,13 +400,7 @@ def relaxed_r_snippet(penalty: Penalty, lam: float, gamma: float, feature_names:
     ``counts_from`` (the path's λ_max): the Poisson model of :func:`poisson_r_snippet`, warm-started
     from there. scikit-learn has no relaxed lasso; the page says so."""
     if counts_from is not None:
-        lam = float(lam)
-        script = poisson_r_snippet(penalty, lam, feature_names, target, csv_name, standardize,
-                                   lambda_start=max(float(counts_from), 2.0 * lam))
-        script = script.replace(", thresh = 1e-20", ", relax = TRUE, thresh = 1e-20", 1)
-        return script.replace("print(coef(fit)[, length(lambdas)])   # the last λ of the sequence is λ itself\n",
-                              f"print(coef(fit, s = {lam!r}, gamma = {float(gamma)!r})[, 1])"
-                              "   # γ: 1 = the lasso, 0 = its refit\n")
+        return poisson_r_snippet(penalty, lam, feature_names, target, csv_name, standardize, counts_from, gamma=gamma)
     script = r_snippet(penalty, lam, feature_names, target, csv_name, standardize, positive_class)
     # Two λ values: glmnet 4.1's relaxed blend breaks on a one-λ fit (R drops its matrix to a vector).
     if positive_class is not None:
@@ -421,16 +415,17 @@ def relaxed_r_snippet(penalty: Penalty, lam: float, gamma: float, feature_names:
                                                    "   # γ: 1 = the lasso, 0 = its refit\n")
 
 
-
 def poisson_r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], target: str, csv_name: str,
-                      standardize: bool = True, lambda_start: float | None = None) -> str:
+                      standardize: bool = True, lambda_start: float | None = None, gamma: float | None = None) -> str:
     """The same Poisson model in R: ``glmnet(family = "poisson")``, λ and α as ours (glmnet does not
     rescale counts), warm-started along a sequence from ``lambda_start`` (the path's λ_max: ~10 λ a
     decade, as glmnet's own path) down to λ, whose fit (the last) is printed: a cold start at a
-    small λ is where glmnet's Newton steps are slowest. Prints β₀ and β."""
+    small λ is where glmnet's Newton steps are slowest. Prints β₀ and β. With ``gamma``: the relaxed
+    fit (``relax = TRUE``) at (λ, γ), the sequence at least two λ long (glmnet's relaxed blend breaks
+    on a one-λ fit)."""
     lam = float(lam)
     cols = ", ".join(r_string(neutralize(n)) for n in feature_names)
-    start = max(float(lambda_start if lambda_start is not None else lam), lam)
+    start = max(float(lambda_start if lambda_start is not None else lam), 2.0 * lam if gamma is not None else lam)
     steps = max(2, int(math.ceil(10 * math.log10(start / lam))) + 1) if start > lam else 1
     sequence = (f"lambdas <- exp(seq(log({start!r}), log({lam!r}), length.out = {steps}))\n" if steps > 1
                 else f"lambdas <- {lam!r}\n")
@@ -443,8 +438,10 @@ def poisson_r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ..
         f"y <- data[[{r_string(neutralize(target))}]]   # counts (whole numbers >= 0)\n"
         + sequence +
         f"fit <- glmnet(x, y, family = \"poisson\", alpha = {float(penalty.alpha)!r}, lambda = lambdas, "
-        f"standardize = {'TRUE' if standardize else 'FALSE'}{_r_penalty_factor(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
-        "print(coef(fit)[, length(lambdas)])   # the last λ of the sequence is λ itself\n"
+        f"standardize = {'TRUE' if standardize else 'FALSE'}{_r_penalty_factor(penalty)}"
+        f"{', relax = TRUE' if gamma is not None else ''}, thresh = 1e-20, maxit = 1e7)\n"
+        + ("print(coef(fit)[, length(lambdas)])   # the last λ of the sequence is λ itself\n" if gamma is None else
+           f"print(coef(fit, s = {lam!r}, gamma = {float(gamma)!r})[, 1])   # γ: 1 = the lasso, 0 = its refit\n")
     )
 
 

@@ -8,21 +8,24 @@ family's name)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 import streamlit as st
 
 from reglab import charts, limits
-from reglab.diagnostics import (calibration_frame, calibration_frames, coefficient_frame, confusion_frame, error_curves,
-                                roc_frame, roc_frames, support_recovery)
+from reglab.data import Dataset
+from reglab.datafits import Datafit
+from reglab.diagnostics import (ClassificationMetrics, FitMetrics, calibration_frame, calibration_frames, coefficient_frame,
+                                confusion_frame, error_curves, roc_frame, roc_frames, support_recovery)
 from reglab.errors import DataError
 from reglab.export import safe_csv
+from reglab.objective import Penalty
 from reglab.preprocess import Prepared
 from reglab.relaxed import coefficient_comparison, cv_curves_frame, held_out_error_frame, held_out_scores
 from reglab.reproduce import (multinomial_python_snippet, multinomial_r_snippet, poisson_python_snippet,
                               poisson_r_snippet, python_snippet, r_snippet, relaxed_r_snippet, translate)
-
-from reglab.objective import Penalty
+from reglab.results import Fit, Path
+from reglab.selection import CVResult
 
 from . import bind, chart_with_downloads, md, page_guard, presenting, show_error, state
 from . import compare as ui_compare
@@ -40,7 +43,7 @@ class LambdaView:
     """What Explore's λ view shows: the data and model settings, the path and CV curve on screen,
     λ and the exact fit there with its metrics."""
 
-    dataset: Any
+    dataset: Dataset
     prepared: Prepared
     key: str  # the prepared data's fingerprint
     standardize: bool
@@ -49,14 +52,14 @@ class LambdaView:
     folds: int
     measure: str | None
     heavy: bool
-    path: Any
-    cv: Any
+    path: Path
+    cv: CVResult
     lam: float
-    fit: Any = None
-    metrics: Any = None
+    fit: Fit | None = None  # set with ``lam`` once λ is settled (the page's fragment)
+    metrics: FitMetrics | ClassificationMetrics | None = None
 
     @property
-    def datafit(self):
+    def datafit(self) -> Datafit:
         return self.prepared.datafit
 
     @property
@@ -343,7 +346,7 @@ def code_tab(v: LambdaView) -> None:
                        file_name="reglab_training_data.csv", mime="text/csv",
                        icon=":material/download:", on_click="ignore")
     positive_class = prepared.class_labels[1] if binary else None
-    if datafit.takes_offset:  # Poisson regression: glmnet's poisson family; scikit-learn's ridge only
+    if datafit.counts:  # Poisson regression: glmnet's poisson family; scikit-learn's ridge only
         st.code(poisson_python_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
                                        "reglab_training_data.csv", standardize), language="python")
         st.code(poisson_r_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
@@ -424,8 +427,7 @@ def relaxed_tab(v: LambdaView) -> None:
                    + " on the selected columns and blend by hand.")
         st.code(relaxed_r_snippet(model_penalty, lam, gamma, prepared.feature_names, prepared.target,
                                   "reglab_training_data.csv", standardize,
-                                  prepared.class_labels[1] if classifier else None,
-                                  counts_from=v.path.lambdas[0] if datafit.counts else None), language="r")
+                                  v.positive, counts_from=v.path.lambdas[0] if datafit.counts else None), language="r")
 
 
 def truth_tab(v: LambdaView) -> None:
