@@ -417,17 +417,20 @@ def confusion_chart(frame: pd.DataFrame, height: int = 220) -> alt.LayerChart:
     return alt.layer(cells, labels).properties(height=height)
 
 
-def calibration_chart(frame: pd.DataFrame, height: int = 320) -> alt.LayerChart:
+def calibration_chart(frame: pd.DataFrame, height: int = 320, titles: tuple[str, str] | None = None,
+                      top: float = 1.0) -> alt.LayerChart:
     """Reliability curve: observed share of the positive class against the mean predicted probability
     per bin (``predicted``, ``observed``, ``rows``; point size = rows), with the perfect-calibration
     diagonal; with a ``class`` column one curve per class against the rest (multinomial), coloured
-    as the ROC chart's."""
-    diagonal = alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})).mark_line(
+    as the ROC chart's. ``titles`` (x, y) and ``top`` (both axes run 0 … top) serve other means than
+    probabilities (:func:`count_calibration_chart`)."""
+    diagonal = alt.Chart(pd.DataFrame({"x": [0.0, top], "y": [0.0, top]})).mark_line(
         color=RULE_COLOR, strokeDash=[4, 3]).encode(x="x:Q", y="y:Q")
     by_class = "class" in frame
-    axis_x = alt.X("predicted:Q", title="mean predicted probability", scale=alt.Scale(domain=[0, 1]))
-    axis_y = alt.Y("observed:Q", title="observed share of the class" if by_class else "observed share of the positive class",
-                   scale=alt.Scale(domain=[0, 1]))
+    x_title, y_title = titles or ("mean predicted probability",
+                                  "observed share of the class" if by_class else "observed share of the positive class")
+    axis_x = alt.X("predicted:Q", title=x_title, scale=alt.Scale(domain=[0, top]))
+    axis_y = alt.Y("observed:Q", title=y_title, scale=alt.Scale(domain=[0, top]))
     tooltip = ([alt.Tooltip("class:N")] if by_class else []) + [
         alt.Tooltip("predicted:Q", title="predicted", format=".3f"),
         alt.Tooltip("observed:Q", title="observed", format=".3f"), alt.Tooltip("rows:Q")]
@@ -444,18 +447,9 @@ def calibration_chart(frame: pd.DataFrame, height: int = 320) -> alt.LayerChart:
 def count_calibration_chart(frame: pd.DataFrame, target: str, height: int = 320) -> alt.LayerChart:
     """Predicted against observed counts: the mean observed count per bin of rows sorted by their
     predicted mean (``predicted``, ``observed``, ``rows``, as :func:`reglab.diagnostics.calibration_frame`;
-    point size = rows), with the diagonal where they agree."""
+    point size = rows), with the diagonal where they agree (:func:`calibration_chart` on counts' axes)."""
     top = float(max(frame["predicted"].max(), frame["observed"].max(), 1e-9)) * 1.05 if len(frame) else 1.0
-    diagonal = alt.Chart(pd.DataFrame({"x": [0.0, top], "y": [0.0, top]})).mark_line(
-        color=RULE_COLOR, strokeDash=[4, 3]).encode(x="x:Q", y="y:Q")
-    axis_x = alt.X("predicted:Q", title=f"mean predicted count of {target}", scale=alt.Scale(domain=[0, top]))
-    axis_y = alt.Y("observed:Q", title=f"mean observed count of {target}", scale=alt.Scale(domain=[0, top]))
-    tooltip = [alt.Tooltip("predicted:Q", title="predicted", format=".3f"),
-               alt.Tooltip("observed:Q", title="observed", format=".3f"), alt.Tooltip("rows:Q")]
-    line = alt.Chart(frame).mark_line(strokeWidth=2, color=POSITIVE).encode(x=axis_x, y=axis_y)
-    points = alt.Chart(frame).mark_circle(opacity=0.9, color=POSITIVE).encode(
-        x=axis_x, y=axis_y, size=alt.Size("rows:Q", legend=None, scale=alt.Scale(range=[30, 300])), tooltip=tooltip)
-    return alt.layer(diagonal, line, points).properties(height=height)
+    return calibration_chart(frame, height, (f"mean predicted count of {target}", f"mean observed count of {target}"), top)
 
 
 # ----------------------------------------------------------------------------- Learn page

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from .datafits import Logistic
 from .design import ClassificationDesign, Design
 from .results import Fit, Path, nonzero_mask
 from .solvers import ridge_df
@@ -115,10 +116,7 @@ def relaxed_df(penalized_df: float, n_active: int, gamma: float) -> float:
 def log_loss(y: NDArray[np.float64], prob: NDArray[np.float64]) -> float:
     """Mean log-loss −[y·log p + (1 − y)·log(1 − p)] in nats (half the mean deviance), p clipped to
     [1e-15, 1 − 1e-15] so a confident mistake is large but finite (nan when there are no rows)."""
-    if not len(y):
-        return float("nan")
-    p = np.clip(prob, 1e-15, 1 - 1e-15)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+    return float(Logistic().mean_loss(y, prob)) if len(y) else float("nan")
 
 
 def roc_auc(y: NDArray[np.float64], score: NDArray[np.float64]) -> float:

@@ -21,6 +21,20 @@ class NumberControl:
     at_most: str | None = None
 
 
+def _sparse_glm_controls(rows_help: str, *extra: NumberControl) -> tuple[NumberControl, ...]:
+    """The controls of a sparse generated model on the rows (logistic, counts): n, p, informative
+    features, correlation, then ``extra``, then the seed."""
+    return (
+        NumberControl("n", "Rows (n)", 50, 20_000, 10, rows_help),
+        NumberControl("p", "Features (p)", 1, 500, 1, "Number of feature columns."),
+        NumberControl("k", "Informative features", 0, 500, 1, "How many true coefficients are non-zero (x1, x2, …).",
+                      at_most="p"),
+        NumberControl("rho", "Feature correlation ρ", 0.0, 0.99, 0.05, "corr(xⱼ, xₖ) = ρ^|j−k|."),
+        *extra,
+        NumberControl("seed", "Random seed", 0, 1_000_000, 1, "Same seed, same data."),
+    )
+
+
 SYNTHETIC_CONTROLS: dict[str, tuple[NumberControl, ...]] = {
     "sparse": (
         NumberControl("n", "Rows (n)", 10, 20_000, 10, "Number of observations."),
@@ -47,24 +61,10 @@ SYNTHETIC_CONTROLS: dict[str, tuple[NumberControl, ...]] = {
         NumberControl("noise", "Noise σ", 0.0, 100.0, 0.1, "Standard deviation of the noise."),
         NumberControl("seed", "Random seed", 0, 1_000_000, 1, "Same seed, same data."),
     ),
-    "logistic": (
-        NumberControl("n", "Rows (n)", 50, 20_000, 10, "Number of observations."),
-        NumberControl("p", "Features (p)", 1, 500, 1, "Number of feature columns."),
-        NumberControl("k", "Informative features", 0, 500, 1, "How many true coefficients are non-zero (x1, x2, …).",
-                      at_most="p"),
-        NumberControl("rho", "Feature correlation ρ", 0.0, 0.99, 0.05, "corr(xⱼ, xₖ) = ρ^|j−k|."),
-        NumberControl("classes", "Classes", 2, 5, 1, "2: yes/no, a logistic model (binomial). 3 or more: a multinomial "
-                      "model in which each informative feature raises one class's odds."),
-        NumberControl("seed", "Random seed", 0, 1_000_000, 1, "Same seed, same data."),
-    ),
-    "counts": (
-        NumberControl("n", "Rows (n)", 50, 20_000, 10, "Number of observations (each a count of events)."),
-        NumberControl("p", "Features (p)", 1, 500, 1, "Number of feature columns."),
-        NumberControl("k", "Informative features", 0, 500, 1, "How many true coefficients are non-zero (x1, x2, …).",
-                      at_most="p"),
-        NumberControl("rho", "Feature correlation ρ", 0.0, 0.99, 0.05, "corr(xⱼ, xₖ) = ρ^|j−k|."),
-        NumberControl("seed", "Random seed", 0, 1_000_000, 1, "Same seed, same data."),
-    ),
+    "logistic": _sparse_glm_controls("Number of observations.", NumberControl(
+        "classes", "Classes", 2, 5, 1, "2: yes/no, a logistic model (binomial). 3 or more: a multinomial model in which "
+        "each informative feature raises one class's odds.")),
+    "counts": _sparse_glm_controls("Number of observations (each a count of events)."),
 }
 
 
