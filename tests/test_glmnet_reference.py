@@ -98,6 +98,12 @@ def assert_path_equals_glmnet(key: str, path, got: dict, X) -> None:
     np.testing.assert_array_equal(path.n_nonzero, glmnet_df - rounding_only.sum(axis=1), err_msg=key)
 
 
+def assert_cv_curve_equals_glmnet(key: str, cv, got: dict) -> None:
+    """cv.glmnet's curve (``got["cvm"]``, ``got["cvsd"]``) on the same λ and folds: mean and SE to 1e-8."""
+    np.testing.assert_allclose(cv.mean_error, got["cvm"], rtol=1e-8, atol=1e-12, err_msg=key)
+    np.testing.assert_allclose(cv.se, got["cvsd"], rtol=1e-8, atol=1e-12, err_msg=key)
+
+
 # R has no JSON writer in base: write numbers with full precision by hand.
 R_FOOTER = """
 to_json <- function(v) {

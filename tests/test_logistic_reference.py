@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import reglab
-from test_glmnet_reference import CONFIGS, R_FOOTER, R_HEADER, assert_path_equals_glmnet, r_vector, run_r, write_inputs
+from test_glmnet_reference import (CONFIGS, R_FOOTER, R_HEADER, assert_cv_curve_equals_glmnet, assert_path_equals_glmnet,
+                                   r_vector, run_r, write_inputs)
 
 DATASETS = {"tall 150x8": (150, 8, 11), "wide 60x90": (60, 90, 12), "small 45x4": (45, 4, 13)}
 #: glmnet at thresh 1e-20 on a near-separating ridge fit (p > n, λ far below glmnet's grid) does not
@@ -84,8 +85,7 @@ def test_logistic_cv_with_the_same_fold_ids_equals_cv_glmnet(tmp_path, measure):
     for key, cv in ours.items():
         got = reference[key]
         assert cv.measure == measure
-        np.testing.assert_allclose(cv.mean_error, got["cvm"], rtol=1e-8, atol=1e-12, err_msg=key)
-        np.testing.assert_allclose(cv.se, got["cvsd"], rtol=1e-8, atol=1e-12, err_msg=key)
+        assert_cv_curve_equals_glmnet(key, cv, got)
         if measure == "auc":
             # AUC is a step function of λ: exact ties for the best λ are common, and which of them
             # R's rounding prefers is not the model's property. Both answers must be the one-SE rule
@@ -175,8 +175,7 @@ def test_multinomial_cv_with_the_same_fold_ids_equals_cv_glmnet(tmp_path, measur
     reference = run_r(tmp_path, script + R_FOOTER)
     for key, cv in ours.items():
         got = reference[key]
-        np.testing.assert_allclose(cv.mean_error, got["cvm"], rtol=1e-8, atol=1e-12, err_msg=key)
-        np.testing.assert_allclose(cv.se, got["cvsd"], rtol=1e-8, atol=1e-12, err_msg=key)
+        assert_cv_curve_equals_glmnet(key, cv, got)
         if measure == "deviance":  # misclassification is a step function of λ: ties, see the AUC test
             assert cv.lambda_min == pytest.approx(got["min"][0], rel=1e-15), key
             assert cv.lambda_1se == pytest.approx(got["se1"][0], rel=1e-15), key

@@ -103,6 +103,18 @@ def test_a_count_csv_is_a_poisson_model_on_every_explore_tab():
     assert seen_measures and seen_counts and seen_relaxed and seen_code
 
 
+def assert_script_prints(tmp_path, script: str, fit) -> None:
+    """Run a generated R script for real: it prints β₀ and the four β (a coefficient of exactly 0 as
+    ``0``), which equal ``fit``'s to 1e-6."""
+    (tmp_path / "script.R").write_text(script)
+    run = subprocess.run(["Rscript", "script.R"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    printed = [float(v) for v in re.findall(r"-?\d+\.\d+(?:e[-+]?\d+)?|(?<![\w.])0(?![\w.])", run.stdout)]
+    assert len(printed) == 5, run.stdout
+    np.testing.assert_allclose(printed[1:], fit.coef, rtol=1e-6, atol=1e-6 * np.abs(fit.coef).max())
+    assert printed[0] == pytest.approx(fit.intercept, rel=1e-6)
+
+
 @pytest.mark.skipif(shutil.which("Rscript") is None, reason="needs R (installed by .ci/run)")
 def test_the_generated_r_script_reproduces_the_poisson_fit(tmp_path):
     frame = count_table()
@@ -115,13 +127,7 @@ def test_the_generated_r_script_reproduces_the_poisson_fit(tmp_path):
         fit = path.fit_at(lam)
         script = poisson_r_snippet(reglab.Penalty.of(penalty, ratio), lam, names, "accidents",
                                                     "counts.csv", lambda_start=path.lambdas[0])
-        (tmp_path / "fit.R").write_text(script)
-        run = subprocess.run(["Rscript", "fit.R"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
-        assert run.returncode == 0, run.stderr
-        printed = [float(v) for v in re.findall(r"-?\d+\.\d+(?:e[-+]?\d+)?", run.stdout)]
-        assert len(printed) == 5, run.stdout
-        np.testing.assert_allclose(printed[1:], fit.coef, rtol=1e-6, atol=1e-6 * np.abs(fit.coef).max())
-        assert printed[0] == pytest.approx(fit.intercept, rel=1e-6)
+        assert_script_prints(tmp_path, script, fit)
 
 
 def test_a_count_model_saves_a_scenario_and_compares_three_penalties():
@@ -148,13 +154,7 @@ def test_the_relaxed_r_script_reproduces_the_relaxed_poisson_blend(tmp_path):
     blend = reglab.fit(X, y, "l1", lam, family="poisson", feature_names=names, relax=True, gamma=gamma)
     script = relaxed_r_snippet(reglab.Penalty.of("l1"), lam, gamma, names, "accidents", "counts.csv",
                                                 counts_from=path.lambdas[0])
-    (tmp_path / "relaxed.R").write_text(script)
-    run = subprocess.run(["Rscript", "relaxed.R"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    printed = [float(v) for v in re.findall(r"-?\d+\.\d+(?:e[-+]?\d+)?|(?<![\w.])0(?![\w.])", run.stdout)]
-    assert len(printed) == 5, run.stdout
-    np.testing.assert_allclose(printed[1:], blend.coef, rtol=1e-6, atol=1e-6 * np.abs(blend.coef).max())
-    assert printed[0] == pytest.approx(blend.intercept, rel=1e-6)
+    assert_script_prints(tmp_path, script, blend)
 
 
 def test_synthetic_counts_keep_their_truth_and_the_bias_variance_identity_holds():
@@ -187,3 +187,17 @@ def test_a_link_to_synthetic_counts_opens_a_poisson_model_on_every_tab():
         if "Bias" in label:  # the exact decomposition against the known model
             assert any("Exact decomposition" in c.value and "Poisson variance μ" in c.value for c in at.caption)
     assert any("Truth" in label for label in labels) and any("Counts" in label for label in labels)
+
+
+def test_a_bad_offset_is_named_when_fitting_and_when_predicting():
+    frame = count_table()
+    X, y = frame[["age", "traffic", "rain", "slope"]].to_numpy(), frame["accidents"].to_numpy(dtype=float)
+    with pytest.raises(reglab.DataError, match="offset has 3 values for 240 rows"):
+        reglab.fit(X, y, "l1", 0.05, family="poisson", offset=[0.0, 1.0, 2.0])
+    with pytest.raises(reglab.DataError, match="offset values must be finite"):
+        reglab.fit(X, y, "l1", 0.05, family="poisson", offset=np.where(np.arange(len(y)) == 7, np.nan, 0.0))
+    fit = reglab.fit(X, y, "l1", 0.05, family="poisson", offset=np.zeros(len(y)))
+    with pytest.raises(reglab.DataError, match="offset has 2 values for 5 rows"):
+        fit.predict(X[:5], offset=[0.0, 0.0])
+    with pytest.raises(ValueError, match="offset is offered for Poisson regression"):
+        reglab.fit(X, y, "l1", 0.05, offset=np.zeros(len(y)))  # least squares has none

@@ -180,6 +180,21 @@ def binomial_data(n: int, p: int, seed: int):
     return X, y, weights, foldid
 
 
+def assert_blends_equal_glmnet(relaxed, reference: dict, p: int) -> None:
+    """Every γ's blend against glmnet's ``coef(fit, gamma = γ)`` (``reference["g<γ>"]``) on the path's
+    grid: coefficients and intercepts to 1e-6 relative, λ_max aside (glmnet's rounding-level coefficient
+    there, see the gaussian test)."""
+    grid = relaxed.lambdas
+    for g in GAMMAS:
+        table = np.array(reference[f"g{g}"]).reshape(p + 1, len(grid), order="F").T
+        blend = relaxed.blend(g)
+        for i in range(1, len(grid)):
+            size = max(np.abs(blend.coefs[i]).max(), np.abs(table[i, 1:]).max())
+            np.testing.assert_allclose(blend.coefs[i], table[i, 1:], rtol=1e-6, atol=1e-6 * size,
+                                       err_msg=f"γ = {g}, λ #{i}")
+            assert blend.intercepts[i] == pytest.approx(table[i, 0], rel=1e-6, abs=1e-6 * size)
+
+
 @pytest.mark.parametrize("alpha, weighted", [(1.0, False), (0.5, True)])
 def test_binomial_relaxed_paths_and_blends_equal_glmnet(tmp_path, alpha, weighted):
     X, y, weights, foldid = binomial_data(300, 8, 4)
@@ -195,15 +210,7 @@ def test_binomial_relaxed_paths_and_blends_equal_glmnet(tmp_path, alpha, weighte
     for g in GAMMAS:
         script += f'out[["g{g}"]] <- as.vector(as.matrix(coef(fit, gamma = {g})))\n'
     reference = run_r(tmp_path, script + R_FOOTER)
-    p = X.shape[1]
-    for g in GAMMAS:
-        table = np.array(reference[f"g{g}"]).reshape(p + 1, len(grid), order="F").T
-        blend = relaxed.blend(g)
-        for i in range(1, len(grid)):  # λ_max: glmnet's rounding-level coefficient (see the gaussian test)
-            size = max(np.abs(blend.coefs[i]).max(), np.abs(table[i, 1:]).max())
-            np.testing.assert_allclose(blend.coefs[i], table[i, 1:], rtol=1e-6, atol=1e-6 * size,
-                                       err_msg=f"γ = {g}, λ #{i}")
-            assert blend.intercepts[i] == pytest.approx(table[i, 0], rel=1e-6, abs=1e-6 * size)
+    assert_blends_equal_glmnet(relaxed, reference, X.shape[1])
 
 
 def test_binomial_relaxed_cv_equals_cv_glmnet_with_the_same_folds(tmp_path):
@@ -262,15 +269,7 @@ def test_poisson_relaxed_paths_and_blends_equal_glmnet_with_an_offset(tmp_path, 
     for g in GAMMAS:
         script += f'out[["g{g}"]] <- as.vector(as.matrix(coef(fit, gamma = {g})))\n'
     reference = run_r(tmp_path, script + R_FOOTER)
-    p = X.shape[1]
-    for g in GAMMAS:
-        table = np.array(reference[f"g{g}"]).reshape(p + 1, len(grid), order="F").T
-        blend = relaxed.blend(g)
-        for i in range(1, len(grid)):  # λ_max: glmnet's rounding-level coefficient (see the gaussian test)
-            size = max(np.abs(blend.coefs[i]).max(), np.abs(table[i, 1:]).max())
-            np.testing.assert_allclose(blend.coefs[i], table[i, 1:], rtol=1e-6, atol=1e-6 * size,
-                                       err_msg=f"γ = {g}, λ #{i}")
-            assert blend.intercepts[i] == pytest.approx(table[i, 0], rel=1e-6, abs=1e-6 * size)
+    assert_blends_equal_glmnet(relaxed, reference, X.shape[1])
 
 
 def test_poisson_relaxed_cv_equals_cv_glmnet_with_the_same_folds(tmp_path):
