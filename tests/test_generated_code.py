@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -335,3 +336,34 @@ def test_generated_binomial_relaxed_r_script_reproduces_the_blend(tmp_path):
     values = np.loadtxt(tmp_path / "relaxed.txt")
     assert values[0] == pytest.approx(blended.intercept, rel=1e-6)
     np.testing.assert_allclose(values[1:], blended.coef, rtol=1e-6, atol=1e-6 * np.abs(blended.coef).max())
+
+
+def test_generated_poisson_scripts_treat_hostile_names_as_data(tmp_path):
+    """The count model's R and Python scripts, with the hostile names: only the fit happens, and it is
+    the page's (R: the lasso to 1e-6; Python: scikit-learn's ridge, the one penalty it has for counts)."""
+    from reglab.reproduce import poisson_python_snippet, poisson_r_snippet
+
+    X, _ = hostile_problem()
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    y = np.random.default_rng(4).poisson(np.exp(0.3 + 0.4 * Z[:, 0] - 0.3 * Z[:, 1])).astype(float)
+    write_training_csv(tmp_path, X, y)
+    names = tuple(HOSTILE)
+    lasso = reglab.path(X, y, "l1", family="poisson", feature_names=names)
+    lam = float(lasso.lambdas[20])
+    fit = lasso.fit_at(lam)
+    # run_r writes every λ column of coef(fit); the script's warm-start sequence ends at λ: the last column
+    values = run_r(tmp_path, poisson_r_snippet(Penalty.of("l1"), lam, names, TARGET, "train.csv",
+                                               lambda_start=lasso.lambdas[0]))[-(len(names) + 1):]
+    assert "pwned" not in " ".join(files_in(tmp_path))
+    assert values[0] == pytest.approx(fit.intercept, rel=1e-6)
+    np.testing.assert_allclose(values[1:], fit.coef, rtol=1e-6, atol=1e-6 * np.abs(fit.coef).max())
+    ridge = reglab.fit(X, y, "l2", lam, family="poisson", feature_names=names)
+    (tmp_path / "refit.py").write_text(poisson_python_snippet(Penalty.of("l2"), lam, names, TARGET, "train.csv"))
+    run = subprocess.run([sys.executable, "refit.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "pwned" not in " ".join(files_in(tmp_path))
+    intercept_line, coef_line = run.stdout.strip().splitlines()
+    assert float(intercept_line.split()[-1]) == pytest.approx(ridge.intercept, rel=1e-5)
+    # a dict of name → number, as Python prints it (numbers as np.float64(…)): read with nothing else in scope
+    shown = np.array(list(eval(coef_line, {"__builtins__": {}, "np": SimpleNamespace(float64=float)}).values()))
+    np.testing.assert_allclose(shown, ridge.coef, rtol=1e-5, atol=1e-5 * np.abs(ridge.coef).max())
