@@ -13,6 +13,7 @@ from reglab import limits
 @pytest.mark.parametrize("query", [
     {"dataset": "logistic", "n": "10000", "p": "500", "k": "500"},           # 152 s of CPU, asked nothing
     {"dataset": "logistic", "classes": "5", "n": "2000", "p": "50", "seed": "7"},  # 89 s
+    {"dataset": "counts", "n": "10000", "p": "500", "k": "50"},  # a Poisson model: priced as a two-class one
 ])
 def test_a_costly_classifier_link_asks_before_it_starts(query):
     start = time.monotonic()

@@ -114,8 +114,8 @@ SECONDS_PER_RELAXED_ROW_FEATURE2 = 2.5e-8
 
 def estimated_seconds(n_samples: int, n_features: int, n_classes: int = 0, relaxed: bool = False) -> float:
     """Estimated CPU seconds of a path and its 5-fold CV (``relaxed``: of the relaxed lasso's refits
-    and their CV) for ``n_samples × n_features`` training values; ``n_classes`` 0 for a regression,
-    2 for logistic regression, K for K classes. Least squares runs on the Gram (bounded by the
+    and their CV) for ``n_samples × n_features`` training values; ``n_classes`` 0 for least squares,
+    2 for logistic (or Poisson) regression, K for K classes. Least squares runs on the Gram (bounded by the
     cell and feature budgets above), so only the classifiers and the relaxed refits are counted here."""
     n, p = float(n_samples), float(n_features)
     if relaxed:

@@ -58,7 +58,7 @@ def require_go_ahead(prepared: Prepared, fingerprint: str, what: str) -> bool:
         st.info("Stopped. Nothing was lost: run it again, or choose fewer features on the Data page.", icon=":material/stop_circle:")
     seconds = limits.estimated_seconds(n, p, k)
     cost = (f" (estimated {_duration(seconds)} of computing)" if seconds > limits.WORK_BUDGET_SECONDS else "")
-    classes = f" × {k} classes" if k > 2 else ""
+    classes = f" × {k} classes" if k > 2 else ""  # (2: one probability or mean count per row)
     st.warning(
         md(f"This design is large: {n:,} training rows × {p:,} features{classes}. {what} may take a minute or more "
            f"here{cost}, so it waits for your go-ahead (progress is shown, and it can be stopped)."),
@@ -72,8 +72,13 @@ def require_go_ahead(prepared: Prepared, fingerprint: str, what: str) -> bool:
 
 
 def n_classes(prepared: Prepared) -> int:
-    """The class count of a class target (0 for a regression): what a classifier's cost grows with."""
-    return len(prepared.class_labels) if prepared.task == "classification" and prepared.class_labels else 0
+    """What a model's cost grows with, as :func:`reglab.limits.estimated_seconds` reads it: the class
+    count of a class target; 2 for any other model fitted on the rows (Poisson: one linear predictor a
+    row and Newton steps like a two-class model's, measured within 20 % of it in ``make bench``); 0 for
+    least squares, solved on its Gram and bounded by the design's size limits."""
+    if prepared.datafit.classifier:
+        return len(prepared.class_labels)
+    return 0 if prepared.datafit.quadratic else 2
 
 
 def _duration(seconds: float) -> str:
