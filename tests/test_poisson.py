@@ -201,3 +201,11 @@ def test_a_bad_offset_is_named_when_fitting_and_when_predicting():
         fit.predict(X[:5], offset=[0.0, 0.0])
     with pytest.raises(ValueError, match="offset is offered for Poisson regression"):
         reglab.fit(X, y, "l1", 0.05, offset=np.zeros(len(y)))  # least squares has none
+
+
+def test_many_informative_features_keep_the_generated_counts_moderate():
+    # 500 informative coefficients once gave counts of 10¹²; the linear predictor's sd is capped at 1.5
+    data = reglab.make_synthetic("counts", n=2000, p=500, k=500)
+    eta = np.log(data.truth.mean_response(data.frame, data.feature_names))
+    assert eta.std() < 2.0 and data.frame["y"].max() < 1_000
+    assert np.count_nonzero(data.truth.coef) == 500

@@ -393,12 +393,17 @@ def make_sparse_logistic(
     )
 
 
+#: Largest sd of the count model's linear predictor xᵀβ: counts stay within e^(0.5 ± 4.5) ≈ 0 … 150.
+_COUNT_SPREAD = 1.5
+
+
 def make_sparse_poisson(
     n: int = 300, p: int = 20, n_informative: int = 5, rho: float = 0.5, seed: int = 0, draw: int = 0,
 ) -> Dataset:
     """Counts from a sparse Poisson model with known coefficients: ``y ~ Poisson(e^(0.5 + xᵀβ))``, the
-    first ``n_informative`` coefficients ±(0.5 … 0.2) with random signs, the rest exactly 0 (a mean
-    count of about 2, with zeros). X as :func:`make_sparse_linear`'s (Toeplitz correlation ρ^|j−k|).
+    first ``n_informative`` coefficients ±(0.5 … 0.2) with random signs (scaled down together when the
+    linear predictor's sd would exceed :data:`_COUNT_SPREAD`), the rest exactly 0 (a mean count of
+    about 2, with zeros). X as :func:`make_sparse_linear`'s (Toeplitz correlation ρ^|j−k|).
     ``seed`` fixes the truth; ``draw`` another sample."""
     _check_range("n", n, 10, 200_000)
     _check_range("p", p, 1, 2_000)
@@ -409,6 +414,13 @@ def make_sparse_poisson(
     X = _toeplitz_features(rng, n, p, rho)
     beta = np.zeros(p)
     beta[:n_informative] = truth_rng.choice([-1.0, 1.0], n_informative) * np.linspace(0.5, 0.2, n_informative)
+    # Many informative features would make the counts astronomical (sd of xᵀβ ~ 10 at 500 of them: counts
+    # of 10¹²): the coefficients shrink together until sd(xᵀβ) = √(βᵀΣβ) is at most _COUNT_SPREAD.
+    informative = np.arange(n_informative)
+    spread = float(np.sqrt(beta[informative] @ (rho ** np.abs(np.subtract.outer(informative, informative)))
+                           @ beta[informative])) if n_informative else 0.0
+    if spread > _COUNT_SPREAD:
+        beta *= _COUNT_SPREAD / spread
     mean = np.exp(0.5 + X @ beta)
     y = rng.poisson(mean)
     if not y.any():  # a tiny sample from a quiet model: one event, where it is most likely
