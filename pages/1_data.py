@@ -105,7 +105,7 @@ with page_guard():
                   help="Penalized models do not need a baseline level; keeping all levels treats them symmetrically.")
         st.toggle("Penalize each text column as a group", **bind(state.PREP, "grouped", default=False),
                   help="Grouped: a text column's one-hot columns enter or leave the model together (the group lasso, "
-                       "penalty √|g|·‖w_g‖₂; regression and two-class targets). Separate: each level on its own (the plain lasso).")
+                       "penalty √|g|·‖w_g‖₂; regression, two-class and count targets). Separate: each level on its own (the plain lasso).")
 
     chosen = (st.session_state.get(state.PREP) or {})
     with st.expander("Penalty factors: penalize some features more, or not at all", icon=":material/tune:",

@@ -137,3 +137,34 @@ def test_a_two_class_target_with_a_text_column_in_grouped_mode_is_a_grouped_logi
     assert any("no group lasso" in c.value for c in at.code)  # the scripts say they fit the ungrouped model
     at.switch_page("pages/3_compare.py").run()
     assert not at.exception and not at.error
+
+
+def test_a_count_target_with_a_text_column_in_grouped_mode_is_a_grouped_poisson_model():
+    rng = np.random.default_rng(3)
+    n = 160
+    frame = pd.DataFrame({"traffic": rng.normal(size=n), "rain": rng.normal(size=n),
+                          "road": rng.choice(["urban", "rural", "motorway"], n)})
+    eta = 0.5 + 0.6 * frame["traffic"] + frame["road"].map({"urban": 0.5, "rural": 0.0, "motorway": -0.7})
+    frame["accidents"] = rng.poisson(np.exp(eta))
+    at = open_page("pages/1_data.py")
+    at.segmented_control[0].set_value("upload").run()
+    at.file_uploader[0].upload("accidents.csv", frame.to_csv(index=False).encode(), "text/csv").run()
+    next(s for s in at.selectbox if s.label.startswith("Target")).set_value("accidents").run()
+    assert next(s for s in at.segmented_control if s.label == "Task").value == "counts"
+    next(t for t in at.toggle if t.label == "Penalize each text column as a group").set_value(True).run()
+    assert not at.exception and not at.error
+    assert not any("offered for" in w.value for w in at.warning)
+    at.switch_page("pages/2_explore.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.exception]
+    prepared = reglab.preprocess(frame, "accidents", task="counts", test_size=0.25, seed=0, group_categories=True)
+    lam = at.session_state[state.LAMBDA]
+    fit = reglab.fit(prepared.X_train, prepared.y_train, "l1", lam, family="poisson", groups=prepared.feature_groups)
+    assert next(m.value for m in at.metric if m.label == "Non-zero coefficients") == f"{fit.n_nonzero} of 5"
+    road = [i for i, s in enumerate(prepared.feature_sources) if s == "road"]
+    assert fit.nonzero[road].all() or not fit.nonzero[road].any()
+    for tab in [t.label for t in at.tabs]:  # every view of this model, the relaxed lasso included
+        at.session_state[state.EXPLORE_TAB] = tab
+        at.run()
+        assert not at.exception and not at.error, (tab, [e.value for e in at.exception])
+    at.switch_page("pages/3_compare.py").run()
+    assert not at.exception and not at.error

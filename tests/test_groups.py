@@ -156,7 +156,7 @@ def test_grouped_logistic_with_singleton_groups_is_the_plain_logistic_lasso_and_
     from reglab import solvers
 
     design = reglab.prepare(X, y, family="binomial")
-    grouped = solvers._group_logistic_solution(design, Penalty.of("elasticnet", 0.5), plain.lambdas, None,
+    grouped = solvers._group_rows_solution(design, Penalty.of("elasticnet", 0.5), plain.lambdas, None,
                                                solvers.KKT_TOLERANCE).weights
     np.testing.assert_allclose(grouped, plain.weights, rtol=1e-6, atol=1e-8 * np.abs(plain.weights).max())
     path = reglab.path(X, y, "l1", family="binomial", groups=prepared.feature_groups, n_lambdas=30)
@@ -242,3 +242,101 @@ def test_translation_and_scripts_say_no_tool_fits_the_group_lasso():
     for script in (python_snippet(pen, 0.1, ("a", "b", "c"), "y", "t.csv"), r_snippet(pen, 0.1, ("a", "b", "c"), "y", "t.csv")):
         assert "NOTE" in script and "no group lasso" in script
     assert "NOTE" not in r_snippet(Penalty.of("l1"), 0.1, ("a", "b", "c"), "y", "t.csv")
+
+
+# ----------------------------------------------------------------------------- counts (Poisson regression)
+
+
+def poisson_problem(n=300, seed=2):
+    """The grouped problem's features with counts drawn from a Poisson model in which x1 and the city
+    levels matter (plan does not), an exposure offset and observation weights."""
+    prepared = grouped_problem(n=n, seed=seed)
+    X = prepared.X_train
+    rng = np.random.default_rng(seed)
+    offset = np.log(rng.uniform(0.5, 2.0, size=n))
+    y = rng.poisson(np.exp(offset + 0.3 + 0.4 * X[:, 0] + 0.6 * X[:, 4] - 0.5 * X[:, 5])).astype(float)
+    weights = rng.uniform(0.5, 1.5, size=n)
+    return prepared, X, y, offset, weights
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.5, 0.0])
+def test_grouped_poisson_paths_meet_the_group_kkt_conditions_with_an_offset_and_weights(alpha):
+    prepared, X, y, offset, weights = poisson_problem()
+    path = reglab.path(X, y, "elasticnet", l1_ratio=alpha, family="poisson", groups=prepared.feature_groups,
+                       offset=offset, weights=weights)
+    assert path.kkt.max() <= 1e-8
+    # by hand: the Poisson gradient Zᵀc(μ − y)/n (c normalized to sum n) and the group subdifferential
+    pen = Penalty.of("elasticnet", alpha, groups=prepared.feature_groups)
+    order, starts, omega = pen.group_structure(X.shape[1])
+    c = weights * len(y) / weights.sum()
+    mean = c @ X / c.sum()
+    sd = np.sqrt(c @ (X - mean) ** 2 / c.sum())
+    Z = (X - mean) / sd
+    lam_max = path.lambda_max
+    for i in range(0, len(path.lambdas), 9):
+        lam, w = path.lambdas[i], path.weights[i]
+        mu = np.exp(offset + path.intercepts[i] + X @ path.coefs[i])
+        g = Z.T @ (c * (mu - y)) / len(y)
+        assert abs(np.sum(c * (mu - y)) / len(y)) <= 1e-8 * lam_max  # the intercept's condition
+        for grp, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
+            idx = order[a:b]
+            norm = np.linalg.norm(w[idx])
+            if norm == 0:
+                assert np.linalg.norm(g[idx]) <= lam * alpha * omega[grp] + 1e-8 * lam_max
+            else:
+                stationary = g[idx] + lam * omega[grp] * ((1 - alpha) * w[idx] + alpha * w[idx] / norm)
+                assert np.linalg.norm(stationary) <= 1e-8 * lam_max
+    for a, b in zip(starts[:-1], starts[1:]):  # in or out as a whole
+        members = path.nonzero[:, order[a:b]]
+        assert (members.all(axis=1) | ~members.any(axis=1)).all()
+
+
+def test_grouped_poisson_with_singleton_groups_is_the_plain_poisson_path():
+    prepared, X, y, offset, weights = poisson_problem()
+    plain = reglab.path(X, y, "elasticnet", l1_ratio=0.5, family="poisson", n_lambdas=30, offset=offset,
+                        weights=weights)
+    from reglab import solvers
+
+    design = reglab.prepare(X, y, family="poisson", offset=offset, weights=weights)
+    grouped = solvers._group_rows_solution(design, Penalty.of("elasticnet", 0.5), plain.lambdas, None,
+                                           solvers.KKT_TOLERANCE)
+    np.testing.assert_allclose(grouped.weights, plain.weights, rtol=1e-6, atol=1e-8 * np.abs(plain.weights).max())
+    ungrouped = solvers.solve_with_residuals(design, Penalty.of("elasticnet", 0.5), plain.lambdas, None)
+    np.testing.assert_allclose(grouped.intercepts, ungrouped.intercepts, rtol=1e-6, atol=1e-8)
+
+
+def test_grouped_poisson_equals_a_generic_convex_solver():
+    import cvxpy as cp
+
+    prepared, X, y, offset, weights = poisson_problem(n=120, seed=6)
+    alpha = 0.7
+    pen = Penalty.of("elasticnet", alpha, groups=prepared.feature_groups)
+    design = reglab.prepare(X, y, family="poisson", offset=offset)
+    lam = 0.2 * design.lambda_max(pen)
+    fit = reglab.fit(X, y, "elasticnet", lam, l1_ratio=alpha, family="poisson", groups=prepared.feature_groups,
+                     offset=offset)
+    sd = X.std(axis=0)
+    Z = (X - X.mean(axis=0)) / sd
+    n, p = Z.shape
+    order, starts, omega = pen.group_structure(p)
+    w, b = cp.Variable(p), cp.Variable()
+    eta = offset + b + Z @ w
+    loss = cp.sum(cp.exp(eta) - cp.multiply(y, eta)) / n
+    penalty = sum(omega[g] * (alpha * cp.norm(w[order[a:c]], 2) + (1 - alpha) / 2 * cp.sum_squares(w[order[a:c]]))
+                  for g, (a, c) in enumerate(zip(starts[:-1], starts[1:])))
+    cp.Problem(cp.Minimize(loss + lam * penalty)).solve(solver=cp.CLARABEL, tol_gap_abs=1e-10, tol_gap_rel=1e-10,
+                                                        tol_feas=1e-10)
+    reference = w.value / sd
+    np.testing.assert_allclose(fit.coef, reference, rtol=1e-5, atol=1e-5 * np.abs(reference).max())
+    assert fit.kkt <= 1e-8
+
+
+def test_a_count_target_is_grouped_on_the_data_page():
+    prepared, X, y, _, _ = poisson_problem()
+    frame = pd.DataFrame(X[:, :3], columns=["x1", "x2", "x3"])
+    frame["city"] = np.where(X[:, 3] == 1, "a", np.where(X[:, 4] == 1, "b", "c"))
+    frame["events"] = y.astype(int)
+    counted = reglab.preprocess(frame, "events", task="counts", test_size=0.0, group_categories=True)
+    assert counted.datafit.counts and counted.feature_groups is not None and counted.penalty("l1").grouped
+    path = reglab.path(counted.X_train, counted.y_train, "l1", family=counted.datafit, groups=counted.feature_groups)
+    assert path.kkt.max() <= 1e-8

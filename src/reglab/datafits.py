@@ -288,7 +288,6 @@ class Poisson(_Datafit):
     model_name: ClassVar[str] = "Poisson regression"
     counts: ClassVar[bool] = True
     takes_offset: ClassVar[bool] = True
-    groupable: ClassVar[bool] = False
     measures: ClassVar[tuple[str, ...]] = ("deviance", "mse", "mae")
     held_out_error: ClassVar[str] = "test deviance"
     null_prediction: ClassVar[str] = "the mean count"

@@ -451,7 +451,7 @@ def preprocess(
     group_categories : bool
         Penalize each categorical column's one-hot columns as one group (the group lasso /
         elastic net: a category in or out of the model as a whole) instead of one by one.
-        For regression and two-class targets (not three or more classes: a warning says so).
+        For regression, two-class and count targets (not three or more classes: a warning says so).
     """
     if target not in frame.columns:
         raise DataError(f"The target column {target!r} is not in the table.")
@@ -626,20 +626,19 @@ def preprocess(
     factors = _factors_by_model_column(penalty_factors, sources, report)
     datafit = datafit_for_task(task, len(class_labels or ()))
     multiclass = datafit.per_class
-    costly = (datafit.classifier and not multiclass
+    # The row datafits (two-class, counts) group by proximal Newton: each step forms a p × p Hessian.
+    costly = (not datafit.quadratic and datafit.groupable
               and X_train.shape[0] * X_train.shape[1] ** 2 > limits.MAX_GROUPED_LOGISTIC_WORK)
     groups = _groups_of(sources) if group_categories and datafit.groupable and not costly else None
-    if group_categories and multiclass:
-        warnings.append("Grouped categories are offered for regression and two-class targets here: with "
-                        f"{len(class_labels)} classes each level is penalized on its own.")
-    elif group_categories and not datafit.groupable:
-        warnings.append(f"Grouped categories are offered for regression and two-class targets here: for "
-                        f"{datafit.model_name} each level is penalized on its own.")
+    if group_categories and not datafit.groupable:
+        classes = f"with {len(class_labels)} classes" if multiclass else f"for {datafit.model_name}"
+        warnings.append("Grouped categories are offered for regression, two-class and count targets here: "
+                        f"{classes} each level is penalized on its own.")
     elif group_categories and costly and _groups_of(sources) is not None:
-        warnings.append(f"Grouped categories for a two-class target are offered while training rows × features² stays "
-                        f"under {limits.MAX_GROUPED_LOGISTIC_WORK:,} (each Newton step forms a features × features "
-                        f"matrix); this design has {X_train.shape[0]:,} × {X_train.shape[1]:,}², so each level is "
-                        "penalized on its own. Fewer levels per category or features make room.")
+        warnings.append(f"Grouped categories for {datafit.model_name} are offered while training rows × features² "
+                        f"stays under {limits.MAX_GROUPED_LOGISTIC_WORK:,} (each Newton step forms a features × "
+                        f"features matrix); this design has {X_train.shape[0]:,} × {X_train.shape[1]:,}², so each "
+                        "level is penalized on its own. Fewer levels per category or features make room.")
     elif groups is not None:
         report.append("Each text column's one-hot columns are penalized as one group (the group lasso): a category "
                       "enters or leaves the model as a whole.")

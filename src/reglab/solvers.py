@@ -271,45 +271,46 @@ def _group_blocks(hessian: NDArray[np.float64], order: NDArray[np.int64], starts
 _GROUP_NEWTON_STEPS = 50
 
 
-def _group_logistic_solution(
+def _group_rows_solution(
     design: ClassificationDesign, penalty: Penalty, lambdas: NDArray[np.float64],
     w_init: NDArray[np.float64] | None, kkt_tolerance: float,
 ) -> Solution:
-    """Grouped logistic regression by proximal Newton, warm-started along the λ grid.
+    """Grouped logistic or Poisson regression by proximal Newton, warm-started along the λ grid.
 
-    At (b, w) the log-loss is replaced by its second-order model (Hessian weights
-    hᵢ = cᵢpᵢ(1 − pᵢ)/n); the intercept is eliminated exactly (the features centred at their
-    h-weighted means: the Schur complement), and the model's group elastic net is solved to
-    rounding by the group solver (:func:`reglab.groupcd.group_path` on H = Z̃ᵀdiag(h)Z̃). The
-    step to that solution is then halved until the true objective decreases enough (Armijo),
-    which makes the iteration converge from any start; near the optimum full steps are taken
-    and convergence is quadratic. Every λ stops once its KKT residual (from the rows) is under a
-    tenth of ``kkt_tolerance``·λ_max (the margin every kernel here keeps), then is checked again.
-    Hand-written for the same reason as the group solver: no installed library fits a grouped logistic model with glmnet's conventions."""
+    At (b, w) the datafit is replaced by its second-order model (Hessian weights
+    hᵢ = cᵢ·∂²ℓ/∂η²(ηᵢ)/n: pᵢ(1 − pᵢ) for the log-loss, μᵢ for counts, from
+    ``datafit.hessian_weights``; η includes the rows' offset); the intercept is eliminated exactly
+    (the features centred at their h-weighted means: the Schur complement), and the model's group
+    elastic net is solved to rounding by the group solver (:func:`reglab.groupcd.group_path` on
+    H = Z̃ᵀdiag(h)Z̃). The step to that solution is then halved until the true objective decreases
+    enough (Armijo), which makes the iteration converge from any start; near the optimum full steps
+    are taken and convergence is quadratic. Every λ stops once its KKT residual (from the rows) is
+    under a tenth of ``kkt_tolerance``·λ_max (the margin every kernel here keeps), then is checked again.
+    Hand-written for the same reason as the group solver: no installed library fits a grouped
+    logistic or Poisson model with glmnet's conventions."""
     p, n = design.n_features, design.n_samples
     limit = kkt_tolerance * gradient_scale(design, penalty)
     order, starts, omega = penalty.group_structure(p)
-    Zt, y, c = design.Zt, design.y, design.c
+    Zt, y, c, offset = design.Zt, design.y, design.c, design.eta_offset
     datafit = design.datafit
     w = np.zeros(p) if w_init is None else np.array(w_init, dtype=float)
     b = design.null_intercept()
 
     def objective(b_, w_, lam):
-        return datafit.value(y, b_ + w_ @ Zt, c) + lam * penalty.value(w_)
+        return datafit.value(y, offset + b_ + w_ @ Zt, c) + lam * penalty.value(w_)
 
     weights, intercepts = np.empty((len(lambdas), p)), np.empty(len(lambdas))
     for i in np.argsort(-lambdas, kind="stable"):
         lam = float(lambdas[i])
         for _ in range(_GROUP_NEWTON_STEPS):
-            eta = b + w @ Zt
-            prob = datafit.response(eta)
-            r = c * (prob - y) / n  # ∂F/∂η
+            eta = offset + b + w @ Zt
+            r = c * (datafit.response(eta) - y) / n  # ∂F/∂η (both canonical links)
             residual = float(penalty.subdiff_distance(w, Zt @ r, lam).max(initial=0.0))
             if design.intercept:
                 residual = max(residual, abs(float(r.sum())))
             if residual <= _KERNEL_MARGIN * limit:
                 break
-            h = np.maximum(c * prob * (1.0 - prob) / n, 1e-300)
+            h = np.maximum(c * datafit.hessian_weights(eta) / n, 1e-300)
             mean = Zt @ h / h.sum() if design.intercept else np.zeros(p)
             centred = Zt - mean[:, None]
             hessian = (centred * h) @ centred.T
@@ -421,15 +422,16 @@ def solve_with_residuals(
         raise ValueError("λ must be a finite number ≥ 0.")
     if isinstance(design, ClassificationDesign):
         if penalty.grouped and not design.datafit.groupable:
-            raise ValueError("Grouped features are offered for least squares and two-class logistic regression "
-                             "(family='gaussian' or 'binomial') here.")
+            raise ValueError(f"Grouped features are not offered for {design.datafit.model_name} here: use least "
+                             "squares, two-class logistic or Poisson regression (family='gaussian', 'binomial' or "
+                             "'poisson').")
         if np.any(lambdas == 0):
             raise ValueError(f"λ must be > 0 for {design.datafit.model_name} (without a penalty the fit may have no "
                              "finite solution: separable classes, or a feature seen only with counts of 0).")
         if isinstance(design, MultinomialDesign):
             return _multinomial_solution(design, penalty, lambdas, w_init, kkt_tolerance)
         if penalty.grouped:
-            return _group_logistic_solution(design, penalty, lambdas, w_init, kkt_tolerance)
+            return _group_rows_solution(design, penalty, lambdas, w_init, kkt_tolerance)
         return _rows_solution(design, penalty, lambdas, w_init, kkt_tolerance)
     intercepts = design.solver_intercepts(len(lambdas))
     if penalty.grouped:
