@@ -119,3 +119,14 @@ def test_pages_do_not_branch_on_the_family_or_the_penalty():
                  for number, line in enumerate(script.read_text(encoding="utf-8").splitlines(), 1)
                  if branching.search(line)]
     assert offenders == [], "\n".join(offenders)
+
+
+def test_the_kkt_check_is_written_once():
+    # Every solver's check, the public kkt_residual and the path reports go through
+    # objective.kkt_violation (datafit gradient from design.gradients, penalty.subdiff_distance):
+    # a new datafit or penalty cannot be checked by a different rule in one place.
+    offenders = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+                 for path in SRC.rglob("*.py") if path.name != "objective.py"
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if ".subdiff_distance(" in line]
+    assert offenders == [], "a KKT check outside objective.kkt_violation:\n" + "\n".join(offenders)

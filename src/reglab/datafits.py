@@ -40,6 +40,11 @@ def _normalized(weights: ArrayLike | None, n: int) -> NDArray[np.float64]:
     return np.ones(n) if weights is None else np.asarray(weights, dtype=float) * (n / np.sum(weights))
 
 
+def _row_gradient(c_times_residual: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``cᵢ·(μᵢ − yᵢ)/n`` with the rows on the last axis (n = its length): one η or a batch (k, n) of them."""
+    return c_times_residual / c_times_residual.shape[-1]
+
+
 class _Datafit:
     """What every datafit answers (class attributes; subclasses set them)."""
 
@@ -119,9 +124,10 @@ class LeastSquares(_Datafit):
         return float(c @ residual**2) / (2.0 * len(residual))
 
     def gradient(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> NDArray[np.float64]:
-        """∂F/∂η = ``−cᵢ(yᵢ − ηᵢ)/n`` per row; ``Zᵀ`` of it is the weights' gradient, its sum the intercept's."""
-        residual = np.asarray(y, dtype=float) - np.asarray(eta, dtype=float)
-        return -_normalized(weights, len(residual)) * residual / len(residual)
+        """∂F/∂η = ``−cᵢ(yᵢ − ηᵢ)/n`` per row (rows on the last axis of ``eta``: one η or a batch);
+        ``Zᵀ`` of it is the weights' gradient, its sum the intercept's."""
+        residual = np.asarray(eta, dtype=float) - np.asarray(y, dtype=float)
+        return _row_gradient(_normalized(weights, residual.shape[-1]) * residual)
 
     def heldout_loss(self, y: NDArray[np.float64], predictions: NDArray[np.float64], measure: str) -> NDArray[np.float64]:
         """Per-row loss of ``predictions`` (… × n_rows, target units): ``"mse"`` (y − ŷ)²."""
@@ -180,10 +186,9 @@ class Logistic(_Datafit):
         return float(c @ (np.logaddexp(0.0, eta) - np.asarray(y, dtype=float) * eta)) / len(eta)
 
     def gradient(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> NDArray[np.float64]:
-        """∂F/∂η = ``cᵢ(pᵢ − yᵢ)/n`` per row."""
+        """∂F/∂η = ``cᵢ(pᵢ − yᵢ)/n`` per row (rows on the last axis of ``eta``: one η or a batch)."""
         eta = np.asarray(eta, dtype=float)
-        c = _normalized(weights, len(eta))
-        return c * (self.response(eta) - np.asarray(y, dtype=float)) / len(eta)
+        return _row_gradient(_normalized(weights, eta.shape[-1]) * (self.response(eta) - np.asarray(y, dtype=float)))
 
     def heldout_loss(self, y: NDArray[np.float64], predictions: NDArray[np.float64], measure: str) -> NDArray[np.float64]:
         """Per-row loss of held-out probabilities: ``"deviance"`` −2[y·log p + (1−y)·log(1−p)] with p
@@ -246,12 +251,11 @@ class Multinomial(_Datafit):
         return float(c @ (log_total - eta[np.arange(len(eta)), codes])) / len(eta)
 
     def gradient(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> NDArray[np.float64]:
-        """∂F/∂η = ``cᵢ(pᵢₖ − [yᵢ = k])/n``, shape (n, K)."""
+        """∂F/∂η = ``cᵢ(pᵢₖ − [yᵢ = k])/n``, shape (n, K) (or a batch (…, n, K) of them)."""
         eta = np.asarray(eta, dtype=float)
-        codes = np.asarray(y).astype(int)
-        c = _normalized(weights, len(eta))
-        onehot = np.eye(eta.shape[1])[codes]
-        return c[:, None] * (self.response(eta) - onehot) / len(eta)
+        n = eta.shape[-2]
+        onehot = np.eye(eta.shape[-1])[np.asarray(y).astype(int)]
+        return _normalized(weights, n)[:, None] * (self.response(eta) - onehot) / n
 
     def heldout_loss(self, y: NDArray[np.float64], predictions: NDArray[np.float64], measure: str) -> NDArray[np.float64]:
         """Per-row loss of held-out class probabilities (n_lambdas, n_rows, K) against class codes y:
@@ -310,10 +314,9 @@ class Poisson(_Datafit):
         return float(c @ (np.exp(eta) - np.asarray(y, dtype=float) * eta)) / len(eta)
 
     def gradient(self, y: ArrayLike, eta: ArrayLike, weights: ArrayLike | None = None) -> NDArray[np.float64]:
-        """∂F/∂η = ``cᵢ(μᵢ − yᵢ)/n`` per row."""
+        """∂F/∂η = ``cᵢ(μᵢ − yᵢ)/n`` per row (rows on the last axis of ``eta``: one η or a batch)."""
         eta = np.asarray(eta, dtype=float)
-        c = _normalized(weights, len(eta))
-        return c * (np.exp(eta) - np.asarray(y, dtype=float)) / len(eta)
+        return _row_gradient(_normalized(weights, eta.shape[-1]) * (np.exp(eta) - np.asarray(y, dtype=float)))
 
     @staticmethod
     def deviance(y: NDArray[np.float64], mu: NDArray[np.float64]) -> NDArray[np.float64]:

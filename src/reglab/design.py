@@ -102,6 +102,10 @@ def _require_finite(X: NDArray[np.float64]) -> None:
         )
 
 
+#: Rows × fits of linear predictors formed at once by a row design's gradients (bounds the KKT check's memory).
+GRADIENT_BLOCK = 2_000_000
+
+
 @dataclass(frozen=True, eq=False)
 class Design:
     """A validated regression problem and its sufficient statistics (built once per dataset).
@@ -182,6 +186,13 @@ class Design:
     def correlation(self) -> NDArray[np.float64]:
         """``Zcᵀyc / n``: the gradient of the datafit at w = 0, up to sign."""
         return self.zy / self.n_samples
+
+    def gradients(self, weights: NDArray[np.float64], intercepts: NDArray[np.float64] | None = None
+                  ) -> tuple[NDArray[np.float64], None]:
+        """The datafit's gradient in the weights at each row of ``weights`` (k, p), from the sufficient
+        statistics: ``Zᵀ∂F/∂η = (G w − Zᵀy)/n``, what the rows would give. The intercept's gradient is
+        None: it is 0 exactly, since the solver's intercept is ȳ − z̄ᵀw in centred coordinates."""
+        return (weights @ self.gram - self.zy) / self.n_samples, None
 
     def null_correlation(self, penalty: Penalty) -> NDArray[np.float64]:
         """``Zcᵀ(yc − Zc·w₀)/n`` at the null model: w₀ = 0, or with penalty factors of 0 the
@@ -376,6 +387,24 @@ class ClassificationDesign:
         """``−Zᵀg/n`` at the null model (w = 0, b = logit ȳ): ``Zᵀc(y − ȳ)/n`` (ȳ = ½ without intercept)."""
         centre = self.positive_share if self.intercept else 0.5
         return self.Zt @ (self.c * (self.y - centre)) / self.n_samples
+
+    def gradients(self, weights: NDArray[np.float64], intercepts: NDArray[np.float64]
+                  ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+        """The datafit's gradient at each fit (rows of ``weights`` (k, p), ``intercepts`` (k,)): in the
+        weights ``Zᵀg`` (k, p) and in the intercept ``Σᵢgᵢ`` (k,; None without an intercept), with
+        g = ``datafit.gradient`` at η = offset + b + Zw. The η of a block of fits are formed at once,
+        at most :data:`GRADIENT_BLOCK` values (bounds the memory)."""
+        k = len(weights)
+        grads, intercept_grads = np.empty((k, self.n_features)), np.empty(k)
+        block = max(1, GRADIENT_BLOCK // max(self.n_samples, 1))
+        for start in range(0, k, block):
+            part = slice(start, start + block)
+            eta = weights[part] @ self.Zt + intercepts[part, None]
+            if self.offset is not None:
+                eta += self.offset
+            g = self.datafit.gradient(self.y, eta, self.c)
+            grads[part], intercept_grads[part] = g @ self.Zt.T, g.sum(axis=1)
+        return grads, intercept_grads if self.intercept else None
 
     def null_correlation(self, penalty: Penalty) -> NDArray[np.float64]:
         """``−Zᵀg/n`` at the null model: w = 0, or with penalty factors of 0 the unpenalized
@@ -675,6 +704,17 @@ class MultinomialDesign(ClassificationDesign):
         if prob is None:
             prob = self.shares if self.intercept else np.full(self.n_classes, 1.0 / self.n_classes)
         return self.Zt @ (self.c[:, None] * (onehot - prob)) / self.n_samples
+
+    def gradients(self, weights: NDArray[np.float64], intercepts: NDArray[np.float64]
+                  ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+        """The datafit's gradient at each fit (``weights`` (k, K, p), ``intercepts`` (k, K)): in the
+        weights (k, K, p) and in the intercepts (k, K; None without intercepts), one fit's n × K
+        linear predictor at a time."""
+        grads, intercept_grads = np.empty(weights.shape), np.empty(intercepts.shape)
+        for i in range(len(weights)):
+            g = self.datafit.gradient(self.y, self.Zt.T @ weights[i].T + intercepts[i], self.c)  # n × K
+            grads[i], intercept_grads[i] = (self.Zt @ g).T, g.sum(axis=0)
+        return grads, intercept_grads if self.intercept else None
 
     def lambda_max(self, penalty: Penalty) -> float:
         """The smallest λ at which every penalized weight of every class is 0 (α floored at 0.001),

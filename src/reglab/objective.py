@@ -370,6 +370,26 @@ def kkt_residual(
     y = np.asarray(y, dtype=float)
     w = np.asarray(w, dtype=float)
     per_row = datafit.gradient(y, intercept + Z @ w, weights)
-    grad = Z.T @ per_row
-    worst_weight = float(penalty.subdiff_distance(w, grad, lam).max()) if w.size else 0.0
-    return max(abs(float(per_row.sum())) if fit_intercept else 0.0, worst_weight)
+    intercept_gradient = np.atleast_1d(per_row.sum(axis=0)) if fit_intercept else None
+    return float(kkt_violation(penalty, w[None], (Z.T @ per_row).T[None], [lam],
+                               None if intercept_gradient is None else intercept_gradient[None])[0])
+
+
+def kkt_violation(penalty: Penalty, weights: ArrayLike, gradients: ArrayLike, lambdas: ArrayLike,
+                  intercept_gradients: ArrayLike | None = None) -> NDArray[np.float64]:
+    """The one KKT check: the largest violation of the optimality conditions of each of k fits.
+
+    ``weights`` and ``gradients`` (k, …, p) are each fit's solver weights and its datafit's gradient
+    in them (``Zᵀ∂F/∂η``: ``design.gradients``), ``lambdas`` (k,) its λ, ``intercept_gradients``
+    (k, …) the gradient in the intercept(s), or None where the intercept is exact or fixed. A fit's
+    residual is the largest of the distances of ``−gradient`` to ``λ·∂P(w)``
+    (:meth:`Penalty.subdiff_distance`) and of ``|∂F/∂b|``, in the gradient's units (those of λ).
+    Every solver's check and :func:`kkt_residual` come here.
+    """
+    weights = np.asarray(weights, dtype=float)
+    k = len(weights)
+    lam = np.asarray(lambdas, dtype=float).reshape(k, *([1] * (weights.ndim - 1)))
+    worst = penalty.subdiff_distance(weights, gradients, lam).reshape(k, -1).max(axis=1, initial=0.0)
+    if intercept_gradients is not None:
+        worst = np.maximum(worst, np.abs(np.asarray(intercept_gradients, dtype=float)).reshape(k, -1).max(axis=1))
+    return worst

@@ -26,7 +26,7 @@ from sklearn.linear_model import enet_path
 from . import cd, groupcd
 from .design import ClassificationDesign, Design, MultinomialDesign, softmax_hessian
 from .errors import DataError
-from .objective import ALPHA_FLOOR_FOR_GRID, Logistic, Penalty, Poisson
+from .objective import ALPHA_FLOOR_FOR_GRID, Logistic, Penalty, Poisson, kkt_violation
 
 
 #: Accuracy standard of the product: the KKT residual of everything shown, exported or returned
@@ -304,10 +304,9 @@ def _group_rows_solution(
         lam = float(lambdas[i])
         for _ in range(_GROUP_NEWTON_STEPS):
             eta = offset + b + w @ Zt
-            r = c * (datafit.response(eta) - y) / n  # ∂F/∂η (both canonical links)
-            residual = float(penalty.subdiff_distance(w, Zt @ r, lam).max(initial=0.0))
-            if design.intercept:
-                residual = max(residual, abs(float(r.sum())))
+            r = datafit.gradient(y, eta, c)  # ∂F/∂η
+            residual = kkt_violation(penalty, w[None], (Zt @ r)[None], [lam],
+                                     [r.sum()] if design.intercept else None)[0]
             if residual <= _KERNEL_MARGIN * limit:
                 break
             h = np.maximum(c * datafit.hessian_weights(eta) / n, 1e-300)
@@ -588,9 +587,8 @@ def _joint_newton(design: MultinomialDesign, penalty: Penalty, lam: float, W: ND
     def gradient_and_violation(v, eta):
         prob = datafit.response(eta)
         grad = (Z1.T @ (design.c[:, None] * (prob - onehot) / n)).T  # (K, p+1)
-        violation = penalty.subdiff_distance(v.reshape(K, p + 1)[:, :p], grad[:, :p], lam).max()
-        if design.intercept:
-            violation = max(violation, float(np.abs(grad[:, p]).max()))
+        violation = kkt_violation(penalty, v.reshape(K, p + 1)[None, :, :p], grad[None, :, :p], [lam],
+                                  grad[None, :, p] if design.intercept else None)[0]
         return prob, grad.ravel(), violation
 
     v = np.column_stack([W, b]).ravel()
@@ -620,44 +618,11 @@ def _joint_newton(design: MultinomialDesign, penalty: Penalty, lam: float, W: ND
     return out[:, :p].copy(), b_out
 
 
-#: Rows × λ values of linear predictors formed at once by the logistic KKT check (bounds its memory).
-_KKT_BLOCK = 2_000_000
-
-
 def kkt_residuals(design: Design | ClassificationDesign, penalty: Penalty, lambdas: NDArray[np.float64],
                   weights: NDArray[np.float64], intercepts: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
-    """KKT residual of each row of ``weights`` (see :func:`reglab.objective.kkt_residual`).
-
-    Least squares: from the Gram, the datafit gradient is ``(G w − zy)/n``; the intercept
-    condition holds exactly because ``b = ȳ − z̄ᵀw``. Log-loss: from the rows, ``η = b + Zw``,
-    ``g = c(p − y)/n``, gradient ``Zᵀg``, intercept condition ``|Σg|`` (with an intercept).
-    """
-    lambdas = np.asarray(lambdas, dtype=float)
-    if isinstance(design, MultinomialDesign):
-        onehot = np.eye(design.n_classes)[design.y.astype(int)]
-        residuals = np.empty(len(lambdas))
-        for i in range(len(lambdas)):
-            eta = design.Zt.T @ weights[i].T + intercepts[i]
-            g = design.c[:, None] * (design.datafit.response(eta) - onehot) / design.n_samples
-            grad = design.Zt @ g  # p × K
-            stationarity = penalty.subdiff_distance(weights[i], grad.T, lambdas[i])
-            residuals[i] = stationarity.max(initial=0.0)
-            if design.intercept:
-                residuals[i] = max(residuals[i], float(np.abs(g.sum(axis=0)).max()))
-        return residuals
-    if isinstance(design, ClassificationDesign):
-        residuals = np.empty(len(lambdas))
-        block = max(1, _KKT_BLOCK // max(design.n_samples, 1))
-        for start in range(0, len(lambdas), block):
-            part = slice(start, start + block)
-            eta = weights[part] @ design.Zt + intercepts[part, None]
-            if design.offset is not None:
-                eta += design.offset
-            g = design.c * (design.datafit.response(eta) - design.y) / design.n_samples  # both canonical links
-            stationarity = penalty.subdiff_distance(weights[part], g @ design.Zt.T, lambdas[part, None])
-            residuals[part] = stationarity.max(axis=1, initial=0.0)
-            if design.intercept:
-                residuals[part] = np.maximum(residuals[part], np.abs(g.sum(axis=1)))
-        return residuals
-    grads = (weights @ design.gram - design.zy) / design.n_samples
-    return penalty.subdiff_distance(weights, grads, lambdas[:, None]).max(axis=1, initial=0.0)
+    """KKT residual of each row of ``weights`` at its λ: the design's datafit gradient
+    (``design.gradients``: from the Gram for least squares, from the rows otherwise) judged by the one
+    check, :func:`reglab.objective.kkt_violation`."""
+    weights = np.asarray(weights, dtype=float)
+    grads, intercept_grads = design.gradients(weights, intercepts)
+    return kkt_violation(penalty, weights, grads, lambdas, intercept_grads)
