@@ -130,3 +130,13 @@ def test_the_kkt_check_is_written_once():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if ".subdiff_distance(" in line]
     assert offenders == [], "a KKT check outside objective.kkt_violation:\n" + "\n".join(offenders)
+
+
+def test_one_caching_mechanism():
+    # Results are cached by reglab.ui.cache.SharedCache only (bounded by bytes, each key computed
+    # once, shared and never copied); Streamlit's caches only create its process-wide singletons there.
+    offenders = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+                 for path in [*SRC.rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if "@st.cache_data" in line or ("@st.cache_resource" in line and path.name != "cache.py")]
+    assert offenders == [], "a result cached outside the shared cache:\n" + "\n".join(offenders)

@@ -1,4 +1,9 @@
-"""Cached wrappers around pure reglab functions (shared across sessions, keyed on arguments only)."""
+"""Cached wrappers around pure reglab functions (shared across sessions, keyed on arguments only).
+
+One mechanism: :class:`SharedCache` (bounded by entries and bytes, thread-safe, each key computed
+once), in two instances: the shared cache for datasets, designs, paths and analyses, and a small one
+for the per-λ fits a slider makes (:func:`fit_cache`). ``st.cache_resource`` only creates those
+process-wide singletons (and the Dask client); no result is cached by Streamlit's own caches."""
 
 from __future__ import annotations
 
@@ -17,12 +22,16 @@ from reglab.data import load_builtin
 T = TypeVar("T")
 
 
-@st.cache_data(max_entries=16, show_spinner="Computing the regularization path…")
 def builtin_path(key: str, penalty: str, l1_ratio: float) -> reglab.Path:
     """The default path of a built-in dataset's target on all its features."""
-    dataset = load_builtin(key)
-    X = dataset.frame[dataset.feature_names]
-    return reglab.path(X, dataset.frame[dataset.target], penalty=penalty, l1_ratio=l1_ratio)
+
+    def compute() -> reglab.Path:
+        with st.spinner("Computing the regularization path…"):
+            dataset = load_builtin(key)
+            return reglab.path(dataset.frame[dataset.feature_names], dataset.frame[dataset.target], penalty=penalty,
+                               l1_ratio=l1_ratio)
+
+    return memoized(("builtin_path", key, penalty, l1_ratio), compute)
 
 
 def nbytes(value: object, _depth: int = 0) -> int:
@@ -139,16 +148,30 @@ def shared_cache() -> SharedCache:
     return SharedCache(CACHE_ENTRIES, CACHE_MB * 1_000_000)
 
 
-def memoized(key: tuple, compute: Callable[[], T]) -> T:
-    """``compute()`` through the shared cache (for results whose computation drives a progress bar:
-    Streamlit forbids a ``st.cache_*`` function from updating an element created outside it)."""
-    return shared_cache().get_or_compute(key, compute)
+#: Per-λ fits kept: a λ slider makes a fit per stop (~400 stops), each small; kept in a cache of their
+#: own so that a session sweeping λ never pushes the designs and paths every session relies on out
+#: of the shared cache's LRU.
+FIT_ENTRIES = 256
+FIT_MB = 64
 
 
-def cached(spinner: str | None = None):
-    """Decorator: cache a function's result in the shared cache, keyed on its name and its
-    arguments, except those whose names start with ``_`` (unhashable inputs identified by
-    another argument, e.g. a data fingerprint), as Streamlit's caches do."""
+@st.cache_resource(show_spinner=False)
+def fit_cache() -> SharedCache:
+    """The process's cache of fits at one λ (and their metrics), apart from :func:`shared_cache`."""
+    return SharedCache(FIT_ENTRIES, FIT_MB * 1_000_000)
+
+
+def memoized(key: tuple, compute: Callable[[], T], store: Callable[[], SharedCache] = shared_cache) -> T:
+    """``compute()`` through the shared cache, or the cache ``store`` gives (for results whose
+    computation drives a progress bar: Streamlit forbids a ``st.cache_*`` function from updating
+    an element created outside it)."""
+    return store().get_or_compute(key, compute)
+
+
+def cached(spinner: str | None = None, store: Callable[[], SharedCache] = shared_cache):
+    """Decorator: cache a function's result in the shared cache (or the one ``store`` gives), keyed
+    on its name and its arguments, except those whose names start with ``_`` (unhashable inputs
+    identified by another argument, e.g. a data fingerprint), as Streamlit's caches did."""
 
     def decorate(function: Callable[..., T]) -> Callable[..., T]:
         signature = inspect.signature(function)
@@ -166,7 +189,7 @@ def cached(spinner: str | None = None):
                         return function(*args, **kwargs)
                 return function(*args, **kwargs)
 
-            return memoized(key, compute)
+            return memoized(key, compute, store)
 
         return wrapper
 

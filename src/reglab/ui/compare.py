@@ -32,7 +32,7 @@ def candidates(key: str, standardize: bool, l1_ratio: float, folds: int, mode: s
     return out
 
 
-@st.cache_data(max_entries=32, show_spinner="Fitting the three models…")
+@cached(spinner="Fitting the three models…")
 def comparison(key: str, standardize: bool, cands: tuple[compare.Candidate, ...], _prepared: Prepared) -> compare.Comparison:
     return compare.compare_models(_prepared.X_train, _prepared.y_train, _prepared.X_test, _prepared.y_test, list(cands),
                                   standardize, _prepared.feature_names, family=_prepared.datafit,

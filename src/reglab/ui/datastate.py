@@ -54,7 +54,7 @@ def current_choice() -> DataChoice:
     return DataChoice("builtin", f"builtin:{key}", key)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@cached()
 def _builtin(key: str) -> Dataset:
     return load_builtin(key)
 

@@ -28,7 +28,7 @@ from reglab.selection import CVResult
 
 from . import state
 from .controls import FOLDS, L1_RATIO, RELAX_GAMMA, parse_number
-from .cache import cached, memoized, resampling
+from .cache import cached, fit_cache, memoized, resampling
 from .datastate import link_warning, remember_url, url_changed_externally, write_query_params
 from .heavy import n_classes
 
@@ -215,7 +215,7 @@ def relaxed_cv_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: 
                                       groups=_prepared.feature_groups, family=_prepared.datafit)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached(store=fit_cache)
 def relaxed_fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, lam: float, gamma: float,
                     _prepared: Prepared) -> tuple[Fit, FitMetrics | ClassificationMetrics]:
     """The relaxed blend at (λ, γ) of the exact fit at λ, and its metrics (df of the blend)."""
@@ -233,9 +233,7 @@ def metrics_of(fit: Fit, design: Design | ClassificationDesign, pen, prepared: P
     return measure(fit, design, pen, prepared.X_train, prepared.y_train, prepared.X_test, prepared.y_test)
 
 
-# Its own bounded cache, not the shared one: a λ slider makes a fit per stop, and 256 small fits in the
-# shared cache's LRU would push out the designs and paths every session relies on.
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached(store=fit_cache)  # the fits' own bounded cache: a λ slider makes one per stop
 def fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, lam: float, _prepared: Prepared
             ) -> tuple[Fit, FitMetrics | ClassificationMetrics]:
     """The exact fit at λ (warm start from the nearest path solution) and its metrics (a
