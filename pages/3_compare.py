@@ -1,16 +1,17 @@
-"""Compare page: L1 vs L2 vs elastic net side by side, stability, both knobs, saved scenarios."""
+"""Compare page: L1 vs L2 vs elastic net side by side, stability, both knobs, saved scenarios.
+
+Thin: the frame, the two controls, the three fits (cached), then one call per section of
+reglab.ui.compare_sections."""
 
 import streamlit as st
 
-from reglab import charts, compare, scenarios
-from reglab.errors import DataError
-from reglab.objective import Penalty
-from reglab.ui import bind, chart_with_downloads, frame, page_guard, plain_list, require_prepared, show_error, state, user_errors
+from reglab.ui import bind, frame, page_guard, require_prepared, state, user_errors
 from reglab.ui import compare as ui_compare
+from reglab.ui.compare_sections import (CompareView, both_knobs, correlated_features, saved_scenarios, selection_stability,
+                                        side_by_side)
 from reglab.ui.controls import L1_RATIO
-from reglab.ui.heavy import lazy_progress, progress_bar, require_go_ahead
-from reglab.ui.datastate import current_choice, prep_settings
-from reglab.ui.explore import PENALTY_LABELS, usable_folds
+from reglab.ui.explore import usable_folds
+from reglab.ui.heavy import lazy_progress, require_go_ahead
 
 with page_guard():
     frame("Compare", ":material/compare_arrows:")
@@ -39,118 +40,9 @@ with page_guard():
         clear_cv()
         result = ui_compare.comparison(key, standardize, cands, prepared)
 
-    st.subheader("Side by side")
-    if not prepared.n_test:  # no test rows: no test scores (an empty column would read "None")
-        st.caption("No test rows (the test share on the Data page is 0): the models are scored on nothing held out.")
-    st.dataframe(result.table.dropna(axis=1, how="all") if not prepared.n_test else result.table, hide_index=True,
-                 width="stretch",
-                 column_config={"λ": st.column_config.NumberColumn(format="%.4g"),
-                                "test RMSE": st.column_config.NumberColumn(format="%.4g"),
-                                "test R²": st.column_config.NumberColumn(format="%.3f"),
-                                "test log-loss": st.column_config.NumberColumn(format="%.4f"),
-                                "test accuracy": st.column_config.NumberColumn(format="percent"),
-                                "test AUC": st.column_config.NumberColumn(format="%.3f")})
-    chart_with_downloads(charts.grouped_coefficients(result.coefficients), "coefficients-by-model", key="grouped")
-    st.caption("Standardized coefficients, so bars compare across features. Exact zeros have no bar.")
-    # Three charts in columns (not one faceted chart): columns stack on a narrow screen.
-    multiples = charts.path_small_multiples(ui_compare.paths_frame(key, standardize, cands, prepared),
-                                            {c.label: c.lam for c in cands})
-    for i, (column, chart) in enumerate(zip(st.columns(len(multiples)), multiples)):
-        with column:
-            chart_with_downloads(chart, f"paths-{cands[i].penalty}", key=f"small_multiples_{i}")
-    if st.button("Save these three fits as scenarios", icon=":material/bookmark_add:"):
-        try:
-            scenarios.room_for(ui_compare.saved(), len(cands))
-            for cand in cands:
-                ui_compare.save(key, standardize, cand.penalty, cand.l1_ratio, cand.lam, prepared, current_choice().label,
-                                prep_settings(dataset, current_choice().token), name=f"{cand.label} · {cand.reason} · λ={cand.lam:.3g}")
-            st.toast("Saved 3 scenarios", icon=":material/bookmark_added:")
-        except DataError as exc:  # the session's scenario store is full
-            show_error(str(exc))
-
-    # ---------------------------------------------------------------- correlated features
-    st.subheader("Correlated features: L1 picks one, L2 spreads the weight")
-    pairs = compare.correlated_pairs(prepared.X_train, prepared.feature_names, threshold=0.9)
-    if pairs.empty:
-        st.caption("No pair of features is correlated above |0.9| in the training rows. "
-                   "Try the synthetic 'groups of correlated features' data on the Data page to see the effect.")
-        st.page_link("pages/3_compare.py", label="Load the correlated-groups example here", icon=":material/hub:",
-                     query_params={"dataset": "groups"})
-    else:
-        groups = compare.correlated_groups(pairs)
-        left, right = st.columns([2, 3])
-        left.caption(f"{len(pairs)} pair(s) with |correlation| > 0.9, in {len(groups)} group(s):")
-        left.dataframe(pairs, hide_index=True, width="stretch",
-                       column_config={"correlation": st.column_config.NumberColumn(format="%+.3f")})
-        summary = compare.group_summary(result.coefficients, groups)
-        right.caption("Per group: members selected (non-zero) and the spread of their standardized coefficients "
-                      "(0 = weight shared equally).")
-        right.dataframe(summary, hide_index=True, width="stretch",
-                        column_config={"spread": st.column_config.NumberColumn(format="%.3f"),
-                                       "total weight": st.column_config.NumberColumn(format="%.3f")})
-        st.caption("The lasso has to choose within a group only when λ is strong enough; try 'the same λ' with a larger λ.")
-
-    # ---------------------------------------------------------------- stability selection
-    st.subheader("Selection stability")
-    s1, s2 = st.columns([1, 3])
-    resamples = s1.number_input("Bootstrap resamples", 10, 1000, step=10, **bind(state.RESAMPLES),
-                                help="Each resample refits L1 and elastic net at their λ on rows drawn with replacement.")
-    with s2:
-        report, clear = progress_bar("Stability selection: bootstrap refits", key, heavy, "stability")
-    freq = ui_compare.stability(key, standardize, cands, int(resamples), prepared, progress=report)
-    clear()
-    chart_with_downloads(charts.frequency_bars(freq), "selection-stability", key="stability")
-    st.caption("A feature selected in most resamples (right of the dashed 60% line) is a stable choice; "
-               "one selected about half the time is a coin toss between correlated alternatives.")
-
-    # ---------------------------------------------------------------- both knobs
-    st.subheader("Tuning both knobs: λ and the L1 ratio")
-    report, clear = progress_bar("Cross-validating every (λ, α):", key, heavy, "heatmap")
-    with user_errors():
-        grid = ui_compare.heatmap(key, standardize, folds, prepared, progress=report)
-    clear()
-    best = grid[grid["is_min"]].iloc[0]
-    chart_with_downloads(charts.cv_heatmap_chart(grid), "cv-heatmap", key="heatmap")
-    st.caption(f"★ minimum mean {folds}-fold CV error at α = {best['l1_ratio']:g}, λ = {best['lambda']:.4g}. "
-               "Outlined cells are within one standard error of it: any of them is statistically as good, "
-               "so prefer the sparsest (largest λ, largest α).")
-    r1, r2 = st.columns([1, 2])
-    spread_penalty = r1.selectbox("How stable is λ's choice? Penalty", list(PENALTY_LABELS), format_func=PENALTY_LABELS.get)
-    spread_progress, clear_spread = lazy_progress("Reshuffling the folds:", key, heavy, "reshuffles")
-    spread = ui_compare.fold_reshuffles(key, standardize, spread_penalty, Penalty.of(spread_penalty, ratio).alpha, folds,
-                                        prepared, progress=spread_progress)
-    clear_spread()
-    with r2:
-        chart_with_downloads(charts.choice_spread_chart(spread), "lambda-choice-spread", key="spread")
-    st.caption(f"λ.min and λ.1se over {len(spread)} reshuffles of the {folds} folds: the wider the spread, "
-               "the less a single CV run should be trusted.")
-
-    # ---------------------------------------------------------------- scenarios
-    st.subheader("Scenarios")
-    store = ui_compare.saved()
-    if st.session_state.get(state.SCENARIO_IMPORT_ERROR):
-        show_error(st.session_state.pop(state.SCENARIO_IMPORT_ERROR))
-    st.caption("Scenarios live in this browser tab. Export them to keep them: while any are saved, the browser "
-               "asks before a reload or a closed tab would discard them.")
-    if not store:
-        st.caption("No saved scenarios yet: use 'Save these three fits' above or 'Save this fit' on Explore.")
-    else:
-        st.dataframe(scenarios.summary(store), hide_index=True, width="stretch")
-        names = list(range(len(store)))
-        d1, d2 = st.columns(2)
-        first = d1.selectbox("Scenario A", names, format_func=lambda i: store[i].name, index=0)
-        second = d2.selectbox("Scenario B", names, format_func=lambda i: store[i].name, index=min(1, len(store) - 1))
-        # Short headers (the names are in the pickers above), so the change column is never cut.
-        coef_diff, metric_diff = (table.set_axis([table.columns[0], "A", "B", "change (B − A)"], axis=1)
-                                  for table in scenarios.diff(store[first], store[second]))
-        numbers = {name: st.column_config.NumberColumn(format="%.4g", width="small") for name in ("A", "B", "change (B − A)")}
-        d1.dataframe(metric_diff, hide_index=True, width="stretch", column_config=numbers)
-        d2.dataframe(coef_diff, hide_index=True, width="stretch", column_config=numbers)
-        notes = [f"A and B were fit on different data ({store[first].dataset} vs {store[second].dataset})."] \
-            if store[first].dataset != store[second].dataset else []
-        plain_list(notes)
-    e1, e2 = st.columns(2)
-    e1.download_button("Export scenarios (JSON)", scenarios.to_json(store), file_name="reglab-scenarios.json",
-                       mime="application/json", icon=":material/download:", disabled=not store, on_click="ignore")
-    e2.file_uploader("Import scenarios (JSON)", type=["json"], **ui_compare.importer_kwargs(),
-                     help="A file exported from Regularization Lab. It is validated field by field; nothing in it is executed.")
+    view = CompareView(dataset, prepared, key, standardize, folds, ratio, heavy, cands, result)
+    side_by_side(view)
+    correlated_features(view)
+    selection_stability(view)
+    both_knobs(view)
+    saved_scenarios()
