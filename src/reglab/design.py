@@ -306,8 +306,10 @@ def class_codes(y: ArrayLike, positive_class: Any = None) -> tuple[NDArray[np.fl
 
 
 @dataclass(frozen=True, eq=False)
-class ClassificationDesign:
-    """A validated classification problem (glmnet's ``family="binomial"``), built once per dataset.
+class RowDesign:
+    """A validated problem whose datafit needs the rows (built once per dataset): two-class logistic
+    regression (glmnet's ``family="binomial"``) here; :class:`PoissonDesign` and
+    :class:`MultinomialDesign` are its counts and K-class kinds.
 
     The log-loss has no sufficient statistics smaller than the rows, so the design keeps them:
     ``Zt = Zᵀ`` (p × n, each feature's values contiguous) with ``Z = (X − x̄)/sd`` (weighted
@@ -597,9 +599,9 @@ def checked_offset(offset: ArrayLike, n: int) -> NDArray[np.float64]:
 
 
 @dataclass(frozen=True, eq=False)
-class PoissonDesign(ClassificationDesign):
+class PoissonDesign(RowDesign):
     """A count problem (glmnet's ``family="poisson"``, log link), built once per dataset: the rows as
-    :class:`ClassificationDesign` keeps them (the Poisson loss has no sufficient statistics smaller than
+    :class:`RowDesign` keeps them (the Poisson loss has no sufficient statistics smaller than
     the rows either), ``y`` the counts (≥ 0) and an optional ``offset`` (e.g. log exposure)."""
 
     datafit: ClassVar[Datafit] = Poisson()
@@ -669,7 +671,7 @@ def prepare_poisson(
 
 
 @dataclass(frozen=True, eq=False)
-class MultinomialDesign(ClassificationDesign):
+class MultinomialDesign(RowDesign):
     """A K-class problem (glmnet's ``family="multinomial"``): ``y`` holds class codes 0…K−1 of
     ``classes``; solver weights have shape (K, p), intercepts (K,), centered to sum 0."""
 
@@ -788,8 +790,8 @@ def prepare_classification(
     X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None,
     *, weights: ArrayLike | None = None, intercept: bool = True, positive_class: Any = None,
     class_labels: Sequence[str] | None = None,
-) -> ClassificationDesign:
-    """Validate a two-class problem and standardize its rows once (see :class:`ClassificationDesign`);
+) -> RowDesign:
+    """Validate a two-class problem and standardize its rows once (see :class:`RowDesign`);
     with ``class_labels`` = (negative, positive), ``y`` holds their codes 0/1 (:func:`named_codes`)."""
     names = _feature_names(X, np.shape(X)[1] if np.ndim(X) == 2 else 1, feature_names)
     X_arr, labels = validate_xy(X, y, numeric_target=False)
@@ -807,7 +809,7 @@ def prepare_classification(
         raise DataError(f"Only one class ({classes[1] if positive_weight > 0 else classes[0]!r}) has rows with a "
                         "positive weight: a classifier needs both.")
     Zt, x_mean, scale, constant = _standardized_rows(X_arr, c, standardize, intercept)
-    return ClassificationDesign(Zt=Zt, y=codes, c=c, x_mean=x_mean, x_scale=scale, constant=constant,
+    return RowDesign(Zt=Zt, y=codes, c=c, x_mean=x_mean, x_scale=scale, constant=constant,
                                 standardize=bool(standardize), feature_names=names, classes=classes,
                                 intercept=bool(intercept))
 
@@ -966,7 +968,7 @@ def prepare(
     X: ArrayLike, y: ArrayLike, standardize: bool = True, feature_names: Sequence[str] | None = None,
     *, weights: ArrayLike | None = None, intercept: bool = True, family: str = "gaussian",
     positive_class: Any = None, class_labels: Sequence[str] | None = None, offset: ArrayLike | None = None,
-) -> Design | ClassificationDesign:
+) -> Design | RowDesign:
     """Validate ``X`` (n × p) and ``y`` (n,) once and compute the sufficient statistics.
 
     When p ≤ n the design is built from ``XᵀX`` and ``Xᵀ1`` (:func:`row_moments`) with no
@@ -974,7 +976,7 @@ def prepare(
     centered copy. Standardization uses the population sd (ddof = 0), as glmnet does.
     ``weights`` (one per row, ≥ 0) are normalized to sum to n (:func:`observation_weights`)
     and weight the datafit, the means and the sds; ``intercept=False`` fits b = 0.
-    ``family="binomial"`` builds a :class:`ClassificationDesign` (:func:`prepare_classification`),
+    ``family="binomial"`` builds a :class:`RowDesign` (:func:`prepare_classification`),
     ``"multinomial"`` a :class:`MultinomialDesign`; for both, ``class_labels`` says that ``y`` holds
     the codes 0…K−1 of these labels (as :class:`reglab.Prepared` does), which the results then carry.
     ``"poisson"`` builds a :class:`PoissonDesign`, with ``offset`` (one value per row) if given.

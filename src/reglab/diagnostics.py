@@ -18,13 +18,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .datafits import Logistic
-from .design import ClassificationDesign, Design
+from .design import RowDesign, Design
 from .results import Fit, Path, nonzero_mask
 from .solvers import ridge_df
 from .objective import Penalty
 
 
-def effective_df(design: Design | ClassificationDesign, penalty: Penalty, lam: float, weights: NDArray[np.float64],
+def effective_df(design: Design | RowDesign, penalty: Penalty, lam: float, weights: NDArray[np.float64],
                  intercept: float = 0.0, nonzero: NDArray[np.bool_] | None = None) -> float:
     """Effective degrees of freedom of the fit with solver weights ``weights`` (formula above);
     ``nonzero`` is the fit's own non-zero mask (:attr:`reglab.Fit.nonzero`), by default the
@@ -51,7 +51,7 @@ def effective_df(design: Design | ClassificationDesign, penalty: Penalty, lam: f
     active = np.flatnonzero(nonzero_mask(weights) if nonzero is None else nonzero)
     if active.size == 0:
         return 0.0
-    if isinstance(design, ClassificationDesign):  # the rows: the Hessian at the fitted mean
+    if isinstance(design, RowDesign):  # the rows: the Hessian at the fitted mean
         rows = design.Zt[active]
         eta = design.eta_offset + intercept + weights[active] @ rows
         scaled = rows * np.sqrt(design.c * design.datafit.hessian_weights(eta))
@@ -180,7 +180,7 @@ def _multinomial_metrics(fit: Fit, design, penalty: Penalty, X_train, y_train, X
     )
 
 
-def classification_metrics(fit: Fit, design: ClassificationDesign, penalty: Penalty, X_train, y_train, X_test,
+def classification_metrics(fit: Fit, design: RowDesign, penalty: Penalty, X_train, y_train, X_test,
                            y_test) -> ClassificationMetrics:
     """Log-loss, accuracy (probability > ½ predicts class 1), balanced accuracy, ROC AUC, non-zero
     count and effective df of a binary ``fit`` (``y`` as 0/1 codes); for a multinomial fit the

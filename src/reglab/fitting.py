@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .design import ClassificationDesign, Design, prepare, resample_design
+from .design import RowDesign, Design, prepare, resample_design
 from .objective import ModelSpec, Penalty
 from .results import Fit, Path, weight_floor
 from .solvers import RESAMPLING_KKT_TOLERANCE, solve_with_residuals, lambda_grid
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .relaxed import RelaxedPath
 
 #: A prepared problem: least squares on its Gram, or a classification problem on its rows.
-Prepared = Design | ClassificationDesign
+Prepared = Design | RowDesign
 
 
 def fit_design(design: Prepared, penalty: Penalty, lam: float, w_init: NDArray[np.float64] | None = None,

@@ -24,7 +24,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import enet_path
 
 from . import cd, groupcd
-from .design import ClassificationDesign, Design, MultinomialDesign, softmax_hessian
+from .design import RowDesign, Design, MultinomialDesign, softmax_hessian
 from .errors import DataError
 from .objective import ALPHA_FLOOR_FOR_GRID, Logistic, Penalty, Poisson, kkt_violation
 
@@ -56,7 +56,7 @@ GRID_FLOOR_RATIO = 1e-10
 
 
 def lambda_grid(
-    design: Design | ClassificationDesign, penalty: Penalty, n_lambdas: int = 100, min_ratio: float | None = None, extend: bool = True
+    design: Design | RowDesign, penalty: Penalty, n_lambdas: int = 100, min_ratio: float | None = None, extend: bool = True
 ) -> NDArray[np.float64]:
     """The default λ grid, decreasing: glmnet's, extended where a ridge part still shrinks.
 
@@ -96,7 +96,7 @@ def lambda_grid(
     return lam_max * np.exp(-step * np.arange(n_lambdas + extra))
 
 
-def ridge_spectrum(design: Design | ClassificationDesign) -> NDArray[np.float64] | None:
+def ridge_spectrum(design: Design | RowDesign) -> NDArray[np.float64] | None:
     """Eigenvalues of ``ZcᵀZc`` (from the ridge basis, computed once per design), or None
     when the design was built from counts with p > n (no rows to decompose).
 
@@ -105,7 +105,7 @@ def ridge_spectrum(design: Design | ClassificationDesign) -> NDArray[np.float64]
     K classes, of the class block with the largest curvature ``maxₖ sₖ(1 − sₖ)`` (sₖ the class
     shares): the block whose ridge part needs the smallest λ to let go.
     """
-    if isinstance(design, ClassificationDesign):
+    if isinstance(design, RowDesign):
         return design.null_spectrum
     try:
         kind, spectrum, _, _ = design.ridge_basis
@@ -119,7 +119,7 @@ def ridge_df(spectrum: NDArray[np.float64], n: int, lam_ridge: float) -> float:
     return float(np.sum(spectrum / (spectrum + n * lam_ridge))) if lam_ridge > 0 else float(np.count_nonzero(spectrum))
 
 
-def _lambda_for_ridge_df(design: Design | ClassificationDesign, penalty: Penalty, share: float, floor: float) -> float | None:
+def _lambda_for_ridge_df(design: Design | RowDesign, penalty: Penalty, share: float, floor: float) -> float | None:
     """The λ at which the ridge part's df reaches ``share`` of rank(Zc) (bisection in log λ), ≥ ``floor``."""
     spectrum = ridge_spectrum(design)
     if spectrum is None or not spectrum.size or spectrum.max() <= 0:
@@ -160,7 +160,7 @@ def _ridge_weights(design: Design, lambdas: NDArray[np.float64]) -> NDArray[np.f
     return weights
 
 
-def gradient_scale(design: Design | ClassificationDesign, penalty: Penalty) -> float:
+def gradient_scale(design: Design | RowDesign, penalty: Penalty) -> float:
     """``maxⱼ |∇ⱼ|/fⱼ`` at the null model, i.e. λ_max at α = 1: what the solvers aim their KKT
     target at (× the tolerance). For α = 1 it is λ_max; for a ridge part it is stricter than
     λ_max (= this / max(α, 0.001)), so a ridge-like fit's weights and intercept are as exact as
@@ -272,7 +272,7 @@ _GROUP_NEWTON_STEPS = 50
 
 
 def _group_rows_solution(
-    design: ClassificationDesign, penalty: Penalty, lambdas: NDArray[np.float64],
+    design: RowDesign, penalty: Penalty, lambdas: NDArray[np.float64],
     w_init: NDArray[np.float64] | None, kkt_tolerance: float,
 ) -> Solution:
     """Grouped logistic or Poisson regression by proximal Newton, warm-started along the λ grid.
@@ -397,7 +397,7 @@ class Solution(NamedTuple):
 
 
 def solve(
-    design: Design | ClassificationDesign, penalty: Penalty, lambdas: ArrayLike,
+    design: Design | RowDesign, penalty: Penalty, lambdas: ArrayLike,
     w_init: NDArray[np.float64] | None = None, kkt_tolerance: float = KKT_TOLERANCE,
 ) -> NDArray[np.float64]:
     """Solver weights ``w`` (objective coordinates) at each λ; shape (n_lambdas, n_features).
@@ -410,7 +410,7 @@ def solve(
 
 
 def solve_with_residuals(
-    design: Design | ClassificationDesign, penalty: Penalty, lambdas: ArrayLike,
+    design: Design | RowDesign, penalty: Penalty, lambdas: ArrayLike,
     w_init: NDArray[np.float64] | None, kkt_tolerance: float = KKT_TOLERANCE,
 ) -> Solution:
     """:func:`solve` with the intercepts and the KKT residual of each λ (computed once, used for
@@ -419,7 +419,7 @@ def solve_with_residuals(
     lambdas = np.atleast_1d(np.asarray(lambdas, dtype=float))
     if np.any(~np.isfinite(lambdas)) or np.any(lambdas < 0):
         raise ValueError("λ must be a finite number ≥ 0.")
-    if isinstance(design, ClassificationDesign):
+    if isinstance(design, RowDesign):
         if penalty.grouped and not design.datafit.groupable:
             raise ValueError(f"Grouped features are not offered for {design.datafit.model_name} here: use least "
                              "squares, two-class logistic or Poisson regression (family='gaussian', 'binomial' or "
@@ -456,7 +456,7 @@ _ROW_KERNELS = {Logistic: cd.LOGISTIC, Poisson: cd.POISSON}
 
 
 def _rows_solution(
-    design: ClassificationDesign, penalty: Penalty, lambdas: NDArray[np.float64],
+    design: RowDesign, penalty: Penalty, lambdas: NDArray[np.float64],
     w_init: NDArray[np.float64] | None, kkt_tolerance: float,
 ) -> Solution:
     """A two-class logistic or a Poisson path (no per-class weights) by the compiled proximal-Newton
@@ -618,7 +618,7 @@ def _joint_newton(design: MultinomialDesign, penalty: Penalty, lam: float, W: ND
     return out[:, :p].copy(), b_out
 
 
-def kkt_residuals(design: Design | ClassificationDesign, penalty: Penalty, lambdas: NDArray[np.float64],
+def kkt_residuals(design: Design | RowDesign, penalty: Penalty, lambdas: NDArray[np.float64],
                   weights: NDArray[np.float64], intercepts: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
     """KKT residual of each row of ``weights`` at its λ: the design's datafit gradient
     (``design.gradients``: from the Gram for least squares, from the rows otherwise) judged by the one

@@ -18,7 +18,7 @@ from reglab import biasvariance, limits
 from reglab.data import Dataset
 from reglab.datafits import datafit_of
 from reglab.diagnostics import ClassificationMetrics, FitMetrics, classification_metrics, fit_metrics
-from reglab.design import ClassificationDesign, Design, prepare
+from reglab.design import RowDesign, Design, prepare
 from reglab.fitting import fit_design, path_design
 from reglab.results import Fit, Path
 from reglab.preprocess import Prepared
@@ -48,7 +48,7 @@ class View:
 
 
 @cached()
-def design_for(fingerprint: str, standardize: bool, _prepared: Prepared) -> Design | ClassificationDesign:
+def design_for(fingerprint: str, standardize: bool, _prepared: Prepared) -> Design | RowDesign:
     """Sufficient statistics of the training rows, or the standardized rows of a classification
     problem (shared read-only; keyed on the data's hash, which includes the task)."""
     return prepare(_prepared.X_train, _prepared.y_train, standardize, _prepared.feature_names,
@@ -225,7 +225,7 @@ def relaxed_fit_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio:
                                _prepared.penalty(penalty, l1_ratio), _prepared)
 
 
-def metrics_of(fit: Fit, design: Design | ClassificationDesign, pen, prepared: Prepared
+def metrics_of(fit: Fit, design: Design | RowDesign, pen, prepared: Prepared
                ) -> FitMetrics | ClassificationMetrics:
     """A fit's metrics on the prepared training and test rows: a classifier's (log-loss, accuracy,
     AUC) or a regression's (RMSE, R²), with its non-zero count and effective df."""
