@@ -27,10 +27,12 @@ from .objective import PENALTIES, LeastSquares, Logistic, ModelSpec, Penalty, kk
 from .selection import CVResult, cross_validate
 from .relaxed import RelaxedCV, RelaxedPath, relax
 from .selection import cross_validate_relaxed
+from .criteria import Criteria, information_criteria
 
 __all__ = [
     "PENALTIES",
     "CVResult",
+    "Criteria",
     "DataError",
     "Dataset",
     "Prepared",
@@ -54,6 +56,7 @@ __all__ = [
     "RelaxedCV",
     "RelaxedPath",
     "fit",
+    "information_criteria",
     "kkt_residual",
     "lambda_grid",
     "lambda_max",

@@ -347,6 +347,37 @@ def cv_chart(
     )
 
 
+#: One colour per information criterion (AIC, BIC, EBIC), distinct from the CV chart's λ.min / λ.1se rules.
+CRITERIA_COLORS = {"AIC": "#4c78a8", "BIC": "#f58518", "EBIC": "#e45756"}
+
+
+def criteria_chart(frame: pd.DataFrame, current_lambda: float, height: int = 380, selectable: bool = True
+                   ) -> alt.LayerChart:
+    """AIC, BIC and EBIC against λ (:meth:`reglab.criteria.Criteria.to_frame`: ``lambda``,
+    ``criterion``, ``value``, ``df``, ``chosen``), each criterion's minimum a filled point, a rule at
+    the current λ; a click picks the nearest λ, as on the CV chart."""
+    names = [name for name in CRITERIA_COLORS if name in set(frame["criterion"])]
+    color = alt.Color("criterion:N", title=None, sort=names,
+                      scale=alt.Scale(domain=names, range=[CRITERIA_COLORS[n] for n in names]),
+                      legend=alt.Legend(orient="top-left", direction="horizontal", padding=4))
+    tooltip = [alt.Tooltip("criterion:N"), alt.Tooltip("lambda:Q", title="λ", format=".4g"),
+               alt.Tooltip("value:Q", format=",.4~f"), alt.Tooltip("df:Q", title="degrees of freedom", format=".3~f")]
+    lines = alt.Chart(frame).mark_line().encode(
+        x=lambda_x(), y=alt.Y("value:Q", title="criterion (smaller is better)", scale=alt.Scale(zero=False)),
+        color=color, tooltip=tooltip)
+    minima = alt.Chart(frame[frame["chosen"]]).mark_point(filled=True, size=90, opacity=1).encode(
+        x=lambda_x(), y="value:Q", color=color, shape=alt.Shape("criterion:N", sort=names, legend=None),
+        tooltip=tooltip)
+    layers = [lines, minima, lambda_rule(current_lambda)]
+    if selectable:
+        layers.append(_picker(frame[frame["criterion"] == names[0]], "value:Q"))
+    return alt.layer(*layers).properties(
+        height=height, title=alt.Title("each criterion's minimum is its choice of λ (filled point)", fontSize=12,
+                                       fontWeight="normal", color=RULE_COLOR, anchor="start",
+                                       subtitle="dashed grey: the current λ", subtitleColor=RULE_COLOR,
+                                       subtitleFontSize=11))
+
+
 def curves_chart(
     frame: pd.DataFrame,
     current_lambda: float,

@@ -129,6 +129,11 @@ class LeastSquares(_Datafit):
         residual = np.asarray(eta, dtype=float) - np.asarray(y, dtype=float)
         return _row_gradient(_normalized(weights, residual.shape[-1]) * residual)
 
+    @staticmethod
+    def deviance(y: NDArray[np.float64], predictions: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Per-row deviance: the squared error (y − ŷ)² (target units²)."""
+        return (y - predictions) ** 2
+
     def heldout_loss(self, y: NDArray[np.float64], predictions: NDArray[np.float64], measure: str) -> NDArray[np.float64]:
         """Per-row loss of ``predictions`` (… × n_rows, target units): ``"mse"`` (y − ŷ)²."""
         if measure == "mse":
@@ -200,10 +205,17 @@ class Logistic(_Datafit):
             return ((predictions > 0.5) != (y > 0.5)).astype(float)
         raise ValueError(f"Unknown CV measure {measure!r} for logistic regression.")
 
-    def mean_loss(self, y: NDArray[np.float64], predictions: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Mean log-loss −[y·log p + (1 − y)·log(1 − p)] along the last axis (nats per row; p clipped)."""
+    @staticmethod
+    def deviance(y: NDArray[np.float64], predictions: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Per-row deviance −2[y·log p + (1 − y)·log(1 − p)] of probabilities p (clipped to
+        [1e-15, 1 − 1e-15]: one confident mistake is large but finite)."""
         p = np.clip(predictions, LOG_LOSS_CLIP, 1 - LOG_LOSS_CLIP)
-        return -np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p), axis=-1)
+        return -2.0 * (y * np.log(p) + (1.0 - y) * np.log1p(-p))
+
+    def mean_loss(self, y: NDArray[np.float64], predictions: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Mean log-loss −[y·log p + (1 − y)·log(1 − p)] along the last axis (nats per row; p clipped):
+        half the mean :meth:`deviance`."""
+        return np.mean(self.deviance(y, predictions), axis=-1) / 2.0
 
     @staticmethod
     def noise(truth: NDArray[np.float64], noise_sd: float) -> float:
@@ -256,6 +268,12 @@ class Multinomial(_Datafit):
         n = eta.shape[-2]
         onehot = np.eye(eta.shape[-1])[np.asarray(y).astype(int)]
         return _normalized(weights, n)[:, None] * (self.response(eta) - onehot) / n
+
+    @staticmethod
+    def deviance(y: NDArray[np.float64], predictions: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Per-row deviance −2·log p_y of class probabilities (n, K) against class codes y (p clipped at 1e-15)."""
+        codes = np.asarray(y).astype(int)
+        return -2.0 * np.log(np.maximum(predictions[np.arange(len(codes)), codes], LOG_LOSS_CLIP))
 
     def heldout_loss(self, y: NDArray[np.float64], predictions: NDArray[np.float64], measure: str) -> NDArray[np.float64]:
         """Per-row loss of held-out class probabilities (n_lambdas, n_rows, K) against class codes y:

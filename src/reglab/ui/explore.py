@@ -15,8 +15,10 @@ import streamlit as st
 
 import reglab
 from reglab import biasvariance, limits
+from reglab.criteria import Criteria, information_criteria
 from reglab.data import Dataset
 from reglab.datafits import datafit_of
+from reglab.errors import DataError
 from reglab.diagnostics import ClassificationMetrics, FitMetrics, classification_metrics, fit_metrics
 from reglab.design import RowDesign, Design, prepare
 from reglab.fitting import fit_design, path_design
@@ -138,6 +140,33 @@ def cv_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: flo
     cv = cv_for(fingerprint, standardize, penalty, l1_ratio, folds, _prepared, measure)
     return wire_spec(charts.to_spec(charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, float(cv.lambdas[0]),
                                                     error_title=error_title)))
+
+
+@cached()
+def criteria_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, _prepared: Prepared
+                 ) -> Criteria | str:
+    """AIC, BIC and EBIC along the on-screen path, on the training rows; a sentence instead when they
+    cannot be had here (n ≤ p + 1 for least squares: no σ² estimate; past the work budget)."""
+    path = path_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
+    seconds = limits.criteria_seconds(_prepared.n_train, len(_prepared.feature_names), len(path.lambdas),
+                                      path.spec.penalty.alpha, not path.datafit.quadratic, n_classes(_prepared))
+    if seconds > limits.CRITERIA_BUDGET_SECONDS:
+        return (f"Information criteria are not computed for this model: each λ's degrees of freedom with a ridge part "
+                f"need an eigendecomposition (estimated {seconds:.0f} s of CPU for the path, past the "
+                f"{limits.CRITERIA_BUDGET_SECONDS:g} s budget). The lasso's are counts: switch to L1 to see them.")
+    try:
+        return information_criteria(path, _prepared.X_train, _prepared.y_train)
+    except DataError as exc:  # least squares with n ≤ p + 1: no estimate of σ²
+        return str(exc)
+
+
+@cached()
+def criteria_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, _prepared: Prepared) -> dict:
+    """The criteria chart's spec, built once per path (λ moved with :func:`reglab.charts.move_lambda`)."""
+    from reglab import charts
+
+    criteria = criteria_for(fingerprint, standardize, penalty, l1_ratio, _prepared)
+    return wire_spec(charts.to_spec(charts.criteria_chart(criteria.to_frame(), float(criteria.lambdas[0]))))
 
 
 @cached()

@@ -13,6 +13,7 @@ from typing import Callable
 import streamlit as st
 
 from reglab import charts, limits
+from reglab.criteria import CRITERIA
 from reglab.data import Dataset
 from reglab.datafits import Datafit
 from reglab.diagnostics import (ClassificationMetrics, FitMetrics, calibration_frame, calibration_frames, coefficient_frame,
@@ -32,7 +33,8 @@ from . import compare as ui_compare
 from .controls import FOLDS, L1_RATIO, RELAX_GAMMA
 from .datastate import current_choice, prep_settings
 from .explore import (PENALTY_LABELS, TABS, TRANSLATOR, apply_chart_pick, bias_variance_for, bias_variance_seconds,
-                      bias_variance_view, chart_key, class_choice, cv_measure, cv_measures, cv_spec_for, design_for,
+                      bias_variance_view, chart_key, class_choice, criteria_for, criteria_spec_for, cv_measure, cv_measures,
+                      cv_spec_for, design_for,
                       nonzero_spec_for, path_scales, path_spec_for, relaxed_cv_for, relaxed_fit_for, relaxed_for,
                       relaxed_seconds, request_lambda, tab_names, usable_folds)
 from .heavy import ask_first, progress_bar
@@ -283,6 +285,39 @@ def cv_tab(v: LambdaView) -> None:
     st.caption(f"Band: ± 1 standard error over the {cv.folds} folds. λ.min = {cv.lambda_min:.4g} "
                f"({cv.n_nonzero[cv.index_min]} non-zero); λ.1se = {cv.lambda_1se:.4g} ({cv.n_nonzero[cv.index_1se]} non-zero). "
                "Click the curve to move λ.")
+    criteria_section(v)
+
+
+def criteria_section(v: LambdaView) -> None:
+    """AIC, BIC and EBIC along the path, each with a button to its λ (beside the CV curve: the other way
+    to choose λ, with no folds); a sentence instead where they cannot be had."""
+    st.markdown("**Information criteria: choosing λ without folds**")
+    criteria = criteria_for(v.key, v.standardize, v.penalty, v.ratio, v.prepared)
+    if isinstance(criteria, str):
+        st.caption(f":material/info: {md(criteria)}")
+        return
+    spec = criteria_spec_for(v.key, v.standardize, v.penalty, v.ratio, v.prepared)
+    event = chart_with_downloads(charts.move_lambda(spec, v.lam), "information-criteria",
+                                 key=chart_key("criteria_chart"), selectable=True)
+    apply_chart_pick(event)
+    for column, name in zip(st.columns(len(criteria.shown)), criteria.shown):
+        label, chosen = CRITERIA[name], criteria.lambda_of(name)
+        column.button(f"λ by {label} = {chosen:.3g}", on_click=request_lambda, args=(chosen,), key=f"criterion_{name}",
+                      icon=":material/my_location:", width="stretch",
+                      help=f"Use the λ with the smallest {label} ({criteria.df[criteria.index_of(name)]:.3g} "
+                           "degrees of freedom).")
+    n = criteria.n_samples
+    likelihood = (f"n·log(2πσ²) + RSS/σ² with σ² = {criteria.noise_variance:.4g} ({md(v.prepared.target)} units², from "
+                  f"{criteria.noise_variance_source})" if criteria.noise_variance is not None
+                  else f"the {v.datafit.model_name} deviance")
+    df_words = ("the number of non-zero coefficients" if v.model_penalty.alpha == 1.0
+                else "the trace of the fit's hat matrix (the ridge part's effective degrees of freedom)")
+    extended = (" EBIC, the extended BIC for more features than rows, adds 2·log C(p, df) (Chen & Chen, γ = 1)."
+                if "ebic" in criteria.shown else "")
+    st.caption(f"On the {n} training rows: AIC = −2·log L + 2·df, BIC = −2·log L + log({n})·df.{extended} −2·log L is "
+               f"{likelihood}; df is {df_words}. Criteria score the fit on the rows it was fitted on, with a price per "
+               "degree of freedom; CV scores held-out rows. They often agree on real data; where they do not, BIC "
+               "(and EBIC) pick sparser models than AIC.")
 
 
 def bv_tab(v: LambdaView) -> None:
