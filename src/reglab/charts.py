@@ -378,6 +378,32 @@ def criteria_chart(frame: pd.DataFrame, current_lambda: float, height: int = 380
                                        subtitleFontSize=11))
 
 
+#: The waterfall's colours: the intercept and η neutral, a part that raises η one colour, one that lowers it another.
+WATERFALL_COLORS = {"intercept": RULE_COLOR, "up": POSITIVE, "down": NEGATIVE, "total": "#54a24b"}
+
+
+def waterfall_chart(frame: pd.DataFrame, axis_title: str) -> alt.LayerChart:
+    """One row's prediction as a horizontal waterfall (:func:`reglab.whatif.waterfall_frame`): the
+    intercept, then each column's part (blue raises η, red lowers it) in the order they add up, then η;
+    each bar labelled with its signed part, the hover naming the column's value."""
+    data = frame.reset_index(drop=True).assign(order=lambda f: np.arange(len(f)),
+                                               label=lambda f: f["contribution"].map(lambda v: f"{v:+.4g}"))
+    y = alt.Y("step:N", sort=alt.EncodingSortField("order"), title=None,
+              axis=alt.Axis(labelLimit=220, labelFontSize=12, labelOverlap=False))
+    tooltip = [alt.Tooltip("step:N", title="column"), alt.Tooltip("value:N", title="value"),
+               alt.Tooltip("contribution:Q", title="part of η", format="+.4g"),
+               alt.Tooltip("end:Q", title="η after it", format=".4g")]
+    color = alt.Color("kind:N", legend=None, scale=alt.Scale(domain=list(WATERFALL_COLORS),
+                                                            range=list(WATERFALL_COLORS.values())))
+    bars = alt.Chart(data).mark_bar(height={"band": 0.7}).encode(
+        y=y, x=alt.X("start:Q", title=axis_title, scale=alt.Scale(zero=False)), x2="end:Q", color=color,
+        tooltip=tooltip)
+    labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11, color=RULE_COLOR).encode(
+        y=y, x=alt.X("max_end:Q"), text="label:N").transform_calculate(max_end="max(datum.start, datum.end)")
+    # an element height for Streamlit (chart_with_downloads), which squashes a short layered chart's rows
+    return alt.layer(bars, labels).properties(height=max(120, 28 * len(data)), usermeta={"extra_height": 10})
+
+
 def curves_chart(
     frame: pd.DataFrame,
     current_lambda: float,

@@ -145,6 +145,16 @@ class Fit:
         eta = self.intercept + X_arr @ self.coef
         return eta if offset is None else eta + checked_offset(offset, len(eta))
 
+    def contributions(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Each feature's part ``βⱼ·xⱼ`` of the linear predictor, per row of original-scale ``X``:
+        shape (n, p), or (n, K, p) for a multinomial fit (each class's η). With the intercept (and a
+        Poisson model's offset) a row's parts sum to its :meth:`linear_predictor`:
+        ``η = offset + β₀ + Σⱼ contributions[:, j]`` — target units for least squares, log-odds for
+        logistic regression, log expected count for Poisson regression."""
+        X_arr = feature_matrix(X, self.feature_names)
+        coef = np.asarray(self.coef, dtype=float)
+        return X_arr[:, None, :] * coef[None, :, :] if self.datafit.per_class else X_arr * coef
+
     def predict(self, X: ArrayLike, offset: ArrayLike | None = None) -> NDArray[np.float64]:
         """glmnet's ``type="response"``: target units for ``"gaussian"``; for ``"binomial"`` the
         probability of the positive class ``classes[1]``, ``1/(1 + e^−η)``; for ``"multinomial"``

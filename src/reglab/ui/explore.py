@@ -477,7 +477,7 @@ _VIEW_URL_WRITTEN = "reglab.url_written.view"
 TABS = {"paths": ":material/timeline: Paths", "sparsity": ":material/bar_chart: Sparsity",
         "cv": ":material/rule: Cross-validation", "bv": ":material/balance: Bias–variance",
         "classes": ":material/target: Classification", "counts": ":material/numbers: Counts",
-        "code": ":material/code: Reproduce",
+        "whatif": ":material/person_search: What-if", "code": ":material/code: Reproduce",
         "truth": ":material/verified: Truth", "relaxed": ":material/compress: Relaxed lasso"}
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 import streamlit as st
 
-from reglab import charts, limits
+from reglab import charts, limits, whatif
 from reglab.criteria import CRITERIA
 from reglab.data import Dataset
 from reglab.datafits import Datafit
@@ -489,10 +490,92 @@ def counts_tab(v: LambdaView) -> None:
                                                         prepared.target), "predicted-vs-observed", key="counts_chart")
 
 
+#: Form inputs drawn at most: the columns in the model with the largest typical part |βⱼ|·sdⱼ.
+WHATIF_MAX_INPUTS = 40
+
+
+def _whatif_fill(keys: list[str], columns: list[whatif.Column], values: dict) -> None:
+    for key, column in zip(keys, columns):
+        st.session_state[key] = values[column.name]
+
+
+def whatif_tab(v: LambdaView) -> None:
+    """One row through the model at λ: a form with one input per table column in the model (numbers with
+    their training range, text as its levels), started from the medians or any row of the table; the
+    prediction (class probabilities for a classifier) and a waterfall of each column's part of η."""
+    prepared, fit, datafit = v.prepared, v.fit, v.datafit
+    columns = whatif.columns_of(prepared)
+    keys = [f"{state.WHATIF}.{v.key}.{i}" for i in range(len(columns))]
+    typical = whatif.typical_values(columns)
+    for key, column in zip(keys, columns):
+        st.session_state.setdefault(key, typical[column.name])
+    n_rows = int(max(prepared.train_rows.max(initial=-1), prepared.test_rows.max(initial=-1))) + 1
+    s1, s2, s3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+    row = s1.number_input("Start from row of the table", 1, max(n_rows, 1), value=1, step=1,
+                          help="Row 1 is the table's first data row (a row left out for a missing target has no values).")
+    position = int(row) - 1
+    source = next(((X, int(np.flatnonzero(rows == position)[0]), kind)
+                   for X, rows, kind in ((prepared.X_train, prepared.train_rows, "training"),
+                                         (prepared.X_test, prepared.test_rows, "test")) if position in rows), None)
+    s2.button("Use this row", icon=":material/input:", disabled=source is None, width="stretch",
+              on_click=_whatif_fill, args=(keys, columns, whatif.values_of(columns, source[0][source[1]])
+                                           if source else typical))
+    s3.button("Medians", icon=":material/restart_alt:", width="stretch", on_click=_whatif_fill,
+              args=(keys, columns, typical), help="Numbers at their training median, text at its most frequent level.")
+    if source is None:
+        st.caption(f"Row {row} of the table is not among the model's rows (left out for a missing target).")
+    else:
+        st.caption(f"Row {row} is a {source[2]} row.")
+    in_model = fit.nonzero.reshape(-1, len(prepared.feature_names)).any(axis=0)
+    scale = prepared.X_train.std(axis=0)
+    weight = np.abs(np.asarray(fit.coef)).reshape(-1, len(prepared.feature_names)).max(axis=0) * scale
+    shown = sorted((i for i, c in enumerate(columns) if in_model[list(c.indices)].any()),
+                   key=lambda i: -weight[list(columns[i].indices)].max())[:WHATIF_MAX_INPUTS]
+    grid = st.columns(3)
+    for slot, i in enumerate(sorted(shown)):
+        column, key = columns[i], keys[i]
+        cell = grid[slot % 3]
+        if column.is_number:
+            cell.number_input(md(column.name), key=key, format="%.6g",
+                              help=f"Training range {column.low:.4g} to {column.high:.4g}, median {column.median:.4g}.")
+        else:
+            cell.selectbox(md(column.name), column.levels, key=key, help="A level of this text column.")
+    left_out = len(columns) - len(shown)
+    if left_out:
+        st.caption(f"{left_out} column(s) not shown: not in the model at this λ (their values do not change the "
+                   "prediction)" + (f", or beyond the {WHATIF_MAX_INPUTS} with the largest parts" if
+                                    len(shown) == WHATIF_MAX_INPUTS else "") + "; they keep the row's values.")
+    x = whatif.model_row(columns, {c.name: st.session_state[k] for c, k in zip(columns, keys)},
+                         len(prepared.feature_names))
+    prediction = fit.predict(x[None, :])[0]
+    class_index = 0
+    if datafit.per_class:
+        probabilities = dict(zip(prepared.class_labels, prediction))
+        st.dataframe({"class": list(probabilities), "probability": list(probabilities.values())}, hide_index=True,
+                     column_config={"probability": st.column_config.ProgressColumn(format="percent", min_value=0.0,
+                                                                                   max_value=1.0)})
+        class_index = prepared.class_labels.index(class_choice(prepared, "whatif"))
+        axis = "η of the class (log-odds against the others' mix: probabilities are the softmax of every class's η)"
+    elif datafit.classifier:
+        st.metric(f"P({md(v.positive)})", f"{prediction:.1%}", help=f"P({md(v.negative)}) = {1 - prediction:.1%}.")
+        axis = f"η = log-odds of {v.positive!r}"
+    elif datafit.counts:
+        st.metric(f"Expected {md(prepared.target)}", f"{prediction:.4g}", help="e^η, the model's mean count for this row.")
+        axis = f"η = log of the expected {prepared.target!r}"
+    else:
+        st.metric(f"Predicted {md(prepared.target)}", f"{prediction:.4g}")
+        axis = f"η = predicted {prepared.target!r} (target units)"
+    frame = whatif.waterfall_frame(fit, x, columns, class_index)
+    chart_with_downloads(charts.waterfall_chart(frame, axis), "what-if-waterfall", key="whatif_chart")
+    st.caption(f"At λ = {v.lam:.4g}: each column's part βⱼ·xⱼ of η (a text column's levels summed), from the intercept "
+               "β₀ (the prediction with every feature at 0, in original units) to η; blue raises η, red lowers it. Move λ "
+               "and the parts follow the coefficients.")
+
+
 #: Each tab's view, by the short names of :data:`reglab.ui.explore.TABS`.
 TAB_VIEWS: dict[str, Callable[[LambdaView], None]] = {
     "paths": paths_tab, "sparsity": sparsity_tab, "cv": cv_tab, "bv": bv_tab, "classes": classes_tab,
-    "counts": counts_tab, "code": code_tab, "truth": truth_tab, "relaxed": relaxed_tab}
+    "counts": counts_tab, "whatif": whatif_tab, "code": code_tab, "truth": truth_tab, "relaxed": relaxed_tab}
 
 
 def model_controls() -> tuple[str, float, bool, int]:

@@ -1,0 +1,66 @@
+"""The analyst's toolkit in Chromium on an uploaded CSV: the information criteria under the CV curve move λ,
+the What-if tab fills its form from a row and its prediction follows a typed value; no exception box."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from test_browser import assert_no_exception, drawn_chart, follow_link, wait_for_app
+from test_browser_data import choose_source
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = '[x](http://e) **b** "]]; q <- 1'
+
+
+def test_criteria_and_what_if_on_an_uploaded_csv(app_url, page, tmp_path):
+    rng = np.random.default_rng(0)
+    n = 160
+    frame = pd.DataFrame({"size": rng.normal(50, 10, n), HOSTILE: rng.normal(size=n),
+                          "city": rng.choice(["north", "south", "east"], n)})
+    frame["price"] = 0.3 * frame["size"] + 2 * frame[HOSTILE] + rng.normal(size=n)
+    csv = tmp_path / "homes.csv"
+    frame.to_csv(csv, index=False)
+    page.goto(app_url + "/data")
+    wait_for_app(page)
+    choose_source(page, "Upload")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(csv))
+    page.get_by_text("target 'price'").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    follow_link(page, "Explore this dataset", "/explore")
+    page.get_by_role("tab", name=re.compile("Cross-validation")).click()
+    wait_for_app(page)
+    drawn_chart(page, "criterion (smaller is better)", timeout=60_000)
+    bic = page.get_by_role("button", name=re.compile(r"λ by BIC = "))
+    chosen = re.search(r"= (\S+)", bic.inner_text()).group(1)
+    bic.click()
+    wait_for_app(page)
+    page.wait_for_function("v => { const e = document.querySelector('input[aria-label=\"λ (exact)\"]');"
+                           " return e && Number(e.value).toPrecision(3) === Number(v).toPrecision(3); }", arg=chosen,
+                           timeout=30_000)
+    assert_no_exception(page)
+
+    page.get_by_role("tab", name=re.compile("What-if")).click()
+    wait_for_app(page)
+    start = page.get_by_role("spinbutton", name="Start from row of the table")
+    start.fill("7")
+    start.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Use this row").click()
+    wait_for_app(page)
+    size = page.get_by_role("spinbutton", name="size", exact=True)
+    assert float(size.input_value()) == pytest.approx(frame["size"].iloc[6], rel=1e-5)
+    card = page.locator('[data-testid="stMetric"]').filter(has_text="Predicted price")
+    before = card.inner_text()
+    size.fill(str(float(frame["size"].iloc[6]) + 30.0))
+    size.press("Enter")
+    page.wait_for_function("b => [...document.querySelectorAll('[data-testid=stMetric]')]"
+                           ".some(e => e.innerText.includes('Predicted price') && e.innerText !== b)", arg=before,
+                           timeout=30_000)
+    wait_for_app(page)
+    drawn_chart(page, "(intercept)", timeout=30_000)  # the waterfall
+    page.get_by_text(HOSTILE, exact=True).first.wait_for(timeout=10_000)  # the column name shown as typed
+    assert page.locator(f'a[href="http://e"]').count() == 0
+    assert_no_exception(page)
