@@ -62,5 +62,5 @@ def test_criteria_and_what_if_on_an_uploaded_csv(app_url, page, tmp_path):
     wait_for_app(page)
     drawn_chart(page, "(intercept)", timeout=30_000)  # the waterfall
     page.get_by_text(HOSTILE, exact=True).first.wait_for(timeout=10_000)  # the column name shown as typed
-    assert page.locator(f'a[href="http://e"]').count() == 0
+    assert page.locator('a[href="http://e"]').count() == 0
     assert_no_exception(page)
