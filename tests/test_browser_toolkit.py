@@ -1,5 +1,6 @@
 """The analyst's toolkit in Chromium on an uploaded CSV: the information criteria under the CV curve move λ,
-the What-if tab fills its form from a row and its prediction follows a typed value; no exception box."""
+the model checks draw their four charts, the What-if tab fills its form from a row and its prediction
+follows a typed value; no exception box."""
 
 import re
 
@@ -40,6 +41,12 @@ def test_criteria_and_what_if_on_an_uploaded_csv(app_url, page, tmp_path):
     page.wait_for_function("v => { const e = document.querySelector('input[aria-label=\"λ (exact)\"]');"
                            " return e && Number(e.value).toPrecision(3) === Number(v).toPrecision(3); }", arg=chosen,
                            timeout=30_000)
+    assert_no_exception(page)
+
+    page.get_by_role("tab", name=re.compile("Model checks")).click()
+    wait_for_app(page)
+    for title in ("predicted against observed", "residuals against predicted", "histogram", "normal Q–Q"):
+        drawn_chart(page, title, timeout=30_000)
     assert_no_exception(page)
 
     page.get_by_role("tab", name=re.compile("What-if")).click()

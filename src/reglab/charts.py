@@ -404,6 +404,61 @@ def waterfall_chart(frame: pd.DataFrame, axis_title: str) -> alt.LayerChart:
     return alt.layer(bars, labels).properties(height=max(120, 28 * len(data)), usermeta={"extra_height": 10})
 
 
+#: Training and test points in the model checks: two colours that read on light and dark backgrounds.
+SET_COLORS = {"training": "#4c78a8", "test": "#f58518"}
+
+
+def _hover(names: dict[str, str], observed_title: str, residual_title: str) -> list[alt.Tooltip]:
+    """A point's hover: its table row, set, observed, predicted and residual, and its values (titles are
+    the file's column names: shown as text by Vega's tooltip)."""
+    return ([alt.Tooltip("row:Q", title="table row"), alt.Tooltip("set:N", title="rows"),
+             alt.Tooltip("observed:Q", title=observed_title, format=".4g"),
+             alt.Tooltip("predicted:Q", title="predicted", format=".4g"),
+             alt.Tooltip("residual:Q", title=residual_title, format=".3g")]
+            + [alt.Tooltip(f"{field}:Q", title=name, format=".4g") for field, name in names.items()])
+
+
+def model_check_charts(frame: pd.DataFrame, names: dict[str, str], qq: pd.DataFrame, observed_title: str,
+                       residual_title: str) -> list[alt.LayerChart]:
+    """The four model checks (:func:`reglab.checks.check_frame`): predicted against observed with the
+    identity line, residuals against predicted with the zero line, the residuals' histogram, and their
+    normal Q–Q plot with the line y = x. Training and test rows in two colours; every point hovers to its row."""
+    color = alt.Color("set:N", title=None, scale=alt.Scale(domain=list(SET_COLORS), range=list(SET_COLORS.values())),
+                      legend=alt.Legend(orient="top", direction="horizontal"))
+    tooltip = _hover(names, observed_title, residual_title)
+    low = float(min(frame["observed"].min(), frame["predicted"].min()))
+    high = float(max(frame["observed"].max(), frame["predicted"].max()))
+    identity = alt.Chart(pd.DataFrame({"x": [low, high], "y": [low, high]})).mark_line(
+        color=RULE_COLOR, strokeDash=[6, 4]).encode(x="x:Q", y="y:Q")
+    points = alt.Chart(frame).mark_circle(size=28, opacity=0.6)
+    versus = alt.layer(identity, points.encode(
+        x=alt.X("predicted:Q", title="predicted", scale=alt.Scale(zero=False)),
+        y=alt.Y("observed:Q", title=observed_title, scale=alt.Scale(zero=False)), color=color, tooltip=tooltip)
+    ).properties(height=320, title=alt.Title("predicted against observed (dashed: equal)", fontSize=12,
+                                             fontWeight="normal", anchor="start"))
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=RULE_COLOR, strokeDash=[6, 4]).encode(y="y:Q")
+    spread = alt.layer(zero, points.encode(
+        x=alt.X("predicted:Q", title="predicted", scale=alt.Scale(zero=False)),
+        y=alt.Y("residual:Q", title=residual_title), color=color, tooltip=tooltip)
+    ).properties(height=320, title=alt.Title("residuals against predicted (a pattern is a missed effect)",
+                                             fontSize=12, fontWeight="normal", anchor="start"))
+    histogram = alt.Chart(frame).mark_bar(opacity=0.75).encode(
+        x=alt.X("residual:Q", bin=alt.Bin(maxbins=40), title=residual_title),
+        y=alt.Y("count():Q", title="rows", stack=True), color=color,
+        tooltip=[alt.Tooltip("set:N", title="rows"), alt.Tooltip("count():Q", title="rows in the bin")]
+    ).properties(height=320, title=alt.Title("residuals' histogram", fontSize=12, fontWeight="normal",
+                                             anchor="start"))
+    edge = float(np.ceil(max(np.abs(qq[["theoretical", "sample"]].to_numpy()).max(), 1.0)))
+    line = alt.Chart(pd.DataFrame({"x": [-edge, edge], "y": [-edge, edge]})).mark_line(
+        color=RULE_COLOR, strokeDash=[6, 4]).encode(x="x:Q", y="y:Q")
+    quantiles = alt.layer(line, alt.Chart(qq).mark_circle(size=22, color=POSITIVE, opacity=0.7).encode(
+        x=alt.X("theoretical:Q", title="normal quantile"), y=alt.Y("sample:Q", title="standardized residual"),
+        tooltip=[alt.Tooltip("theoretical:Q", format=".3f"), alt.Tooltip("sample:Q", format=".3f")])
+    ).properties(height=320, title=alt.Title("normal Q–Q (on the line when residuals are normal)", fontSize=12,
+                                             fontWeight="normal", anchor="start"))
+    return [versus, spread, histogram, quantiles]
+
+
 def curves_chart(
     frame: pd.DataFrame,
     current_lambda: float,

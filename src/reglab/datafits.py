@@ -78,6 +78,9 @@ class _Datafit:
 
     #: The irreducible noise of the bias–variance decomposition, as the chart names it.
     noise_label: ClassVar[str]
+    #: The residuals a model check draws (:meth:`residuals`), the first by default; none for classifiers,
+    #: whose checks are calibration and confusion.
+    residual_kinds: ClassVar[tuple[str, ...]] = ()
 
     @property
     def fit_axes(self) -> int:
@@ -111,6 +114,7 @@ class LeastSquares(_Datafit):
     held_out_error: ClassVar[str] = "test MSE"
     null_prediction: ClassVar[str] = "the mean of the target"
     noise_label: ClassVar[str] = "noise σ²"
+    residual_kinds: ClassVar[tuple[str, ...]] = ("response",)
 
     @staticmethod
     def response(eta: ArrayLike) -> NDArray[np.float64]:
@@ -133,6 +137,13 @@ class LeastSquares(_Datafit):
     def deviance(y: NDArray[np.float64], predictions: NDArray[np.float64]) -> NDArray[np.float64]:
         """Per-row deviance: the squared error (y − ŷ)² (target units²)."""
         return (y - predictions) ** 2
+
+    @staticmethod
+    def residuals(y: NDArray[np.float64], predictions: NDArray[np.float64], kind: str = "response") -> NDArray[np.float64]:
+        """``"response"``: y − ŷ (target units)."""
+        if kind != "response":
+            raise ValueError(f"Unknown residual {kind!r} for least squares.")
+        return y - predictions
 
     def heldout_loss(self, y: NDArray[np.float64], predictions: NDArray[np.float64], measure: str) -> NDArray[np.float64]:
         """Per-row loss of ``predictions`` (… × n_rows, target units): ``"mse"`` (y − ŷ)²."""
@@ -314,6 +325,7 @@ class Poisson(_Datafit):
     held_out_error: ClassVar[str] = "test deviance"
     null_prediction: ClassVar[str] = "the mean count"
     noise_label: ClassVar[str] = "noise μ"
+    residual_kinds: ClassVar[tuple[str, ...]] = ("pearson", "deviance")
 
     @staticmethod
     def response(eta: ArrayLike) -> NDArray[np.float64]:
@@ -342,6 +354,16 @@ class Poisson(_Datafit):
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0)
         return 2.0 * (ratio - (y - mu))
+
+    def residuals(self, y: NDArray[np.float64], mu: NDArray[np.float64], kind: str = "pearson") -> NDArray[np.float64]:
+        """``"pearson"``: (y − μ)/√μ (the count's variance is μ); ``"deviance"``: sign(y − μ)·√dᵢ with dᵢ
+        the row's :meth:`deviance` (their squares sum to the deviance). Both near N(0, 1) when the model
+        is right and counts are not small."""
+        if kind == "pearson":
+            return (y - mu) / np.sqrt(mu)
+        if kind == "deviance":
+            return np.sign(y - mu) * np.sqrt(np.maximum(self.deviance(y, mu), 0.0))
+        raise ValueError(f"Unknown residual {kind!r} for Poisson regression.")
 
     def heldout_loss(self, y: NDArray[np.float64], predictions: NDArray[np.float64], measure: str) -> NDArray[np.float64]:
         """Per-row loss of held-out expected counts μ: ``"deviance"`` (:meth:`deviance`), ``"mse"``

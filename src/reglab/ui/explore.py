@@ -477,15 +477,18 @@ _VIEW_URL_WRITTEN = "reglab.url_written.view"
 TABS = {"paths": ":material/timeline: Paths", "sparsity": ":material/bar_chart: Sparsity",
         "cv": ":material/rule: Cross-validation", "bv": ":material/balance: Bias–variance",
         "classes": ":material/target: Classification", "counts": ":material/numbers: Counts",
+        "checks": ":material/fact_check: Model checks",
         "whatif": ":material/person_search: What-if", "code": ":material/code: Reproduce",
         "truth": ":material/verified: Truth", "relaxed": ":material/compress: Relaxed lasso"}
 
 
 def tab_names(has_truth: bool, datafit, relaxable: bool = False) -> list[str]:
     """Explore's tabs, by short name (Truth only with a known truth, Classification only for a
-    classifier, Counts only for a count model, Relaxed lasso only for a sparse model that has it);
+    classifier — its model checks are calibration and confusion —, Model checks (residuals) only for a
+    model with residuals, Counts only for a count model, Relaxed lasso only for a sparse model that has it);
     an open tab that is not among them (a link's tab=truth on real data) falls back to the first."""
-    shown = {"truth": has_truth, "classes": datafit.classifier, "counts": datafit.counts, "relaxed": relaxable}
+    shown = {"truth": has_truth, "classes": datafit.classifier, "counts": datafit.counts, "relaxed": relaxable,
+             "checks": bool(datafit.residual_kinds)}
     names = [name for name in TABS if shown.get(name, True)]
     if st.session_state.get(state.EXPLORE_TAB) not in [TABS[name] for name in names]:
         st.session_state.pop(state.EXPLORE_TAB, None)

@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from reglab import charts, limits, whatif
+from reglab.checks import RESIDUAL_LABELS, check_frame, qq_frame
 from reglab.criteria import CRITERIA
 from reglab.data import Dataset
 from reglab.datafits import Datafit
@@ -490,6 +491,33 @@ def counts_tab(v: LambdaView) -> None:
                                                         prepared.target), "predicted-vs-observed", key="counts_chart")
 
 
+def checks_tab(v: LambdaView) -> None:
+    """Model checks at λ: predicted against observed, residuals against predicted, their histogram and
+    normal Q–Q plot (least squares: y − ŷ; counts: Pearson or deviance residuals), training and test rows."""
+    kinds = v.datafit.residual_kinds
+    kind = kinds[0]
+    if len(kinds) > 1:
+        kind = st.segmented_control("Residuals", list(kinds), format_func=RESIDUAL_LABELS.get, required=True,
+                                    **bind(state.RESIDUAL_KIND, default=kinds[0]),
+                                    help="Pearson: (y − μ)/√μ, the count's variance is μ. Deviance: each row's part of "
+                                         "the deviance, signed; their squares sum to it. Near N(0, 1) when the model "
+                                         "is right and counts are not small.")
+    frame, names = check_frame(v.fit, v.prepared, kind)
+    observed = f"observed {v.prepared.target}"
+    charts_ = charts.model_check_charts(frame, names, qq_frame(frame["residual"].to_numpy()), observed,
+                                        RESIDUAL_LABELS[kind])
+    names = ("predicted-vs-observed", "residuals", "residual-histogram", "residual-qq")
+    for start in (0, 2):  # two rows of two: columns stack on a narrow screen
+        for column, chart, name in zip(st.columns(2), charts_[start:start + 2], names[start:start + 2]):
+            with column:
+                chart_with_downloads(chart, name, key=f"checks_{name}")
+    sampled = len(frame) < v.prepared.n_train + v.prepared.n_test
+    st.caption(f"At λ = {v.lam:.4g}, blue: training rows, orange: test rows"
+               + (f" (a random {len(frame):,} of {v.prepared.n_train + v.prepared.n_test:,} rows drawn)" if sampled else "")
+               + ". Hover a point for its table row and its values of the columns that matter most. Training "
+               "residuals look better than test ones by design: the model saw those rows.")
+
+
 #: Form inputs drawn at most: the columns in the model with the largest typical part |βⱼ|·sdⱼ.
 WHATIF_MAX_INPUTS = 40
 
@@ -575,7 +603,7 @@ def whatif_tab(v: LambdaView) -> None:
 #: Each tab's view, by the short names of :data:`reglab.ui.explore.TABS`.
 TAB_VIEWS: dict[str, Callable[[LambdaView], None]] = {
     "paths": paths_tab, "sparsity": sparsity_tab, "cv": cv_tab, "bv": bv_tab, "classes": classes_tab,
-    "counts": counts_tab, "whatif": whatif_tab, "code": code_tab, "truth": truth_tab, "relaxed": relaxed_tab}
+    "counts": counts_tab, "checks": checks_tab, "whatif": whatif_tab, "code": code_tab, "truth": truth_tab, "relaxed": relaxed_tab}
 
 
 def model_controls() -> tuple[str, float, bool, int]:

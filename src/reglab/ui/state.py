@@ -47,6 +47,8 @@ HEAVY_CONFIRMED = "reglab.heavy_confirmed"
 HEAVY_STOPPED = "reglab.heavy_stopped"
 #: Tokens of costly parts the user stopped: they ask again before they restart, whatever their cost.
 HEAVY_HALTED = "reglab.heavy_halted"
+#: Model checks: which residuals a count model's checks draw ("pearson" or "deviance").
+RESIDUAL_KIND = "reglab.residual_kind"
 #: What-if: the form's value of each model column, suffixed by ".{data fingerprint}.{column position}".
 WHATIF = "reglab.whatif"
 #: The last chart selection already applied (a selection persists across reruns), and a counter
