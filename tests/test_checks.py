@@ -5,7 +5,6 @@ import json
 
 import numpy as np
 import pandas as pd
-import pytest
 from conftest import open_page
 from scipy.stats import norm
 
