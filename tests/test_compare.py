@@ -144,3 +144,26 @@ def test_diff_lines_up_features_and_metrics():
     assert row["A · lasso"] == 0.0 and row["B · ridge"] == 1.1 and row["change (B − A)"] == 1.1
     rmse = metrics.set_index("metric").loc["test RMSE"]
     assert rmse["change (B − A)"] == pytest.approx(0.9)
+
+
+def test_bootstrap_intervals_are_percentiles_of_refits_on_the_same_resamples_and_reproducible_by_seed():
+    from reglab.compare import bootstrap_rows, coefficient_intervals
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 5)) * [1, 5, 0.2, 1, 1] + [0, 10, 0, 0, 3]
+    y = X @ [1.0, 0.3, 0.0, -2.0, 0.0] + rng.normal(size=120)
+    lam = 0.1
+    first = coefficient_intervals(X, y, "elasticnet", 0.5, lam, resamples=40, seed=7, level=0.9)
+    again = coefficient_intervals(X, y, "elasticnet", 0.5, lam, resamples=40, seed=7, level=0.9)
+    np.testing.assert_array_equal(first.lower, again.lower)
+    np.testing.assert_array_equal(first.upper, again.upper)
+    # independently: the same rows (same generator), each resample fitted by the public API
+    draws = bootstrap_rows(y, 40, np.random.default_rng(7))
+    coefs = np.array([reglab.fit(X[rows], y[rows], "elasticnet", lam, l1_ratio=0.5).coef for rows in draws])
+    np.testing.assert_allclose(first.lower, np.quantile(coefs, 0.05, axis=0), rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(first.upper, np.quantile(coefs, 0.95, axis=0), rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(first.frequency, (np.abs(coefs) > 0).mean(axis=0))
+    other = coefficient_intervals(X, y, "elasticnet", 0.5, lam, resamples=40, seed=8, level=0.9)
+    assert not np.array_equal(other.lower, first.lower)
+    with pytest.raises(ValueError, match="level"):
+        coefficient_intervals(X, y, "l1", 1.0, lam, resamples=5, level=1.5)

@@ -18,6 +18,8 @@ PICK = "pick_lambda"
 PALETTE = "tableau10"
 RULE_COLOR = "#8c8c8c"
 POSITIVE, NEGATIVE = "#4c78a8", "#e45756"
+#: Marks drawn over coloured bars (interval whiskers): a mid grey that reads on light and dark themes.
+FOREGROUND = "#6b6b6b"
 #: 20 distinguishable colours (Tableau 20) for up to 20 features; beyond that the 12 largest
 #: paths get a colour each and the rest are grey ("highlight + grey"): a repeating palette
 #: would give two features the same colour.
@@ -270,7 +272,7 @@ def coefficient_bars(frame: pd.DataFrame, height: int | None = None) -> alt.Laye
     data["sign"] = np.where(~selected, "zero", np.where(data["coef"] > 0, "positive", "negative"))
     data["magnitude"] = data["coef"].abs()
     order = data.sort_values("magnitude", ascending=False)["feature"].tolist()
-    y = alt.Y("feature:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
+    y = alt.Y("feature:N", sort=order, title=None, axis=alt.Axis(labelLimit=200, labelOverlap=False))
     tooltip = [alt.Tooltip("feature:N"), alt.Tooltip("coef:Q", title="coefficient", format=".4g")]
     if "true_coef" in data:
         tooltip.append(alt.Tooltip("true_coef:Q", title="true coefficient", format=".4g"))
@@ -285,12 +287,23 @@ def coefficient_bars(frame: pd.DataFrame, height: int | None = None) -> alt.Laye
         x=alt.datum(0), y=y, text=alt.value("0")
     )
     layers = [bars, zeros]
+    if "lower" in data:  # bootstrap intervals, with each feature's selection frequency at the interval's end
+        ends = data.assign(selected=data["frequency"].map(lambda v: f"{v:.0%}"), end=data[["upper", "coef"]].max(axis=1).clip(lower=0.0))
+        interval_tip = [*tooltip, alt.Tooltip("lower:Q", title="interval from", format=".4g"),
+                        alt.Tooltip("upper:Q", title="interval to", format=".4g"),
+                        alt.Tooltip("frequency:Q", title="selected in resamples", format=".0%")]
+        layers.append(alt.Chart(ends).mark_rule(color=FOREGROUND, strokeWidth=2).encode(
+            x="lower:Q", x2="upper:Q", y=y, tooltip=interval_tip))
+        layers.append(alt.Chart(ends).mark_text(align="left", dx=5, fontSize=10, color=RULE_COLOR).encode(
+            x="end:Q", y=y, text="selected:N"))
     if "true_coef" in data:
         truth = alt.Chart(data).mark_tick(color="#f58518", thickness=3, size=14).encode(
             x=alt.X("true_coef:Q"), y=y, tooltip=tooltip
         )
         layers.append(truth)
-    return alt.layer(*layers).properties(height=height or max(160, 24 * len(data)))
+    # an element height for Streamlit (chart_with_downloads): it squashed a short layered chart, dropping every
+    # other feature's label
+    return alt.layer(*layers).properties(height=height or max(160, 24 * len(data)), usermeta={"extra_height": 10})
 
 
 def cv_chart(

@@ -19,7 +19,7 @@ from .diagnostics import log_loss, multiclass_auc, multiclass_log_loss, r_square
 from .design import center_once, prepare, resample_design
 from .fitting import fit_design, sparse_floor
 from .results import nonzero_mask
-from .solvers import RESAMPLING_KKT_TOLERANCE, lambda_grid, solve
+from .solvers import KKT_TOLERANCE, RESAMPLING_KKT_TOLERANCE, lambda_grid, solve
 from .objective import Penalty, datafit_of
 from .selection import cross_validate
 
@@ -157,19 +157,20 @@ def group_summary(coefficients: pd.DataFrame, groups: list[list[str]]) -> pd.Dat
 # ----------------------------------------------------------------------------- stability selection
 
 
-def _selected_once(Xg, y, offset, rows, penalty: Penalty, lam: float, standardize: bool,
-                   family: str = "gaussian") -> NDArray[np.bool_]:
-    """Which features one resample selects (least squares: row counts when p ≤ n, no copied rows;
-    a classifier: the copied rows)."""
+def _refit_once(Xg, y, offset, rows, penalty: Penalty, lam: float, standardize: bool, family: str,
+                kkt_tolerance: float) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """One resample's fit at λ: which features it selects and its original-scale coefficients (least
+    squares: row counts when p ≤ n, no copied rows; a classifier: the copied rows)."""
     if not datafit_of(family).quadratic:  # no sufficient statistics: the copied rows
         design = prepare(Xg[rows] + offset, y[rows], standardize, family=family)
     else:
         design = resample_design(Xg, y, offset, rows, standardize)
-    weights = solve(design, penalty, [lam], kkt_tolerance=RESAMPLING_KKT_TOLERANCE)[0]
+    weights = solve(design, penalty, [lam], kkt_tolerance=kkt_tolerance)[0]
     floor = sparse_floor(design.lambda_max(penalty), design, penalty)
+    coef = design.to_original(weights)[0]
     if weights.ndim == 2:  # multinomial: a feature is selected when any class uses it
-        return nonzero_mask(weights, 2, floor).any(axis=0)
-    return nonzero_mask(weights, 1, floor)
+        return nonzero_mask(weights, 2, floor).any(axis=0), coef
+    return nonzero_mask(weights, 1, floor), coef
 
 
 def bootstrap_rows(y: NDArray[np.float64], resamples: int, rng: np.random.Generator,
@@ -182,29 +183,93 @@ def bootstrap_rows(y: NDArray[np.float64], resamples: int, rng: np.random.Genera
     return [np.concatenate([rng.choice(rows, rows.size) for rows in by_class]) for _ in range(resamples)]
 
 
-def selection_frequency(X, y, penalty: str, l1_ratio: float, lam: float, resamples: int = 100, seed: int = 0,
-                        standardize: bool = True, n_jobs: int | None = None,
-                        progress: Callable[[float], None] | None = None, family: str = "gaussian",
-                        penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None) -> NDArray[np.float64]:
-    """Share of bootstrap resamples in which each feature has a non-zero coefficient at λ.
+def bootstrap_fits(X, y, penalty: str, l1_ratio: float, lam: float, resamples: int = 100, seed: int = 0,
+                   standardize: bool = True, n_jobs: int | None = None,
+                   progress: Callable[[float], None] | None = None, family: str = "gaussian",
+                   penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None,
+                   kkt_tolerance: float = RESAMPLING_KKT_TOLERANCE) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """The fit at λ on ``resamples`` bootstrap resamples of the rows: which features each selects
+    (resamples × p) and its original-scale coefficients (resamples × p, or × K × p per class).
 
     Resamples are drawn with a seeded generator, so the result is reproducible (within each
     class for a classifier); the fits run through joblib (``n_jobs``), in chunks so
-    ``progress`` can report.
+    ``progress`` can report. ``kkt_tolerance``: each fit's standard (relative to its λ_max).
     """
     Xg, y, offset = center_once(X, y)
     pen = Penalty.of(penalty, l1_ratio, penalty_factor, groups)
     rng = np.random.default_rng(seed)
     draws = bootstrap_rows(y, resamples, rng, classes=datafit_of(family).classifier)
     chunk = max(1, resamples // 10)
-    counts = np.zeros(Xg.shape[1])
+    selected, coefs = [], []
     for start in range(0, resamples, chunk):
-        batch = Parallel(n_jobs=n_jobs)(delayed(_selected_once)(Xg, y, offset, rows, pen, lam, standardize, family)
+        batch = Parallel(n_jobs=n_jobs)(delayed(_refit_once)(Xg, y, offset, rows, pen, lam, standardize, family,
+                                                             kkt_tolerance)
                                         for rows in draws[start:start + chunk])
-        counts += np.sum(batch, axis=0)
+        selected.extend(mask for mask, _ in batch)
+        coefs.extend(coef for _, coef in batch)
         if progress is not None:
             progress(min(1.0, (start + chunk) / resamples))
-    return counts / resamples
+    return np.array(selected), np.array(coefs)
+
+
+def selection_frequency(X, y, penalty: str, l1_ratio: float, lam: float, resamples: int = 100, seed: int = 0,
+                        standardize: bool = True, n_jobs: int | None = None,
+                        progress: Callable[[float], None] | None = None, family: str = "gaussian",
+                        penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None) -> NDArray[np.float64]:
+    """Share of bootstrap resamples in which each feature has a non-zero coefficient at λ
+    (:func:`bootstrap_fits`, each fit to the resampling standard)."""
+    selected, _ = bootstrap_fits(X, y, penalty, l1_ratio, lam, resamples, seed, standardize, n_jobs, progress, family,
+                                 penalty_factor, groups)
+    return selected.mean(axis=0)
+
+
+@dataclass(frozen=True)
+class CoefficientIntervals:
+    """Bootstrap percentile intervals of every coefficient at one λ (original units; (K, p) per class).
+
+    Not confidence intervals in the classical sense: the lasso's coefficients are biased toward 0 and
+    a feature's zero in many resamples is a selection, not an estimate near 0 — the interval shows how
+    the fitted coefficient moves when the rows are redrawn, selection included (post-selection
+    inference needs other tools: selective inference, or sample splitting)."""
+
+    lower: NDArray[np.float64]
+    upper: NDArray[np.float64]
+    frequency: NDArray[np.float64]
+    level: float
+    resamples: int
+    seed: int
+
+
+def coefficient_intervals(X, y, penalty: str, l1_ratio: float, lam: float, resamples: int = 200, seed: int = 0,
+                          level: float = 0.95, standardize: bool = True, n_jobs: int | None = None,
+                          progress: Callable[[float], None] | None = None, family: str = "gaussian",
+                          penalty_factor: ArrayLike | None = None,
+                          groups: ArrayLike | None = None) -> CoefficientIntervals:
+    """Percentile bootstrap intervals (``level``, e.g. 0.95: the 2.5 % and 97.5 % quantiles) of each
+    original-scale coefficient at λ over ``resamples`` seeded resamples of the rows (the same resampling
+    as :func:`selection_frequency`), each fit to the product's KKT standard, with each feature's
+    selection frequency. Reproducible for a seed."""
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be between 0 and 1, not {level!r}.")
+    selected, coefs = bootstrap_fits(X, y, penalty, l1_ratio, lam, resamples, seed, standardize, n_jobs, progress,
+                                     family, penalty_factor, groups, kkt_tolerance=KKT_TOLERANCE)
+    tail = (1.0 - level) / 2.0
+    lower, upper = np.quantile(coefs, [tail, 1.0 - tail], axis=0)
+    return CoefficientIntervals(lower, upper, selected.mean(axis=0), level, resamples, seed)
+
+
+def interval_frame(intervals: CoefficientIntervals, scale: NDArray[np.float64], feature_names: Sequence[str],
+                   classes: Sequence[str] = ()) -> pd.DataFrame:
+    """The intervals as a table in the units the coefficient bars use (original units × ``scale``, the
+    design's column scale: standardized units when standardizing): ``feature``, ``lower``, ``upper``,
+    ``frequency`` (and ``class`` first, for a per-class fit)."""
+    lower, upper = intervals.lower * scale, intervals.upper * scale
+    if lower.ndim == 2:
+        return pd.concat([pd.DataFrame({"class": label, "feature": list(feature_names), "lower": lo, "upper": hi,
+                                        "frequency": intervals.frequency})
+                          for label, lo, hi in zip(classes, lower, upper)], ignore_index=True)
+    return pd.DataFrame({"feature": list(feature_names), "lower": lower, "upper": upper,
+                         "frequency": intervals.frequency})
 
 
 # ----------------------------------------------------------------------------- tuning λ and α together

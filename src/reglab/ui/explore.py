@@ -142,6 +142,21 @@ def cv_spec_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: flo
                                                     error_title=error_title)))
 
 
+def intervals_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, lam: float, resamples: int,
+                  prepared: Prepared, progress=None):
+    """Bootstrap percentile intervals (95 %) of the coefficients at λ and their selection frequencies, on the
+    training rows (seeded: the same resamples every time; memoized, with progress)."""
+    from reglab.compare import coefficient_intervals
+
+    def compute():
+        return coefficient_intervals(prepared.X_train, prepared.y_train, penalty, l1_ratio, lam, resamples=resamples,
+                                     seed=0, standardize=standardize, progress=progress, family=prepared.datafit,
+                                     penalty_factor=prepared.penalty_factors, groups=prepared.feature_groups)
+
+    with resampling():
+        return memoized(("coefficient-intervals", fingerprint, standardize, penalty, l1_ratio, lam, resamples), compute)
+
+
 @cached()
 def criteria_for(fingerprint: str, standardize: bool, penalty: str, l1_ratio: float, _prepared: Prepared
                  ) -> Criteria | str:

@@ -15,6 +15,7 @@ import streamlit as st
 
 from reglab import charts, limits, whatif
 from reglab.checks import RESIDUAL_LABELS, check_frame, qq_frame
+from reglab.compare import interval_frame
 from reglab.criteria import CRITERIA
 from reglab.data import Dataset
 from reglab.datafits import Datafit
@@ -35,11 +36,11 @@ from . import compare as ui_compare
 from .controls import FOLDS, L1_RATIO, RELAX_GAMMA
 from .datastate import current_choice, prep_settings
 from .explore import (PENALTY_LABELS, TABS, TRANSLATOR, apply_chart_pick, bias_variance_for, bias_variance_seconds,
-                      bias_variance_view, chart_key, class_choice, criteria_for, criteria_spec_for, cv_measure, cv_measures,
-                      cv_spec_for, design_for,
-                      nonzero_spec_for, path_scales, path_spec_for, relaxed_cv_for, relaxed_fit_for, relaxed_for,
-                      relaxed_seconds, request_lambda, tab_names, usable_folds)
-from .heavy import ask_first, progress_bar
+                      bias_variance_view, chart_key, class_choice, criteria_for, criteria_spec_for, cv_measure,
+                      cv_measures, cv_spec_for, design_for, intervals_for, nonzero_spec_for, path_scales, path_spec_for,
+                      relaxed_cv_for, relaxed_fit_for, relaxed_for, relaxed_seconds, request_lambda, tab_names,
+                      usable_folds)
+from .heavy import ask_first, n_classes, progress_bar
 
 
 @dataclass(frozen=True)
@@ -249,14 +250,48 @@ def sparsity_tab(v: LambdaView) -> None:
                              "nonzero-count", key="nnz_chart")
     with right:
         st.markdown("**Coefficients at the current λ** (standardized; zeros are exact)")
-        true_weights = design_for(key, standardize, prepared).to_solver_scale(truth_coef) if truth_coef is not None else None
+        design = design_for(key, standardize, prepared)
+        true_weights = design.to_solver_scale(truth_coef) if truth_coef is not None else None
         bars = coefficient_frame(fit, true_weights)
+        intervals = coefficient_intervals_part(v)
+        if intervals is not None:
+            table = interval_frame(intervals, design.x_scale, prepared.feature_names, prepared.class_labels or ())
+            bars = bars.merge(table, on=[c for c in ("class", "feature") if c in table], how="left")
         if datafit.per_class:
             shown_class = class_choice(prepared, key_suffix="bars")
             bars = bars[bars["class"] == shown_class].drop(columns="class")
         chart_with_downloads(charts.coefficient_bars(bars), "coefficients", key="bars_chart")
         if truth_coef is not None:
             st.caption("Orange ticks: the true coefficients (standardized by the training sd).")
+        if intervals is not None:
+            st.caption(f"Grey whiskers: {intervals.level:.0%} bootstrap percentile intervals over {intervals.resamples} "
+                       "resamples of the training rows (seed 0, reproducible); beside each, the share of resamples that "
+                       "select the feature. These are not classical confidence intervals: the penalty pulls every "
+                       "coefficient toward 0, and a resample's 0 is a selection, not an estimate near 0 — an interval "
+                       "after selection shows how the fitted coefficient moves when the rows are redrawn, nothing more.")
+
+
+def coefficient_intervals_part(v: LambdaView):
+    """The controls of the bootstrap intervals and, when asked for, the intervals at λ (None otherwise):
+    bounded by their estimated cost before they start (ask first, progress with Stop)."""
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    shown = c1.toggle("Bootstrap intervals", **bind(state.INTERVALS),
+                      help="How sure are these coefficients? Refit the model at λ on resamples of the training rows, "
+                           "drawn with replacement, and show where 95 % of the refitted coefficients fall.")
+    resamples = int(c2.number_input("Resamples", 20, 2000, step=20, **bind(state.INTERVAL_RESAMPLES),
+                                    disabled=not shown))
+    if not shown:
+        return None
+    prepared = v.prepared
+    seconds = limits.bootstrap_seconds(prepared.n_train, len(prepared.feature_names), resamples,
+                                       not v.datafit.quadratic, n_classes(prepared) if v.datafit.per_class else 1)
+    token = f"intervals:{v.key}:{v.standardize}:{v.penalty}:{v.ratio}:{resamples}"
+    if not ask_first(token, seconds, f"Bootstrap intervals ({resamples} refits at λ)"):
+        return None
+    report, clear = progress_bar("Bootstrap intervals: resamples refitted", token, seconds > 2.0, "intervals")
+    intervals = intervals_for(v.key, v.standardize, v.penalty, v.ratio, v.lam, resamples, prepared, progress=report)
+    clear()
+    return intervals
 
 
 def cv_tab(v: LambdaView) -> None:

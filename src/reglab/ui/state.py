@@ -47,6 +47,9 @@ HEAVY_CONFIRMED = "reglab.heavy_confirmed"
 HEAVY_STOPPED = "reglab.heavy_stopped"
 #: Tokens of costly parts the user stopped: they ask again before they restart, whatever their cost.
 HEAVY_HALTED = "reglab.heavy_halted"
+#: Explore's bootstrap intervals on the coefficient bars: shown or not, and their resample count.
+INTERVALS = "reglab.intervals"
+INTERVAL_RESAMPLES = "reglab.interval_resamples"
 #: Model checks: which residuals a count model's checks draw ("pearson" or "deviance").
 RESIDUAL_KIND = "reglab.residual_kind"
 #: What-if: the form's value of each model column, suffixed by ".{data fingerprint}.{column position}".
@@ -69,6 +72,8 @@ DEFAULTS: dict[str, object] = {
     RELAX_GAMMA: 0.0,
     COMPARE_MODE: "1se",
     RESAMPLES: 100,
+    INTERVALS: False,
+    INTERVAL_RESAMPLES: 200,
 }
 
 
