@@ -12,7 +12,7 @@ from reglab.ui import frame, page_guard, require_prepared, user_errors
 from reglab.ui.explore import (View, cv_for, cv_measure, fit_for, lambda_controls, path_for, read_view_query_params,
                                settle_lambda, write_view_query_params)
 from reglab.ui.explore_tabs import (LambdaView, fold_note, lambda_buttons, metrics_row, model_captions, model_controls,
-                                    save_button, show_tabs)
+                                    report_button, save_button, show_tabs)
 from reglab.ui.heavy import lazy_progress, require_go_ahead
 
 
@@ -29,7 +29,9 @@ def lambda_view(setting: LambdaView) -> None:
         view = replace(setting, lam=lam, fit=fit, metrics=metrics)
         lambda_buttons(view)
         metrics_row(view)
-        save_button(view)
+        with st.container(horizontal=True):
+            save_button(view)
+            report_button(view)
         show_tabs(view)
 
 

@@ -71,3 +71,45 @@ def test_criteria_and_what_if_on_an_uploaded_csv(app_url, page, tmp_path):
     page.get_by_text(HOSTILE, exact=True).first.wait_for(timeout=10_000)  # the column name shown as typed
     assert page.locator('a[href="http://e"]').count() == 0
     assert_no_exception(page)
+
+
+def test_the_report_downloads_and_renders_every_chart_offline(app_url, page, browser, tmp_path):
+    rng = np.random.default_rng(1)
+    n = 120
+    frame = pd.DataFrame({"size": rng.normal(50, 10, n), HOSTILE: rng.normal(size=n),
+                          "city": rng.choice(["north", "<script>alert(1)</script>", "east"], n)})
+    frame["price"] = 0.3 * frame["size"] + 2 * frame[HOSTILE] + rng.normal(size=n)
+    csv = tmp_path / "homes.csv"
+    frame.to_csv(csv, index=False)
+    page.goto(app_url + "/data")
+    wait_for_app(page)
+    choose_source(page, "Upload")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(csv))
+    page.get_by_text("target 'price'").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    follow_link(page, "Explore this dataset", "/explore")
+    drawn_chart(page, timeout=60_000)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Report (HTML)").click()
+    report = tmp_path / "report.html"
+    download.value.save_as(report)
+    assert_no_exception(page)
+    text = report.read_text(encoding="utf-8")
+    assert "<script" not in text.lower().replace("&lt;script", "")  # the file runs nothing; the level stays text
+    assert "homes.csv: target &#x27;price&#x27;" in text  # the upload, named as the session had it
+    # offline: a context that refuses every request still shows the whole report
+    context = browser.new_context(offline=True)
+    requests = []
+    context.on("request", lambda r: requests.append(r.url))
+    offline = context.new_page()
+    offline.goto(report.as_uri())
+    assert offline.locator("figure svg").count() == 7  # path, CV, criteria and the four model checks, each drawn
+    for svg in offline.locator("figure svg").all():
+        box = svg.bounding_box()
+        assert box["width"] > 200 and box["height"] > 100 and svg.locator("path, rect, circle").count() > 5
+    assert offline.get_by_text(HOSTILE).count() >= 1 and offline.locator('a[href="http://e"]').count() == 0
+    assert offline.get_by_text("<script>alert(1)</script>").count() >= 1  # a cell shown as text
+    assert [u for u in requests if not u.startswith("file:")] == []
+    for heading in ("Data", "Model", "Metrics at λ", "Coefficients at λ", "Model checks", "Scripts that refit this model"):
+        assert offline.get_by_role("heading", name=heading, exact=True).count() == 1
+    context.close()

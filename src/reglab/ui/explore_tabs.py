@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from reglab import charts, limits, whatif
 from reglab.checks import RESIDUAL_LABELS, check_frame, qq_frame
 from reglab.compare import interval_frame
+from reglab.report import Section, html_report
 from reglab.criteria import CRITERIA
 from reglab.data import Dataset
 from reglab.datafits import Datafit
@@ -193,6 +195,104 @@ def metrics_row(v: LambdaView) -> None:
     m[5].metric("Effective df", f"{metrics.df:.2f}",
                 help="Effective degrees of freedom: the non-zero count for the lasso, the trace of the hat matrix for ridge"
                      + (" (of the last Newton step, at the fitted means)." if not v.datafit.quadratic else "."))
+
+
+def report_button(v: LambdaView) -> None:
+    """Download a self-contained HTML report of this model at λ (built only when clicked)."""
+    if presenting():
+        return
+    # What the report reads of the session is read now: Streamlit builds a download's data later, outside this run.
+    label = current_choice().label
+    resamples = int(st.session_state.get(state.INTERVAL_RESAMPLES) or state.DEFAULTS[state.INTERVAL_RESAMPLES])
+    st.download_button("Report (HTML)", lambda: report_bytes(v, label, resamples), file_name="reglab-report.html",
+                       mime="text/html",
+                       icon=":material/description:", on_click="ignore",
+                       help="One file to send: data and preprocessing, the model in words and formula, metrics, path, "
+                            "CV and criteria, coefficients (with bootstrap intervals when affordable), model checks and "
+                            "both scripts. Opens offline in any browser.")
+
+
+#: Bootstrap intervals go into a report when their estimate stays under this (else the report says so).
+REPORT_INTERVAL_SECONDS = 10.0
+
+
+def report_bytes(v: LambdaView, data_label: str, resamples: int) -> bytes:
+    """The report's sections from what Explore shows at λ (:func:`reglab.report.html_report`) on the data
+    called ``data_label``, with bootstrap intervals over ``resamples`` resamples when affordable."""
+    prepared, fit, datafit, lam = v.prepared, v.fit, v.datafit, v.lam
+    data = Section("Data", [
+        ("text", f"{data_label}: target {prepared.target!r} ({prepared.task}), {len(prepared.feature_names)} model "
+                 f"column(s); {prepared.n_train} training and {prepared.n_test} test rows."),
+        ("list", list(prepared.report)),
+        *([("text", "Warnings:"), ("list", list(prepared.warnings))] if prepared.warnings else [])])
+    translation = translate(v.model_penalty, lam, prepared.y_train, datafit)
+    model = Section("Model", [
+        ("text", f"{datafit.model_name.capitalize()} with the {PENALTY_LABELS[v.penalty]} penalty"
+                 + (f" (L1 ratio α = {v.ratio:g})" if v.penalty == "elasticnet" else "")
+                 + f" at λ = {lam:.6g}; features {'standardized' if v.standardize else 'as they are'}."),
+        ("code", ("text", translation.objective)),
+        ("text", "The same model elsewhere:"),
+        ("code", ("python", translation.sklearn)), ("code", ("r", translation.glmnet)), ("text", translation.note)])
+    metrics = Section("Metrics at λ", [("table", pd.DataFrame(
+        [(name, value) for name, value in ui_compare.scenario_metrics(v.metrics, prepared.n_test > 0).items()
+         if value is not None], columns=["metric", "value"]))])
+    cv = v.cv
+    curves = Section("Path and cross-validation", [
+        ("chart", (charts.move_lambda(path_spec_for(v.key, v.standardize, v.penalty, v.ratio, "standardized", "log λ",
+                                                    prepared, class_label=prepared.class_labels[0]
+                                                    if datafit.per_class else None), lam),
+                   "Coefficient paths (standardized); dashed: this λ.")),
+        ("chart", (charts.move_lambda(cv_spec_for(v.key, v.standardize, v.penalty, v.ratio, v.folds,
+                                                  f"mean {cv.folds}-fold CV {v.measure or 'error'}", prepared,
+                                                  v.measure), lam),
+                   f"Cross-validation: λ.min = {cv.lambda_min:.4g}, λ.1se = {cv.lambda_1se:.4g}."))])
+    criteria = criteria_for(v.key, v.standardize, v.penalty, v.ratio, prepared)
+    if isinstance(criteria, str):
+        curves.blocks.append(("text", criteria))
+    else:
+        curves.blocks.append(("chart", (charts.move_lambda(
+            criteria_spec_for(v.key, v.standardize, v.penalty, v.ratio, prepared), lam),
+            "Information criteria: " + ", ".join(f"{CRITERIA[c]} picks λ = {criteria.lambda_of(c):.4g}"
+                                                 for c in criteria.shown) + ".")))
+    coefficients = fit.to_frame()
+    seconds = limits.bootstrap_seconds(prepared.n_train, len(prepared.feature_names), resamples,
+                                       not datafit.quadratic, n_classes(prepared) if datafit.per_class else 1)
+    coefficient_blocks: list = []
+    if seconds <= REPORT_INTERVAL_SECONDS:
+        intervals = intervals_for(v.key, v.standardize, v.penalty, v.ratio, lam, resamples, prepared)
+        table = interval_frame(intervals, 1.0, prepared.feature_names, prepared.class_labels or ())
+        coefficients = coefficients.merge(table, on=[c for c in ("class", "feature") if c in table], how="left")
+        coefficient_blocks.append(("text", f"lower / upper: {intervals.level:.0%} bootstrap percentile intervals over "
+                                           f"{resamples} resamples (seed 0), original units; frequency: the share of "
+                                           "resamples selecting the feature. Intervals after selection are not "
+                                           "confidence intervals: they show how the fit moves when rows are redrawn."))
+    else:
+        coefficient_blocks.append(("text", f"Bootstrap intervals were not computed for the report (estimated "
+                                           f"{seconds:.0f} s); Explore's Sparsity tab computes them on request."))
+    coefficient_section = Section("Coefficients at λ", [("table", coefficients), *coefficient_blocks])
+    checks = Section("Model checks", [])
+    if datafit.residual_kinds:
+        frame, names = check_frame(fit, prepared)
+        kind = datafit.residual_kinds[0]
+        for chart, caption in zip(charts.model_check_charts(frame, names, qq_frame(frame["residual"].to_numpy()),
+                                                            f"observed {prepared.target}", RESIDUAL_LABELS[kind]),
+                                  ("Predicted against observed.", "Residuals against predicted.",
+                                   "Residuals' histogram.", "Normal Q–Q of the residuals.")):
+            checks.blocks.append(("chart", (chart, caption)))
+    else:
+        held_out = prepared.n_test > 0
+        X_eval, y_eval = (prepared.X_test, prepared.y_test) if held_out else (prepared.X_train, prepared.y_train)
+        prob = fit.predict(X_eval)
+        checks.blocks.append(("chart", (charts.calibration_chart(
+            calibration_frame(y_eval, prob) if v.binary else calibration_frames(y_eval, prob, prepared.class_labels)),
+            f"Calibration on the {'test' if held_out else 'training'} rows.")))
+        checks.blocks.append(("chart", (charts.confusion_chart(confusion_frame(y_eval, prob, prepared.class_labels)),
+                                        "Confusion matrix.")))
+    scripts = Section("Scripts that refit this model", [
+        ("text", "Run either next to the training rows saved as reglab_training_data.csv (Explore's Reproduce tab).")])
+    scripts.blocks.extend(("code", item) for item in scripts_for(v))
+    return html_report(f"{datafit.model_name.capitalize()} of {prepared.target}",
+                       [data, model, metrics, curves, coefficient_section, checks, scripts])
 
 
 def save_button(v: LambdaView, label: str = "Save this fit as a scenario", gamma: float | None = None,
@@ -410,31 +510,33 @@ def classes_tab(v: LambdaView) -> None:
 
 def code_tab(v: LambdaView) -> None:
     """Scripts that refit this exact model in scikit-learn and R glmnet, with the training rows to download."""
-    prepared, standardize, path, lam, datafit, binary, model_penalty = (
-        v.prepared, v.standardize, v.path, v.lam, v.datafit, v.binary, v.model_penalty)
+    prepared = v.prepared
     st.caption("Refit this exact model elsewhere: download the prepared training rows, then run either script "
                "next to the file.")
     st.download_button("Training data (CSV)", lambda: safe_csv(prepared.training_frame()),
                        file_name="reglab_training_data.csv", mime="text/csv",
                        icon=":material/download:", on_click="ignore")
-    positive_class = prepared.class_labels[1] if binary else None
-    if datafit.counts:  # Poisson regression: glmnet's poisson family; scikit-learn's ridge only
-        st.code(poisson_python_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
-                                       "reglab_training_data.csv", standardize), language="python")
-        st.code(poisson_r_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
-                                  "reglab_training_data.csv", standardize, lambda_start=path.lambdas[0]),
-                language="r")
-    elif datafit.per_class:
-        st.code(multinomial_python_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
-                                           "reglab_training_data.csv", standardize), language="python")
-        st.code(multinomial_r_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
-                                      "reglab_training_data.csv", standardize, lambda_start=path.lambdas[0]),
-                language="r")
-    else:
-        st.code(python_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
-                               "reglab_training_data.csv", standardize, positive_class), language="python")
-        st.code(r_snippet(model_penalty, lam, prepared.feature_names, prepared.target,
-                          "reglab_training_data.csv", standardize, positive_class), language="r")
+    for language, script in scripts_for(v):
+        st.code(script, language=language)
+
+
+def scripts_for(v: LambdaView) -> list[tuple[str, str]]:
+    """``[("python", …), ("r", …)]``: scripts that refit this model next to the training rows' CSV
+    (Poisson: glmnet's poisson family and scikit-learn's ridge only; K classes: the multinomial ones)."""
+    prepared, standardize, path, lam, datafit, model_penalty = (
+        v.prepared, v.standardize, v.path, v.lam, v.datafit, v.model_penalty)
+    names, target, data = prepared.feature_names, prepared.target, "reglab_training_data.csv"
+    if datafit.counts:
+        return [("python", poisson_python_snippet(model_penalty, lam, names, target, data, standardize)),
+                ("r", poisson_r_snippet(model_penalty, lam, names, target, data, standardize,
+                                        lambda_start=path.lambdas[0]))]
+    if datafit.per_class:
+        return [("python", multinomial_python_snippet(model_penalty, lam, names, target, data, standardize)),
+                ("r", multinomial_r_snippet(model_penalty, lam, names, target, data, standardize,
+                                            lambda_start=path.lambdas[0]))]
+    positive_class = prepared.class_labels[1] if v.binary else None
+    return [("python", python_snippet(model_penalty, lam, names, target, data, standardize, positive_class)),
+            ("r", r_snippet(model_penalty, lam, names, target, data, standardize, positive_class))]
 
 
 def relaxed_tab(v: LambdaView) -> None:
