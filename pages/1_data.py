@@ -7,9 +7,10 @@ from reglab.loading import MAX_UPLOAD_MB
 from reglab.preprocess import class_labels_of, column_summary, is_numeric
 from reglab.ui import bind, frame, md, page_guard, plain_list, show_error, state
 from reglab.ui.controls import SPLIT_SEED, SYNTHETIC_CONTROLS, TEST_SHARE, synthetic_bounds, synthetic_defaults
-from reglab.ui.datastate import (FACTOR_COLUMN, FACTOR_EDITOR, MAX_FACTOR, current_choice, current_dataset, current_prepared,
-                                 current_upload_caption, data_notes, describe_builtin, factor_table, prep_settings,
-                                 store_factor_edits, target_kwargs, upload_error, uploader_kwargs)
+from reglab.ui.datastate import (FACTOR_COLUMN, FACTOR_EDITOR, LIMITS_EDITOR, LOWER_COLUMN, MAX_FACTOR, UPPER_COLUMN,
+                                 current_choice, current_dataset, current_prepared, current_upload_caption, data_notes,
+                                 describe_builtin, factor_table, limits_table, prep_settings, store_factor_edits,
+                                 store_limit_edits, target_kwargs, upload_error, uploader_kwargs)
 
 with page_guard():
     frame("Data", ":material/table_chart:")
@@ -119,6 +120,18 @@ with page_guard():
                        column_config={FACTOR_COLUMN: st.column_config.NumberColumn(
                            FACTOR_COLUMN, min_value=0.0, max_value=MAX_FACTOR, step=0.1, format="%g",
                            help="0 = unpenalized, 1 = as usual, 2 = twice as hard.")})
+    with st.expander("Coefficient limits: force an effect's sign, or bound it", icon=":material/vertical_align_center:",
+                     expanded=bool(chosen.get("limits"))):
+        st.caption("glmnet's lower.limits / upper.limits, in the coefficient's own units: lower 0 keeps an effect from "
+                   "being negative (scikit-learn's positive=True), upper 0 from being positive; blank is no limit. Every "
+                   "limit keeps 0 allowed (lower ≤ 0 ≤ upper). A text column's limits apply to each of its levels. For "
+                   "regression, two-class and count targets; not combined with grouped categories.")
+        st.data_editor(limits_table(chosen), key=LIMITS_EDITOR, on_change=store_limit_edits, hide_index=True,
+                       num_rows="fixed", disabled=["feature"], width="stretch",
+                       column_config={LOWER_COLUMN: st.column_config.NumberColumn(LOWER_COLUMN, max_value=0.0,
+                                                                                  format="%g", help="≤ 0; blank: none."),
+                                      UPPER_COLUMN: st.column_config.NumberColumn(UPPER_COLUMN, min_value=0.0,
+                                                                                  format="%g", help="≥ 0; blank: none.")})
 
     dataset, prepared, error = current_prepared()
     st.subheader("What was done to the data")

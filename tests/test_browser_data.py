@@ -184,3 +184,37 @@ def test_a_count_csv_gets_poisson_by_default_and_lambda_moves_its_path_and_cv(ap
     wait_for_app(page)
     drawn_chart(page, "CV deviance", timeout=60_000)
     assert_no_exception(page)
+
+
+def test_a_coefficient_limit_typed_in_the_table_bounds_the_model(app_url, page):
+    page.goto(app_url + "/data")
+    wait_for_app(page)
+    page.get_by_text("Coefficient limits: force").click()
+    grid = page.locator('[data-testid="stExpander"]').filter(has_text="Coefficient limits: force").locator(
+        '[data-testid="stDataFrame"]').first
+    grid.locator("canvas").first.wait_for()
+    wait_for_app(page)
+    editor = page.locator('[data-testid="stDataFrameCellEditor"], #portal input, #portal textarea').first
+    # the first row's (age) upper-limit cell: the third of three columns; type over it as in a spreadsheet
+    for attempt in range(3):
+        width = grid.bounding_box()["width"]
+        grid.click(position={"x": width * 0.85, "y": 35 + 17})
+        page.keyboard.type("0")
+        try:
+            editor.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            wait_for_app(page)
+    page.keyboard.press("Enter")
+    page.get_by_text("'age' ≤ 0").first.wait_for(timeout=30_000)
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    follow_link(page, "Explore this dataset", "/explore")
+    assert "lim=" in page.url
+    page.get_by_role("tab", name=re.compile("Reproduce")).click()
+    wait_for_app(page)
+    page.get_by_text("upper.limits = c(0.0").first.wait_for(timeout=30_000)
+    assert_no_exception(page)

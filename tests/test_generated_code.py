@@ -367,3 +367,50 @@ def test_generated_poisson_scripts_treat_hostile_names_as_data(tmp_path):
     # a dict of name → number, as Python prints it (numbers as np.float64(…)): read with nothing else in scope
     shown = np.array(list(eval(coef_line, {"__builtins__": {}, "np": SimpleNamespace(float64=float)}).values()))
     np.testing.assert_allclose(shown, ridge.coef, rtol=1e-5, atol=1e-5 * np.abs(ridge.coef).max())
+
+
+@pytest.mark.parametrize("family, penalty, ratio", [("gaussian", "elasticnet", 0.5), ("gaussian", "l2", 0.0),
+                                                    ("binomial", "l1", 1.0)])
+def test_generated_scripts_carry_the_coefficient_limits(tmp_path, family, penalty, ratio):
+    """The page's model with coefficient limits is glmnet's with lower.limits / upper.limits: the R
+    script run for real reproduces it to 1e-6; the Python script fits scikit-learn's positive=True
+    where the limits are exactly that, and otherwise says, in its code and when run, that it cannot."""
+    names = tuple(f"x{j}" for j in range(5))
+    lower, upper = (0.0, -np.inf, -0.2, -np.inf, -np.inf), (np.inf, 0.0, 0.3, np.inf, np.inf)
+    if family == "gaussian":
+        X, y = hostile_problem()
+        X, y = X[:, :5], 7.0 * y + 40.0
+        design = reglab.prepare(X, y, True, names)
+        target, positive = "y", None
+    else:
+        X, y = yes_no_problem()
+        design = reglab.prepare(X, y, True, names, family="binomial")
+        target, positive = "label", design.classes[1]
+    pen = Penalty.of(penalty, ratio, lower=lower, upper=upper)
+    lam = 0.1 * reglab.lambda_grid(design, Penalty.of(penalty if ratio else "elasticnet", max(ratio, 0.5)))[0]
+    fit = reglab.fitting.fit_design(design, pen, lam)
+    assert fit.kkt <= 1e-8
+    frame = pd.DataFrame(X, columns=list(names))
+    frame[target] = y
+    (tmp_path / "train.csv").write_bytes(safe_csv(frame))
+    script = r_snippet(pen, lam, names, target, "train.csv", True, positive)
+    assert "lower.limits = c(0.0, -Inf, -0.2, -Inf, -Inf)" in script
+    values = run_r(tmp_path, script)
+    assert values[0] == pytest.approx(fit.intercept, rel=1e-6)
+    np.testing.assert_allclose(values[1:], fit.coef, rtol=1e-6, atol=1e-6 * np.abs(fit.coef).max())
+    python = python_snippet(pen, lam, names, target, "train.csv", True, positive)
+    (tmp_path / "refit.py").write_text(python)
+    run = subprocess.run([sys.executable, "refit.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("NOTE: without the coefficient limits")
+    if family == "gaussian":  # all lower limits 0 is scikit-learn's positive=True: the same model
+        nonnegative = Penalty.of(penalty, ratio, lower=0.0)
+        fit = reglab.fitting.fit_design(design, nonnegative, lam)
+        python = python_snippet(nonnegative, lam, names, target, "train.csv", True, positive)
+        assert "positive=True" in python and "NOTE" not in python
+        (tmp_path / "refit.py").write_text(python)
+        run = subprocess.run([sys.executable, "refit.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        lines = dict(line.split(" ", 1) for line in run.stdout.strip().splitlines())
+        np.testing.assert_allclose([float(lines[n]) for n in names], fit.coef, rtol=1e-5,
+                                   atol=1e-5 * np.abs(fit.coef).max())

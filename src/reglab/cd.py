@@ -16,6 +16,11 @@ every coordinate is checked against the exact gradient before a λ is accepted.
 
 Units: the residual correlation ``c = zy − Gw`` is n × the negative datafit gradient, so a
 KKT residual of the objective above is ``|…| / n`` (target units × feature units, as λ).
+
+Box constraints ``lowerⱼ ≤ wⱼ ≤ upperⱼ`` (glmnet's ``lower.limits`` / ``upper.limits`` in the
+solver's coordinates, each interval holding 0; ±inf where there is none) are exact in each
+coordinate step — the one-dimensional minimizer clipped to its interval — and the KKT test of every
+kernel is that of the bounded problem (:func:`_penalty_violation`).
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ from numpy.typing import NDArray
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _update(j, w, c, gram, diag, l1, l2):
-    """Exact minimization in coordinate j; keeps c = zy − Gw. Returns |Δwⱼ|·√Gⱼⱼ."""
+def _update(j, w, c, gram, diag, l1, l2, lo, hi):
+    """Exact minimization in coordinate j within [lo, hi] (the unconstrained minimizer clipped: the
+    one-dimensional problem is convex); keeps c = zy − Gw. Returns |Δwⱼ|·√Gⱼⱼ."""
     denom = diag[j] + l2
     if denom <= 0.0:
         return 0.0
@@ -39,6 +45,10 @@ def _update(j, w, c, gram, diag, l1, l2):
         new = (g + l1) / denom
     else:
         new = 0.0
+    if new < lo:
+        new = lo
+    elif new > hi:
+        new = hi
     delta = new - old
     if delta == 0.0:
         return 0.0
@@ -50,10 +60,18 @@ def _update(j, w, c, gram, diag, l1, l2):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _penalty_violation(grad_j, w_j, l1, l2):
-    """Distance of −grad_j to the subdifferential of l1|w| + l2/2·w² at w_j (gradient units): the one
-    KKT test of every kernel here (:meth:`reglab.objective.Penalty.subdiff_distance`, compiled)."""
+def _penalty_violation(grad_j, w_j, l1, l2, lo, hi):
+    """Distance of −grad_j to the subdifferential of l1|w| + l2/2·w² plus the normal cone of [lo, hi]
+    at w_j (gradient units; lo ≤ 0 ≤ hi): the one KKT test of every kernel here
+    (:meth:`reglab.objective.Penalty.subdiff_distance`, compiled). At a bound the gradient may push
+    outward as hard as it likes; a bound of ±inf is never reached."""
     smooth = grad_j + l2 * w_j
+    if lo == hi:  # a coefficient fixed at 0
+        return 0.0
+    if w_j <= lo:  # at the lower bound: −(smooth + l1·σ) may point down only (σ = +1 when lo = 0)
+        return max(-(smooth + l1), 0.0) if w_j == 0.0 else max(l1 - smooth, 0.0)
+    if w_j >= hi:  # at the upper bound: only up
+        return max(smooth - l1, 0.0) if w_j == 0.0 else max(smooth + l1, 0.0)
     if w_j == 0.0:
         return max(abs(smooth) - l1, 0.0)
     if w_j > 0.0:
@@ -62,25 +80,25 @@ def _penalty_violation(grad_j, w_j, l1, l2):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _violation(j, w, c, l1, l2):
+def _violation(j, w, c, l1, l2, lower, upper):
     """:func:`_penalty_violation` in the Gram kernel's terms: cⱼ = (zy − Gw)ⱼ is −n × the gradient
     (n × the KKT residual; negation is exact, so the result is the same to the bit)."""
-    return _penalty_violation(-c[j], w[j], l1, l2)
+    return _penalty_violation(-c[j], w[j], l1, l2, lower[j], upper[j])
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _sweep(indices, w, c, gram, diag, l1, l2, factors):
+def _sweep(indices, w, c, gram, diag, l1, l2, factors, lower, upper):
     """One pass of exact coordinate minimizations over ``indices``."""
     for j in indices:
-        _update(j, w, c, gram, diag, l1 * factors[j], l2 * factors[j])
+        _update(j, w, c, gram, diag, l1 * factors[j], l2 * factors[j], lower[j], upper[j])
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _worst(indices, w, c, l1, l2, factors):
+def _worst(indices, w, c, l1, l2, factors, lower, upper):
     """Largest KKT violation (n × residual) over ``indices``."""
     worst = 0.0
     for j in indices:
-        v = _violation(j, w, c, l1 * factors[j], l2 * factors[j])
+        v = _violation(j, w, c, l1 * factors[j], l2 * factors[j], lower, upper)
         if v > worst:
             worst = v
     return worst
@@ -176,14 +194,19 @@ def _polish(active, w, c, gram, zy, l1, l2, factors):
 
 
 @numba.njit(cache=True, nogil=True)
-def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, max_sweeps):
+def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, max_sweeps, lower, upper):
     """Weights at each λ (rows) and a converged flag per λ.
 
     ``kkt_target`` is the absolute KKT residual (gradient units) every λ must meet;
     ``max_sweeps`` bounds the coordinate sweeps spent on one λ (unconverged λ are flagged,
-    and the caller re-solves them another way).
+    and the caller re-solves them another way); ``lower`` ≤ w ≤ ``upper`` (each holding 0).
     """
     p = zy.shape[0]
+    # The exact active-set solve ignores bounds: with any finite bound, coordinate descent alone.
+    bounded = False
+    for j in range(p):
+        if np.isfinite(lower[j]) or np.isfinite(upper[j]):
+            bounded = True
     k_total = lambdas.shape[0]
     weights = np.zeros((k_total, p))
     converged = np.zeros(k_total, dtype=np.bool_)
@@ -213,16 +236,16 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
             members = np.flatnonzero(in_set)
             # Coordinate descent on the working set, inner loops on its non-zero part.
             while sweeps < max_sweeps and not stalled:
-                _sweep(members, w, c, gram, diag, l1, l2, factors)
+                _sweep(members, w, c, gram, diag, l1, l2, factors, lower, upper)
                 sweeps += 1
-                if _worst(members, w, c, l1, l2, factors) <= target:
+                if _worst(members, w, c, l1, l2, factors, lower, upper) <= target:
                     break
                 active = members[w[members] != 0.0]
                 spent = 0
                 next_polish = 16
                 checkpoint = np.inf
                 while sweeps < max_sweeps:
-                    _sweep(active, w, c, gram, diag, l1, l2, factors)
+                    _sweep(active, w, c, gram, diag, l1, l2, factors, lower, upper)
                     sweeps += 1
                     spent += 1
                     # Slow (collinear) convergence: try the exact solve on the active set after 16,
@@ -231,9 +254,9 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
                     # well-conditioned problems, converged in a few sweeps, never pay.
                     if spent == next_polish:
                         next_polish *= 2
-                        if active.size * active.size <= 3 * p * spent:
+                        if not bounded and active.size * active.size <= 3 * p * spent:
                             _polish(active, w, c, gram, zy, l1, l2, factors)
-                    worst = _worst(active, w, c, l1, l2, factors)
+                    worst = _worst(active, w, c, l1, l2, factors, lower, upper)
                     if worst <= target:
                         break
                     # Stalled (the target is below what rounding allows here): hand this λ back.
@@ -249,7 +272,7 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
             added = False
             worst = 0.0
             for j in range(p):
-                v = _violation(j, w, c, l1 * factors[j], l2 * factors[j])
+                v = _violation(j, w, c, l1 * factors[j], l2 * factors[j], lower, upper)
                 if v > target:
                     if not in_set[j]:
                         in_set[j] = True
@@ -268,19 +291,28 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
     return weights, converged
 
 
+def unbounded(p: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The box of no constraint: (−inf, +inf) for each of p coordinates."""
+    return np.full(p, -np.inf), np.full(p, np.inf)
+
+
 def solve_path(
     gram: NDArray[np.float64], zy: NDArray[np.float64], n: int, lambdas: NDArray[np.float64], alpha: float,
     factors: NDArray[np.float64] | None = None, w_start: NDArray[np.float64] | None = None,
     kkt_target: float = 0.0, max_sweeps: int = 100_000,
+    box: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """:func:`enet_path_gram` with numpy inputs made contiguous float64 (``lambdas`` decreasing)."""
+    """:func:`enet_path_gram` with numpy inputs made contiguous float64 (``lambdas`` decreasing);
+    ``box`` = (lower, upper) bounds on w, none by default."""
     p = len(zy)
+    lower, upper = unbounded(p) if box is None else box
     return enet_path_gram(
         np.ascontiguousarray(gram, dtype=np.float64), np.ascontiguousarray(zy, dtype=np.float64), float(n),
         np.ascontiguousarray(lambdas, dtype=np.float64), float(alpha),
         np.ones(p) if factors is None else np.ascontiguousarray(factors, dtype=np.float64),
         np.zeros(p) if w_start is None else np.array(w_start, dtype=np.float64),
-        float(kkt_target), int(max_sweeps),
+        float(kkt_target), int(max_sweeps), np.ascontiguousarray(lower, dtype=np.float64),
+        np.ascontiguousarray(upper, dtype=np.float64),
     )
 
 
@@ -291,7 +323,7 @@ def warm_up() -> None:
     solve_path(np.eye(2), np.array([1.0, 0.5]), 2, np.array([0.5, 0.1]), 1.0, kkt_target=1e-12)
     Zt = np.array([[1.0, -1.0, 0.5, -0.5], [0.3, 0.1, -0.2, -0.2]])
     glm_path_rows(Zt, np.array([1.0, 0.0, 1.0, 0.0]), np.ones(4), np.array([0.3, 0.1]), 1.0, np.ones(2), True,
-                  np.zeros(2), 0.0, 1e-12, 50, LOGISTIC, np.zeros(4))
+                  np.zeros(2), 0.0, 1e-12, 50, LOGISTIC, np.zeros(4), *unbounded(2))
     multinomial_path_rows(Zt, np.array([0.0, 1.0, 2.0, 0.0]), np.ones(4), np.array([0.3, 0.1]), 1.0, np.ones(2), True,
                           np.zeros((3, 2)), np.zeros(3), 1e-12, 50)
 
@@ -406,7 +438,7 @@ def _penalty_value(w, alpha, factors):
 
 @numba.njit(cache=True, nogil=True)
 def glm_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start, b_start, kkt_target,
-                  max_newton, code, offset):
+                  max_newton, code, offset, lower, upper):
     """Weights, intercepts and a converged flag at each λ of a decreasing grid, for
 
         (1/n)·Σᵢ cᵢ·ℓ(yᵢ, ηᵢ) + λ·Σⱼ fⱼ(α|wⱼ| + (1−α)/2·wⱼ²),   η = offset + b + Zw,
@@ -418,6 +450,8 @@ def glm_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start, b_s
     ``|Σgᵢ|`` included when ``fit_intercept``. Logistic steps whose largest |Δη| is at most
     :data:`_SMALL_STEP` are taken without pricing the objective (sound because the log-loss's third
     derivative is ≤ 0.1); the Poisson loss's is e^η, unbounded, so every Poisson step is priced.
+    ``lower`` ≤ w ≤ ``upper`` (each interval holding 0): each Newton model is solved within the box,
+    and a step between two feasible points stays feasible.
     """
     p, n_rows = Zt.shape
     n = 0.0
@@ -444,6 +478,8 @@ def glm_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start, b_s
     a, m = -1, 0
     members = np.empty(0, dtype=np.int64)
     sub_factors = np.zeros(0)
+    sub_lower = np.zeros(0)
+    sub_upper = np.zeros(0)
     rows = np.empty((0, n_rows))
     v0 = np.empty(0)
     gram = np.empty((0, 0))
@@ -465,9 +501,13 @@ def glm_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start, b_s
                 a = members.size
                 m = a + 1 if fit_intercept else a
                 sub_factors = np.zeros(m)  # the intercept's factor 0: unpenalized
+                sub_lower = np.full(m, -np.inf)  # and unbounded
+                sub_upper = np.full(m, np.inf)
                 rows = np.empty((m, n_rows))
                 for t in range(a):
                     sub_factors[t] = factors[members[t]]
+                    sub_lower[t] = lower[members[t]]
+                    sub_upper[t] = upper[members[t]]
                     rows[t] = Zt[members[t]]
                 if fit_intercept:
                     rows[a] = 1.0
@@ -510,7 +550,8 @@ def glm_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start, b_s
                 worst = 0.0
                 for t in range(a):
                     j = members[t]
-                    worst = max(worst, _penalty_violation(sub_grad[t], w[j], l1 * factors[j], l2 * factors[j]))
+                    worst = max(worst, _penalty_violation(sub_grad[t], w[j], l1 * factors[j], l2 * factors[j],
+                                                          lower[j], upper[j]))
                 if fit_intercept:
                     worst = max(worst, abs(sub_grad[a]))
                 if worst <= kkt_target:
@@ -529,7 +570,8 @@ def glm_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start, b_s
                 if fit_intercept:
                     v0[a] = b
                 zy = np.dot(gram, v0) - n * sub_grad
-                solved, _ = enet_path_gram(gram, zy, n, lam * one, alpha, sub_factors, v0, 0.1 * kkt_target, 10_000)
+                solved, _ = enet_path_gram(gram, zy, n, lam * one, alpha, sub_factors, v0, 0.1 * kkt_target, 10_000,
+                                           sub_lower, sub_upper)
                 step = solved[0] - v0
                 delta_eta = np.dot(rows.T, step)
                 t_step = 1.0
@@ -572,7 +614,7 @@ def glm_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start, b_s
             added = False
             worst = abs(g.sum()) if fit_intercept else 0.0
             for j in range(p):
-                v = _penalty_violation(grad[j], w[j], l1 * factors[j], l2 * factors[j])
+                v = _penalty_violation(grad[j], w[j], l1 * factors[j], l2 * factors[j], lower[j], upper[j])
                 if v > kkt_target:
                     if not in_set[j]:
                         in_set[j] = True
@@ -689,7 +731,8 @@ def multinomial_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, W_st
                     worst = 0.0
                     for t in range(a):
                         j = members[t]
-                        worst = max(worst, _penalty_violation(sub_grad[t], W[k, j], l1 * factors[j], l2 * factors[j]))
+                        worst = max(worst, _penalty_violation(sub_grad[t], W[k, j], l1 * factors[j], l2 * factors[j],
+                                                              -np.inf, np.inf))
                     if fit_intercept:
                         worst = max(worst, abs(sub_grad[a]))
                     cycle_worst = max(cycle_worst, worst)
@@ -703,7 +746,8 @@ def multinomial_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, W_st
                     if fit_intercept:
                         v0[a] = b[k]
                     zy = np.dot(gram, v0) - n * sub_grad
-                    solved, _ = enet_path_gram(gram, zy, n, lam * one, alpha, sub_factors, v0, 0.1 * kkt_target, 10_000)
+                    solved, _ = enet_path_gram(gram, zy, n, lam * one, alpha, sub_factors, v0, 0.1 * kkt_target, 10_000,
+                                               np.full(m, -np.inf), np.full(m, np.inf))
                     step = solved[0] - v0
                     delta = np.dot(rows.T, step)
                     class_factors = np.repeat(factors, K).reshape(p, K).T.ravel()
@@ -749,7 +793,7 @@ def multinomial_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, W_st
                     worst = max(worst, abs(g.sum()))
                 grad = np.dot(Zt, g)
                 for j in range(p):
-                    v = _penalty_violation(grad[j], W[k, j], l1 * factors[j], l2 * factors[j])
+                    v = _penalty_violation(grad[j], W[k, j], l1 * factors[j], l2 * factors[j], -np.inf, np.inf)
                     if v > kkt_target:
                         if not in_set[k, j]:
                             in_set[k, j] = True

@@ -162,6 +162,8 @@ def fit(
     gamma: float = 1.0,
     groups: ArrayLike | None = None,
     offset: ArrayLike | None = None,
+    lower_limits: ArrayLike | None = None,
+    upper_limits: ArrayLike | None = None,
 ) -> Fit:
     """Fit the model at one λ.
 
@@ -204,9 +206,13 @@ def fit(
     offset : array-like of shape (n_samples,), optional
         Poisson regression: a fixed part of η per row (glmnet's ``offset``), e.g. log(exposure) so
         that the model is a rate per unit of exposure. Predictions then take the rows' offset too.
+    lower_limits, upper_limits : float or array-like of shape (n_features,), optional
+        glmnet's ``lower.limits`` / ``upper.limits``: bounds on each original-scale coefficient
+        (≤ 0 and ≥ 0 respectively; ``lower_limits=0`` is scikit-learn's ``positive=True``). The
+        solution meets the KKT conditions of the bounded problem; not with ``groups`` or 3+ classes.
     """
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
-                        groups, offset)
+                        groups, offset, lower_limits, upper_limits)
     design = prepare_spec(X, y, spec, feature_names)
     penalized = fit_design(design, spec.penalty, lam, spec=spec)
     if not relax:
@@ -234,10 +240,13 @@ def path(
     relax: bool = False,
     groups: ArrayLike | None = None,
     offset: ArrayLike | None = None,
+    lower_limits: ArrayLike | None = None,
+    upper_limits: ArrayLike | None = None,
 ) -> "Path | RelaxedPath":
     """Solutions along a decreasing λ grid (glmnet's default grid unless ``lambdas`` is given).
 
-    Same objective and parameters as :func:`fit` (``weights``, ``intercept``, ``penalty_factor``, ``offset`` included);
+    Same objective and parameters as :func:`fit` (``weights``, ``intercept``, ``penalty_factor``, ``offset``,
+    ``lower_limits`` / ``upper_limits`` included);
     lasso/elastic net solve the whole grid in one warm-started call, ridge every λ from one
     eigendecomposition (logistic: proximal Newton, warm-started along the grid). Every λ meets
     KKT ≤ 1e-8·λ_max; :meth:`Path.fit_at` and :meth:`Path.predict` give the model at any λ,
@@ -246,7 +255,7 @@ def path(
     ``path`` is this path, ``blend(γ)`` the models γ·β̂ + (1 − γ)·β̃.
     """
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
-                        groups, offset)
+                        groups, offset, lower_limits, upper_limits)
     solved = path_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lambdas, n_lambdas, spec=spec)
     if not relax:
         return solved

@@ -63,12 +63,21 @@ class Penalty:
         elastic net, ``P(w) = Σ_g ω_g (α‖w_g‖₂ + (1−α)/2‖w_g‖₂²)`` with ω_g = f_g·√|g|, all of a
         group in or out of the model together); None, or every label different, is the plain
         penalty. A group's features must share one factor.
+    lower, upper : sequence of float, optional
+        glmnet's ``lower.limits`` / ``upper.limits``: bounds on each original-scale coefficient
+        βⱼ (one value for every feature, or one per feature; −inf / +inf for none). As glmnet's,
+        every lower limit is ≤ 0 and every upper limit ≥ 0, so the null model is feasible; 0 makes
+        a coefficient non-negative (scikit-learn's ``positive=True``) or non-positive. The solvers
+        bound the solver weights w = β·scaleⱼ (:meth:`box`), and the KKT conditions are those of the
+        bounded problem (:meth:`subdiff_distance`). Not combined with groups.
     """
 
     name: PenaltyName
     l1_ratio: float | None = None
     factors: tuple[float, ...] | None = None
     groups: tuple[int, ...] | None = None
+    lower: tuple[float, ...] | None = None
+    upper: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         # A checked constructor: Penalty("l2") is ridge, never a lasso with a stray default α.
@@ -106,25 +115,57 @@ class Penalty:
                     if np.ptp(f[labels == label]) > 0:
                         raise ValueError(f"The features of group {label} have different penalty factors: give a "
                                          "group one factor.")
+        for side, sign in (("lower", -1.0), ("upper", 1.0)):
+            object.__setattr__(self, side, _checked_limits(getattr(self, side), side, sign))
+        if self.bounded and self.groups is not None:
+            raise ValueError("Coefficient limits are not offered with grouped features: use one or the other.")
 
     @staticmethod
     def of(name: str, l1_ratio: float = 0.5, factors: ArrayLike | None = None,
-           groups: ArrayLike | None = None) -> "Penalty":
+           groups: ArrayLike | None = None, lower: ArrayLike | None = None,
+           upper: ArrayLike | None = None) -> "Penalty":
         """Build the penalty called ``name`` (case-insensitive; "lasso"/"ridge" accepted)."""
         key = str(name).strip().lower().replace("-", "").replace("_", "").replace(" ", "")
         key = {"lasso": "l1", "ridge": "l2", "enet": "elasticnet"}.get(key, key)
         chosen = None if factors is None else tuple(np.asarray(factors, dtype=float).reshape(-1))
         labels = None if groups is None else group_codes(groups)
+        limits = {side: None if value is None else tuple(np.asarray(value, dtype=float).reshape(-1))
+                  for side, value in (("lower", lower), ("upper", upper))}
         if key in ("l1", "l2"):
-            return Penalty(key, factors=chosen, groups=labels)
+            return Penalty(key, factors=chosen, groups=labels, **limits)
         if key == "elasticnet":
-            return Penalty("elasticnet", l1_ratio, chosen, labels)
+            return Penalty("elasticnet", l1_ratio, chosen, labels, **limits)
         raise ValueError(f"Unknown penalty {name!r}: use one of 'l1', 'l2', 'elasticnet'.")
 
     @property
     def grouped(self) -> bool:
         """Whether some features are penalized as a group (the group elastic net)."""
         return self.groups is not None
+
+    @property
+    def bounded(self) -> bool:
+        """Whether some coefficient has a finite lower or upper limit."""
+        return self.lower is not None or self.upper is not None
+
+    def limits(self, p: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The original-scale limits (lower, upper) for p features (−inf / +inf where none)."""
+        def side(values, default):
+            if values is None:
+                return np.full(p, default)
+            if len(values) not in (1, p):
+                raise DataError(f"{len(values)} coefficient limits were given for {p} features: give one, or one per "
+                                "feature.")
+            return np.broadcast_to(np.asarray(values, dtype=float), (p,)).copy()
+        return side(self.lower, -np.inf), side(self.upper, np.inf)
+
+    def box(self, scale: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+        """The limits on the solver weights w = β·scale (``scale`` the design's column scale), or None
+        when nothing is bounded."""
+        if not self.bounded:
+            return None
+        scale = np.asarray(scale, dtype=float)
+        lower, upper = self.limits(scale.size)
+        return lower * scale, upper * scale
 
     def group_structure(self, p: int) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
         """``(order, starts, omega)``: the features listed group by group (first appearance order),
@@ -173,11 +214,14 @@ class Penalty:
         # "+ 0.0" turns the −0.0 of thresholded negatives into 0.0 (shown as "0", not "-0")
         return thresholded / (1.0 + step * lam * (1.0 - self.alpha) * f) + 0.0
 
-    def subdiff_distance(self, w: ArrayLike, grad: ArrayLike, lam: float | ArrayLike) -> NDArray[np.float64]:
-        """Per-coordinate distance of ``−grad`` to ``λ·∂P(w)``: 0 exactly at an optimum.
+    def subdiff_distance(self, w: ArrayLike, grad: ArrayLike, lam: float | ArrayLike,
+                         box: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None) -> NDArray[np.float64]:
+        """Per-coordinate distance of ``−grad`` to ``λ·∂P(w)`` (plus, with a ``box`` of solver-scale
+        bounds, the normal cone of the box): 0 exactly at an optimum.
 
         For ``wⱼ ≠ 0``: ``|gradⱼ + λ(1−α)fⱼwⱼ + λαfⱼ·sign(wⱼ)|``; for ``wⱼ = 0``:
-        ``max(|gradⱼ| − λαfⱼ, 0)`` (the subdifferential of |·| at 0 is [−1, 1]).
+        ``max(|gradⱼ| − λαfⱼ, 0)`` (the subdifferential of |·| at 0 is [−1, 1]). At a bound the
+        gradient may push outward: only its inward part counts (``cd._penalty_violation``, compiled).
         """
         w = np.asarray(w, dtype=float)
         grad = np.asarray(grad, dtype=float)
@@ -185,9 +229,17 @@ class Penalty:
             return self._group_subdiff_distance(w, grad, lam)
         scaled = np.asarray(lam) * self.factor_array(w.shape[-1])
         smooth = grad + scaled * (1.0 - self.alpha) * w
-        at_zero = np.maximum(np.abs(smooth) - scaled * self.alpha, 0.0)
-        off_zero = np.abs(smooth + scaled * self.alpha * np.sign(w))
-        return np.where(w == 0.0, at_zero, off_zero)
+        l1 = scaled * self.alpha
+        at_zero = np.maximum(np.abs(smooth) - l1, 0.0)
+        off_zero = np.abs(smooth + l1 * np.sign(w))
+        distance = np.where(w == 0.0, at_zero, off_zero)
+        if box is None:
+            return distance
+        lower, upper = box
+        at_lower = np.where(w == 0.0, np.maximum(-(smooth + l1), 0.0), np.maximum(l1 - smooth, 0.0))
+        at_upper = np.where(w == 0.0, np.maximum(smooth - l1, 0.0), np.maximum(smooth + l1, 0.0))
+        distance = np.where(w <= lower, at_lower, np.where(w >= upper, at_upper, distance))
+        return np.where(lower == upper, 0.0, distance)
 
     def _group_subdiff_distance(self, w: NDArray[np.float64], grad: NDArray[np.float64], lam) -> NDArray[np.float64]:
         """The group version of :meth:`subdiff_distance`, each group's distance on each of its members:
@@ -224,6 +276,21 @@ class Penalty:
         penalized = f > 0
         top = float((corr[penalized] / f[penalized]).max()) if penalized.any() else 0.0
         return top / max(self.alpha, ALPHA_FLOOR_FOR_GRID)
+
+
+def _checked_limits(values, side: str, sign: float) -> tuple[float, ...] | None:
+    """Coefficient limits as a tuple (None when every one is ±inf): numbers, not NaN, on 0's side."""
+    if values is None:
+        return None
+    array = np.asarray(values, dtype=float).reshape(-1)
+    if array.size == 0 or np.isnan(array).any():
+        raise ValueError(f"{side} limits must be numbers (−inf / inf for none), one for every feature or one per feature.")
+    if np.any(array * sign < 0):
+        raise ValueError(f"Every {side} limit must be {'≤' if sign < 0 else '≥'} 0, as glmnet's {side}.limits: a "
+                         "coefficient is free to be 0 (bounds that exclude 0 would have no null model).")
+    if np.all(np.isinf(array)):
+        return None
+    return tuple(float(v) for v in array)
 
 
 def group_codes(groups: ArrayLike) -> tuple[int, ...]:
@@ -310,10 +377,12 @@ class ModelSpec:
     def of(cls, penalty: str = "l1", l1_ratio: float = 0.5, family: str | Datafit = "gaussian", standardize: bool = True,
            intercept: bool = True, weights: ArrayLike | None = None, positive_class: str | None = None,
            penalty_factor: ArrayLike | None = None, groups: ArrayLike | None = None,
-           offset: ArrayLike | None = None) -> "ModelSpec":
-        """A checked spec from the public API's arguments (weights, offset, factors and groups are
-        checked against the data's size later)."""
-        return cls(Penalty.of(penalty, l1_ratio, penalty_factor, groups), datafit_of(family), bool(standardize),
+           offset: ArrayLike | None = None, lower_limits: ArrayLike | None = None,
+           upper_limits: ArrayLike | None = None) -> "ModelSpec":
+        """A checked spec from the public API's arguments (weights, offset, factors, groups and limits
+        are checked against the data's size later)."""
+        return cls(Penalty.of(penalty, l1_ratio, penalty_factor, groups, lower_limits, upper_limits), datafit_of(family),
+                   bool(standardize),
                    bool(intercept), None if weights is None else np.asarray(weights), positive_class,
                    None if offset is None else np.asarray(offset, dtype=float).reshape(-1))
 
@@ -376,20 +445,22 @@ def kkt_residual(
 
 
 def kkt_violation(penalty: Penalty, weights: ArrayLike, gradients: ArrayLike, lambdas: ArrayLike,
-                  intercept_gradients: ArrayLike | None = None) -> NDArray[np.float64]:
+                  intercept_gradients: ArrayLike | None = None,
+                  box: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None) -> NDArray[np.float64]:
     """The one KKT check: the largest violation of the optimality conditions of each of k fits.
 
     ``weights`` and ``gradients`` (k, …, p) are each fit's solver weights and its datafit's gradient
     in them (``Zᵀ∂F/∂η``: ``design.gradients``), ``lambdas`` (k,) its λ, ``intercept_gradients``
     (k, …) the gradient in the intercept(s), or None where the intercept is exact or fixed. A fit's
     residual is the largest of the distances of ``−gradient`` to ``λ·∂P(w)``
-    (:meth:`Penalty.subdiff_distance`) and of ``|∂F/∂b|``, in the gradient's units (those of λ).
+    (:meth:`Penalty.subdiff_distance`, with the solver-scale ``box`` of coefficient limits when there
+    are any: :meth:`Penalty.box`) and of ``|∂F/∂b|``, in the gradient's units (those of λ).
     Every solver's check and :func:`kkt_residual` come here.
     """
     weights = np.asarray(weights, dtype=float)
     k = len(weights)
     lam = np.asarray(lambdas, dtype=float).reshape(k, *([1] * (weights.ndim - 1)))
-    worst = penalty.subdiff_distance(weights, gradients, lam).reshape(k, -1).max(axis=1, initial=0.0)
+    worst = penalty.subdiff_distance(weights, gradients, lam, box).reshape(k, -1).max(axis=1, initial=0.0)
     if intercept_gradients is not None:
         worst = np.maximum(worst, np.abs(np.asarray(intercept_gradients, dtype=float)).reshape(k, -1).max(axis=1))
     return worst

@@ -83,6 +83,10 @@ class Prepared:
     #: A group label per model column when categorical columns are penalized as groups (their
     #: one-hot columns share one), else None.
     feature_groups: tuple[int, ...] | None = None
+    #: glmnet's lower.limits / upper.limits per model column (−inf / inf for none), or None when no
+    #: coefficient is bounded; :meth:`penalty` applies them.
+    lower_limits: tuple[float, ...] | None = None
+    upper_limits: tuple[float, ...] | None = None
 
     @property
     def grouped_columns(self) -> tuple[str, ...]:
@@ -105,8 +109,10 @@ class Prepared:
         return ModelSpec(self.penalty(penalty, l1_ratio), self.datafit, bool(standardize))
 
     def penalty(self, name: str, l1_ratio: float = 0.5) -> Penalty:
-        """The penalty called ``name`` with this design's penalty factors and groups (:meth:`Penalty.of`)."""
-        return Penalty.of(name, l1_ratio, self.penalty_factors, self.feature_groups)
+        """The penalty called ``name`` with this design's penalty factors, groups and coefficient limits
+        (:meth:`Penalty.of`)."""
+        return Penalty.of(name, l1_ratio, self.penalty_factors, self.feature_groups, self.lower_limits,
+                          self.upper_limits)
 
     @property
     def n_train(self) -> int:
@@ -150,6 +156,7 @@ class Prepared:
         digest.update("\x1f".join((*self.feature_names, self.target, self.task)).encode())
         digest.update(repr(self.penalty_factors).encode())  # the same rows with other factors are another model
         digest.update(repr(self.feature_groups).encode())
+        digest.update(repr((self.lower_limits, self.upper_limits)).encode())
         digest.update(repr(self.class_labels).encode())  # the same codes under other labels are other classes
         self.__dict__["_fingerprint"] = digest.hexdigest()  # frozen dataclass: bypass __setattr__, once
         return self.__dict__["_fingerprint"]
@@ -420,6 +427,7 @@ def preprocess(
     positive_class: str | None = None,
     penalty_factors: Mapping[str, float] | None = None,
     group_categories: bool = False,
+    coefficient_limits: Mapping[str, Sequence[float | None]] | None = None,
 ) -> Prepared:
     """Turn ``frame`` into train/test design matrices (see the module docstring for the steps).
 
@@ -452,6 +460,11 @@ def preprocess(
         Penalize each categorical column's one-hot columns as one group (the group lasso /
         elastic net: a category in or out of the model as a whole) instead of one by one.
         For regression, two-class and count targets (not three or more classes: a warning says so).
+    coefficient_limits : mapping of column name to (lower, upper), optional
+        glmnet's ``lower.limits`` / ``upper.limits`` by table column, on the original scale of its
+        coefficients (lower ≤ 0 ≤ upper; None for no limit on that side); a text column's limits apply
+        to each of its one-hot columns. Not for three or more classes, and not with groups (the limits
+        are kept, the grouping dropped: a warning says so).
     """
     if target not in frame.columns:
         raise DataError(f"The target column {target!r} is not in the table.")
@@ -626,6 +639,15 @@ def preprocess(
     factors = _factors_by_model_column(penalty_factors, sources, report)
     datafit = datafit_for_task(task, len(class_labels or ()))
     multiclass = datafit.per_class
+    lower_limits, upper_limits = _limits_by_model_column(coefficient_limits, sources, report)
+    if multiclass and (lower_limits or upper_limits):
+        warnings.append(f"Coefficient limits are offered for regression, two-class and count targets here: with "
+                        f"{len(class_labels)} classes every coefficient is free.")
+        lower_limits = upper_limits = None
+    if group_categories and (lower_limits or upper_limits):
+        warnings.append("Coefficient limits and grouped categories are not combined: the limits are kept and each "
+                        "level is penalized on its own.")
+        group_categories = False
     # The row datafits (two-class, counts) group by proximal Newton: each step forms a p × p Hessian.
     costly = (not datafit.quadratic and datafit.groupable
               and X_train.shape[0] * X_train.shape[1] ** 2 > limits.MAX_GROUPED_LOGISTIC_WORK)
@@ -658,6 +680,8 @@ def preprocess(
         feature_sources=tuple(sources),
         penalty_factors=factors,
         feature_groups=groups,
+        lower_limits=lower_limits,
+        upper_limits=upper_limits,
     )
 
 
@@ -694,6 +718,38 @@ def _factors_by_model_column(chosen: Mapping[str, float] | None, sources: list[s
     report.append(f"Penalty factors (glmnet's penalty.factor, rescaled to sum to the number of model columns): {listed}; "
                   "every other feature 1.")
     return factors
+
+
+def _limits_by_model_column(chosen: Mapping[str, Sequence[float | None]] | None, sources: list[str], report: list[str]
+                            ) -> tuple[tuple[float, ...] | None, tuple[float, ...] | None]:
+    """Each model column's (lower, upper) coefficient limits from its table column's (None: no limit),
+    checked (lower ≤ 0 ≤ upper, as glmnet's), with a report line; None on a side where none is set."""
+    if not chosen:
+        return None, None
+    used: dict[str, tuple[float, float]] = {}
+    for name, pair in chosen.items():
+        if str(name) not in set(sources):
+            continue
+        try:
+            low, high = (float("-inf") if pair[0] is None else float(pair[0]),
+                         float("inf") if pair[1] is None else float(pair[1]))
+        except (TypeError, ValueError, IndexError):
+            raise DataError(f"The coefficient limits of {name!r} must be two numbers (lower ≤ 0 ≤ upper); got {pair!r}.")
+        if np.isnan(low) or np.isnan(high) or low > 0 or high < 0:
+            raise DataError(f"The coefficient limits of {name!r} must keep 0 allowed: lower ≤ 0 ≤ upper (as glmnet's "
+                            f"lower.limits / upper.limits); got {low:g} and {high:g}.")
+        if low != float("-inf") or high != float("inf"):
+            used[str(name)] = (low, high)
+    if not used:
+        return None, None
+    lower = tuple(used.get(source, (float("-inf"), 0.0))[0] for source in sources)
+    upper = tuple(used.get(source, (0.0, float("inf")))[1] for source in sources)
+    listed = ", ".join(f"{name!r} " + ("≥ 0" if (lo, hi) == (0.0, float("inf")) else "≤ 0"
+                                         if (lo, hi) == (float("-inf"), 0.0) else f"in [{lo:g}, {hi:g}]")
+                       for name, (lo, hi) in used.items())
+    report.append(f"Coefficient limits (glmnet's lower.limits / upper.limits, original units): {listed}.")
+    return (None if all(v == float("-inf") for v in lower) else lower,
+            None if all(v == float("inf") for v in upper) else upper)
 
 
 #: A feature whose correlation with the target is at least this is a copy of it, not a predictor.

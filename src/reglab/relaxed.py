@@ -192,6 +192,9 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
     if not path.datafit.relaxable:
         raise ValueError("The relaxed lasso is offered for least squares, two-class logistic and Poisson regression "
                          "(family='gaussian', 'binomial' or 'poisson') here.")
+    if path.spec is not None and path.spec.penalty.bounded:
+        raise ValueError("The relaxed lasso is not offered with coefficient limits here: its unpenalized refits "
+                         "would ignore them.")
     X_arr = feature_matrix(X, path.feature_names)
     y_arr = _response(y, path.datafit, path.classes)
     n = X_arr.shape[0]

@@ -68,12 +68,44 @@ def glmnet_y_scale(y: ArrayLike, weights: ArrayLike | None = None, intercept: bo
     return float(np.sqrt(v @ (y - centre) ** 2))
 
 
+def _r_limits(values: tuple[float, ...]) -> str:
+    return "c(" + ", ".join("-Inf" if v == -np.inf else "Inf" if v == np.inf else repr(float(v)) for v in values) + ")"
+
+
+def _r_penalty_arguments(penalty: Penalty) -> str:
+    """glmnet's ``penalty.factor``, ``lower.limits`` and ``upper.limits`` arguments, where the penalty has them."""
+    limits = "".join(f", {side}.limits = {_r_limits(values)}"
+                     for side, values in (("lower", penalty.lower), ("upper", penalty.upper)) if values is not None)
+    return _r_penalty_factor(penalty) + limits
+
+
 def _r_penalty_factor(penalty: Penalty) -> str:
     """glmnet's ``penalty.factor`` argument for a penalty with factors (already rescaled to sum to
     p, which glmnet repeats harmlessly), or nothing for the plain penalty."""
     if penalty.factors is None:
         return ""
     return ", penalty.factor = c(" + ", ".join(repr(float(f)) for f in penalty.factors) + ")"
+
+
+def nonnegative_only(penalty: Penalty) -> bool:
+    """The limits are scikit-learn's ``positive=True``: every lower limit 0, no upper limit."""
+    return penalty.lower is not None and set(penalty.lower) == {0.0} and penalty.upper is None
+
+
+#: What the scikit-learn and Spark translations say of coefficient limits they cannot express.
+NO_LIMITS_IN_SKLEARN = ("scikit-learn and Spark have no per-coefficient limits (glmnet's lower.limits / upper.limits; "
+                        "scikit-learn's positive=True is all lower limits 0): their lines give the unbounded model.")
+
+
+def _limits_note(penalty: Penalty) -> str:
+    return "" if not penalty.bounded or nonnegative_only(penalty) else " " + NO_LIMITS_IN_SKLEARN
+
+
+def _limits_text(penalty: Penalty) -> str:
+    """The objective's constraint, in words."""
+    if not penalty.bounded:
+        return ""
+    return "   subject to β ≥ 0" if nonnegative_only(penalty) else "   subject to lower ≤ β ≤ upper (per feature)"
 
 
 #: What the Python script and the scikit-learn/Spark translations say when the model has penalty factors.
@@ -116,15 +148,16 @@ def _translate_logistic(penalty: Penalty, lam: float, n_samples: int, family: st
     c_value = 1.0 / (n_samples * lam)
     solver = "" if a == 0.0 else ", solver='saga'"
     return Translation(
-        objective=f"(1/n)·Σ log-loss + {_penalty_text(penalty, lam)}   (n = {n_samples})",
+        objective=f"(1/n)·Σ log-loss + {_penalty_text(penalty, lam)}   (n = {n_samples}){_limits_text(penalty)}",
         sklearn=f"LogisticRegression(C={c_value:.6g}, l1_ratio={a:g}{solver})   # C = 1/(n·λ)",
         glmnet=f'glmnet(x, y, family = "{family}", alpha = {a:g}, lambda = {lam:.6g}, standardize = TRUE'
-               f'{_r_penalty_factor(penalty)})',
+               f'{_r_penalty_arguments(penalty)})',
 
         spark=f"LogisticRegression(regParam={lam:.6g}, elasticNetParam={a:g}, standardization=True)",
         note="scikit-learn: fit on standardized features (population sd); its C is 1/(n·λ). glmnet's " + family
              + " family does not rescale y, so its lambda and alpha are ours (checked against R glmnet). Spark: not checked here."
              + ("" if penalty.factors is None else " " + NO_FACTORS_IN_SKLEARN)
+             + (" " + NO_LIMITS_IN_SKLEARN if penalty.bounded else "")
              + (" " + NO_GROUPS_ANYWHERE if penalty.grouped else ""),
     )
 
@@ -139,14 +172,16 @@ def _translate_poisson(penalty: Penalty, lam: float, n_samples: int) -> Translat
     sklearn = (f"PoissonRegressor(alpha={lam:.6g})   # ridge only: alpha = λ" if a == 0.0
                else "no equivalent: " + NO_L1_POISSON_IN_SKLEARN)
     return Translation(
-        objective=f"(1/n)·Σ (e^η − y·η) + {_penalty_text(penalty, lam)}   (n = {n_samples}; η = offset + b + Zw)",
+        objective=f"(1/n)·Σ (e^η − y·η) + {_penalty_text(penalty, lam)}   (n = {n_samples}; η = offset + b + Zw)"
+                  f"{_limits_text(penalty)}",
         sklearn=sklearn,
         glmnet=f'glmnet(x, y, family = "poisson", alpha = {a:g}, lambda = {lam:.6g}, standardize = TRUE'
-               f'{_r_penalty_factor(penalty)})',
+               f'{_r_penalty_arguments(penalty)})',
         spark=f'GeneralizedLinearRegression(family="poisson", link="log", regParam={lam:.6g})   # L2 only',
         note="glmnet's poisson family does not rescale y, so its lambda and alpha are ours (checked against R glmnet). "
              + NO_L1_POISSON_IN_SKLEARN + " Spark's GeneralizedLinearRegression is L2 only too: not checked here."
-             + ("" if penalty.factors is None else " " + NO_FACTORS_IN_SKLEARN),
+             + ("" if penalty.factors is None else " " + NO_FACTORS_IN_SKLEARN)
+             + (" " + NO_LIMITS_IN_SKLEARN if penalty.bounded else ""),
     )
 
 
@@ -166,17 +201,18 @@ def translate(penalty: Penalty, lam: float, y_train: ArrayLike, family: str = "g
     a = penalty.alpha
     lam_g, a_g = glmnet_parameters(lam, a, y_sd)
     objective = f"1/(2n)·‖y − b − Zw‖² + {_penalty_text(penalty, lam)}"
+    positive = ", positive=True" if nonnegative_only(penalty) else ""
     if penalty.name == "l1" or a == 1.0:
-        sk = f"Lasso(alpha={lam:.6g})"
+        sk = f"Lasso(alpha={lam:.6g}{positive})"
     elif a == 0.0:
-        sk = f"Ridge(alpha={n_samples * lam:.6g})   # = n·λ = {n_samples} × {lam:.6g}"
+        sk = f"Ridge(alpha={n_samples * lam:.6g}{positive})   # = n·λ = {n_samples} × {lam:.6g}"
     else:
-        sk = f"ElasticNet(alpha={lam:.6g}, l1_ratio={a:g})"
+        sk = f"ElasticNet(alpha={lam:.6g}, l1_ratio={a:g}{positive})"
     scaled = a < 1.0 and y_sd > 0 and abs(y_sd - 1.0) > 1e-12
     return Translation(
-        objective=objective + f"   (n = {n_samples})",
+        objective=objective + f"   (n = {n_samples}){_limits_text(penalty)}",
         sklearn=sk,
-        glmnet=f"glmnet(x, y, alpha = {a_g:.6g}, lambda = {lam_g:.6g}, standardize = TRUE{_r_penalty_factor(penalty)})",
+        glmnet=f"glmnet(x, y, alpha = {a_g:.6g}, lambda = {lam_g:.6g}, standardize = TRUE{_r_penalty_arguments(penalty)})",
         spark=f"LinearRegression(regParam={lam_g:.6g}, elasticNetParam={a_g:.6g}, standardization=True)",
         note="scikit-learn: fit on standardized features (population sd) to get these coefficients. "
         + (f"glmnet divides y by its sd (here {y_sd:.6g}) before fitting, so for ridge and elastic net its lambda and "
@@ -184,17 +220,20 @@ def translate(penalty: Penalty, lam: float, y_train: ArrayLike, family: str = "g
            "Spark scales y the same way by default (not checked here)." if scaled else
            "glmnet and Spark standardize features internally, as we do; for the lasso their λ is ours.")
         + ("" if penalty.factors is None else " " + NO_FACTORS_IN_SKLEARN)
+        + _limits_note(penalty)
         + (" " + NO_GROUPS_ANYWHERE if penalty.grouped else ""),
     )
 
 
 def _sklearn_model(penalty: Penalty, lam: float) -> str:
     lam = float(lam)  # a numpy scalar's repr would leak "np.float64(…)" into the code
+    positive = ", positive=True" if nonnegative_only(penalty) else ""
     if penalty.alpha == 1.0:
-        return f"Lasso(alpha={lam!r}, tol=1e-12, max_iter=1_000_000)"
-    if penalty.alpha == 0.0:
-        return f"Ridge(alpha=len(y) * {lam!r}, solver='svd')"  # scikit-learn's Ridge alpha is n·λ
-    return f"ElasticNet(alpha={lam!r}, l1_ratio={penalty.alpha!r}, tol=1e-12, max_iter=1_000_000)"
+        return f"Lasso(alpha={lam!r}{positive}, tol=1e-12, max_iter=1_000_000)"
+    if penalty.alpha == 0.0:  # scikit-learn's Ridge alpha is n·λ; positive=True needs its lbfgs solver
+        return (f"Ridge(alpha=len(y) * {lam!r}, solver='lbfgs', positive=True, tol=1e-12)" if positive
+                else f"Ridge(alpha=len(y) * {lam!r}, solver='svd')")
+    return f"ElasticNet(alpha={lam!r}, l1_ratio={penalty.alpha!r}{positive}, tol=1e-12, max_iter=1_000_000)"
 
 
 def _sklearn_classifier(penalty: Penalty, lam: float) -> str:
@@ -235,7 +274,7 @@ def python_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...],
         target_line = f"y = data[{target_name!r}].to_numpy(dtype=float)\n"
     return (
         "# Refit the Regularization Lab model with scikit-learn.\n"
-        + _no_factors_comment(penalty) + _no_groups_comment(penalty, "python")
+        + _no_factors_comment(penalty, classifier) + _no_groups_comment(penalty, "python")
         + "import pandas as pd\n"
         f"from sklearn.linear_model import {cls}\nfrom sklearn.preprocessing import StandardScaler\n\n"
         + read
@@ -250,13 +289,19 @@ def python_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...],
     )
 
 
-def _no_factors_comment(penalty: Penalty) -> str:
-    """The Python script's warning, in the code and when it runs, that it lacks the penalty factors."""
-    if penalty.factors is None:
-        return ""
-    return ("# NOTE: scikit-learn has no per-feature penalty factors (glmnet's penalty.factor), so this script fits\n"
-            "# the model WITHOUT them: not the page's model. The R script fits the same model.\n"
-            "print('NOTE: without the penalty factors (scikit-learn has none); the R script has them')\n")
+def _no_factors_comment(penalty: Penalty, classifier: bool = False) -> str:
+    """The Python script's warning, in the code and when it runs, that it lacks the penalty factors
+    (or the coefficient limits: scikit-learn has positive=True only, and not for logistic regression)."""
+    text = ""
+    if penalty.factors is not None:
+        text += ("# NOTE: scikit-learn has no per-feature penalty factors (glmnet's penalty.factor), so this script fits\n"
+                 "# the model WITHOUT them: not the page's model. The R script fits the same model.\n"
+                 "print('NOTE: without the penalty factors (scikit-learn has none); the R script has them')\n")
+    if penalty.bounded and (classifier or not nonnegative_only(penalty)):
+        text += ("# NOTE: scikit-learn has no per-coefficient limits (glmnet's lower.limits / upper.limits; only\n"
+                 "# positive=True, all lower limits 0, for least squares), so this script fits the model WITHOUT them.\n"
+                 "print('NOTE: without the coefficient limits (scikit-learn cannot); the R script has them')\n")
+    return text
 
 
 def r_string(text: str) -> str:
@@ -303,7 +348,7 @@ def r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], targ
             f"y <- as.integer(data[[{r_string(neutralize(target))}]] == {r_string(neutralize(str(positive_class)))})"
             "   # 1 = positive class\n"
             f"fit <- glmnet(x, y, family = \"binomial\", alpha = {float(penalty.alpha)!r}, lambda = {lam!r}, "
-            f"standardize = {'TRUE' if standardize else 'FALSE'}{_r_penalty_factor(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
+            f"standardize = {'TRUE' if standardize else 'FALSE'}{_r_penalty_arguments(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
             "print(coef(fit))\n"
         )
     return (
@@ -319,7 +364,7 @@ def r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ...], targ
         # (not named "scale": glmnet's relax = TRUE re-evaluates this call where base R's scale() would win)
         "y_scale <- if (sy > 0) sy * (1 - a) + a else 1\n"
         f"fit <- glmnet(x, y, alpha = a / y_scale, lambda = lam * y_scale, standardize = {'TRUE' if standardize else 'FALSE'}"
-        f"{_r_penalty_factor(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
+        f"{_r_penalty_arguments(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
         "print(coef(fit))\n"
     )
 
@@ -386,7 +431,7 @@ def multinomial_r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str
         f"lam <- {lam!r}\n"
         + sequence +
         f"fit <- glmnet(x, y, family = \"multinomial\", alpha = {float(penalty.alpha)!r}, lambda = lambdas, "
-        f"standardize = {'TRUE' if standardize else 'FALSE'}{_r_penalty_factor(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
+        f"standardize = {'TRUE' if standardize else 'FALSE'}{_r_penalty_arguments(penalty)}, thresh = 1e-20, maxit = 1e7)\n"
         "print(coef(fit, s = lam))   # one column per class: intercept, then the features\n"
     )
 
@@ -438,7 +483,7 @@ def poisson_r_snippet(penalty: Penalty, lam: float, feature_names: tuple[str, ..
         f"y <- data[[{r_string(neutralize(target))}]]   # counts (whole numbers >= 0)\n"
         + sequence +
         f"fit <- glmnet(x, y, family = \"poisson\", alpha = {float(penalty.alpha)!r}, lambda = lambdas, "
-        f"standardize = {'TRUE' if standardize else 'FALSE'}{_r_penalty_factor(penalty)}"
+        f"standardize = {'TRUE' if standardize else 'FALSE'}{_r_penalty_arguments(penalty)}"
         f"{', relax = TRUE' if gamma is not None else ''}, thresh = 1e-20, maxit = 1e7)\n"
         + ("print(coef(fit)[, length(lambdas)])   # the last λ of the sequence is λ itself\n" if gamma is None else
            f"print(coef(fit, s = {lam!r}, gamma = {float(gamma)!r})[, 1])   # γ: 1 = the lasso, 0 = its refit\n")
@@ -451,7 +496,7 @@ def poisson_python_snippet(penalty: Penalty, lam: float, feature_names: tuple[st
     on standardized features; scikit-learn has no L1 penalty for counts, so for the lasso and the
     elastic net the script says so and fits the ridge at the same λ, the nearest it offers."""
     cols = ", ".join(repr(neutralize(n)) for n in feature_names)
-    exact = penalty.alpha == 0.0 and penalty.factors is None
+    exact = penalty.alpha == 0.0 and penalty.factors is None and not penalty.bounded
     note = ("# PoissonRegressor minimizes (1/(2n))·Σ deviance + alpha/2·‖w‖²: our ridge objective, alpha = λ.\n" if exact
             else "# " + NO_L1_POISSON_IN_SKLEARN + "\n# This fits the ridge at the same λ instead: NOT the page's model.\n")
     scale = ("scaler = StandardScaler().fit(X)   # population sd (ddof=0), as reglab\nZ = scaler.transform(X)\n"
@@ -459,7 +504,8 @@ def poisson_python_snippet(penalty: Penalty, lam: float, feature_names: tuple[st
     back = ("coef = model.coef_ / scaler.scale_\nintercept = model.intercept_ - coef @ scaler.mean_\n" if standardize
             else "coef = model.coef_\nintercept = model.intercept_\n")
     return (
-        "import pandas as pd\n"
+        _no_factors_comment(penalty, classifier=True)
+        + "import pandas as pd\n"
         "from sklearn.linear_model import PoissonRegressor\n"
         "from sklearn.preprocessing import StandardScaler\n\n"
         f"data = pd.read_csv({csv_name!r})\n"

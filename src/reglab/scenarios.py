@@ -105,6 +105,18 @@ def _factors_setting(value: object, where: str) -> dict[str, float]:
     raise DataError(f"{where} must be an object of feature names to penalty factors (numbers ≥ 0).")
 
 
+def _limits_setting(value: object, where: str) -> dict[str, list[float | None]]:
+    """The ``limits`` preprocessing setting: an object of feature names to [lower ≤ 0 or null, upper ≥ 0 or null]."""
+    def side(v, sign):
+        return v is None or (not isinstance(v, bool) and _finite(v) and v * sign >= 0)
+
+    if (isinstance(value, dict) and len(value) <= limits.MAX_FEATURES
+            and all(isinstance(k, str) and len(k) <= 500 and isinstance(v, list) and len(v) == 2
+                    and side(v[0], -1.0) and side(v[1], 1.0) for k, v in value.items())):
+        return {k: [None if v[0] is None else float(v[0]), None if v[1] is None else float(v[1])] for k, v in value.items()}
+    raise DataError(f"{where} must be an object of feature names to [lower, upper] limits (lower ≤ 0 ≤ upper, or null).")
+
+
 def _json_depth(value: object) -> int:
     """Deepest nesting of lists and objects in a parsed JSON value, walked with a stack (linear in
     the number of values; no recursion, no pattern matching over the file's text)."""
@@ -183,7 +195,8 @@ def from_json(text: str | bytes) -> list[Scenario]:
         if not isinstance(preprocessing, dict) or len(preprocessing) > MAX_SETTINGS:
             raise DataError(f"{where}: 'preprocessing' must be an object of at most {MAX_SETTINGS} settings.")
         preprocessing = {_short_text(k, f"{where}: a preprocessing setting's name", 100):
-                         (_factors_setting if k == "factors" else _setting)(v, f"{where}, preprocessing {k!r}")
+                         {"factors": _factors_setting, "limits": _limits_setting}.get(k, _setting)(
+                             v, f"{where}, preprocessing {k!r}")
                          for k, v in preprocessing.items()}
         gamma = _number(entry, "gamma", where) if "gamma" in entry else 1.0
         if not 0.0 <= gamma <= 1.0:
@@ -235,6 +248,7 @@ def penalty_label(scenario: Scenario) -> str:
     """The penalty as a table shows it: grouped text columns (the Data page's choice) and a relaxed
     blend said beside it."""
     return (scenario.penalty + (" (grouped)" if scenario.preprocessing.get("grouped") is True else "")
+            + (" (bounded)" if scenario.preprocessing.get("limits") else "")
             + (", relaxed" if scenario.gamma < 1 else ""))
 
 

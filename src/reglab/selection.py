@@ -299,6 +299,8 @@ def cross_validate(
     penalty_factor: ArrayLike | None = None,
     groups: ArrayLike | None = None,
     offset: ArrayLike | None = None,
+    lower_limits: ArrayLike | None = None,
+    upper_limits: ArrayLike | None = None,
 ) -> CVResult:
     """K-fold cross-validation curve of the objective's path, with λ.min and λ.1se.
 
@@ -306,7 +308,8 @@ def cross_validate(
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-    penalty, l1_ratio, standardize, weights, intercept, family, positive_class, penalty_factor, offset
+    penalty, l1_ratio, standardize, weights, intercept, family, positive_class, penalty_factor, offset,
+    lower_limits, upper_limits
         As :func:`reglab.fit` (each fold refits with its rows' weights and offset, and predicts with its
         held-out rows' offset, as cv.glmnet).
     folds : int
@@ -338,7 +341,7 @@ def cross_validate(
         1e-20 to 1e-8; a resampling study of many CV runs may pass a looser one explicitly.
     """
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
-                        groups, offset)
+                        groups, offset, lower_limits, upper_limits)
     pen = spec.penalty
     measure = spec.datafit.check_measure(measure)
     classifier = spec.datafit.classifier

@@ -198,8 +198,9 @@ def _cd_weights(
     limit = kkt_tolerance * gradient_scale(design, penalty)
     order = np.argsort(-lambdas, kind="stable")
     factors = penalty.factor_array(design.n_features)
+    box = penalty.box(design.x_scale)
     solved, _ = cd.solve_path(design.gram, design.zy, design.n_samples, lambdas[order], penalty.alpha, factors,
-                              w_start=w_init, kkt_target=_KERNEL_MARGIN * limit)
+                              w_start=w_init, kkt_target=_KERNEL_MARGIN * limit, box=box)
     weights = np.empty((len(lambdas), design.n_features))
     weights[order] = solved
     kkt = kkt_residuals(design, penalty, lambdas, weights)
@@ -208,12 +209,13 @@ def _cd_weights(
         if lambdas[i] < lam_max:
             approach = np.geomspace(lam_max, lambdas[i], _CONTINUATION_STEPS)
             weights[i] = cd.solve_path(design.gram, design.zy, design.n_samples, approach, penalty.alpha, factors,
-                                       kkt_target=_KERNEL_MARGIN * limit)[0][-1]
+                                       kkt_target=_KERNEL_MARGIN * limit, box=box)[0][-1]
             kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1])[0]
-        if kkt[i] > limit and penalty.factors is None:  # scikit-learn has no penalty factors
+        plain = penalty.factors is None and box is None  # scikit-learn and LARS have no factors or limits
+        if kkt[i] > limit and plain:
             weights[i] = _cd_run(design, penalty, lambdas[i : i + 1], weights[i], _CD_TOL_STRICT)[0]
             kkt[i] = kkt_residuals(design, penalty, lambdas[i : i + 1], weights[i : i + 1])[0]
-        if kkt[i] > limit and penalty.factors is None:
+        if kkt[i] > limit and plain:
             candidate = _lars_weights(design, penalty, float(lambdas[i]))
             residual = kkt_residuals(design, penalty, lambdas[i : i + 1], candidate[None, :])[0]
             if residual < kkt[i]:
@@ -428,6 +430,9 @@ def solve_with_residuals(
             raise ValueError(f"λ must be > 0 for {design.datafit.model_name} (without a penalty the fit may have no "
                              "finite solution: separable classes, or a feature seen only with counts of 0).")
         if isinstance(design, MultinomialDesign):
+            if penalty.bounded:
+                raise ValueError("Coefficient limits are offered for least squares, two-class logistic and Poisson "
+                                 "regression here, not for three or more classes.")
             return _multinomial_solution(design, penalty, lambdas, w_init, kkt_tolerance)
         if penalty.grouped:
             return _group_rows_solution(design, penalty, lambdas, w_init, kkt_tolerance)
@@ -439,7 +444,7 @@ def solve_with_residuals(
         weights, kkt = _group_weights(design, penalty, lambdas, w_init, kkt_tolerance)
         return Solution(weights, intercepts, kkt)
     uniform = penalty.factors is None or len(set(penalty.factors)) == 1
-    if penalty.alpha == 0.0 and (uniform or np.all(lambdas == 0)):
+    if penalty.alpha == 0.0 and not penalty.bounded and (uniform or np.all(lambdas == 0)):
         # closed form (equal factors, rescaled to 1, are no factors; at λ = 0 nothing is penalized)
         weights = _ridge_weights(design, lambdas)
         return Solution(weights, intercepts, kkt_residuals(design, penalty, lambdas, weights))
@@ -471,11 +476,12 @@ def _rows_solution(
 
     code = _ROW_KERNELS[type(design.datafit)]
     offset = design.eta_offset
+    lower, upper = penalty.box(design.x_scale) or cd.unbounded(design.n_features)
 
     def run(grid, w_start):
         return cd.glm_path_rows(design.Zt, design.y, design.c, np.ascontiguousarray(grid), penalty.alpha,
                                 factors, design.intercept, w_start, design.null_intercept(),
-                                _KERNEL_MARGIN * limit, _MAX_NEWTON, code, offset)
+                                _KERNEL_MARGIN * limit, _MAX_NEWTON, code, offset, lower, upper)
 
     solved_w, solved_b, _ = run(lambdas[order], start)
     weights = np.empty((len(lambdas), design.n_features))
@@ -625,4 +631,4 @@ def kkt_residuals(design: Design | RowDesign, penalty: Penalty, lambdas: NDArray
     check, :func:`reglab.objective.kkt_violation`."""
     weights = np.asarray(weights, dtype=float)
     grads, intercept_grads = design.gradients(weights, intercepts)
-    return kkt_violation(penalty, weights, grads, lambdas, intercept_grads)
+    return kkt_violation(penalty, weights, grads, lambdas, intercept_grads, penalty.box(design.x_scale))

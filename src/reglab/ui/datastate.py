@@ -139,12 +139,13 @@ def _plain_defaults(dataset: Dataset) -> dict:
         "seed": 0,
         "positive": None,
         "factors": {},  # glmnet's penalty.factor by feature column, only those that are not 1
+        "limits": {},  # glmnet's lower.limits / upper.limits by feature column: [lower or None, upper or None]
         "grouped": False,  # penalize a text column's one-hot columns as one group
     }
 
 
 #: Data-preparation choices carried by links, written only where they differ from the defaults.
-PREP_URL_KEYS = {"target", "features", "test", "seed", "task", "missing", "positive", "pf", "grouped"}
+PREP_URL_KEYS = {"target", "features", "test", "seed", "task", "missing", "positive", "pf", "lim", "grouped"}
 _PREP_URL_WRITTEN = "reglab.url_written.prep"
 
 
@@ -185,6 +186,8 @@ def prep_query(dataset: Dataset, settings: dict) -> dict[str, str]:
         out["positive"] = str(settings["positive"])
     if settings.get("factors"):
         out["pf"] = json.dumps(settings["factors"], ensure_ascii=False)
+    if settings.get("limits"):
+        out["lim"] = json.dumps(settings["limits"], ensure_ascii=False)
     if settings.get("grouped"):
         out["grouped"] = "1"
     return out
@@ -241,6 +244,13 @@ def read_prep_query_params(dataset: Dataset, settings: dict) -> dict:
             problems.append(problem)
         else:
             settings["factors"] = factors
+    raw = st.query_params.get("lim")
+    if raw is not None:
+        chosen, problem = parse_limits(raw, columns)
+        if problem:
+            problems.append(problem)
+        else:
+            settings["limits"] = chosen
     for key, allowed in (("task", ("regression", "classification", "counts")), ("missing", ("impute", "drop"))):
         value = st.query_params.get(key)
         if value is not None:
@@ -272,6 +282,7 @@ def _prepared(token: str, settings_key: tuple, _dataset: Dataset) -> Prepared:
         positive_class=settings.get("positive"),
         penalty_factors=dict(settings.get("factors") or ()),
         group_categories=bool(settings.get("grouped", False)),
+        coefficient_limits=dict(settings.get("limits") or ()),
     )
 
 
@@ -308,7 +319,7 @@ def data_notes(dataset: Dataset, settings: dict) -> list[str]:
 def settings_key(settings: dict) -> tuple:
     def frozen(value):
         if isinstance(value, dict):
-            return tuple(sorted(value.items()))
+            return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in value.items()))
         return tuple(value) if isinstance(value, list) else value
 
     return tuple((k, frozen(v)) for k, v in sorted(settings.items()) if k != "token")
@@ -343,6 +354,74 @@ def parse_factors(raw: str, columns: list[str]) -> tuple[dict[str, float], str |
         if value != 1:
             usable[name] = float(value)
     return usable, None
+
+
+def parse_limits(raw: str, columns: list[str]) -> tuple[dict[str, list[float | None]], str | None]:
+    """A link's coefficient limits (a JSON object of column → [lower, upper], null for none):
+    ``(limits, None)``, or ``({}, message)`` when unusable (at most one entry per column; lower ≤ 0 ≤ upper)."""
+    import json
+    import math
+
+    problem = ("The link's coefficient limits (lim) are not usable: they must name columns of this dataset, each with "
+               "[lower, upper], lower ≤ 0 ≤ upper (null for none). Kept every coefficient free.")
+    if len(raw) > 200 * (len(columns) + 1):
+        return {}, problem
+    try:
+        chosen = json.loads(raw)
+    except (ValueError, RecursionError):
+        return {}, problem
+    if not isinstance(chosen, dict) or len(chosen) > len(columns):
+        return {}, problem
+    usable: dict[str, list[float | None]] = {}
+    for name, pair in chosen.items():
+        if name not in columns or not isinstance(pair, list) or len(pair) != 2:
+            return {}, problem
+        low, high = pair
+        for value, sign in ((low, -1.0), (high, 1.0)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                      or not math.isfinite(value) or value * sign < 0):
+                return {}, problem
+        if low is not None or high is not None:
+            usable[name] = [None if low is None else float(low), None if high is None else float(high)]
+    return usable, None
+
+
+LIMITS_EDITOR = state.widget_key("coefficient_limits_editor")
+LOWER_COLUMN, UPPER_COLUMN = "lower limit", "upper limit"
+
+
+def limits_table(settings: dict) -> pd.DataFrame:
+    """The coefficient-limits editor's rows: every chosen feature column with its limits (blank: none)."""
+    chosen = settings.get("limits") or {}
+    features = list(settings.get("features", []))
+    return pd.DataFrame({"feature": features,
+                         LOWER_COLUMN: [(chosen.get(f) or [None, None])[0] for f in features],
+                         UPPER_COLUMN: [(chosen.get(f) or [None, None])[1] for f in features]}).astype(
+        {LOWER_COLUMN: float, UPPER_COLUMN: float})
+
+
+def store_limit_edits() -> None:
+    """The limits editor's on_change: edited cells become the stored limits (a blank cell or a value on
+    the wrong side of 0 means no limit on that side), then the editor redraws from them."""
+    import math
+
+    edits = (st.session_state.get(LIMITS_EDITOR) or {}).get("edited_rows", {})
+    settings = dict(st.session_state.get(state.PREP) or {})
+    features = list(settings.get("features", []))
+    chosen = {name: list(pair) for name, pair in (settings.get("limits") or {}).items()}
+    for row, change in edits.items():
+        if not 0 <= int(row) < len(features):
+            continue
+        pair = chosen.get(features[int(row)], [None, None])
+        for side, column, sign in ((0, LOWER_COLUMN, -1.0), (1, UPPER_COLUMN, 1.0)):
+            if column in change:
+                value = change[column]
+                number = None if value is None else float(value)
+                pair[side] = number if number is not None and math.isfinite(number) and number * sign >= 0 else None
+        chosen[features[int(row)]] = pair
+    settings["limits"] = {name: pair for name, pair in chosen.items() if pair != [None, None]}
+    st.session_state[state.PREP] = settings
+    st.session_state.pop(LIMITS_EDITOR, None)
 
 
 FACTOR_EDITOR = state.widget_key("penalty_factor_editor")

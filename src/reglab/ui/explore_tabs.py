@@ -102,7 +102,7 @@ class LambdaView:
     @property
     def relaxable(self) -> bool:
         """glmnet's relax = TRUE is offered: a sparse model of a family that has it."""
-        return self.datafit.relaxable and self.penalty != "l2"
+        return self.datafit.relaxable and self.penalty != "l2" and not self.model_penalty.bounded
 
 
 def model_captions(prepared: Prepared) -> None:
