@@ -66,12 +66,25 @@ def test_stored_limits_are_reported_on_the_data_page_and_a_bad_link_is_named():
         assert not at.session_state[state.PREP].get("limits")
 
 
-def test_six_classes_keep_every_coefficient_free_and_say_so():
+@pytest.mark.parametrize("labels", [["c0", "c1", "c2", "c3", "c4", "c5"], [0, 1, 2, 3, 4, 5]])
+def test_six_classes_take_limits_on_every_class_and_groups_give_way(labels):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(180, 3)), columns=["a", "b", "c"])
-    frame["label"] = np.array(["c0", "c1", "c2", "c3", "c4", "c5"])[np.arange(180) % 6]
+    frame["label"] = np.array(labels, dtype=object)[np.arange(180) % 6]
     prepared = reglab.preprocess(frame, "label", task="classification", coefficient_limits={"a": [0.0, None]})
-    assert prepared.lower_limits is None and any("every coefficient is free" in w for w in prepared.warnings)
+    assert prepared.lower_limits == (0.0, -np.inf, -np.inf)
+    path = reglab.path(prepared.X_train, prepared.y_train, "l1", family=prepared.datafit,
+                       lower_limits=prepared.lower_limits, n_lambdas=20)
+    assert path.kkt.max() <= 1e-8 and np.all(path.coefs[:, :, 0] >= 0.0)
+    at = open_page("pages/1_data.py")
+    at.segmented_control[0].set_value("upload").run()
+    at.file_uploader[0].upload("six.csv", frame.to_csv(index=False).encode(), "text/csv").run()
+    next(s for s in at.selectbox if s.label.startswith("Target")).set_value("label").run()
+    next(s for s in at.segmented_control if s.label == "Task").set_value("classification").run()
+    settings = dict(at.session_state[state.PREP])
+    at.session_state[state.PREP] = {**settings, "limits": {"a": [0.0, None]}}
+    at.switch_page("pages/2_explore.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.exception]
     two = frame.assign(label=np.where(frame["a"] > 0, "yes", "no"))
     bounded = reglab.preprocess(two, "label", task="classification", coefficient_limits={"b": [None, 0.0]},
                                 group_categories=True)

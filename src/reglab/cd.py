@@ -325,7 +325,7 @@ def warm_up() -> None:
     glm_path_rows(Zt, np.array([1.0, 0.0, 1.0, 0.0]), np.ones(4), np.array([0.3, 0.1]), 1.0, np.ones(2), True,
                   np.zeros(2), 0.0, 1e-12, 50, LOGISTIC, np.zeros(4), *unbounded(2))
     multinomial_path_rows(Zt, np.array([0.0, 1.0, 2.0, 0.0]), np.ones(4), np.array([0.3, 0.1]), 1.0, np.ones(2), True,
-                          np.zeros((3, 2)), np.zeros(3), 1e-12, 50)
+                          np.zeros((3, 2)), np.zeros(3), 1e-12, 50, *unbounded(2))
 
 
 # --- Logistic regression (glmnet's family="binomial") -------------------------------------------
@@ -663,14 +663,14 @@ def _softmax_terms(eta, y, c, n, prob):
 
 @numba.njit(cache=True, nogil=True)
 def multinomial_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, W_start, b_start, kkt_target,
-                          max_cycles):
+                          max_cycles, lower, upper):
     """Weights (k × K × p), intercepts (k × K, centered to sum 0) and a converged flag at each λ for
 
         (1/n)·Σᵢ cᵢ·[log Σₖ e^ηᵢₖ − ηᵢ,yᵢ] + λ·Σₖ Σⱼ fⱼ(α|wₖⱼ| + (1−α)/2·wₖⱼ²),   ηᵢₖ = bₖ + zᵢᵀwₖ,
 
     with ``Zt = Zᵀ`` (p × n, C order), class codes y ∈ {0, …, K−1}, weights c (Σc = n).
     ``kkt_target``: the absolute KKT residual (gradient units) every (feature, class) and every
-    class's intercept must meet.
+    class's intercept must meet; ``lower`` ≤ wₖⱼ ≤ ``upper`` for every class (each interval holding 0).
     """
     p, n_rows = Zt.shape
     K = W_start.shape[0]
@@ -719,9 +719,13 @@ def multinomial_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, W_st
                     m = a + 1 if fit_intercept else a
                     rows = np.empty((m, n_rows))
                     sub_factors = np.zeros(m)
+                    sub_lower = np.full(m, -np.inf)  # the intercept: unbounded
+                    sub_upper = np.full(m, np.inf)
                     for t in range(a):
                         rows[t] = Zt[members[t]]
                         sub_factors[t] = factors[members[t]]
+                        sub_lower[t] = lower[members[t]]
+                        sub_upper[t] = upper[members[t]]
                     if fit_intercept:
                         rows[a] = 1.0
                     for i in range(n_rows):
@@ -732,7 +736,7 @@ def multinomial_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, W_st
                     for t in range(a):
                         j = members[t]
                         worst = max(worst, _penalty_violation(sub_grad[t], W[k, j], l1 * factors[j], l2 * factors[j],
-                                                              -np.inf, np.inf))
+                                                              lower[j], upper[j]))
                     if fit_intercept:
                         worst = max(worst, abs(sub_grad[a]))
                     cycle_worst = max(cycle_worst, worst)
@@ -747,7 +751,7 @@ def multinomial_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, W_st
                         v0[a] = b[k]
                     zy = np.dot(gram, v0) - n * sub_grad
                     solved, _ = enet_path_gram(gram, zy, n, lam * one, alpha, sub_factors, v0, 0.1 * kkt_target, 10_000,
-                                               np.full(m, -np.inf), np.full(m, np.inf))
+                                               sub_lower, sub_upper)
                     step = solved[0] - v0
                     delta = np.dot(rows.T, step)
                     class_factors = np.repeat(factors, K).reshape(p, K).T.ravel()
@@ -793,7 +797,7 @@ def multinomial_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, W_st
                     worst = max(worst, abs(g.sum()))
                 grad = np.dot(Zt, g)
                 for j in range(p):
-                    v = _penalty_violation(grad[j], W[k, j], l1 * factors[j], l2 * factors[j], -np.inf, np.inf)
+                    v = _penalty_violation(grad[j], W[k, j], l1 * factors[j], l2 * factors[j], lower[j], upper[j])
                     if v > kkt_target:
                         if not in_set[k, j]:
                             in_set[k, j] = True

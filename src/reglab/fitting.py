@@ -209,7 +209,8 @@ def fit(
     lower_limits, upper_limits : float or array-like of shape (n_features,), optional
         glmnet's ``lower.limits`` / ``upper.limits``: bounds on each original-scale coefficient
         (≤ 0 and ≥ 0 respectively; ``lower_limits=0`` is scikit-learn's ``positive=True``). The
-        solution meets the KKT conditions of the bounded problem; not with ``groups`` or 3+ classes.
+        solution meets the KKT conditions of the bounded problem (every class's coefficients for 3+
+        classes); not with ``groups`` or ``relax``.
     """
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
                         groups, offset, lower_limits, upper_limits)

@@ -463,8 +463,8 @@ def preprocess(
     coefficient_limits : mapping of column name to (lower, upper), optional
         glmnet's ``lower.limits`` / ``upper.limits`` by table column, on the original scale of its
         coefficients (lower ≤ 0 ≤ upper; None for no limit on that side); a text column's limits apply
-        to each of its one-hot columns. Not for three or more classes, and not with groups (the limits
-        are kept, the grouping dropped: a warning says so).
+        to each of its one-hot columns (and, with three or more classes, to every class's coefficient).
+        Not with groups (the limits are kept, the grouping dropped: a warning says so).
     """
     if target not in frame.columns:
         raise DataError(f"The target column {target!r} is not in the table.")
@@ -640,10 +640,6 @@ def preprocess(
     datafit = datafit_for_task(task, len(class_labels or ()))
     multiclass = datafit.per_class
     lower_limits, upper_limits = _limits_by_model_column(coefficient_limits, sources, report)
-    if multiclass and (lower_limits or upper_limits):
-        warnings.append(f"Coefficient limits are offered for regression, two-class and count targets here: with "
-                        f"{len(class_labels)} classes every coefficient is free.")
-        lower_limits = upper_limits = None
     if group_categories and (lower_limits or upper_limits):
         warnings.append("Coefficient limits and grouped categories are not combined: the limits are kept and each "
                         "level is penalized on its own.")

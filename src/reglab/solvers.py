@@ -430,9 +430,6 @@ def solve_with_residuals(
             raise ValueError(f"λ must be > 0 for {design.datafit.model_name} (without a penalty the fit may have no "
                              "finite solution: separable classes, or a feature seen only with counts of 0).")
         if isinstance(design, MultinomialDesign):
-            if penalty.bounded:
-                raise ValueError("Coefficient limits are offered for least squares, two-class logistic and Poisson "
-                                 "regression here, not for three or more classes.")
             return _multinomial_solution(design, penalty, lambdas, w_init, kkt_tolerance)
         if penalty.grouped:
             return _group_rows_solution(design, penalty, lambdas, w_init, kkt_tolerance)
@@ -515,10 +512,13 @@ def _multinomial_solution(
     order = np.argsort(-lambdas, kind="stable")
     start = np.zeros((K, p)) if w_init is None else np.array(w_init, dtype=float).reshape(K, p)
 
+    box = penalty.box(design.x_scale)
+    lower, upper = box or cd.unbounded(p)
+
     def run(grid, w_start):
         return cd.multinomial_path_rows(design.Zt, design.y, design.c, np.ascontiguousarray(grid), penalty.alpha,
                                         factors, design.intercept, w_start, design.null_intercept(),
-                                        _KERNEL_MARGIN * limit, _MAX_CYCLES)
+                                        _KERNEL_MARGIN * limit, _MAX_CYCLES, lower, upper)
 
     solved_w, solved_b, _ = run(lambdas[order], start)
     weights = np.empty((len(lambdas), K, p))
@@ -545,6 +545,8 @@ def _multinomial_solution(
         approach = np.geomspace(max(lam_max, lambdas[i]), lambdas[i], _CONTINUATION_STEPS)
         w_path, b_path, _ = run(approach, np.zeros((K, p)))
         finish(i, w_path[-1], b_path[-1])
+    if box is not None:  # limits fix which shifts are feasible: the solution is reported as solved
+        return Solution(weights, intercepts, kkt)
     # An unpenalized feature's weights are unique only up to a shift shared by the classes (the
     # softmax ignores it): reported centred over the classes, as glmnet's (η and the KKT unchanged).
     free = factors == 0.0
@@ -583,6 +585,9 @@ def _joint_newton(design: MultinomialDesign, penalty: Penalty, lam: float, W: ND
     Z1 = np.vstack([design.Zt, np.ones((1, n)) if design.intercept else np.zeros((1, n))]).T  # n × (p+1)
     onehot = np.eye(K)[design.y.astype(int)]
     factors = np.tile(np.append(penalty.factor_array(p), 0.0), K)
+    limits = penalty.box(design.x_scale)  # each class's weights bounded alike, the intercepts free
+    box = None if limits is None else tuple(np.tile(np.append(side, free), K)
+                                            for side, free in zip(limits, (-np.inf, np.inf)))
     datafit = design.datafit
 
     def state(v):
@@ -594,7 +599,7 @@ def _joint_newton(design: MultinomialDesign, penalty: Penalty, lam: float, W: ND
         prob = datafit.response(eta)
         grad = (Z1.T @ (design.c[:, None] * (prob - onehot) / n)).T  # (K, p+1)
         violation = kkt_violation(penalty, v.reshape(K, p + 1)[None, :, :p], grad[None, :, :p], [lam],
-                                  grad[None, :, p] if design.intercept else None)[0]
+                                  grad[None, :, p] if design.intercept else None, limits)[0]
         return prob, grad.ravel(), violation
 
     v = np.column_stack([W, b]).ravel()
@@ -608,7 +613,7 @@ def _joint_newton(design: MultinomialDesign, penalty: Penalty, lam: float, W: ND
             break
         gram = n * softmax_hessian(Z1.T, design.c, prob)
         zy = gram @ v - n * grad
-        solved, _ = cd.solve_path(gram, zy, n, np.array([lam]), penalty.alpha, factors, w_start=v,
+        solved, _ = cd.solve_path(gram, zy, n, np.array([lam]), penalty.alpha, factors, w_start=v, box=box,
                                   kkt_target=0.1 * limit)
         step = solved[0] - v
         t = 1.0
