@@ -77,7 +77,7 @@ def test_the_checks_tab_hovers_each_point_to_its_row_with_the_file_names_as_text
     assert '"field": "v0"' in tooltips  # fields never carry the file's text
 
 
-def test_counts_draw_pearson_or_deviance_residuals_and_classifiers_keep_their_classification_tab():
+def test_counts_draw_pearson_or_deviance_residuals_and_a_classifiers_checks_are_its_classification_views():
     rng = np.random.default_rng(3)
     frame = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
     frame["events"] = rng.poisson(np.exp(0.5 + 0.6 * frame["a"]))
@@ -94,5 +94,5 @@ def test_counts_draw_pearson_or_deviance_residuals_and_classifiers_keep_their_cl
     at.file_uploader[0].upload("rows.csv", frame.to_csv(index=False).encode(), "text/csv").run()
     next(s for s in at.selectbox if s.label.startswith("Target")).set_value("label").run()
     at.switch_page("pages/2_explore.py").run()
-    labels = [t.label for t in at.tabs]
-    assert any("Classification" in t for t in labels) and not any("Model checks" in t for t in labels)
+    labels = [t.label for t in at.tabs]  # one model-checks tab: a classifier's is calibration and confusion
+    assert sum("Model checks" in t for t in labels) == 1 and any("Model checks · Classification" in t for t in labels)

@@ -491,16 +491,16 @@ _VIEW_URL_WRITTEN = "reglab.url_written.view"
 #: Explore's tabs: short name in links → label on screen (Truth exists for synthetic data only).
 TABS = {"paths": ":material/timeline: Paths", "sparsity": ":material/bar_chart: Sparsity",
         "cv": ":material/rule: Cross-validation", "bv": ":material/balance: Bias–variance",
-        "classes": ":material/target: Classification", "counts": ":material/numbers: Counts",
+        "classes": ":material/fact_check: Model checks · Classification", "counts": ":material/numbers: Counts",
         "checks": ":material/fact_check: Model checks",
         "whatif": ":material/person_search: What-if", "code": ":material/code: Reproduce",
         "truth": ":material/verified: Truth", "relaxed": ":material/compress: Relaxed lasso"}
 
 
 def tab_names(has_truth: bool, datafit, relaxable: bool = False) -> list[str]:
-    """Explore's tabs, by short name (Truth only with a known truth, Classification only for a
-    classifier — its model checks are calibration and confusion —, Model checks (residuals) only for a
-    model with residuals, Counts only for a count model, Relaxed lasso only for a sparse model that has it);
+    """Explore's tabs, by short name (Truth only with a known truth; one model-checks tab: residuals for
+    a model that has them, "Model checks · Classification" — calibration, confusion, ROC — for a
+    classifier; Counts only for a count model, Relaxed lasso only for a sparse model that has it);
     an open tab that is not among them (a link's tab=truth on real data) falls back to the first."""
     shown = {"truth": has_truth, "classes": datafit.classifier, "counts": datafit.counts, "relaxed": relaxable,
              "checks": bool(datafit.residual_kinds)}
