@@ -1,6 +1,6 @@
 """The analyst's toolkit in Chromium on an uploaded CSV: the information criteria under the CV curve move λ,
-the model checks draw their four charts, the What-if tab fills its form from a row and its prediction
-follows a typed value; no exception box."""
+the bootstrap intervals are drawn on the bars, the model checks draw their four charts, the What-if tab
+fills its form from a row and its prediction follows a typed value; no exception box."""
 
 import re
 
@@ -41,6 +41,14 @@ def test_criteria_and_what_if_on_an_uploaded_csv(app_url, page, tmp_path):
     page.wait_for_function("v => { const e = document.querySelector('input[aria-label=\"λ (exact)\"]');"
                            " return e && Number(e.value).toPrecision(3) === Number(v).toPrecision(3); }", arg=chosen,
                            timeout=30_000)
+    assert_no_exception(page)
+
+    page.get_by_role("tab", name=re.compile("Sparsity")).click()
+    wait_for_app(page)
+    page.get_by_text("Bootstrap intervals", exact=True).click()
+    page.get_by_text("Grey whiskers").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    drawn_chart(page, "coefficient (standardized units)", timeout=30_000)
     assert_no_exception(page)
 
     page.get_by_role("tab", name=re.compile("Model checks")).click()
