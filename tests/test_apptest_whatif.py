@@ -40,8 +40,7 @@ def test_a_row_of_the_table_fills_the_form_and_the_prediction_is_the_fits():
     prepared = reglab.preprocess(frame, "price", test_size=0.25, seed=0)
     row = int(prepared.test_rows[2])
     next(w for w in at.number_input if w.label == "Start from row of the table").set_value(row + 1).run()
-    assert any(f"Row {row + 1} is a test row" in c.value for c in at.caption)
-    next(b for b in at.button if b.label == "Use this row").click().run()
+    assert any(f"Row {row + 1} is a test row" in c.value for c in at.caption)  # the row fills the form by itself
     assert not at.exception
     fit = reglab.fit(prepared.X_train, prepared.y_train, "l1", at.session_state[state.LAMBDA],
                      feature_names=prepared.feature_names)
@@ -54,6 +53,8 @@ def test_a_row_of_the_table_fills_the_form_and_the_prediction_is_the_fits():
     assert next(m.value for m in at.metric if m.label.startswith("Predicted")) == f"{moved:.4g}"
     next(b for b in at.button if b.label == "Medians").click().run()
     assert size.key and at.session_state[size.key] == pytest.approx(np.median(prepared.X_train[:, 0]))
+    next(b for b in at.button if b.label == "Use this row").click().run()  # the same row again, after edits
+    assert next(m.value for m in at.metric if m.label.startswith("Predicted")) == f"{expected:.4g}"
 
 
 @pytest.mark.parametrize("labels", [["no", "yes"], [0, 1], ["c0", "c1", "c2", "c3", "c4", "c5"], [0, 1, 2, 3, 4, 5]])

@@ -16,12 +16,8 @@ pytestmark = pytest.mark.browser
 HOSTILE = '[x](http://e) **b** "]]; q <- 1'
 
 
-def test_criteria_and_what_if_on_an_uploaded_csv(app_url, page, tmp_path):
-    rng = np.random.default_rng(0)
-    n = 160
-    frame = pd.DataFrame({"size": rng.normal(50, 10, n), HOSTILE: rng.normal(size=n),
-                          "city": rng.choice(["north", "south", "east"], n)})
-    frame["price"] = 0.3 * frame["size"] + 2 * frame[HOSTILE] + rng.normal(size=n)
+def upload_and_explore(page, app_url, frame, tmp_path) -> None:
+    """Upload ``frame`` as homes.csv on the Data page (its target: price) and follow the link to Explore."""
     csv = tmp_path / "homes.csv"
     frame.to_csv(csv, index=False)
     page.goto(app_url + "/data")
@@ -31,6 +27,15 @@ def test_criteria_and_what_if_on_an_uploaded_csv(app_url, page, tmp_path):
     page.get_by_text("target 'price'").first.wait_for(timeout=30_000)
     wait_for_app(page)
     follow_link(page, "Explore this dataset", "/explore")
+
+
+def test_criteria_and_what_if_on_an_uploaded_csv(app_url, page, tmp_path):
+    rng = np.random.default_rng(0)
+    n = 160
+    frame = pd.DataFrame({"size": rng.normal(50, 10, n), HOSTILE: rng.normal(size=n),
+                          "city": rng.choice(["north", "south", "east"], n)})
+    frame["price"] = 0.3 * frame["size"] + 2 * frame[HOSTILE] + rng.normal(size=n)
+    upload_and_explore(page, app_url, frame, tmp_path)
     page.get_by_role("tab", name=re.compile("Cross-validation")).click()
     wait_for_app(page)
     drawn_chart(page, "criterion (smaller is better)", timeout=60_000)
@@ -63,9 +68,10 @@ def test_criteria_and_what_if_on_an_uploaded_csv(app_url, page, tmp_path):
     start.fill("7")
     start.press("Enter")
     wait_for_app(page)
-    page.get_by_role("button", name="Use this row").click()
-    wait_for_app(page)
-    size = page.get_by_role("spinbutton", name="size", exact=True)
+    size = page.get_by_role("spinbutton", name="size", exact=True)  # the typed row fills the form by itself
+    page.wait_for_function("v => { const e = document.querySelector('input[aria-label=\"size\"]');"
+                           " return e && Math.abs(Number(e.value) - v) < 1e-3 * Math.abs(v); }",
+                           arg=float(frame["size"].iloc[6]), timeout=30_000)
     assert float(size.input_value()) == pytest.approx(frame["size"].iloc[6], rel=1e-5)
     card = page.locator('[data-testid="stMetric"]').filter(has_text="Predicted price")
     before = card.inner_text()
@@ -87,15 +93,7 @@ def test_the_report_downloads_and_renders_every_chart_offline(app_url, page, bro
     frame = pd.DataFrame({"size": rng.normal(50, 10, n), HOSTILE: rng.normal(size=n),
                           "city": rng.choice(["north", "<script>alert(1)</script>", "east"], n)})
     frame["price"] = 0.3 * frame["size"] + 2 * frame[HOSTILE] + rng.normal(size=n)
-    csv = tmp_path / "homes.csv"
-    frame.to_csv(csv, index=False)
-    page.goto(app_url + "/data")
-    wait_for_app(page)
-    choose_source(page, "Upload")
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(csv))
-    page.get_by_text("target 'price'").first.wait_for(timeout=30_000)
-    wait_for_app(page)
-    follow_link(page, "Explore this dataset", "/explore")
+    upload_and_explore(page, app_url, frame, tmp_path)
     drawn_chart(page, timeout=60_000)
     with page.expect_download(timeout=120_000) as download:
         page.get_by_role("button", name="Report (HTML)").click()

@@ -106,6 +106,33 @@ def test_equals_a_generic_convex_solver_on_a_small_problem(alpha):
 # ----------------------------------------------------------------------------- two-class logistic regression
 
 
+def assert_group_kkt_by_hand(path, groups, alpha, X, Z, c, residual, offset=0.0, step=7):
+    """The group KKT conditions of a row datafit's path, by hand at every ``step``-th λ: with η from the
+    original-scale coefficients on ``X``, ``residual(η)`` the datafit's ∂ℓ/∂η per row (logistic p − y,
+    Poisson μ − y) and row weights c (summing to n), the gradient Zᵀ(c·r)/n on the standardized ``Z``: the
+    intercept's condition |Σcᵢrᵢ/n| and each group's subdifferential, both ≤ 1e-8·λ_max; and every group
+    in or out of the model as a whole."""
+    pen = Penalty.of("elasticnet", alpha, groups=groups)
+    order, starts, omega = pen.group_structure(X.shape[1])
+    lam_max, n = path.lambda_max, len(c)
+    for i in range(0, len(path.lambdas), step):
+        lam, w = path.lambdas[i], path.weights[i]
+        r = c * residual(offset + path.intercepts[i] + X @ path.coefs[i])
+        g = Z.T @ r / n
+        assert abs(r.sum() / n) <= 1e-8 * lam_max  # the intercept's condition
+        for grp, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
+            idx = order[a:b]
+            norm = np.linalg.norm(w[idx])
+            if norm == 0:
+                assert np.linalg.norm(g[idx]) <= lam * alpha * omega[grp] + 1e-8 * lam_max
+            else:
+                stationary = g[idx] + lam * omega[grp] * ((1 - alpha) * w[idx] + alpha * w[idx] / norm)
+                assert np.linalg.norm(stationary) <= 1e-8 * lam_max
+    for a, b in zip(starts[:-1], starts[1:]):  # in or out as a whole
+        members = path.nonzero[:, order[a:b]]
+        assert (members.all(axis=1) | ~members.any(axis=1)).all()
+
+
 def binomial_problem(n=300, seed=1):
     """The grouped problem's features with a two-class target drawn from a logistic model in which
     x1, x2 and the city levels matter (plan does not)."""
@@ -122,27 +149,9 @@ def test_grouped_logistic_paths_meet_the_group_kkt_conditions(alpha):
     path = reglab.path(X, y, "elasticnet", l1_ratio=alpha, family="binomial", groups=prepared.feature_groups)
     assert path.kkt.max() <= 1e-8
     # independently of the solver's own report: the logistic gradient and the group subdifferential, by hand
-    pen = Penalty.of("elasticnet", alpha, groups=prepared.feature_groups)
-    order, starts, omega = pen.group_structure(X.shape[1])
-    sd = X.std(axis=0)
-    Z = (X - X.mean(axis=0)) / sd
-    lam_max = path.lambda_max
-    for i in range(0, len(path.lambdas), 7):
-        lam, w = path.lambdas[i], path.weights[i]
-        eta = path.intercepts[i] + X @ path.coefs[i]
-        g = Z.T @ (1 / (1 + np.exp(-eta)) - y) / len(y)
-        assert abs(np.mean(1 / (1 + np.exp(-eta)) - y)) <= 1e-8 * lam_max  # the intercept's condition
-        for grp, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
-            idx = order[a:b]
-            norm = np.linalg.norm(w[idx])
-            if norm == 0:
-                assert np.linalg.norm(g[idx]) <= lam * alpha * omega[grp] + 1e-8 * lam_max
-            else:
-                stationary = g[idx] + lam * omega[grp] * ((1 - alpha) * w[idx] + alpha * w[idx] / norm)
-                assert np.linalg.norm(stationary) <= 1e-8 * lam_max
-    for a, b in zip(starts[:-1], starts[1:]):  # in or out as a whole
-        members = path.nonzero[:, order[a:b]]
-        assert (members.all(axis=1) | ~members.any(axis=1)).all()
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    assert_group_kkt_by_hand(path, prepared.feature_groups, alpha, X, Z, np.ones(len(y)),
+                             lambda eta: 1 / (1 + np.exp(-eta)) - y, step=7)
     if alpha > 0:
         entered = path.nonzero.argmax(axis=0)
         names = prepared.feature_names
@@ -265,30 +274,12 @@ def test_grouped_poisson_paths_meet_the_group_kkt_conditions_with_an_offset_and_
     path = reglab.path(X, y, "elasticnet", l1_ratio=alpha, family="poisson", groups=prepared.feature_groups,
                        offset=offset, weights=weights)
     assert path.kkt.max() <= 1e-8
-    # by hand: the Poisson gradient Zᵀc(μ − y)/n (c normalized to sum n) and the group subdifferential
-    pen = Penalty.of("elasticnet", alpha, groups=prepared.feature_groups)
-    order, starts, omega = pen.group_structure(X.shape[1])
+    # by hand: the Poisson gradient Zᵀc(μ − y)/n (c normalized to sum n, Z by the weighted mean and sd)
     c = weights * len(y) / weights.sum()
     mean = c @ X / c.sum()
-    sd = np.sqrt(c @ (X - mean) ** 2 / c.sum())
-    Z = (X - mean) / sd
-    lam_max = path.lambda_max
-    for i in range(0, len(path.lambdas), 9):
-        lam, w = path.lambdas[i], path.weights[i]
-        mu = np.exp(offset + path.intercepts[i] + X @ path.coefs[i])
-        g = Z.T @ (c * (mu - y)) / len(y)
-        assert abs(np.sum(c * (mu - y)) / len(y)) <= 1e-8 * lam_max  # the intercept's condition
-        for grp, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
-            idx = order[a:b]
-            norm = np.linalg.norm(w[idx])
-            if norm == 0:
-                assert np.linalg.norm(g[idx]) <= lam * alpha * omega[grp] + 1e-8 * lam_max
-            else:
-                stationary = g[idx] + lam * omega[grp] * ((1 - alpha) * w[idx] + alpha * w[idx] / norm)
-                assert np.linalg.norm(stationary) <= 1e-8 * lam_max
-    for a, b in zip(starts[:-1], starts[1:]):  # in or out as a whole
-        members = path.nonzero[:, order[a:b]]
-        assert (members.all(axis=1) | ~members.any(axis=1)).all()
+    Z = (X - mean) / np.sqrt(c @ (X - mean) ** 2 / c.sum())
+    assert_group_kkt_by_hand(path, prepared.feature_groups, alpha, X, Z, c, lambda eta: np.exp(eta) - y,
+                             offset=offset, step=9)
 
 
 def test_grouped_poisson_with_singleton_groups_is_the_plain_poisson_path():

@@ -330,21 +330,29 @@ def settings_key(settings: dict) -> tuple:
 MAX_FACTOR = 1000.0
 
 
+def _json_object_by_column(raw: str, columns: list[str]) -> dict | None:
+    """A link's JSON object with at most one entry per column, or None: its size bounded by the columns
+    before it is parsed (by the C parser: linear in its length)."""
+    import json
+
+    if len(raw) > 200 * (len(columns) + 1):
+        return None
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) and len(value) <= len(columns) else None
+
+
 def parse_factors(raw: str, columns: list[str]) -> tuple[dict[str, float], str | None]:
     """A link's penalty factors (a JSON object of column → number): ``(factors, None)``, or
     ``({}, message)`` when unusable (bounded: at most one entry per column, each in [0, 1000])."""
-    import json
     import math
 
     problem = ("The link's penalty factors (pf) are not usable: they must name columns of this dataset, each with a "
                f"number from 0 to {MAX_FACTOR:g}. Kept every factor at 1.")
-    if len(raw) > 200 * (len(columns) + 1):
-        return {}, problem
-    try:
-        factors = json.loads(raw)
-    except (ValueError, RecursionError):
-        return {}, problem
-    if not isinstance(factors, dict) or len(factors) > len(columns):
+    factors = _json_object_by_column(raw, columns)
+    if factors is None:
         return {}, problem
     usable = {}
     for name, value in factors.items():
@@ -359,18 +367,12 @@ def parse_factors(raw: str, columns: list[str]) -> tuple[dict[str, float], str |
 def parse_limits(raw: str, columns: list[str]) -> tuple[dict[str, list[float | None]], str | None]:
     """A link's coefficient limits (a JSON object of column → [lower, upper], null for none):
     ``(limits, None)``, or ``({}, message)`` when unusable (at most one entry per column; lower ≤ 0 ≤ upper)."""
-    import json
     import math
 
     problem = ("The link's coefficient limits (lim) are not usable: they must name columns of this dataset, each with "
                "[lower, upper], lower ≤ 0 ≤ upper (null for none). Kept every coefficient free.")
-    if len(raw) > 200 * (len(columns) + 1):
-        return {}, problem
-    try:
-        chosen = json.loads(raw)
-    except (ValueError, RecursionError):
-        return {}, problem
-    if not isinstance(chosen, dict) or len(chosen) > len(columns):
+    chosen = _json_object_by_column(raw, columns)
+    if chosen is None:
         return {}, problem
     usable: dict[str, list[float | None]] = {}
     for name, pair in chosen.items():

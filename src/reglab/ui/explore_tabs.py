@@ -664,6 +664,21 @@ def _whatif_fill(keys: list[str], columns: list[whatif.Column], values: dict) ->
         st.session_state[key] = values[column.name]
 
 
+def _table_row(prepared: Prepared, position: int):
+    """``(X, index, "training" | "test")`` of the table's row at ``position`` (0-based), or None when that
+    row is not among the model's rows (left out for a missing target)."""
+    return next(((X, int(np.flatnonzero(rows == position)[0]), kind)
+                 for X, rows, kind in ((prepared.X_train, prepared.train_rows, "training"),
+                                       (prepared.X_test, prepared.test_rows, "test")) if position in rows), None)
+
+
+def _whatif_fill_row(keys: list[str], columns: list[whatif.Column], prepared: Prepared, row_key: str) -> None:
+    """A typed row number fills the form at once (no second click, which a rerun could swallow)."""
+    found = _table_row(prepared, int(st.session_state[row_key]) - 1)
+    if found is not None:
+        _whatif_fill(keys, columns, whatif.values_of(columns, found[0][found[1]]))
+
+
 def whatif_tab(v: LambdaView) -> None:
     """One row through the model at λ: a form with one input per table column in the model (numbers with
     their training range, text as its levels), started from the medians or any row of the table; the
@@ -676,12 +691,12 @@ def whatif_tab(v: LambdaView) -> None:
         st.session_state.setdefault(key, typical[column.name])
     n_rows = int(max(prepared.train_rows.max(initial=-1), prepared.test_rows.max(initial=-1))) + 1
     s1, s2, s3 = st.columns([2, 1, 1], vertical_alignment="bottom")
-    row = s1.number_input("Start from row of the table", 1, max(n_rows, 1), value=1, step=1,
-                          help="Row 1 is the table's first data row (a row left out for a missing target has no values).")
-    position = int(row) - 1
-    source = next(((X, int(np.flatnonzero(rows == position)[0]), kind)
-                   for X, rows, kind in ((prepared.X_train, prepared.train_rows, "training"),
-                                         (prepared.X_test, prepared.test_rows, "test")) if position in rows), None)
+    row_key = f"{state.WHATIF}.{v.key}.row"
+    row = s1.number_input("Start from row of the table", 1, max(n_rows, 1), value=1, step=1, key=row_key,
+                          on_change=_whatif_fill_row, args=(keys, columns, prepared, row_key),
+                          help="Row 1 is the table's first data row (a row left out for a missing target has no "
+                               "values). A new row number fills the form with that row.")
+    source = _table_row(prepared, int(row) - 1)
     s2.button("Use this row", icon=":material/input:", disabled=source is None, width="stretch",
               on_click=_whatif_fill, args=(keys, columns, whatif.values_of(columns, source[0][source[1]])
                                            if source else typical))
