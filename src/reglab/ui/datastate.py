@@ -237,20 +237,14 @@ def read_prep_query_params(dataset: Dataset, settings: dict) -> dict:
         settings["grouped"] = grouped == "1"
     elif grouped is not None:
         problems.append(f"The link's grouped={grouped[:40]} is not 0 or 1. Kept the current choice.")
-    raw = st.query_params.get("pf")
-    if raw is not None:
-        factors, problem = parse_factors(raw, columns)
-        if problem:
-            problems.append(problem)
-        else:
-            settings["factors"] = factors
-    raw = st.query_params.get("lim")
-    if raw is not None:
-        chosen, problem = parse_limits(raw, columns)
-        if problem:
-            problems.append(problem)
-        else:
-            settings["limits"] = chosen
+    for key, parse, field in (("pf", parse_factors, "factors"), ("lim", parse_limits, "limits")):
+        raw = st.query_params.get(key)
+        if raw is not None:
+            value, problem = parse(raw, columns)
+            if problem:
+                problems.append(problem)
+            else:
+                settings[field] = value
     for key, allowed in (("task", ("regression", "classification", "counts")), ("missing", ("impute", "drop"))):
         value = st.query_params.get(key)
         if value is not None:

@@ -255,8 +255,7 @@ def report_bytes(v: LambdaView, data_label: str, resamples: int) -> bytes:
             "Information criteria: " + ", ".join(f"{CRITERIA[c]} picks λ = {criteria.lambda_of(c):.4g}"
                                                  for c in criteria.shown) + ".")))
     coefficients = fit.to_frame()
-    seconds = limits.bootstrap_seconds(prepared.n_train, len(prepared.feature_names), resamples,
-                                       not datafit.quadratic, n_classes(prepared) if datafit.per_class else 1)
+    seconds = interval_seconds(v, resamples)
     coefficient_blocks: list = []
     if seconds <= REPORT_INTERVAL_SECONDS:
         intervals = intervals_for(v.key, v.standardize, v.penalty, v.ratio, lam, resamples, prepared)
@@ -272,16 +271,12 @@ def report_bytes(v: LambdaView, data_label: str, resamples: int) -> bytes:
     coefficient_section = Section("Coefficients at λ", [("table", coefficients), *coefficient_blocks])
     checks = Section("Model checks", [])
     if datafit.residual_kinds:
-        frame, names = check_frame(fit, prepared)
-        kind = datafit.residual_kinds[0]
-        for chart, caption in zip(charts.model_check_charts(frame, names, qq_frame(frame["residual"].to_numpy()),
-                                                            f"observed {prepared.target}", RESIDUAL_LABELS[kind]),
-                                  ("Predicted against observed.", "Residuals against predicted.",
-                                   "Residuals' histogram.", "Normal Q–Q of the residuals.")):
+        check_charts, _ = residual_checks(fit, prepared, datafit.residual_kinds[0])
+        for chart, caption in zip(check_charts, ("Predicted against observed.", "Residuals against predicted.",
+                                                 "Residuals' histogram.", "Normal Q–Q of the residuals.")):
             checks.blocks.append(("chart", (chart, caption)))
     else:
-        held_out = prepared.n_test > 0
-        X_eval, y_eval = (prepared.X_test, prepared.y_test) if held_out else (prepared.X_train, prepared.y_train)
+        X_eval, y_eval, held_out = evaluation_rows(prepared)
         prob = fit.predict(X_eval)
         checks.blocks.append(("chart", (charts.calibration_chart(
             calibration_frame(y_eval, prob) if v.binary else calibration_frames(y_eval, prob, prepared.class_labels)),
@@ -371,6 +366,13 @@ def sparsity_tab(v: LambdaView) -> None:
                        "after selection shows how the fitted coefficient moves when the rows are redrawn, nothing more.")
 
 
+def interval_seconds(v: LambdaView, resamples: int) -> float:
+    """Estimated CPU seconds of the bootstrap intervals at λ (:func:`reglab.limits.bootstrap_seconds`)."""
+    prepared = v.prepared
+    return limits.bootstrap_seconds(prepared.n_train, len(prepared.feature_names), resamples,
+                                    not v.datafit.quadratic, n_classes(prepared) if v.datafit.per_class else 1)
+
+
 def coefficient_intervals_part(v: LambdaView):
     """The controls of the bootstrap intervals and, when asked for, the intervals at λ (None otherwise):
     bounded by their estimated cost before they start (ask first, progress with Stop)."""
@@ -383,8 +385,7 @@ def coefficient_intervals_part(v: LambdaView):
     if not shown:
         return None
     prepared = v.prepared
-    seconds = limits.bootstrap_seconds(prepared.n_train, len(prepared.feature_names), resamples,
-                                       not v.datafit.quadratic, n_classes(prepared) if v.datafit.per_class else 1)
+    seconds = interval_seconds(v, resamples)
     token = f"intervals:{v.key}:{v.standardize}:{v.penalty}:{v.ratio}:{resamples}"
     if not ask_first(token, seconds, f"Bootstrap intervals ({resamples} refits at λ)"):
         return None
@@ -481,11 +482,17 @@ def bv_tab(v: LambdaView) -> None:
                          "validation-curve", key="val_chart")
 
 
+def evaluation_rows(prepared: Prepared):
+    """``(X, y, held_out)``: the test rows where there are any (``held_out`` True), else the training rows."""
+    held_out = prepared.n_test > 0
+    X, y = (prepared.X_test, prepared.y_test) if held_out else (prepared.X_train, prepared.y_train)
+    return X, y, held_out
+
+
 def classes_tab(v: LambdaView) -> None:
     """A classifier at λ: ROC curve(s), calibration and the confusion matrix on the held-out rows."""
     prepared, fit, metrics, binary, positive = v.prepared, v.fit, v.metrics, v.binary, v.positive
-    held_out = prepared.n_test > 0
-    X_eval, y_eval = (prepared.X_test, prepared.y_test) if held_out else (prepared.X_train, prepared.y_train)
+    X_eval, y_eval, held_out = evaluation_rows(prepared)
     prob = fit.predict(X_eval)
     st.caption(f"At the current λ, on the {len(y_eval)} {'held-out test' if held_out else 'training'} rows"
                f"{'' if held_out else ' (no test rows: set a test share on the Data page for an honest view)'}. "
@@ -618,14 +625,21 @@ def truth_tab(v: LambdaView) -> None:
 def counts_tab(v: LambdaView) -> None:
     """Counts: the mean observed count against the mean predicted one, rows binned by their prediction."""
     prepared, fit = v.prepared, v.fit
-    held_out = prepared.n_test > 0
-    X_eval, y_eval = (prepared.X_test, prepared.y_test) if held_out else (prepared.X_train, prepared.y_train)
+    X_eval, y_eval, held_out = evaluation_rows(prepared)
     st.caption(f"At the current λ, on the {len(y_eval)} {'held-out test' if held_out else 'training'} rows"
                f"{'' if held_out else ' (no test rows: set a test share on the Data page for an honest view)'}: rows "
                "sorted by their predicted count e^η and cut into groups of equal size; on the diagonal the model's "
                "counts are right on average.")
     chart_with_downloads(charts.count_calibration_chart(calibration_frame(y_eval, fit.predict(X_eval), bins=10),
                                                         prepared.target), "predicted-vs-observed", key="counts_chart")
+
+
+def residual_checks(fit: Fit, prepared: Prepared, kind: str) -> tuple[list, pd.DataFrame]:
+    """The four residual checks' charts (:func:`reglab.charts.model_check_charts`) of ``fit`` with the
+    datafit's ``kind`` of residual, and the rows they draw (the tab and the report both show them)."""
+    frame, names = check_frame(fit, prepared, kind)
+    return charts.model_check_charts(frame, names, qq_frame(frame["residual"].to_numpy()),
+                                     f"observed {prepared.target}", RESIDUAL_LABELS[kind]), frame
 
 
 def checks_tab(v: LambdaView) -> None:
@@ -639,10 +653,7 @@ def checks_tab(v: LambdaView) -> None:
                                     help="Pearson: (y − μ)/√μ, the count's variance is μ. Deviance: each row's part of "
                                          "the deviance, signed; their squares sum to it. Near N(0, 1) when the model "
                                          "is right and counts are not small.")
-    frame, names = check_frame(v.fit, v.prepared, kind)
-    observed = f"observed {v.prepared.target}"
-    charts_ = charts.model_check_charts(frame, names, qq_frame(frame["residual"].to_numpy()), observed,
-                                        RESIDUAL_LABELS[kind])
+    charts_, frame = residual_checks(v.fit, v.prepared, kind)
     names = ("predicted-vs-observed", "residuals", "residual-histogram", "residual-qq")
     for start in (0, 2):  # two rows of two: columns stack on a narrow screen
         for column, chart, name in zip(st.columns(2), charts_[start:start + 2], names[start:start + 2]):
