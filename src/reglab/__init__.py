@@ -28,6 +28,7 @@ from .selection import CVResult, cross_validate
 from .relaxed import RelaxedCV, RelaxedPath, relax
 from .selection import cross_validate_relaxed
 from .criteria import Criteria, information_criteria
+from .distributed import LazyTable, read_parquet
 
 __all__ = [
     "PENALTIES",
@@ -44,6 +45,8 @@ __all__ = [
     "preprocess",
     "read_table",
     "Design",
+    "LazyTable",
+    "read_parquet",
     "Fit",
     "Path",
     "LeastSquares",

@@ -190,6 +190,12 @@ class Logistic(_Datafit):
         return expit(np.asarray(eta, dtype=float))
 
     @staticmethod
+    def link(mean: ArrayLike) -> NDArray[np.float64]:
+        """η of a mean response (the inverse of :meth:`response`): the log-odds log(p/(1 − p))."""
+        mean = np.asarray(mean, dtype=float)
+        return np.log(mean / (1.0 - mean))
+
+    @staticmethod
     def hessian_weights(eta: ArrayLike) -> NDArray[np.float64]:
         """∂²ℓ/∂η² per row (before weights): p(1 − p)."""
         prob = expit(np.asarray(eta, dtype=float))
@@ -331,6 +337,11 @@ class Poisson(_Datafit):
     def response(eta: ArrayLike) -> NDArray[np.float64]:
         """The expected count ``μ = e^η`` (glmnet's ``type="response"``)."""
         return np.exp(np.asarray(eta, dtype=float))
+
+    @staticmethod
+    def link(mean: ArrayLike) -> NDArray[np.float64]:
+        """η of a mean count (the inverse of :meth:`response`): log μ."""
+        return np.log(np.asarray(mean, dtype=float))
 
     @staticmethod
     def hessian_weights(eta: ArrayLike) -> NDArray[np.float64]:

@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 from .design import RowDesign, Design, prepare, resample_design
 from .objective import ModelSpec, Penalty
 from .results import Fit, Path, weight_floor
+from .errors import DataError
 from .solvers import RESAMPLING_KKT_TOLERANCE, solve_with_residuals, lambda_grid
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def path_design(
 
 def fit(
     X: ArrayLike,
-    y: ArrayLike,
+    y: ArrayLike | None = None,
     penalty: str = "l1",
     lam: float = 0.1,
     l1_ratio: float = 0.5,
@@ -171,7 +172,10 @@ def fit(
 
     Parameters
     ----------
-    X : array-like or DataFrame of shape (n_samples, n_features)
+    X : array-like or DataFrame of shape (n_samples, n_features), or a table on a cluster
+        A Dask DataFrame or :func:`reglab.read_parquet`'s :class:`~reglab.LazyTable`: the work then runs by
+        passes over the data on Dask (:mod:`reglab.distributed`): ``y`` names the target column, ``weights``
+        and ``offset`` name columns, and the results carry the passes taken.
     y : array-like of shape (n_samples,)
     penalty : {"l1", "l2", "elasticnet"}
     lam : float
@@ -212,8 +216,16 @@ def fit(
         solution meets the KKT conditions of the bounded problem (every class's coefficients for 3+
         classes); not with ``groups`` or ``relax``.
     """
+    if is_lazy(X):  # a Dask DataFrame or reglab.read_parquet's table: passes on the cluster
+        spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, None, positive_class, penalty_factor,
+                            groups, None, lower_limits, upper_limits)
+        fitted = cluster_fit(X, y, spec, lam, roles=column_roles(weights, offset))
+        if relax:
+            raise DataError("On a cluster the relaxed lasso is a path: reglab.path(table, relax=True).blend(γ).")
+        return fitted
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
                         groups, offset, lower_limits, upper_limits)
+    require_target(y)
     design = prepare_spec(X, y, spec, feature_names)
     penalized = fit_design(design, spec.penalty, lam, spec=spec)
     if not relax:
@@ -225,7 +237,7 @@ def fit(
 
 def path(
     X: ArrayLike,
-    y: ArrayLike,
+    y: ArrayLike | None = None,
     penalty: str = "l1",
     l1_ratio: float = 0.5,
     n_lambdas: int = 100,
@@ -255,8 +267,15 @@ def path(
     penalty and returns a :class:`~reglab.relaxed.RelaxedPath` (glmnet's ``relax=TRUE``): its
     ``path`` is this path, ``blend(γ)`` the models γ·β̂ + (1 − γ)·β̃.
     """
+    if is_lazy(X):  # a Dask DataFrame or reglab.read_parquet's table: passes on the cluster
+        spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, None, positive_class, penalty_factor,
+                            groups, None, lower_limits, upper_limits)
+        roles = column_roles(weights, offset)
+        solved = cluster_path(X, y, spec, lambdas, n_lambdas, roles=roles)
+        return cluster_relax(solved, X, y, roles=roles) if relax else solved
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
                         groups, offset, lower_limits, upper_limits)
+    require_target(y)
     solved = path_design(prepare_spec(X, y, spec, feature_names), spec.penalty, lambdas, n_lambdas, spec=spec)
     if not relax:
         return solved
@@ -299,3 +318,44 @@ def resample_predictions(Xg: NDArray[np.float64], y: NDArray[np.float64], x_offs
     """:func:`path_predictions` for the resample ``rows`` of a centered-once design (:func:`resample_design`;
     least squares only)."""
     return design_predictions(resample_design(Xg, y, x_offset, rows, spec.standardize), X_eval, spec.penalty, lambdas)
+
+
+def is_lazy(X) -> bool:
+    """Whether ``X`` is a table on a cluster (:func:`reglab.distributed.is_lazy`), imported only then."""
+    if type(X).__module__.split(".")[0] not in ("dask", "reglab"):
+        return False
+    from .distributed import is_lazy as lazy
+
+    return lazy(X)
+
+
+def column_roles(weights=None, offset=None, foldid=None) -> dict:
+    """On a cluster, weights, offset and fold ids are the names of the table's columns, never arrays."""
+    for role, value in (("weights", weights), ("offset", offset), ("foldid", foldid)):
+        if value is not None and not isinstance(value, str):
+            raise DataError(f"On a cluster, {role} names a column of the table (a string), not an array of values.")
+    return {"weights": weights, "offset": offset, "fold_column": foldid}
+
+
+def cluster_fit(*args, **kwargs):
+    from .distributed import cluster_fit as run
+
+    return run(*args, **kwargs)
+
+
+def cluster_path(*args, **kwargs):
+    from .distributed import cluster_path as run
+
+    return run(*args, **kwargs)
+
+
+def cluster_relax(*args, **kwargs):
+    from .distributed import cluster_relax as run
+
+    return run(*args, **kwargs)
+
+
+def require_target(y) -> None:
+    """In memory, y holds the target's values (only a table on a cluster names its target column)."""
+    if y is None:
+        raise DataError("Give the target y (one value per row of X).")

@@ -202,33 +202,16 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
         raise DataError(f"X has {n} rows but y has {y_arr.shape[0]}.")
     c = np.ones(n) if weights is None else observation_weights(weights, n)
     eta_offset = np.zeros(n) if offset is None else np.asarray(offset, dtype=float).reshape(-1)
-    coefs, intercepts = path.coefs.copy(), path.intercepts.copy()
-    refitted = np.zeros(len(path.lambdas), dtype=bool)
-    separated = np.zeros(len(path.lambdas), dtype=bool)
-    active_sets = path.nonzero
-    largest = n - 3  # glmnet's maxp
-    done: dict[bytes, tuple[float, NDArray[np.float64]] | None] = {}
-    refit = None
-    for i, active in enumerate(active_sets):
-        size = int(active.sum())
-        if size == 0 or size > largest:
-            continue
-        key = active.tobytes()
-        if key not in done:
-            if path.datafit.classifier:
-                done[key] = _likelihood_refit(X_arr, c, active, path.fit_intercept,
-                                              lambda rows: logistic_mle(rows, y_arr, c, path.fit_intercept)[0])
-            elif path.datafit.counts:
-                done[key] = _likelihood_refit(X_arr, c, active, path.fit_intercept,
-                                              lambda rows: poisson_mle(rows, y_arr, c, path.fit_intercept, eta_offset)[0])
-            else:
-                refit = refit or _Refits(X_arr, y_arr, c, path.fit_intercept)
-                done[key] = refit(active)
-        if done[key] is None:
-            separated[i] = True
-            continue
-        intercepts[i], coefs[i] = done[key]
-        refitted[i] = True
+    if path.datafit.classifier:
+        def refit(active):
+            return _likelihood_refit(X_arr, c, active, path.fit_intercept,
+                                     lambda rows: logistic_mle(rows, y_arr, c, path.fit_intercept)[0])
+    elif path.datafit.counts:
+        def refit(active):
+            return _likelihood_refit(X_arr, c, active, path.fit_intercept,
+                                     lambda rows: poisson_mle(rows, y_arr, c, path.fit_intercept, eta_offset)[0])
+    else:
+        refit = _Refits(X_arr, y_arr, c, path.fit_intercept)
     if path.standardize:
         v = c / c.sum()
         mean = v @ X_arr
@@ -236,7 +219,48 @@ def relax(path: Path, X: ArrayLike, y: ArrayLike, weights: ArrayLike | None = No
         x_scale[x_scale == 0.0] = 1.0
     else:
         x_scale = np.ones(X_arr.shape[1])
+    return _relaxed_path(path, refit, n, x_scale)
+
+
+def _relaxed_path(path: Path, refit: Callable[[NDArray[np.bool_]], tuple[float, NDArray[np.float64]] | None], n: int,
+                  x_scale: NDArray[np.float64]) -> RelaxedPath:
+    """The refits of every distinct active set of ``path`` by ``refit`` (None: no finite refit, the set
+    separates the classes), with glmnet's rules: an empty set or one of more than n − 3 features keeps
+    its penalized fit."""
+    coefs, intercepts = path.coefs.copy(), path.intercepts.copy()
+    refitted = np.zeros(len(path.lambdas), dtype=bool)
+    separated = np.zeros(len(path.lambdas), dtype=bool)
+    largest = n - 3  # glmnet's maxp
+    done: dict[bytes, tuple[float, NDArray[np.float64]] | None] = {}
+    for i, active in enumerate(path.nonzero):
+        size = int(active.sum())
+        if size == 0 or size > largest:
+            continue
+        key = active.tobytes()
+        if key not in done:
+            done[key] = refit(active)
+        if done[key] is None:
+            separated[i] = True
+            continue
+        intercepts[i], coefs[i] = done[key]
+        refitted[i] = True
     return RelaxedPath(path, coefs, intercepts, refitted, x_scale, separated)
+
+
+def relax_from_moments(path: Path, design) -> RelaxedPath:
+    """:func:`relax` for a least-squares path from its :class:`~reglab.design.Design` alone (no rows: a
+    cluster's one-pass statistics): each active set's normal equations ``G_AA w = (Zᵀy)_A`` in the solver's
+    standardized coordinates, the minimum-norm solution when they are singular."""
+    def refit(active: NDArray[np.bool_]) -> tuple[float, NDArray[np.float64]]:
+        idx = np.flatnonzero(active)
+        vals, vecs = np.linalg.eigh(design.gram[np.ix_(idx, idx)])
+        keep = vals > vals[-1] * 1e-12
+        w = vecs[:, keep] @ ((vecs[:, keep].T @ design.zy[idx]) / vals[keep])
+        beta = np.zeros(design.n_features)
+        beta[idx] = w / design.x_scale[idx]
+        return float(design.y_mean - design.x_mean[idx] @ beta[idx]) if design.intercept else 0.0, beta
+
+    return _relaxed_path(path, refit, design.n_samples, design.x_scale)
 
 
 def _response(y: ArrayLike, datafit: Datafit, classes) -> NDArray[np.float64]:

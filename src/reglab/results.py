@@ -242,6 +242,8 @@ class Path:
     #: The whole model (:class:`reglab.objective.ModelSpec`) where the caller had one: a path is reused
     #: for another call exactly when ``path.spec == spec`` (and the λ grid agrees).
     spec: ModelSpec | None = field(default=None, repr=False, compare=False)
+    #: Passes over the data on a Dask cluster (:mod:`reglab.distributed`); None for data in memory.
+    passes: int | None = field(default=None, compare=False)
 
     @property
     def datafit(self) -> Datafit:

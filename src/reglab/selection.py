@@ -37,7 +37,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from .errors import DataError
 from .design import (RowMoments, class_codes, design_from_moments, observation_weights, row_moments,
                      sorted_classes, validate_xy)
-from .fitting import design_predictions, path_design, prepare_spec
+from .fitting import column_roles, design_predictions, is_lazy, path_design, prepare_spec, require_target
 from .fitting import path as _public_path
 from .results import Fit, Path, feature_matrix
 from .solvers import CV_KKT_TOLERANCE, lambda_grid, solve
@@ -86,6 +86,8 @@ class CVResult:
     fold_weighting: str = "size"
     path: Path | None = None
     measure: str = "mse"
+    #: Passes over the data on a Dask cluster (:mod:`reglab.distributed`); None for data in memory.
+    passes: int | None = None
 
     def fit_min(self) -> Fit:
         """The model on all the data at λ.min (glmnet's ``coef(cv, s = "lambda.min")``)."""
@@ -275,7 +277,7 @@ def one_se_rule(lambdas: NDArray[np.float64], mean_error: NDArray[np.float64], s
 
 def cross_validate(
     X: ArrayLike,
-    y: ArrayLike,
+    y: ArrayLike | None = None,
     penalty: str = "l1",
     l1_ratio: float = 0.5,
     folds: int = 5,
@@ -340,8 +342,16 @@ def cross_validate(
         (:data:`reglab.solvers.CV_KKT_TOLERANCE`), so mean and SE equal cv.glmnet's at thresh
         1e-20 to 1e-8; a resampling study of many CV runs may pass a looser one explicitly.
     """
+    if is_lazy(X):  # a Dask DataFrame or reglab.read_parquet's table: one pass (least squares) or Newton passes
+        from .distributed import cluster_cross_validate
+
+        spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, None, positive_class, penalty_factor,
+                            groups, None, lower_limits, upper_limits)
+        return cluster_cross_validate(X, y, spec, folds, seed, lambdas, n_lambdas, measure, fold_weighting,
+                                      roles=column_roles(weights, offset, foldid))
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
                         groups, offset, lower_limits, upper_limits)
+    require_target(y)
     pen = spec.penalty
     measure = spec.datafit.check_measure(measure)
     classifier = spec.datafit.classifier
