@@ -218,3 +218,47 @@ def test_stop_cancels_between_passes(client, tmp_path):
         rd.cluster_path(table, None, reglab.ModelSpec(reglab.Penalty.of("l1")), progress=progress, stop=stop)
     assert seen[0][1] is None or seen[0][0] == 0
     assert any("types, levels and means" in what for _, _, what in seen)
+
+
+def test_data_larger_than_the_workers_memory_streams_through_them(tmp_path):
+    """1.3 GB of Parquet on a cluster whose one worker process may hold 1 GiB: the one-pass path and 5-fold CV
+    finish, stay under the limit (the nanny would kill a worker that passed it) and equal the in-memory run."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    p, files, rows = 28, 96, 60_000  # partitions of ~14 MB: a worker reads a few at a time
+    beta = np.zeros(p)
+    beta[:4] = [1.5, -2.0, 0.7, 0.3]
+    for f in range(files):
+        rng = np.random.default_rng(100 + f)
+        X = rng.normal(size=(rows, p)) * np.linspace(0.5, 4.0, p) + np.linspace(-3.0, 30.0, p)
+        y = 2.0 + X @ beta + rng.normal(size=rows)
+        columns = {f"x{j}": X[:, j] for j in range(p)} | {"y": y}
+        pq.write_table(pa.table(columns), folder / f"part-{f:03d}.parquet")
+    on_disk = sum(path.stat().st_size for path in folder.iterdir())
+    limit = 1 << 30
+    assert on_disk > 1.2 * limit
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, memory_limit=limit,
+                                       dashboard_address=None)
+    try:
+        with distributed.Client(cluster) as client, distributed.get_task_stream(client) as stream:
+            table = reglab.read_parquet(str(folder), target="y")
+            assert table.partitions >= files
+            cv = reglab.cross_validate(table, folds=5, seed=0, n_lambdas=20)
+            peaks = client.run(lambda: __import__("resource").getrusage(__import__("resource").RUSAGE_SELF).ru_maxrss)
+            restarts = [w.get("nanny") for w in client.scheduler_info()["workers"].values()]
+        assert len(stream.data) >= files, "the partitions were not processed on the cluster"
+        assert cv.passes == 2 and len(restarts) == 1
+        assert max(peaks.values()) * 1024 < limit, f"a worker peaked at {max(peaks.values()) / 1024:.0f} MiB"
+    finally:
+        cluster.close()
+    frame = pd.read_parquet(folder)
+    X, y = frame.drop(columns="y").to_numpy(), frame["y"].to_numpy()
+    del frame
+    local = reglab.path(X, y, n_lambdas=20)
+    close(cv.lambdas, local.lambdas, 1e-13)
+    close(cv.path.coefs, local.coefs, 1e-10)
+    close(cv.path.intercepts, local.intercepts, 1e-10)
+    assert np.isfinite(cv.mean_error).all() and cv.lambda_min <= cv.lambda_1se

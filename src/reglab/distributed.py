@@ -272,8 +272,15 @@ def _is_numeric(dtype) -> bool:
 
 def _summary(part: pd.DataFrame, numeric: tuple[str, ...], text: tuple[str, ...], target: str,
              fold_column: str | None, want_classes: bool) -> dict:
-    """One partition's part of the first pass: sums and non-missing counts of the numeric columns, the
-    text columns' distinct values (at most MAX_LEVELS + 1 kept), the target's and the fold column's."""
+    """One partition's part of the first pass (:data:`ROW_CHUNK` rows at a time): sums and non-missing counts
+    of the numeric columns, the text columns' distinct values (at most MAX_LEVELS + 1 kept), the target's
+    and the fold column's."""
+    return _merge_summaries([_chunk_summary(part.iloc[start:start + ROW_CHUNK], numeric, text, target, fold_column,
+                                            want_classes) for start in range(0, max(len(part), 1), ROW_CHUNK)])
+
+
+def _chunk_summary(part: pd.DataFrame, numeric: tuple[str, ...], text: tuple[str, ...], target: str,
+                   fold_column: str | None, want_classes: bool) -> dict:
     keep = part[target].notna().to_numpy()
     part = part[keep]
     values = part[list(numeric)].to_numpy(dtype=float, na_value=np.nan) if numeric else np.empty((len(part), 0))
@@ -372,11 +379,12 @@ def scan(table: LazyTable, spec: ModelSpec, runner: PassRunner) -> Schema:
 # --------------------------------------------------------------------------------- encoding and folds
 
 
-def fold_of_rows(partition: int, rows: int, folds: int, seed: int) -> NDArray[np.int64]:
+def fold_of_rows(partition: int, rows: int, folds: int, seed: int, start: int = 0) -> NDArray[np.int64]:
     """Fold ids 0…K−1 of a partition's rows: a seeded splitmix64 hash of (partition, row) modulo K, the same on
     every machine and in every run (the folds depend on the partitioning: re-partitioned data gets other folds)."""
+    offset = start
     start = (int(seed) * 0x9E3779B97F4A7C15 + (int(partition) << 32) + 0x9E3779B97F4A7C15) % 2**64
-    z = np.uint64(start) + np.arange(rows, dtype=np.uint64)
+    z = np.uint64(start) + np.arange(offset, offset + rows, dtype=np.uint64)
     with np.errstate(over="ignore"):
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
@@ -395,12 +403,23 @@ class Encoded:
     fold: NDArray[np.int64]
 
 
+#: Rows encoded at a time within a partition: bounds a worker's temporaries (a few copies of this many rows).
+ROW_CHUNK = 32_768
+
+
+def encoded_chunks(part: pd.DataFrame, partition: int, table: Roles, schema: Schema, folds: int, seed: int,
+                   positive: Any = None):
+    """:func:`encode` of a partition, :data:`ROW_CHUNK` rows at a time (a partition's copies stay small)."""
+    for start in range(0, max(len(part), 1), ROW_CHUNK):
+        yield encode(part.iloc[start:start + ROW_CHUNK], partition, table, schema, folds, seed, positive, start)
+
+
 def encode(part: pd.DataFrame, partition: int, table: Roles, schema: Schema, folds: int, seed: int,
-           positive: Any = None) -> Encoded:
+           positive: Any = None, start: int = 0) -> Encoded:
     """A partition as the model sees it: numeric columns as floats, each text column's levels one-hot (all
     NaN where the cell is missing), rows without a target left out (as the first pass counted them)."""
     by_label = table.fold_column is not None and folds > 1  # one fold (a path alone): every row in it
-    fold_all = None if by_label else fold_of_rows(partition, len(part), folds, seed)
+    fold_all = None if by_label else fold_of_rows(partition, len(part), folds, seed, start)
     keep = part[table.target].notna().to_numpy()
     part = part[keep]
     blocks = [part[list(schema.numeric)].to_numpy(dtype=float, na_value=np.nan)] if schema.numeric else []
@@ -457,21 +476,22 @@ def _moment_part(part: pd.DataFrame, partition: int, table: Roles, schema: Schem
                  positive: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """One partition's ``(A, rows)``: A (K, d, d) the weighted cross-products of the augmented rows
     u = [x − a (0 where missing), m, 1, y − a_y] of each fold, rows (K,) the fold's row counts."""
-    enc = encode(part, partition, table, schema, folds, seed, positive)
     p, q = schema.p, schema.q
     d = p + q + 2
-    observed = ~np.isnan(enc.X)
-    U = np.empty((len(enc.y), d))
-    U[:, :p] = np.where(observed, enc.X - schema.shift, 0.0)
-    U[:, p:p + q] = (~observed[:, schema.gappy]).astype(float)
-    U[:, p + q] = 1.0
-    U[:, p + q + 1] = enc.y - schema.y_shift
     A = np.zeros((folds, d, d))
-    rows = np.bincount(enc.fold, minlength=folds).astype(float)
-    for k in range(folds):
-        Uk = U[enc.fold == k]
-        if len(Uk):
-            A[k] = (Uk * enc.w[enc.fold == k, None]).T @ Uk
+    rows = np.zeros(folds)
+    for enc in encoded_chunks(part, partition, table, schema, folds, seed, positive):
+        observed = ~np.isnan(enc.X)
+        U = np.empty((len(enc.y), d))
+        U[:, :p] = np.where(observed, enc.X - schema.shift, 0.0)
+        U[:, p:p + q] = (~observed[:, schema.gappy]).astype(float)
+        U[:, p + q] = 1.0
+        U[:, p + q + 1] = enc.y - schema.y_shift
+        rows += np.bincount(enc.fold, minlength=folds)
+        for k in range(folds):
+            Uk = U[enc.fold == k]
+            if len(Uk):
+                A[k] += (Uk * enc.w[enc.fold == k, None]).T @ Uk
     return A, rows
 
 
@@ -718,34 +738,31 @@ def _newton_part(part: pd.DataFrame, partition: int, table: Roles, schema: Schem
     """One partition's loss, gradient and Hessian in ũ = [x − a, 1] for each model (held-out fold, β, β₀, δ):
     ``(L (m,), g (m, p+1), H (m, p+1, p+1), Q (m,))``, Q = Σw(y − μ)²/h (the working response's scale)."""
     datafit = datafit_of(family)
-    enc = encode(part, partition, table, schema, folds, seed, positive)
-    p = schema.p
-    observed = ~np.isnan(enc.X)
-    base = np.where(observed, enc.X - schema.shift, 0.0)
-    m = len(models)
+    p, m = schema.p, len(models)
     L, Q = np.zeros(m), np.zeros(m)
     g, H = np.zeros((m, p + 1)), np.zeros((m, p + 1, p + 1))
-    for j, (held_out, beta, b0, delta) in enumerate(models):
-        rows = np.ones(len(enc.y), dtype=bool) if held_out is None else enc.fold != held_out
-        if not rows.any():
-            continue
-        U = np.empty((int(rows.sum()), p + 1))
-        U[:, :p] = np.where(observed[rows], base[rows], delta)
-        U[:, p] = 1.0
-        w, yv = enc.w[rows], enc.y[rows]
-        eta = U[:, :p] @ beta + (b0 + schema.shift @ beta)
-        if enc.offset is not None:
-            eta = eta + enc.offset[rows]
-        total = w.sum()
-        if total <= 0:
-            continue
-        L[j] = datafit.value(yv, eta, w) * total
-        residual = datafit.gradient(yv, eta, w) * total  # w·(μ − y)
-        h = datafit.hessian_weights(eta)
-        g[j] = U.T @ residual
-        H[j] = (U * (w * h)[:, None]).T @ U
-        with np.errstate(divide="ignore", invalid="ignore"):
-            Q[j] = float(np.sum(np.where(h > 0, residual**2 / (w * h), 0.0), where=w > 0))
+    for enc in encoded_chunks(part, partition, table, schema, folds, seed, positive):
+        observed = ~np.isnan(enc.X)
+        base = np.where(observed, enc.X - schema.shift, 0.0)
+        for j, (held_out, beta, b0, delta) in enumerate(models):
+            rows = np.ones(len(enc.y), dtype=bool) if held_out is None else enc.fold != held_out
+            w, yv = enc.w[rows], enc.y[rows]
+            total = w.sum()
+            if total <= 0:
+                continue
+            U = np.empty((int(rows.sum()), p + 1))
+            U[:, :p] = np.where(observed[rows], base[rows], delta)
+            U[:, p] = 1.0
+            eta = U[:, :p] @ beta + (b0 + schema.shift @ beta)
+            if enc.offset is not None:
+                eta = eta + enc.offset[rows]
+            L[j] += datafit.value(yv, eta, w) * total
+            residual = datafit.gradient(yv, eta, w) * total  # w·(μ − y)
+            h = datafit.hessian_weights(eta)
+            g[j] += U.T @ residual
+            H[j] += (U * (w * h)[:, None]).T @ U
+            with np.errstate(divide="ignore", invalid="ignore"):
+                Q[j] += float(np.sum(np.where(h > 0, residual**2 / (w * h), 0.0), where=w > 0))
     return L, g, H, Q
 
 
@@ -1004,19 +1021,19 @@ class _GridShim:
 def _heldout_part(part, partition, table, schema, folds, seed, positive, family, measure, fits):
     """One partition's Σw·loss of each fold model on its held-out rows, every λ: (K, L), and Σw per fold (K,)."""
     datafit = datafit_of(family)
-    enc = encode(part, partition, table, schema, folds, seed, positive)
-    observed = ~np.isnan(enc.X)
     loss = np.zeros((len(fits), fits[0][1].shape[0]))
     weight = np.zeros(len(fits))
-    for k, (held_out, coefs, intercepts, delta) in enumerate(fits):
-        rows = enc.fold == held_out
-        if not rows.any():
-            continue
-        X = np.where(observed[rows], enc.X[rows], schema.shift + delta)
-        eta = coefs @ X.T + intercepts[:, None]
-        if enc.offset is not None:
-            eta += enc.offset[rows]
-        losses = datafit.heldout_loss(enc.y[rows], datafit.response(eta), measure)
-        loss[k] = losses @ enc.w[rows]
-        weight[k] = enc.w[rows].sum()
+    for enc in encoded_chunks(part, partition, table, schema, folds, seed, positive):
+        observed = ~np.isnan(enc.X)
+        for k, (held_out, coefs, intercepts, delta) in enumerate(fits):
+            rows = enc.fold == held_out
+            if not rows.any():
+                continue
+            X = np.where(observed[rows], enc.X[rows], schema.shift + delta)
+            eta = coefs @ X.T + intercepts[:, None]
+            if enc.offset is not None:
+                eta += enc.offset[rows]
+            losses = datafit.heldout_loss(enc.y[rows], datafit.response(eta), measure)
+            loss[k] += losses @ enc.w[rows]
+            weight[k] += enc.w[rows].sum()
     return loss, weight
