@@ -6,6 +6,7 @@ from reglab.data import BUILTIN, SYNTHETIC_TITLES
 from reglab.loading import MAX_UPLOAD_MB
 from reglab.preprocess import class_labels_of, column_summary, is_numeric
 from reglab.ui import bind, frame, md, page_guard, plain_list, show_error, state
+from reglab.ui.cluster import server_catalog, server_picker
 from reglab.ui.controls import SPLIT_SEED, SYNTHETIC_CONTROLS, TEST_SHARE, synthetic_bounds, synthetic_defaults
 from reglab.ui.datastate import (FACTOR_COLUMN, FACTOR_EDITOR, LIMITS_EDITOR, LOWER_COLUMN, MAX_FACTOR, UPPER_COLUMN,
                                  current_choice, current_dataset, current_prepared, current_upload_caption, data_notes,
@@ -19,6 +20,11 @@ with page_guard():
 
     SOURCES = {"builtin": ":material/inventory_2: Built-in", "synthetic": ":material/science: Synthetic",
                "upload": ":material/upload_file: Upload"}
+    servers, catalog_error = server_catalog()
+    if servers or catalog_error:  # the operator listed datasets (REGLAB_DATASETS)
+        SOURCES["server"] = ":material/dns: On the server"
+    elif st.session_state.get(state.SOURCE) == "server":
+        st.session_state[state.SOURCE] = "builtin"
     source = st.segmented_control("Where does the data come from?", list(SOURCES), format_func=SOURCES.get,
                                   **bind(state.SOURCE), required=True)
 
@@ -40,6 +46,12 @@ with page_guard():
                                 step=cast(control.step), help=control.help,
                                 **bind(state.SYNTH_PARAMS, f"{control.short}", cast(defaults[control.short])))
         st.caption("The true coefficients (or curve) travel with this dataset, so other pages can show them next to the estimates.")
+    elif source == "server":
+        if server_picker() is not None:
+            st.info("Too large to preview here: the analyses run on the cluster, by passes over the data.",
+                    icon=":material/dns:")
+            st.page_link("pages/2_explore.py", label="Explore it", icon=":material/insights:")
+        st.stop()
     else:
         st.file_uploader(
             f"CSV, TSV, TXT, Excel (.xlsx) or Parquet, up to {MAX_UPLOAD_MB} MB",

@@ -13,6 +13,7 @@ from reglab.ui.explore import (View, cv_for, cv_measure, fit_for, lambda_control
                                settle_lambda, write_view_query_params)
 from reglab.ui.explore_tabs import (LambdaView, fold_note, lambda_buttons, metrics_row, model_captions, model_controls,
                                     report_button, save_button, show_tabs)
+from reglab.ui.cluster import chosen_server_dataset, cluster_explore
 from reglab.ui.heavy import lazy_progress, require_go_ahead
 
 
@@ -39,6 +40,10 @@ with page_guard():
     frame("Explore", ":material/insights:")
     read_view_query_params()
     st.title("Explore")
+    server = chosen_server_dataset()
+    if server is not None:  # an operator's dataset: the path and its CV run on the cluster
+        cluster_explore(server, *model_controls())
+        st.stop()
 
     dataset, prepared = require_prepared()
     model_captions(prepared)

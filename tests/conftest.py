@@ -52,9 +52,39 @@ def free_port() -> int:
 SERVER: dict[str, int] = {}
 
 
+def write_server_catalog(folder: Path) -> Path:
+    """An operator's catalog (REGLAB_DATASETS) of two server datasets on one Parquet folder of 3 files:
+    sales (least squares, a text column) and 'bought' (two-class logistic, a name with markup in it)."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    n = 3000
+    X = rng.normal(size=(n, 4))
+    frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(4)])
+    frame["region"] = rng.choice(["north", "south", "east"], size=n)
+    frame["sales"] = 3 + X[:, 0] - 2 * X[:, 1] + (frame["region"] == "north") + rng.normal(size=n)
+    frame["bought"] = np.where(rng.random(n) < 1 / (1 + np.exp(-X[:, 0])), "yes", "no")
+    (folder / "sales").mkdir(parents=True, exist_ok=True)
+    for i, part in enumerate(np.array_split(np.arange(n), 3)):
+        frame.iloc[part].to_parquet(folder / "sales" / f"part-{i}.parquet", index=False)
+    catalog = folder / "datasets.toml"
+    catalog.write_text(
+        '[[dataset]]\nname = "Store sales"\npath = "sales"\ntarget = "sales"\n'
+        'features = ["x0", "x1", "x2", "x3", "region"]\ndescription = "Synthetic sales, one row per store-day."\n\n'
+        '[[dataset]]\nname = "Bought <b>it</b> *twice*"\npath = "sales"\ntarget = "bought"\nfamily = "binomial"\n'
+        'features = ["x0", "x1", "x2"]\n', encoding="utf-8")
+    return catalog
+
+
 @pytest.fixture(scope="session")
-def app_url():
-    """A freshly started `streamlit run app.py` on a free loopback port; yields its base URL."""
+def server_catalog(tmp_path_factory) -> Path:
+    return write_server_catalog(tmp_path_factory.mktemp("server-data"))
+
+
+@pytest.fixture(scope="session")
+def app_url(server_catalog):
+    """A freshly started `streamlit run app.py` on a free loopback port (with the operator's catalog of
+    server datasets, REGLAB_DATASETS); yields its base URL."""
     port = free_port()
     artifacts = ROOT / "tests" / "artifacts"
     artifacts.mkdir(exist_ok=True)
@@ -62,7 +92,8 @@ def app_url():
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "REGLAB_DATASETS": str(server_catalog)},
     )
     url = f"http://127.0.0.1:{port}"
     SERVER["pid"] = proc.pid

@@ -55,7 +55,7 @@ def reglab_imports(path: Path) -> list[tuple[str, str]]:
 
 #: The core's layers, lowest first: a module may import only from layers below it.
 CORE_LAYERS = ["errors", "limits", "datafits", "objective", "cd", "groupcd", "design", "solvers", "results", "relaxed",
-               "fitting", "selection"]
+               "fitting", "selection", "distributed", "serverdata"]
 
 
 def test_core_layers_import_only_downward():

@@ -913,11 +913,11 @@ def design_from_moments(
     y_centered -= (weights @ y_centered) / m  # second pass: Σc·(y − ȳ) is 0 to rounding
     zy_c = X.T @ (weights * y_centered)
     names = _feature_names(None, p, feature_names)
-    return _standardized(gram_c, zy_c, mu + offset, m, y_mean,
+    return standardized_design(gram_c, zy_c, mu + offset, m, y_mean,
                          float(weights @ y_centered**2), standardize, names, exact_constant)
 
 
-def _standardized(
+def standardized_design(
     gram_c: NDArray[np.float64], zy_c: NDArray[np.float64], x_mean: NDArray[np.float64], m: float, y_mean: float,
     yy: float, standardize: bool, names: tuple[str, ...], exact_constant: NDArray[np.bool_] | None = None,
     centered_ss: NDArray[np.float64] | None = None, intercept: bool = True,
@@ -1033,7 +1033,7 @@ def _prepare_from_rows(X: NDArray[np.float64], y: NDArray[np.float64], standardi
         root = np.sqrt(counts)
         Zc *= root[:, None]
         yc *= root
-    design = _standardized(Zc.T @ Zc, Zc.T @ yc, x_mean, n, y_mean if intercept else 0.0, float(yc @ yc),
+    design = standardized_design(Zc.T @ Zc, Zc.T @ yc, x_mean, n, y_mean if intercept else 0.0, float(yc @ yc),
                            standardize, names, centered_ss=centered_ss, intercept=intercept)
     if not keep_rows:
         return design

@@ -47,9 +47,9 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from .datafits import datafit_of
-from .design import Design, _standardized
+from .design import Design, standardized_design
 from .errors import DataError
-from .fitting import path_design
+from .fitting import CLUSTER_BACKEND, path_design
 from .objective import ModelSpec, Penalty, kkt_violation
 from .results import Fit, Path
 from .selection import CVResult, cv_summary, one_se_rule
@@ -200,13 +200,15 @@ class PassRunner:
     cluster (its futures are cancelled)."""
 
     def __init__(self, bound: int | None = None, progress: Callable[[int, int | None, str], None] | None = None,
-                 stop: threading.Event | None = None) -> None:
-        self.bound, self.progress, self.stop = bound, progress, stop
+                 stop: threading.Event | None = None, client=None) -> None:
+        self.bound, self.progress, self.stop, self.client = bound, progress, stop, client
         self.passes = 0
+        self._what = ""
 
     def run(self, task, what: str):
         if self.stop is not None and self.stop.is_set():
             raise Stopped("Stopped before the next pass over the data.")
+        self._what = what
         if self.progress is not None:
             self.progress(self.passes, self.bound, what)
         result = self._compute(task)
@@ -218,25 +220,33 @@ class PassRunner:
     def _compute(self, task):
         import dask
 
-        client = _default_client()
-        if client is None:
-            return dask.compute(task)[0]
+        client = self.client or _default_client()
+        if client is None:  # threads here (a closed client may have left Dask's default scheduler pointing at it)
+            return dask.compute(task, scheduler="threads")[0]
         future = client.compute(task)
-        while True:
-            try:
-                return future.result(timeout=0.2)
-            except TimeoutError:
-                if self.stop is not None and self.stop.is_set():
-                    future.cancel()
-                    raise Stopped("Stopped during a pass over the data.") from None
+        try:
+            while True:
+                try:
+                    return future.result(timeout=0.2)
+                except TimeoutError:
+                    if self.progress is not None:  # a tick: the caller may ask to stop (or its page be left)
+                        self.progress(self.passes, self.bound, self._what)
+                    if self.stop is not None and self.stop.is_set():
+                        raise Stopped("Stopped during a pass over the data.") from None
+        except BaseException:
+            future.cancel()
+            raise
 
 
 def _default_client():
+    """The process's default ``distributed.Client`` when one is connected, else None (Dask's local threads)."""
     try:
         from distributed import default_client
-        return default_client()
+
+        client = default_client()
     except (ImportError, ValueError):
         return None
+    return client if client.status == "running" else None
 
 
 # ------------------------------------------------------------------------------- the first, cheap pass
@@ -461,7 +471,7 @@ def fold_ids(table: LazyTable, folds: int = 5, seed: int = 0) -> NDArray[np.int6
         return fold_of_rows(partition, len(part), folds, seed)[keep]
 
     parts = [dask.delayed(ids)(part, i) for i, part in enumerate(table.frame[[table.target]].to_delayed())]
-    return np.concatenate(dask.compute(*parts)) if parts else np.empty(0, dtype=np.int64)
+    return PassRunner().run(dask.delayed(np.concatenate)(parts), "fold ids")
 
 
 def _wanted_columns(table: LazyTable) -> list[str]:
@@ -565,13 +575,13 @@ def ls_design(moments: FoldMoments, held_out: int | None, spec: ModelSpec) -> tu
     yy_c = r * (b["yy"] - W * y_mean**2)
     x_mean = s.shift + v_mean
     if spec.intercept:
-        design = _standardized(gram_c, zy_c, x_mean, n, s.y_shift + y_mean, yy_c, spec.standardize, s.feature_names)
+        design = standardized_design(gram_c, zy_c, x_mean, n, s.y_shift + y_mean, yy_c, spec.standardize, s.feature_names)
     else:
         a, ay = s.shift, s.y_shift
         gram = r * (b["vv"] + np.outer(b["v1"], a) + np.outer(a, b["v1"]) + W * np.outer(a, a))
         zy = r * (b["vy"] + ay * b["v1"] + a * b["y1"] + W * a * ay)
         yy = r * (b["yy"] + 2 * ay * b["y1"] + W * ay**2)
-        design = _standardized(gram, zy, x_mean, n, 0.0, yy, spec.standardize, s.feature_names,
+        design = standardized_design(gram, zy, x_mean, n, 0.0, yy, spec.standardize, s.feature_names,
                                centered_ss=np.diag(gram_c).copy(), intercept=False)
     return design, b["delta"]
 
@@ -613,11 +623,11 @@ class Job:
     schema: Schema
 
 
-def _job(X, y, spec: ModelSpec, progress, stop, roles: dict) -> Job:
+def _job(X, y, spec: ModelSpec, progress, stop, roles: dict, client=None) -> Job:
     table = as_table(X, y, **roles)
     if spec.offset is not None or spec.weights is not None:
         _check_spec(spec, 0)
-    runner = PassRunner(None, progress, stop)
+    runner = PassRunner(None, progress, stop, client)
     schema = scan(table, spec, runner)
     _check_spec(spec, schema.p)
     if table.offset is not None and not spec.datafit.takes_offset:
@@ -671,11 +681,11 @@ def cluster_fit(X, y, spec: ModelSpec, lam: float, *, progress=None, stop=None, 
 
 def cluster_cross_validate(X, y, spec: ModelSpec, folds: int = 5, seed: int = 0, lambdas: ArrayLike | None = None,
                            n_lambdas: int = 100, measure: str | None = None, fold_weighting: str = "size", *,
-                           progress=None, stop=None, roles: dict | None = None) -> CVResult:
+                           progress=None, stop=None, roles: dict | None = None, client=None) -> CVResult:
     """:func:`reglab.cross_validate` on a :class:`LazyTable` / Dask DataFrame: least squares in one pass (every
     fold's statistics from the same pass), logistic / Poisson by Newton passes serving every fold at once."""
     measure = spec.datafit.check_measure(measure)
-    job = _job(X, y, spec, progress, stop, roles or {})
+    job = _job(X, y, spec, progress, stop, roles or {}, client)
     k = len(job.schema.fold_labels) if job.schema.fold_labels is not None else int(folds)
     if not 2 <= k <= MAX_FOLDS:
         raise DataError(f"Cross-validation on a cluster takes between 2 and {MAX_FOLDS} folds; got {k}.")
@@ -1037,3 +1047,7 @@ def _heldout_part(part, partition, table, schema, folds, seed, positive, family,
             loss[k] += losses @ enc.w[rows]
             weight[k] += enc.w[rows].sum()
     return loss, weight
+
+
+CLUSTER_BACKEND.update(is_lazy=is_lazy, fit=cluster_fit, path=cluster_path, relax=cluster_relax,
+                       cross_validate=cluster_cross_validate)

@@ -219,7 +219,7 @@ def fit(
     if is_lazy(X):  # a Dask DataFrame or reglab.read_parquet's table: passes on the cluster
         spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, None, positive_class, penalty_factor,
                             groups, None, lower_limits, upper_limits)
-        fitted = cluster_fit(X, y, spec, lam, roles=column_roles(weights, offset))
+        fitted = CLUSTER_BACKEND["fit"](X, y, spec, lam, roles=column_roles(weights, offset))
         if relax:
             raise DataError("On a cluster the relaxed lasso is a path: reglab.path(table, relax=True).blend(γ).")
         return fitted
@@ -271,8 +271,8 @@ def path(
         spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, None, positive_class, penalty_factor,
                             groups, None, lower_limits, upper_limits)
         roles = column_roles(weights, offset)
-        solved = cluster_path(X, y, spec, lambdas, n_lambdas, roles=roles)
-        return cluster_relax(solved, X, y, roles=roles) if relax else solved
+        solved = CLUSTER_BACKEND["path"](X, y, spec, lambdas, n_lambdas, roles=roles)
+        return CLUSTER_BACKEND["relax"](solved, X, y, roles=roles) if relax else solved
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
                         groups, offset, lower_limits, upper_limits)
     require_target(y)
@@ -320,13 +320,18 @@ def resample_predictions(Xg: NDArray[np.float64], y: NDArray[np.float64], x_offs
     return design_predictions(resample_design(Xg, y, x_offset, rows, spec.standardize), X_eval, spec.penalty, lambdas)
 
 
-def is_lazy(X) -> bool:
-    """Whether ``X`` is a table on a cluster (:func:`reglab.distributed.is_lazy`), imported only then."""
-    if type(X).__module__.split(".")[0] not in ("dask", "reglab"):
-        return False
-    from .distributed import is_lazy as lazy
 
-    return lazy(X)
+#: What runs a table on a cluster (a Dask DataFrame or :class:`reglab.LazyTable`): ``fit``, ``path``, ``relax``
+#: and ``cross_validate``, registered by :mod:`reglab.distributed` when the package is imported (it sits
+#: above this layer, on top of the in-memory solvers it reuses).
+CLUSTER_BACKEND: dict[str, Callable] = {}
+
+
+def is_lazy(X) -> bool:
+    """Whether ``X`` is a table on a cluster: a Dask DataFrame or a :class:`reglab.LazyTable` (known by their
+    module, so that no Dask import is needed to tell)."""
+    return type(X).__module__.split(".")[0] in ("dask", "reglab") and "is_lazy" in CLUSTER_BACKEND \
+        and CLUSTER_BACKEND["is_lazy"](X)
 
 
 def column_roles(weights=None, offset=None, foldid=None) -> dict:
@@ -335,25 +340,6 @@ def column_roles(weights=None, offset=None, foldid=None) -> dict:
         if value is not None and not isinstance(value, str):
             raise DataError(f"On a cluster, {role} names a column of the table (a string), not an array of values.")
     return {"weights": weights, "offset": offset, "fold_column": foldid}
-
-
-def cluster_fit(*args, **kwargs):
-    from .distributed import cluster_fit as run
-
-    return run(*args, **kwargs)
-
-
-def cluster_path(*args, **kwargs):
-    from .distributed import cluster_path as run
-
-    return run(*args, **kwargs)
-
-
-def cluster_relax(*args, **kwargs):
-    from .distributed import cluster_relax as run
-
-    return run(*args, **kwargs)
-
 
 def require_target(y) -> None:
     """In memory, y holds the target's values (only a table on a cluster names its target column)."""

@@ -37,7 +37,8 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from .errors import DataError
 from .design import (RowMoments, class_codes, design_from_moments, observation_weights, row_moments,
                      sorted_classes, validate_xy)
-from .fitting import column_roles, design_predictions, is_lazy, path_design, prepare_spec, require_target
+from .fitting import (CLUSTER_BACKEND, column_roles, design_predictions, is_lazy, path_design, prepare_spec,
+                      require_target)
 from .fitting import path as _public_path
 from .results import Fit, Path, feature_matrix
 from .solvers import CV_KKT_TOLERANCE, lambda_grid, solve
@@ -343,11 +344,9 @@ def cross_validate(
         1e-20 to 1e-8; a resampling study of many CV runs may pass a looser one explicitly.
     """
     if is_lazy(X):  # a Dask DataFrame or reglab.read_parquet's table: one pass (least squares) or Newton passes
-        from .distributed import cluster_cross_validate
-
         spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, None, positive_class, penalty_factor,
                             groups, None, lower_limits, upper_limits)
-        return cluster_cross_validate(X, y, spec, folds, seed, lambdas, n_lambdas, measure, fold_weighting,
+        return CLUSTER_BACKEND["cross_validate"](X, y, spec, folds, seed, lambdas, n_lambdas, measure, fold_weighting,
                                       roles=column_roles(weights, offset, foldid))
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
                         groups, offset, lower_limits, upper_limits)

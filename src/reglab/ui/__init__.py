@@ -141,8 +141,13 @@ def frame(title: str, icon: str = ":material/tune:") -> None:
             st.page_link(page.script, label=page.label, icon=page.icon)
         st.divider()
         st.caption("Current dataset")
-        dataset, prepared, error = current_prepared()
-        if dataset is None:
+        from .cluster import chosen_server_dataset
+
+        server = chosen_server_dataset()
+        dataset, prepared, error = (None, None, None) if server is not None else current_prepared()
+        if server is not None:
+            st.text(f"{server.name}\non the server (Dask)\ntarget: {server.target}")
+        elif dataset is None:
             st.text("No usable dataset")
         else:
             # Plain text: titles and column names may come from a user's file.
@@ -209,6 +214,14 @@ def chart_with_downloads(chart, name: str, key: str | None = None, selectable: b
 
 def require_prepared():
     """The current dataset and its prepared design, or an explanation and a way back to the Data page."""
+    from .cluster import chosen_server_dataset
+
+    if chosen_server_dataset() is not None:
+        st.info("This page works on data in memory; the server dataset chosen on the Data page is analysed on Explore.",
+                icon=":material/dns:")
+        st.page_link("pages/2_explore.py", label="Explore the server dataset", icon=":material/insights:")
+        st.page_link("pages/1_data.py", label="Choose other data", icon=":material/table_chart:")
+        st.stop()
     dataset, prepared, error = current_prepared()
     if error:
         show_error(error)

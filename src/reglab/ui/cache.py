@@ -100,6 +100,10 @@ class SharedCache:
                 return True, self._entries[key][0]
             return False, None
 
+    def peek(self, key: tuple) -> tuple[bool, object]:
+        """``(found, value)`` without computing: for results made only on request (a button)."""
+        return self._lookup(key)
+
     def get_or_compute(self, key: tuple, compute: Callable[[], T]) -> T:
         found, value = self._lookup(key)
         if found:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from reglab.data import DEFAULT_DATASET
 
-#: Where the data comes from: "builtin", "synthetic" or "upload".
+#: Where the data comes from: "builtin", "synthetic", "upload" or "server" (an operator's dataset).
 SOURCE = "reglab.source"
+#: The name of the chosen server dataset (reglab.serverdata: the operator's catalog, never a path).
+SERVER_DATASET = "reglab.server_dataset"
 #: Key of the chosen built-in dataset (see reglab.data.BUILTIN).
 DATASET = "reglab.dataset"
 #: Synthetic generator kind and its short URL parameters (dict).
