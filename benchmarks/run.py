@@ -26,6 +26,7 @@ import reglab
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import browser  # noqa: E402  (benchmarks/browser.py: the Chromium timing table)
+import dask_bench  # noqa: E402  (benchmarks/dask_bench.py: data larger than the workers' memory)
 
 
 @dataclass
@@ -519,6 +520,9 @@ def main() -> None:
         rows += bench_poisson(n, p, args.repeat if n * p < 5e6 else 1)
         print(render(rows).splitlines()[-1], flush=True)
     table = render(rows)
+    if not args.quick:
+        # Past one machine: Parquet four times the workers' memory, one-pass path + CV, against dask-glm.
+        table += "\n\nOn a Dask cluster (benchmarks/dask_bench.py)\n\n" + dask_bench.table(dask_bench.run()) + "\n"
     if not args.quick and Path(browser.CHROMIUM).exists():
         # What a person feels: λ moves and page switches timed in Chromium (input → idle).
         table += "\n\nIn the browser (Chromium against a local server, input → idle)\n\n" + browser.table(browser.run()) + "\n"

@@ -262,3 +262,21 @@ def test_data_larger_than_the_workers_memory_streams_through_them(tmp_path):
     close(cv.path.coefs, local.coefs, 1e-10)
     close(cv.path.intercepts, local.intercepts, 1e-10)
     assert np.isfinite(cv.mean_error).all() and cv.lambda_min <= cv.lambda_1se
+
+
+def test_poisson_with_weights_and_an_offset_column_and_one_lambda(client, tmp_path):
+    rng = np.random.default_rng(3)
+    n = 900
+    X = rng.normal(size=(n, 3)) * [1.0, 0.5, 2.0]
+    exposure = rng.uniform(0.5, 3.0, size=n)
+    w = rng.uniform(0.5, 2.0, size=n)
+    counts = rng.poisson(exposure * np.exp(0.1 + 0.5 * X[:, 0] - 0.3 * X[:, 2]))
+    table = parquet_table(tmp_path, frame_of(X, counts, w=w, log_exposure=np.log(exposure)), weights="w",
+                          offset="log_exposure")
+    path = reglab.path(table, family="poisson", n_lambdas=12)
+    local = reglab.path(X, counts, family="poisson", weights=w, offset=np.log(exposure), n_lambdas=12)
+    close(path.lambdas, local.lambdas, 1e-12)
+    close(path.coefs, local.coefs, 1e-8)
+    lam = float(local.lambdas[5] * 0.9)
+    close(reglab.fit(table, family="poisson", lam=lam).coef,
+          reglab.fit(X, counts, family="poisson", weights=w, offset=np.log(exposure), lam=lam).coef, 1e-8)

@@ -673,10 +673,15 @@ def cluster_fit(X, y, spec: ModelSpec, lam: float, *, progress=None, stop=None, 
     """:func:`reglab.fit` on a :class:`LazyTable` / Dask DataFrame: the path's model at λ."""
     if spec.datafit.quadratic:
         return cluster_path(X, y, spec, [lam], progress=progress, stop=stop, roles=roles).fit_at(float(lam))
-    job_path = cluster_path(X, y, spec, None, 100, progress=progress, stop=stop, roles=roles)
-    grid = np.concatenate([job_path.lambdas[job_path.lambdas > lam], [lam]])
-    solved = cluster_path(X, y, spec, grid, progress=progress, stop=stop, roles=roles)
-    return solved.fit_at(float(lam))
+    # Newton's warm starts come down the default grid to λ (as glmnet's fit at one λ does)
+    job = _job(X, y, spec, progress, stop, roles or {})
+    job.runner.bound = pass_bound(spec, 100, False)
+    positive = _positive(job.schema, spec.positive_class)
+    newton = NewtonJob(job, moment_pass(job.table, job.schema, 1, 0, job.runner, positive), [None], positive)
+    default = newton.grid(None, 100)
+    grid = np.concatenate([default[default > lam], [float(lam)]])
+    coefs, intercepts, kkt = newton.solve(grid, KKT_TOLERANCE)[0]
+    return newton.path(grid, coefs, intercepts, kkt).fit_at(float(lam))
 
 
 def cluster_cross_validate(X, y, spec: ModelSpec, folds: int = 5, seed: int = 0, lambdas: ArrayLike | None = None,

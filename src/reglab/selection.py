@@ -309,7 +309,10 @@ def cross_validate(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : array-like of shape (n_samples, n_features), or a table on a cluster
+        A Dask DataFrame or :func:`reglab.read_parquet`'s table (``y`` then names its target column;
+        ``weights``, ``offset`` and ``foldid`` name columns): least squares in one pass over the data, every
+        fold's statistics from it; logistic / Poisson by Newton passes (:mod:`reglab.distributed`).
     y : array-like of shape (n_samples,)
     penalty, l1_ratio, standardize, weights, intercept, family, positive_class, penalty_factor, offset,
     lower_limits, upper_limits
