@@ -317,10 +317,12 @@ def repeated_cv(X, y, penalty: str, l1_ratio: float, seeds: Sequence[int] = tupl
     ``progress``, when given, is called with the share of reshuffles done (0–1) after each one.
     """
     rows = []
+    whole = None  # the whole-data path is the same for every reshuffle: solved once, then reused
     for i, seed in enumerate(seeds, start=1):
         cv = cross_validate(X, y, penalty=penalty, l1_ratio=l1_ratio, folds=folds, seed=seed, lambdas=lambdas,
                             standardize=standardize, family=family, kkt_tolerance=RESAMPLING_KKT_TOLERANCE,
-                            penalty_factor=penalty_factor, groups=groups)
+                            penalty_factor=penalty_factor, groups=groups, full_path=whole)
+        whole = cv.path
         rows.append({"seed": seed, "lambda_min": cv.lambda_min, "lambda_1se": cv.lambda_1se})
         if progress is not None:
             progress(i / len(seeds))
