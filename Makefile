@@ -34,7 +34,7 @@ run: $(VENV)/.runtime
 
 test: venv
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile  # two processes (2 cores); a file's tests share one (its fixtures)
 
 # 20 browser sessions at once on loopback (uploads, λ moves, isolation, latency, server RSS); stops by itself.
 test-load: venv

@@ -34,6 +34,16 @@ def make_problem(n: int, p: int, rho: float = 0.0, seed: int = 0, n_informative:
     return X, y, beta
 
 
+def local_cluster_client():
+    """A client of a two-worker in-process ``distributed.LocalCluster`` (a module fixture yields from this)."""
+    import distributed
+
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
+    with distributed.Client(cluster) as client:
+        yield client
+    cluster.close()
+
+
 def standardize(X: np.ndarray) -> np.ndarray:
     """Column-standardize with the population sd; constant columns become 0."""
     sd = X.std(axis=0)

@@ -10,15 +10,12 @@ from reglab import biasvariance, compare
 from reglab.objective import Penalty
 from reglab.parallel import on_dask
 
-from conftest import make_problem
+from conftest import local_cluster_client, make_problem
 
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
+    yield from local_cluster_client()
 
 
 def test_cv_bootstrap_and_stability_on_dask_match_the_local_run(client):

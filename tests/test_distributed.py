@@ -16,17 +16,14 @@ import reglab
 from reglab import distributed as rd
 from reglab.errors import DataError
 
-from conftest import make_problem
+from conftest import local_cluster_client, make_problem
 
 N_LAMBDAS = 25
 
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
+    yield from local_cluster_client()
 
 
 def frame_of(X, y, names=None, **extra) -> pd.DataFrame:
