@@ -917,6 +917,17 @@ def design_from_moments(
                          float(weights @ y_centered**2), standardize, names, exact_constant)
 
 
+def solver_scale(sd: NDArray[np.float64], x_mean: NDArray[np.float64], standardize: bool,
+                 exact_constant: NDArray[np.bool_] | None = None) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """``(scale, constant)`` of the solver's columns: the population sd when standardizing, else 1; a column
+    whose sd is 0 or negligible against its mean (constant up to rounding, or in ``exact_constant``) is
+    flagged constant and gets scale 1 (its coefficient is 0)."""
+    constant = sd <= 1e-12 * np.maximum(np.abs(x_mean), 1.0)
+    if exact_constant is not None:
+        constant |= exact_constant
+    return np.where(constant | (not standardize), 1.0, sd), constant
+
+
 def standardized_design(
     gram_c: NDArray[np.float64], zy_c: NDArray[np.float64], x_mean: NDArray[np.float64], m: float, y_mean: float,
     yy: float, standardize: bool, names: tuple[str, ...], exact_constant: NDArray[np.bool_] | None = None,
@@ -930,11 +941,7 @@ def standardized_design(
     not centered (no intercept): the sd is still the centered one.
     """
     sums = np.diag(gram_c) if centered_ss is None else centered_ss
-    sd = np.sqrt(np.clip(sums, 0.0, None) / m)
-    constant = sd <= 1e-12 * np.maximum(np.abs(x_mean), 1.0)
-    if exact_constant is not None:
-        constant |= exact_constant
-    scale = np.where(constant | (not standardize), 1.0, sd)
+    scale, constant = solver_scale(np.sqrt(np.clip(sums, 0.0, None) / m), x_mean, standardize, exact_constant)
     gram = gram_c / np.outer(scale, scale)
     gram[constant, :] = 0.0
     gram[:, constant] = 0.0

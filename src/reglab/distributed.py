@@ -47,11 +47,11 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from .datafits import datafit_of
-from .design import Design, standardized_design
+from .design import Design, solver_scale, sorted_classes, standardized_design
 from .errors import DataError
 from .fitting import CLUSTER_BACKEND, path_design
 from .objective import ModelSpec, Penalty, kkt_violation
-from .results import Fit, Path
+from .results import Fit, Path, weight_floor
 from .selection import CVResult, cv_summary, one_se_rule
 from .solvers import CV_KKT_TOLERANCE, KKT_TOLERANCE, lambda_grid, solve
 
@@ -518,6 +518,15 @@ class FoldMoments:
     def folds(self) -> int:
         return int(self.A.shape[0])
 
+    def fold_sizes(self, weighted: bool) -> NDArray[np.float64]:
+        """Nₖ of cv.glmnet's fold-weighted mean and SE: each fold's rows, or with observation weights its
+        weight with the weights normalized to sum to the rows' count (as in memory)."""
+        if not weighted:
+            return self.rows.copy()
+        one = self.schema.p + self.schema.q
+        weight = self.A[:, one, one]
+        return weight * self.rows.sum() / weight.sum()
+
     def mask(self, held_out: int | None) -> NDArray[np.bool_]:
         """The folds a model trains on: all but ``held_out`` (every fold when None)."""
         chosen = np.ones(self.folds, dtype=bool)
@@ -587,9 +596,9 @@ def ls_design(moments: FoldMoments, held_out: int | None, spec: ModelSpec) -> tu
 
 
 def ls_heldout(moments: FoldMoments, k: int, delta: NDArray[np.float64], coefs: NDArray[np.float64],
-               intercepts: NDArray[np.float64]) -> tuple[NDArray[np.float64], float]:
+               intercepts: NDArray[np.float64]) -> NDArray[np.float64]:
     """Weighted mean squared error of each λ's model on fold k (cells missing there imputed with the
-    training means), from Aₖ: ``Σw(ỹ − vᵀβ + c₀)²/Σw`` with c₀ = a_y − β₀ − aᵀβ; and the fold's size."""
+    training means), from Aₖ: ``Σw(ỹ − vᵀβ + c₀)²/Σw`` with c₀ = a_y − β₀ − aᵀβ."""
     s = moments.schema
     only = np.zeros(moments.folds, dtype=bool)
     only[k] = True
@@ -597,7 +606,7 @@ def ls_heldout(moments: FoldMoments, k: int, delta: NDArray[np.float64], coefs: 
     c0 = s.y_shift - intercepts - coefs @ s.shift
     quad = np.einsum("lj,jk,lk->l", coefs, b["vv"], coefs)
     sse = b["yy"] - 2 * coefs @ b["vy"] + quad + 2 * c0 * (b["y1"] - coefs @ b["v1"]) + c0**2 * b["W"]
-    return np.maximum(sse, 0.0) / b["W"], b["W"]
+    return np.maximum(sse, 0.0) / b["W"]
 
 
 # ----------------------------------------------------------------------------------- public entries
@@ -615,24 +624,39 @@ def _check_spec(spec: ModelSpec, p: int) -> None:
 
 @dataclass
 class Job:
-    """One cluster job's shared state: the table, the model, the passes' runner and the first pass."""
+    """One cluster job's shared state: the table, the model, the passes' runner, what the first pass learnt,
+    the positive class (two-class targets) and the moment pass's statistics of every fold."""
 
     table: LazyTable
     spec: ModelSpec
     runner: PassRunner
     schema: Schema
+    positive: Any
+    moments: FoldMoments
 
 
-def _job(X, y, spec: ModelSpec, progress, stop, roles: dict, client=None) -> Job:
-    table = as_table(X, y, **roles)
+def _job(X, y, spec: ModelSpec, n_lambdas: int, folds: int | None = None, seed: int = 0, *, progress=None,
+         stop=None, roles: dict | None = None, client=None) -> Job:
+    """The passes every job starts with, once its bound on the passes is set: the first (types, levels, means)
+    and the moment pass over ``folds`` folds (None: one, a path alone; a table's fold column sets their number)."""
+    table = as_table(X, y, **(roles or {}))
     if spec.offset is not None or spec.weights is not None:
         _check_spec(spec, 0)
-    runner = PassRunner(None, progress, stop, client)
+    runner = PassRunner(pass_bound(spec, n_lambdas, folds is not None), progress, stop, client)
     schema = scan(table, spec, runner)
     _check_spec(spec, schema.p)
     if table.offset is not None and not spec.datafit.takes_offset:
         raise DataError(f"An offset is offered for Poisson regression, not for {spec.datafit.model_name}.")
-    return Job(table, spec, runner, schema)
+    k = 1
+    if folds is not None:
+        k = len(schema.fold_labels) if schema.fold_labels is not None else int(folds)
+        if not 2 <= k <= MAX_FOLDS:
+            raise DataError(f"Cross-validation on a cluster takes between 2 and {MAX_FOLDS} folds; got {k}.")
+    positive = _positive(schema, spec.positive_class)
+    moments = moment_pass(table, schema, k, seed, runner, positive)
+    if np.any(moments.rows < 1):
+        raise DataError("Some fold holds no row: use fewer folds.")
+    return Job(table, spec, runner, schema, positive, moments)
 
 
 def _positive(schema: Schema, positive_class: Any) -> Any:
@@ -646,27 +670,28 @@ def _positive(schema: Schema, positive_class: Any) -> Any:
 
 def pass_bound(spec: ModelSpec, n_lambdas: int, cross_validated: bool) -> int:
     """Passes over the data a job may take, said before it starts: least squares 2 (the first pass and the
-    moments), logistic / Poisson also at most :data:`NEWTON_PASSES_PER_LAMBDA` per λ plus the null model's."""
+    moments); logistic / Poisson also at most :data:`NEWTON_PASSES_PER_LAMBDA` per λ and for the null model,
+    and with cross-validation the pass that scores the held-out rows."""
     if spec.datafit.quadratic:
         return 2
-    return 2 + NEWTON_PASSES_PER_LAMBDA * (n_lambdas + 1)
+    return 2 + NEWTON_PASSES_PER_LAMBDA * (n_lambdas + 1) + int(cross_validated)
+
+
+def _grid_size(lambdas: ArrayLike | None, n_lambdas: int) -> int:
+    return n_lambdas if lambdas is None else len(np.atleast_1d(lambdas))
 
 
 def cluster_path(X, y, spec: ModelSpec, lambdas: ArrayLike | None = None, n_lambdas: int = 100, *,
                  progress=None, stop=None, roles: dict | None = None) -> Path:
     """:func:`reglab.path` on a :class:`LazyTable` / Dask DataFrame (see the module docstring)."""
-    job = _job(X, y, spec, progress, stop, roles or {})
-    job.runner.bound = pass_bound(spec, n_lambdas if lambdas is None else len(np.atleast_1d(lambdas)), False)
-    positive = _positive(job.schema, spec.positive_class)
-    moments = moment_pass(job.table, job.schema, 1, 0, job.runner, positive)
+    job = _job(X, y, spec, _grid_size(lambdas, n_lambdas), progress=progress, stop=stop, roles=roles)
     if spec.datafit.quadratic:
-        design, _ = ls_design(moments, None, spec)
+        design, _ = ls_design(job.moments, None, spec)
         solved = path_design(design, spec.penalty, lambdas, n_lambdas, spec=spec)
         return dataclasses.replace(solved, passes=job.runner.passes)
-    newton = NewtonJob(job, moments, [None], positive)
+    newton = NewtonJob(job, [None])
     grid = newton.grid(lambdas, n_lambdas)
-    coefs, intercepts, kkt = newton.solve(grid, KKT_TOLERANCE)[0]
-    return newton.path(grid, coefs, intercepts, kkt)
+    return newton.path(grid, *newton.solve(grid, KKT_TOLERANCE)[0])
 
 
 def cluster_fit(X, y, spec: ModelSpec, lam: float, *, progress=None, stop=None, roles: dict | None = None) -> Fit:
@@ -674,14 +699,10 @@ def cluster_fit(X, y, spec: ModelSpec, lam: float, *, progress=None, stop=None, 
     if spec.datafit.quadratic:
         return cluster_path(X, y, spec, [lam], progress=progress, stop=stop, roles=roles).fit_at(float(lam))
     # Newton's warm starts come down the default grid to λ (as glmnet's fit at one λ does)
-    job = _job(X, y, spec, progress, stop, roles or {})
-    job.runner.bound = pass_bound(spec, 100, False)
-    positive = _positive(job.schema, spec.positive_class)
-    newton = NewtonJob(job, moment_pass(job.table, job.schema, 1, 0, job.runner, positive), [None], positive)
+    newton = NewtonJob(_job(X, y, spec, 100, progress=progress, stop=stop, roles=roles), [None])
     default = newton.grid(None, 100)
     grid = np.concatenate([default[default > lam], [float(lam)]])
-    coefs, intercepts, kkt = newton.solve(grid, KKT_TOLERANCE)[0]
-    return newton.path(grid, coefs, intercepts, kkt).fit_at(float(lam))
+    return newton.path(grid, *newton.solve(grid, KKT_TOLERANCE)[0]).fit_at(float(lam))
 
 
 def cluster_cross_validate(X, y, spec: ModelSpec, folds: int = 5, seed: int = 0, lambdas: ArrayLike | None = None,
@@ -690,38 +711,30 @@ def cluster_cross_validate(X, y, spec: ModelSpec, folds: int = 5, seed: int = 0,
     """:func:`reglab.cross_validate` on a :class:`LazyTable` / Dask DataFrame: least squares in one pass (every
     fold's statistics from the same pass), logistic / Poisson by Newton passes serving every fold at once."""
     measure = spec.datafit.check_measure(measure)
-    job = _job(X, y, spec, progress, stop, roles or {}, client)
-    k = len(job.schema.fold_labels) if job.schema.fold_labels is not None else int(folds)
-    if not 2 <= k <= MAX_FOLDS:
-        raise DataError(f"Cross-validation on a cluster takes between 2 and {MAX_FOLDS} folds; got {k}.")
-    job.runner.bound = pass_bound(spec, n_lambdas if lambdas is None else len(np.atleast_1d(lambdas)), True)
-    positive = _positive(job.schema, spec.positive_class)
-    moments = moment_pass(job.table, job.schema, k, seed, job.runner, positive)
-    if np.any(moments.rows < 1):
-        raise DataError("Some fold holds no row: use fewer folds.")
+    job = _job(X, y, spec, _grid_size(lambdas, n_lambdas), int(folds), seed, progress=progress, stop=stop,
+               roles=roles, client=client)
+    moments, k = job.moments, job.moments.folds
     if spec.datafit.quadratic:
         if measure != "mse":
             raise DataError("Least squares is cross-validated by its mean squared error here.")
         full, _ = ls_design(moments, None, spec)
         grid = lambda_grid(full, spec.penalty, n_lambdas) if lambdas is None else np.sort(np.asarray(lambdas, float))[::-1]
-        errors, sizes = [], []
+        errors = []
         for fold in range(k):
             design, delta = ls_design(moments, fold, spec)
             if design.n_features >= design.n_samples:
                 raise DataError("A training fold has no more rows than features: the one-pass CV needs n > p.")
             coefs, intercepts = design.to_original(solve(design, spec.penalty, grid, kkt_tolerance=CV_KKT_TOLERANCE))
-            error, weight = ls_heldout(moments, fold, delta, coefs, intercepts)
-            errors.append(error)
-            sizes.append(weight * full.n_samples / moments.blocks(moments.mask(None))["W"])
+            errors.append(ls_heldout(moments, fold, delta, coefs, intercepts))
         whole = path_design(full, spec.penalty, grid, spec=spec)
         fold_errors = np.vstack(errors)
-        sizes = np.asarray(sizes if job.table.weights is not None else moments.rows, dtype=float)
     else:
-        newton = NewtonJob(job, moments, [None, *range(k)], positive)
+        newton = NewtonJob(job, [None, *range(k)])
         grid = newton.grid(lambdas, n_lambdas)
         solved = newton.solve(grid, CV_KKT_TOLERANCE)
         whole = newton.path(grid, *solved[0])
-        fold_errors, sizes = newton.heldout(solved[1:], measure)
+        fold_errors = newton.heldout(solved[1:], measure)
+    sizes = moments.fold_sizes(weighted=job.table.weights is not None)
     mean_error, se = cv_summary(fold_errors, sizes, fold_weighting)
     sign = -1.0 if measure in spec.datafit.higher_is_better else 1.0
     lam_min, lam_1se = one_se_rule(grid, sign * mean_error, se)
@@ -731,18 +744,15 @@ def cluster_cross_validate(X, y, spec: ModelSpec, folds: int = 5, seed: int = 0,
                     path=whole, measure=measure, passes=job.runner.passes)
 
 
-def cluster_relax(path: Path, X, y, *, roles: dict | None = None, progress=None, stop=None):
+def cluster_relax(path: Path):
     """The relaxed lasso of a least-squares cluster path (:func:`reglab.relax`): every refit solves its
-    active set's normal equations from the same pass's statistics."""
+    active set's normal equations from the statistics the path was solved on (no further pass)."""
+    from .fitting import ExactSolve
     from .relaxed import relax_from_moments
 
-    if not path.datafit.quadratic:
+    if not path.datafit.quadratic or not isinstance(path.solve_at, ExactSolve):
         raise DataError("On a cluster the relaxed lasso is offered for least squares.")
-    spec = path.spec or ModelSpec(Penalty.of(path.penalty, path.l1_ratio), standardize=path.standardize)
-    job = _job(X, y, spec, progress, stop, roles or {})
-    moments = moment_pass(job.table, job.schema, 1, 0, job.runner)
-    design, _ = ls_design(moments, None, spec)
-    return relax_from_moments(path, design)
+    return relax_from_moments(path, path.solve_at.design)
 
 
 # ------------------------------------------------------------------------------ Newton passes (GLMs)
@@ -790,23 +800,22 @@ class NewtonJob:
     Newton step (coordinate descent on the pass's Hessian, :func:`_newton_design`), halving it when
     the objective rose."""
 
-    def __init__(self, job: Job, moments: FoldMoments, held_outs: list, positive: Any) -> None:
+    def __init__(self, job: Job, held_outs: list) -> None:
         if not job.spec.intercept:
             raise DataError("On a cluster, logistic and Poisson models are fitted with an intercept.")
-        self.job, self.moments, self.held_outs, self.positive = job, moments, held_outs, positive
+        self.job, self.held_outs = job, held_outs
+        self.moments, self.positive = job.moments, job.positive
         s = job.schema
         self.models = []
         for held_out in held_outs:
-            b = moments.blocks(moments.mask(held_out))
+            b = self.moments.blocks(self.moments.mask(held_out))
             W = b["W"]
             v_mean = b["v1"] / W
             sd = np.sqrt(np.clip(np.diag(b["vv"]) / W - v_mean**2, 0.0, None))
-            x_mean = s.shift + v_mean
-            constant = sd <= 1e-12 * np.maximum(np.abs(x_mean), 1.0)
-            scale = np.where(constant | (not job.spec.standardize), 1.0, sd)
+            scale, constant = solver_scale(sd, s.shift + v_mean, job.spec.standardize)
             share = b["y1"] / W + s.y_shift
             self.models.append({"held_out": held_out, "delta": b["delta"], "n": b["rows"], "W": W, "scale": scale,
-                                "constant": constant, "v_mean": v_mean,
+                                "sd": sd, "constant": constant, "v_mean": v_mean,
                                 "b0": float(job.spec.datafit.link(np.clip(share, 1e-12, None)))})
         self.lambda_max: float | None = None
         self.null_spectrum: NDArray[np.float64] | None = None
@@ -980,16 +989,11 @@ class NewtonJob:
 
     def path(self, grid, coefs, intercepts, kkt) -> Path:
         """The whole data's solutions as a :class:`~reglab.Path` (off-grid λ: solve again on the cluster)."""
-        from .design import sorted_classes
-        from .results import weight_floor
-
         spec, s, m = self.job.spec, self.job.schema, self.models[0]
         pen = spec.penalty
         classes = sorted_classes(np.asarray(s.classes, dtype=object))[1] if s.classes else ()
-        curvature = np.where(m["constant"], 0.0, 1.0 if spec.standardize else m["scale"] ** 0)
-        if not spec.standardize:
-            b = self.moments.blocks(self.moments.mask(None))
-            curvature = np.where(m["constant"], 0.0, np.diag(b["vv"]) / b["W"] - m["v_mean"] ** 2)
+        # each solver column's weighted mean square (RowDesign.curvature): 1 standardized, else the variance
+        curvature = np.where(m["constant"], 0.0, (m["sd"] / m["scale"]) ** 2)
         return Path(penalty=pen.name, l1_ratio=pen.alpha, standardize=spec.standardize, lambdas=grid, coefs=coefs,
                     intercepts=intercepts, weights=np.where(m["constant"], 0.0, coefs * m["scale"]),
                     feature_names=s.feature_names, lambda_max=self.lambda_max, kkt=kkt, fit_intercept=True,
@@ -997,7 +1001,7 @@ class NewtonJob:
                     weight_floor=weight_floor(self.lambda_max, curvature) if pen.alpha > 0 else None,
                     spec=spec, passes=self.job.runner.passes)
 
-    def heldout(self, solved: list, measure: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    def heldout(self, solved: list, measure: str) -> NDArray[np.float64]:
         """One more pass: each fold model's held-out error at every λ (``datafit.heldout_loss``, weighted mean)."""
         import dask
 
@@ -1010,8 +1014,7 @@ class NewtonJob:
                                                         self.positive, spec.datafit.family, measure, fits)
                  for i, part in enumerate(table.frame[_wanted_columns(table)].to_delayed())]
         loss, weight = self.job.runner.run(_tree_sum(parts), "scoring every fold's held-out rows")
-        sizes = weight * self.models[0]["n"] / self.models[0]["W"] if table.weights is not None else self.moments.rows
-        return loss / weight[:, None], np.asarray(sizes, dtype=float)
+        return loss / weight[:, None]
 
 
 class _GridShim:

@@ -217,12 +217,11 @@ def fit(
         classes); not with ``groups`` or ``relax``.
     """
     if is_lazy(X):  # a Dask DataFrame or reglab.read_parquet's table: passes on the cluster
-        spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, None, positive_class, penalty_factor,
-                            groups, None, lower_limits, upper_limits)
-        fitted = CLUSTER_BACKEND["fit"](X, y, spec, lam, roles=column_roles(weights, offset))
         if relax:
             raise DataError("On a cluster the relaxed lasso is a path: reglab.path(table, relax=True).blend(γ).")
-        return fitted
+        spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, None, positive_class, penalty_factor,
+                            groups, None, lower_limits, upper_limits)
+        return CLUSTER_BACKEND["fit"](X, y, spec, lam, roles=column_roles(weights, offset))
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
                         groups, offset, lower_limits, upper_limits)
     require_target(y)
@@ -270,9 +269,8 @@ def path(
     if is_lazy(X):  # a Dask DataFrame or reglab.read_parquet's table: passes on the cluster
         spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, None, positive_class, penalty_factor,
                             groups, None, lower_limits, upper_limits)
-        roles = column_roles(weights, offset)
-        solved = CLUSTER_BACKEND["path"](X, y, spec, lambdas, n_lambdas, roles=roles)
-        return CLUSTER_BACKEND["relax"](solved, X, y, roles=roles) if relax else solved
+        solved = CLUSTER_BACKEND["path"](X, y, spec, lambdas, n_lambdas, roles=column_roles(weights, offset))
+        return CLUSTER_BACKEND["relax"](solved) if relax else solved
     spec = ModelSpec.of(penalty, l1_ratio, family, standardize, intercept, weights, positive_class, penalty_factor,
                         groups, offset, lower_limits, upper_limits)
     require_target(y)
