@@ -109,7 +109,6 @@ def read_catalog(path: str | os.PathLike) -> tuple[ServerDataset, ...]:
     return datasets
 
 
-def catalog() -> tuple[ServerDataset, ...]:
-    """The operator's datasets (``REGLAB_DATASETS``), none when it is not set."""
-    path = os.environ.get(CATALOG_ENV, "").strip()
-    return read_catalog(path) if path else ()
+def catalog_path() -> str | None:
+    """The operator's catalog file (``REGLAB_DATASETS``), None when it is not set: :func:`read_catalog` reads it."""
+    return os.environ.get(CATALOG_ENV, "").strip() or None

@@ -14,7 +14,6 @@ import os
 import threading
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from reglab import charts
@@ -22,7 +21,7 @@ from reglab.distributed import Stopped, cluster_cross_validate, pass_bound
 from reglab.errors import DataError
 from reglab.objective import ModelSpec, Penalty
 from reglab.datafits import datafit_of
-from reglab.serverdata import ServerDataset, catalog
+from reglab.serverdata import ServerDataset, catalog_path, read_catalog
 
 from . import bind, show_error, state
 from .cache import cluster, memoized, shared_cache
@@ -32,10 +31,22 @@ from .explore import lambda_controls, settle_lambda
 _STOP = "reglab.cluster_stop"
 
 
-def server_catalog() -> tuple[tuple[ServerDataset, ...], str | None]:
-    """The operator's datasets and an error message when the catalog cannot be read."""
+def _stamp(path: str) -> int | None:
+    """When a file or folder last changed (None when it is not there): cache keys follow the operator's edits."""
     try:
-        return catalog(), None
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
+def server_catalog() -> tuple[tuple[ServerDataset, ...], str | None]:
+    """The operator's datasets (``REGLAB_DATASETS``, read once per change of the file, not on every rerun of
+    every page) and an error message when the catalog cannot be read."""
+    path = catalog_path()
+    if path is None:
+        return (), None
+    try:
+        return memoized(("server-catalog", path, _stamp(path)), lambda: read_catalog(path)), None
     except DataError as exc:
         return (), str(exc)
 
@@ -51,11 +62,7 @@ def chosen_server_dataset() -> ServerDataset | None:
 
 def dataset_shape(dataset: ServerDataset) -> tuple[int, int]:
     """(rows, columns) from the Parquet metadata, cached per dataset and file change."""
-    try:
-        stamp = os.stat(dataset.path).st_mtime_ns
-    except OSError:
-        stamp = None
-    return memoized(("server-shape", dataset, stamp), dataset.shape)
+    return memoized(("server-shape", dataset, _stamp(dataset.path)), dataset.shape)
 
 
 def where_it_runs() -> str:
@@ -92,25 +99,19 @@ def _stop() -> None:
 
 
 def _job_key(dataset: ServerDataset, penalty: str, ratio: float, standardize: bool, folds: int) -> tuple:
-    try:
-        stamp = os.stat(dataset.path).st_mtime_ns
-    except OSError:
-        stamp = None
-    return ("cluster-cv", dataset, stamp, penalty, float(ratio), bool(standardize), int(folds))
+    return ("cluster-cv", dataset, _stamp(dataset.path), penalty, float(ratio), bool(standardize), int(folds))
 
 
 def run_on_cluster(dataset: ServerDataset, spec: ModelSpec, folds: int):
     """The path and its CV on the cluster, with a progress bar per pass; Stop cancels it (a DataError
     or the stop is shown as a message, never a traceback). None when it did not finish."""
-    bound = pass_bound(spec, 100, True)
     bar = st.progress(0.0, text="Starting…")
     stop = threading.Event()
 
-    def progress(done: int, total: int | None, what: str) -> None:
+    def progress(done: int, bound: int, what: str) -> None:
         if st.session_state.get(_STOP):
             stop.set()
-        shown = total or bound
-        bar.progress(min(done / shown, 1.0), text=f"Pass {done + 1} (at most {shown}): {what}")
+        bar.progress(min(done / bound, 1.0), text=f"Pass {done + 1} (at most {bound}): {what}")
 
     try:
         table = dataset.table()
@@ -163,11 +164,11 @@ def show_cluster_result(cv, datafit) -> None:
     path = cv.path
     lam = settle_lambda(path.lambdas, default=cv.lambda_1se)
     lambda_controls(path.lambdas, lam)
+    index = int(np.argmin(np.abs(np.log(cv.lambdas) - np.log(lam))))  # the CV curve's nearest λ
     exact = path.solve_at is not None
     if not exact:  # logistic / Poisson: the grid's models (an off-grid λ would need more passes)
-        lam = float(path.lambdas[np.argmin(np.abs(np.log(path.lambdas) - np.log(lam)))])
+        lam = float(cv.lambdas[index])
     fit = path.fit_at(lam)
-    index = int(np.argmin(np.abs(np.log(cv.lambdas) - np.log(lam))))
     m = st.columns(5)
     m[0].metric(f"CV {datafit.measure_label(cv.measure)}", f"{cv.mean_error[index]:.4g}",
                 help=f"Mean held-out error over the {cv.folds} folds at the grid λ nearest this one (± {cv.se[index]:.3g}).")
@@ -186,5 +187,4 @@ def show_cluster_result(cv, datafit) -> None:
         st.altair_chart(charts.cv_chart(cv.to_frame(), cv.lambda_min, cv.lambda_1se, lam,
                                         error_title=f"mean CV {datafit.measure_label(cv.measure)}", selectable=False),
                         width="stretch")
-    table = fit.to_frame()
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", height=260)
+    st.dataframe(fit.to_frame(), hide_index=True, width="stretch", height=260)
