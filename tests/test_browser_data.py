@@ -95,19 +95,27 @@ def type_in_first_row(page, grid, x_share: float, text: str) -> None:
     page.keyboard.press("Enter")
 
 
+def edit_first_row(page, table_title: str, x_share: float, text: str, confirmation: str) -> None:
+    """Open the Data page's table under the expander ``table_title``, type ``text`` into its first row (the
+    column at ``x_share``), wait for the page to confirm it (``confirmation``) and leave the grid, as a person
+    does before moving on."""
+    page.get_by_text(table_title).click()
+    grid = page.locator('[data-testid="stExpander"]').filter(has_text=table_title).locator(
+        '[data-testid="stDataFrame"]').first
+    grid.locator("canvas").first.wait_for()
+    wait_for_app(page)
+    type_in_first_row(page, grid, x_share, text)
+    page.get_by_text(confirmation).first.wait_for(timeout=30_000)
+    page.keyboard.press("Escape")
+
+
 def test_a_penalty_factor_typed_in_the_table_keeps_that_feature_in_the_model(app_url, page):
     # an uploaded CSV with a text column (one-hot encoded) and a yes/no target
     upload(page, app_url, "churn_yes_no.csv")
     page.get_by_text("(coded 1, the positive class").wait_for(timeout=30_000)
     wait_for_app(page)
-    page.get_by_text("Penalty factors: penalize").click()
-    grid = page.locator('[data-testid="stExpander"]').filter(has_text="Penalty factors: penalize").locator(
-        '[data-testid="stDataFrame"]').first
-    grid.locator("canvas").first.wait_for()
-    wait_for_app(page)
-    type_in_first_row(page, grid, 0.75, "0")  # the grid's first row ('tenure'), its factor column
-    page.get_by_text("'tenure' 0 (unpenalized)").first.wait_for(timeout=30_000)
-    page.keyboard.press("Escape")  # leave the grid, as a person does before moving on
+    # the grid's first row ('tenure'), its factor column
+    edit_first_row(page, "Penalty factors: penalize", 0.75, "0", "'tenure' 0 (unpenalized)")
     wait_for_app(page)
     follow_link(page, "Explore this dataset", "/explore")
     page.get_by_text("Penalty factors from the Data page").first.wait_for(timeout=60_000)
@@ -193,14 +201,8 @@ def test_a_count_csv_gets_poisson_by_default_and_lambda_moves_its_path_and_cv(ap
 def test_a_coefficient_limit_typed_in_the_table_bounds_the_model(app_url, page):
     page.goto(app_url + "/data")
     wait_for_app(page)
-    page.get_by_text("Coefficient limits: force").click()
-    grid = page.locator('[data-testid="stExpander"]').filter(has_text="Coefficient limits: force").locator(
-        '[data-testid="stDataFrame"]').first
-    grid.locator("canvas").first.wait_for()
-    wait_for_app(page)
-    type_in_first_row(page, grid, 0.85, "0")  # the first row's (age) upper limit: the last of three columns
-    page.get_by_text("'age' ≤ 0").first.wait_for(timeout=30_000)
-    page.keyboard.press("Escape")
+    # the first row's (age) upper limit: the last of three columns
+    edit_first_row(page, "Coefficient limits: force", 0.85, "0", "'age' ≤ 0")
     wait_for_app(page)
     follow_link(page, "Explore this dataset", "/explore")
     page.get_by_role("tab", name=re.compile("Reproduce")).click()

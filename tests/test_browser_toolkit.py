@@ -29,12 +29,16 @@ def upload_and_explore(page, app_url, frame, tmp_path) -> None:
     follow_link(page, "Explore this dataset", "/explore")
 
 
-def test_criteria_and_what_if_on_an_uploaded_csv(app_url, page, tmp_path):
-    rng = np.random.default_rng(0)
-    n = 160
-    frame = pd.DataFrame({"size": rng.normal(50, 10, n), HOSTILE: rng.normal(size=n),
-                          "city": rng.choice(["north", "south", "east"], n)})
+def homes(seed: int, n: int, cities: list[str]) -> pd.DataFrame:
+    """A homes table: size, a column with a hostile name, a city (text) and the price they explain."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"size": rng.normal(50, 10, n), HOSTILE: rng.normal(size=n), "city": rng.choice(cities, n)})
     frame["price"] = 0.3 * frame["size"] + 2 * frame[HOSTILE] + rng.normal(size=n)
+    return frame
+
+
+def test_criteria_and_what_if_on_an_uploaded_csv(app_url, page, tmp_path):
+    frame = homes(0, 160, ["north", "south", "east"])
     upload_and_explore(page, app_url, frame, tmp_path)
     page.get_by_role("tab", name=re.compile("Cross-validation")).click()
     wait_for_app(page)
@@ -88,12 +92,7 @@ def test_criteria_and_what_if_on_an_uploaded_csv(app_url, page, tmp_path):
 
 
 def test_the_report_downloads_and_renders_every_chart_offline(app_url, page, browser, tmp_path):
-    rng = np.random.default_rng(1)
-    n = 120
-    frame = pd.DataFrame({"size": rng.normal(50, 10, n), HOSTILE: rng.normal(size=n),
-                          "city": rng.choice(["north", "<script>alert(1)</script>", "east"], n)})
-    frame["price"] = 0.3 * frame["size"] + 2 * frame[HOSTILE] + rng.normal(size=n)
-    upload_and_explore(page, app_url, frame, tmp_path)
+    upload_and_explore(page, app_url, homes(1, 120, ["north", "<script>alert(1)</script>", "east"]), tmp_path)
     drawn_chart(page, timeout=60_000)
     with page.expect_download(timeout=120_000) as download:
         page.get_by_role("button", name="Report (HTML)").click()
