@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames
 
@@ -176,7 +176,15 @@ def test_random_tables_round_trip_through_any_dialect_and_encoding(frame, delimi
     decimal_comma = decimal_comma and delimiter != ","
     text = frame.to_csv(index=False, sep=delimiter, decimal="," if decimal_comma else ".", float_format="%.17g",
                         lineterminator="\r\n" if crlf else "\n", quoting=csv.QUOTE_MINIMAL)
-    loaded = reglab.load_csv(text.encode(encoding))
+    data = text.encode(encoding)
+    if encoding == "cp1252":
+        # Bytes that are also valid UTF-8 (e.g. "Â¡" is C2 A1, UTF-8's "¡") are read as UTF-8, the likelier
+        # writer: no reader can tell them apart, so such a table is not this test's to check.
+        try:
+            assume(data.decode("utf-8") == text)
+        except UnicodeDecodeError:
+            pass
+    loaded = reglab.load_csv(data)
     assert list(loaded.columns) == list(frame.columns)
     np.testing.assert_allclose(loaded.to_numpy(dtype=float), frame.to_numpy(dtype=float), rtol=1e-12, atol=0)
 
@@ -201,7 +209,7 @@ def read_carefully(data: bytes, name: str, monkeypatch):
     import reglab.loading as loading
 
     with monkeypatch.context() as patch:
-        patch.setattr(loading, "_read_fast", lambda *args: None)
+        patch.setattr(loading, "_read_fast", lambda *args, **kwargs: None)
         return read_table(data, name)
 
 
@@ -278,3 +286,42 @@ def test_a_table_with_a_text_column_takes_the_fast_reader_too():
     fast = loading._read_fast(text, ",", '"', "\n", [])
     assert fast is not None and fast.shape == read_table((DATA / "iris_species.csv").read_bytes(), "iris.csv").frame.shape
     assert sum(pd.api.types.is_object_dtype(d) for d in fast.dtypes) == 1  # the species, as text
+
+
+def big_table_bytes(variant: str) -> bytes:
+    """~1.6 MB of ASCII CSV (past the 1 MB head the plain-ASCII route detects on), with a twist."""
+    rng = np.random.default_rng(5)
+    n = 50_000
+    frame = pd.DataFrame({"x": rng.normal(size=n), "k": rng.integers(-9, 9, n), "label": rng.choice(["a", "b c", "NA"], n),
+                          "y": rng.normal(size=n).round(3)})
+    if variant == "missing tokens":
+        frame.loc[::7, "x"] = np.nan
+        frame["label"] = frame["label"].replace("NA", "n/a")
+    text = frame.to_csv(index=False, na_rep="NA")
+    if variant == "late text":  # a word past the first megabyte in a number column
+        lines = text.split("\n")
+        lines[45_000] = "oops," + lines[45_000].split(",", 1)[1]
+        text = "\n".join(lines)
+    elif variant == "blank lines first":
+        text = "\n\n" + text
+    elif variant == "quoted text":
+        text = text.replace(",b c,", ',"b, c",')
+    return text.encode("ascii")
+
+
+@pytest.mark.parametrize("variant", ["plain", "late text", "blank lines first", "quoted text", "missing tokens"])
+def test_a_big_plain_ascii_file_reads_as_the_careful_reader_reads_it(variant, monkeypatch):
+    data = big_table_bytes(variant)
+    assert len(data) > 1 << 20
+    assert_same_reading(data, "big.csv", monkeypatch)
+
+
+def test_a_big_plain_ascii_file_goes_to_pyarrow_as_bytes_without_decoding(monkeypatch):
+    import reglab.loading as loading
+
+    def no_decode(data):
+        raise AssertionError("the whole file was decoded")
+
+    monkeypatch.setattr(loading, "_decode", no_decode)
+    loaded = read_table(big_table_bytes("plain"), "big.csv")
+    assert loaded.frame.shape == (50_000, 4) and loaded.notes == ("Columns separated by comma.",)
