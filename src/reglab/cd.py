@@ -12,7 +12,11 @@ and on 2k × 500 the full sweeps are (1.5× slower). No maintained library solve
 path in one call with numpy 2 (adelie pins numpy < 2), so this is glmnet's recipe, written
 small: sequential strong rules pick a working set, coordinate descent runs on the non-zero
 coordinates until their KKT residual is below the target, the working set is checked, and
-every coordinate is checked against the exact gradient before a λ is accepted.
+every coordinate is checked against the exact gradient before a λ is accepted. Three additions cut
+the sweeps where features are many and correlated (2k × 500: 1.25× → ~0.75× lasso_path): each λ
+starts from the path's linear prediction (:func:`_predict`), sweeps on the support run on a compact
+copy of its Gram block with Anderson extrapolation (:func:`_active_descent`), and a small support
+ends at its exact stationary point (:func:`_finish_exactly`).
 
 Units: the residual correlation ``c = zy − Gw`` is n × the negative datafit gradient, so a
 KKT residual of the objective above is ``|…| / n`` (target units × feature units, as λ).
@@ -24,6 +28,9 @@ kernel is that of the bounded problem (:func:`_penalty_violation`).
 """
 
 from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Callable
 
 import numba
 import numpy as np
@@ -193,13 +200,197 @@ def _polish(active, w, c, gram, zy, l1, l2, factors):
     return exact
 
 
+#: Anderson extrapolation (as in skglm / celer): after this many sweeps on the active set, the
+#: weights are extrapolated from the last ones and kept if the objective is lower.
+_ANDERSON_K = 5
+
+
 @numba.njit(cache=True, nogil=True)
-def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, max_sweeps, lower, upper):
+def _objective_times_n(w, c, zy, l1, l2, factors):
+    """n × the objective minus yᵀy/(2n), from c = zy − Gw: ½wᵀGw − zyᵀw = −½wᵀ(zy + c)."""
+    value = 0.0
+    for j in range(w.shape[0]):
+        wj = w[j]
+        if wj != 0.0:
+            value += -0.5 * wj * (zy[j] + c[j]) + factors[j] * (l1 * abs(wj) + 0.5 * l2 * wj * wj)
+    return value
+
+
+@numba.njit(cache=True, nogil=True)
+def _extrapolate(active, history, w, c, gram, zy, l1, l2, factors):
+    """Anderson acceleration of coordinate descent (Bertrand & Massias 2021): ``history`` holds
+    K + 1 successive iterates of w on ``active``; the combination Σ θᵢ·wᵢ (Σ θᵢ = 1) that
+    minimizes the norm of the combined successive differences is an extrapolation of the
+    fixed-point iteration. It is kept only if the objective decreases, so convergence is that of
+    plain coordinate descent at worst; with correlated features it saves most sweeps.
+    Why by hand: the kernel's whole path is one compiled call; skglm's version is Python-level.
+    Cost: p·|A| (the new c), about one sweep. Returns whether the extrapolation was kept."""
+    k_hist = history.shape[0] - 1
+    m = active.shape[0]
+    diffs = np.empty((k_hist, m))
+    for i in range(k_hist):
+        for a in range(m):
+            diffs[i, a] = history[i + 1, a] - history[i, a]
+    system = diffs @ diffs.T
+    scale = 0.0
+    for i in range(k_hist):
+        scale = max(scale, system[i, i])
+    if scale == 0.0:
+        return False
+    for i in range(k_hist):
+        system[i, i] += 1e-12 * scale
+    try:
+        z = np.linalg.solve(system / scale, np.ones(k_hist))
+    except Exception:
+        return False
+    total = z.sum()
+    if not np.isfinite(total) or total == 0.0:
+        return False
+    theta = z / total
+    candidate = np.zeros(m)
+    for i in range(k_hist):
+        for a in range(m):
+            candidate[a] += theta[i] * history[i + 1, a]
+    c_new = c.copy()
+    w_new = w.copy()
+    for a in range(m):
+        j = active[a]
+        delta = candidate[a] - w[j]
+        if delta != 0.0:
+            w_new[j] = candidate[a]
+            row = gram[j]
+            for i in range(c_new.shape[0]):
+                c_new[i] -= row[i] * delta
+    if _objective_times_n(w_new, c_new, zy, l1, l2, factors) < _objective_times_n(w, c, zy, l1, l2, factors):
+        w[:] = w_new
+        c[:] = c_new
+        return True
+    return False
+
+
+@numba.njit(cache=True, nogil=True)
+def _predict(k, lambdas, weights, w, c, gram, zy, l1, l2, factors, lower, upper):
+    """Warm start by linear extrapolation along the path: the lasso path is linear in λ between
+    changes of the active set, so w(λₖ) ≈ wₖ₋₁ + (λₖ − λₖ₋₁)/(λₖ₋₁ − λₖ₋₂)·(wₖ₋₁ − wₖ₋₂)
+    (a coordinate predicted to cross 0 is set to 0; the box is respected). Kept only if the
+    objective at λₖ is lower than at wₖ₋₁, so it never costs more than p·|A| (one sweep); where the
+    active set is stable it leaves coordinate descent a few sweeps of work instead of dozens."""
+    ratio = (lambdas[k] - lambdas[k - 1]) / (lambdas[k - 1] - lambdas[k - 2])
+    w_new = w.copy()
+    c_new = c.copy()
+    moved = False
+    for j in range(w.shape[0]):
+        step = ratio * (weights[k - 1, j] - weights[k - 2, j])
+        if step == 0.0:
+            continue
+        guess = w[j] + step
+        if guess * w[j] < 0.0:
+            guess = 0.0
+        guess = min(max(guess, lower[j]), upper[j])
+        delta = guess - w[j]
+        if delta != 0.0:
+            moved = True
+            w_new[j] = guess
+            row = gram[j]
+            for i in range(c_new.shape[0]):
+                c_new[i] -= row[i] * delta
+    if moved and _objective_times_n(w_new, c_new, zy, l1, l2, factors) < _objective_times_n(w, c, zy, l1, l2, factors):
+        w[:] = w_new
+        c[:] = c_new
+
+
+@numba.njit(cache=True, nogil=True)
+def _active_descent(active, w, c, gram, zy, diag, l1, l2, factors, lower, upper, target, budget, bounded):
+    """Coordinate descent on the non-zero coordinates ``active`` until their KKT residual is ≤ ``target``
+    (n × gradient units), at most ``budget`` sweeps; then w and c (all p) are updated. Returns
+    (sweeps spent, stalled).
+
+    The sweeps run on a compact copy of G_AA and of c on A: an update then costs |A|, not p (the
+    other coordinates' correlations are brought up to date once, at the end, for p·|A|), and the
+    rows read are contiguous. Every 6th sweep is an Anderson extrapolation (:func:`_extrapolate`);
+    slow (collinear) convergence tries the exact solve on A after 16, 32, 64… sweeps, once the
+    sweeps have cost about as much as the solve (|A|³/3 against |A|² a sweep)."""
+    m = active.size
+    sub = np.empty((m, m))
+    for a in range(m):
+        row = gram[active[a]]
+        for b in range(m):
+            sub[a, b] = row[active[b]]
+    w_a = w[active].copy()
+    c_a = c[active].copy()
+    zy_a, diag_a, factors_a = zy[active].copy(), diag[active].copy(), factors[active].copy()
+    lower_a, upper_a = lower[active].copy(), upper[active].copy()
+    every = np.arange(m)
+    history = np.empty((_ANDERSON_K + 1, m))
+    spent = 0
+    next_polish = 16
+    checkpoint = np.inf
+    stalled = False
+    while spent < budget:
+        _sweep(every, w_a, c_a, sub, diag_a, l1, l2, factors_a, lower_a, upper_a)
+        spent += 1
+        if not bounded:  # an extrapolation may leave the box: plain sweeps there
+            slot = (spent - 1) % (_ANDERSON_K + 1)
+            history[slot] = w_a
+            if slot == _ANDERSON_K:
+                _extrapolate(every, history, w_a, c_a, sub, zy_a, l1, l2, factors_a)
+        if spent == next_polish:
+            next_polish *= 2
+            if not bounded and m <= 3 * spent:
+                _polish(every, w_a, c_a, sub, zy_a, l1, l2, factors_a)
+        worst = _worst(every, w_a, c_a, l1, l2, factors_a, lower_a, upper_a)
+        if worst <= target:
+            break
+        # Stalled (the target is below what rounding allows here): hand this λ back.
+        if spent % 1024 == 0:
+            if worst > 0.5 * checkpoint:
+                stalled = True
+                break
+            checkpoint = worst
+    for a in range(m):
+        delta = w_a[a] - w[active[a]]
+        if delta != 0.0:
+            row = gram[active[a]]
+            for i in range(c.shape[0]):
+                c[i] -= row[i] * delta
+            w[active[a]] = w_a[a]
+    return spent, stalled
+
+
+#: Supports up to this size get the exact solve on their support once a λ has converged.
+_EXACT_SUPPORT = 64
+
+
+@numba.njit(cache=True, nogil=True)
+def _finish_exactly(w, c, gram, zy, l1, l2, factors, lower, upper, target):
+    """Replace a converged w by the exact stationary point on its support and signs (one linear solve,
+    |A|³/3, done when |A| ≤ :data:`_EXACT_SUPPORT`), kept only if it meets the KKT target on every
+    coordinate. Coordinate descent stops anywhere inside the target's ball, at a point that depends
+    on the iterations' rounding (Anderson steps and path predictions are accepted or not by an
+    objective comparison); the exact solution does not, so two routes to the same statistics (in
+    memory, on a cluster) agree to rounding rather than to the tolerance."""
+    support = np.flatnonzero(w)
+    if support.size == 0 or support.size > _EXACT_SUPPORT:
+        return
+    w_exact = w.copy()
+    c_exact = c.copy()
+    if not _polish(support, w_exact, c_exact, gram, zy, l1, l2, factors):
+        return
+    for j in range(w.shape[0]):
+        if _violation(j, w_exact, c_exact, l1 * factors[j], l2 * factors[j], lower, upper) > target:
+            return
+    w[:] = w_exact
+    c[:] = c_exact
+
+
+@numba.njit(cache=True, nogil=True)
+def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, max_sweeps, lower, upper, done):
     """Weights at each λ (rows) and a converged flag per λ.
 
     ``kkt_target`` is the absolute KKT residual (gradient units) every λ must meet;
     ``max_sweeps`` bounds the coordinate sweeps spent on one λ (unconverged λ are flagged,
-    and the caller re-solves them another way); ``lower`` ≤ w ≤ ``upper`` (each holding 0).
+    and the caller re-solves them another way); ``lower`` ≤ w ≤ ``upper`` (each holding 0);
+    ``done[0]`` is set to the number of λ solved so far (read by another thread for progress).
     """
     p = zy.shape[0]
     # The exact active-set solve ignores bounds: with any finite bound, coordinate descent alone.
@@ -229,6 +420,8 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
             if not in_set[j] and abs(c[j]) >= screen * factors[j]:
                 in_set[j] = True
         l1, l2 = n * lam * alpha, n * lam * (1.0 - alpha)  # penalty weights in units of c
+        if k >= 2 and lambdas[k - 1] != lambdas[k - 2]:
+            _predict(k, lambdas, weights, w, c, gram, zy, l1, l2, factors, lower, upper)
         sweeps = 0
         stalled = False
         rounds_without_progress = 0
@@ -241,30 +434,9 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
                 if _worst(members, w, c, l1, l2, factors, lower, upper) <= target:
                     break
                 active = members[w[members] != 0.0]
-                spent = 0
-                next_polish = 16
-                checkpoint = np.inf
-                while sweeps < max_sweeps:
-                    _sweep(active, w, c, gram, diag, l1, l2, factors, lower, upper)
-                    sweeps += 1
-                    spent += 1
-                    # Slow (collinear) convergence: try the exact solve on the active set after 16,
-                    # 32, 64… sweeps, once the sweeps have cost about as much as the solve
-                    # (|A|³/3 against p·|A| a sweep); it has a fixed cost of a few µs, which
-                    # well-conditioned problems, converged in a few sweeps, never pay.
-                    if spent == next_polish:
-                        next_polish *= 2
-                        if not bounded and active.size * active.size <= 3 * p * spent:
-                            _polish(active, w, c, gram, zy, l1, l2, factors)
-                    worst = _worst(active, w, c, l1, l2, factors, lower, upper)
-                    if worst <= target:
-                        break
-                    # Stalled (the target is below what rounding allows here): hand this λ back.
-                    if spent % 1024 == 0:
-                        if worst > 0.5 * checkpoint:
-                            stalled = True
-                            break
-                        checkpoint = worst
+                spent, stalled = _active_descent(active, w, c, gram, zy, diag, l1, l2, factors, lower, upper,
+                                                 target, max_sweeps - sweeps, bounded)
+                sweeps += spent
                 if stalled:
                     break
             # Exact gradient (no accumulated rounding), then every coordinate is checked.
@@ -280,6 +452,8 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
                     worst = max(worst, v)
             if worst <= target:
                 converged[k] = True
+                if not bounded:
+                    _finish_exactly(w, c, gram, zy, l1, l2, factors, lower, upper, target)
                 break
             if not added:
                 rounds_without_progress += 1
@@ -287,8 +461,13 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
                 if rounds_without_progress >= 8 or sweeps >= max_sweeps:
                     break
         weights[k] = w
+        done[0] = k + 1
         lam_previous = lam
     return weights, converged
+
+
+#: How often a path solved with progress is polled (seconds).
+_PROGRESS_POLL_S = 0.05
 
 
 def unbounded(p: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -301,19 +480,40 @@ def solve_path(
     factors: NDArray[np.float64] | None = None, w_start: NDArray[np.float64] | None = None,
     kkt_target: float = 0.0, max_sweeps: int = 100_000,
     box: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """:func:`enet_path_gram` with numpy inputs made contiguous float64 (``lambdas`` decreasing);
-    ``box`` = (lower, upper) bounds on w, none by default."""
+    ``box`` = (lower, upper) bounds on w, none by default.
+
+    ``progress``, when given, is called in this thread with the share of λ solved (0–1] as it
+    grows: the kernel (which releases the GIL) then runs in a worker thread and is polled, so the
+    path is the one call it is without progress — the same iterations, the same numbers."""
     p = len(zy)
     lower, upper = unbounded(p) if box is None else box
-    return enet_path_gram(
+    done = np.zeros(1, dtype=np.int64)
+    arguments = (
         np.ascontiguousarray(gram, dtype=np.float64), np.ascontiguousarray(zy, dtype=np.float64), float(n),
         np.ascontiguousarray(lambdas, dtype=np.float64), float(alpha),
         np.ones(p) if factors is None else np.ascontiguousarray(factors, dtype=np.float64),
         np.zeros(p) if w_start is None else np.array(w_start, dtype=np.float64),
         float(kkt_target), int(max_sweeps), np.ascontiguousarray(lower, dtype=np.float64),
-        np.ascontiguousarray(upper, dtype=np.float64),
+        np.ascontiguousarray(upper, dtype=np.float64), done,
     )
+    if progress is None:
+        return enet_path_gram(*arguments)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        running = pool.submit(enet_path_gram, *arguments)
+        reported = 0
+        while True:
+            try:
+                result = running.result(timeout=_PROGRESS_POLL_S)
+            except concurrent.futures.TimeoutError:
+                result = None
+            if int(done[0]) > reported:
+                reported = int(done[0])
+                progress(reported / len(lambdas))
+            if result is not None:
+                return result
 
 
 def warm_up() -> None:
@@ -571,7 +771,7 @@ def glm_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, w_start, b_s
                     v0[a] = b
                 zy = np.dot(gram, v0) - n * sub_grad
                 solved, _ = enet_path_gram(gram, zy, n, lam * one, alpha, sub_factors, v0, 0.1 * kkt_target, 10_000,
-                                           sub_lower, sub_upper)
+                                           sub_lower, sub_upper, np.zeros(1, dtype=np.int64))
                 step = solved[0] - v0
                 delta_eta = np.dot(rows.T, step)
                 t_step = 1.0
@@ -751,7 +951,7 @@ def multinomial_path_rows(Zt, y, c, lambdas, alpha, factors, fit_intercept, W_st
                         v0[a] = b[k]
                     zy = np.dot(gram, v0) - n * sub_grad
                     solved, _ = enet_path_gram(gram, zy, n, lam * one, alpha, sub_factors, v0, 0.1 * kkt_target, 10_000,
-                                               sub_lower, sub_upper)
+                                               sub_lower, sub_upper, np.zeros(1, dtype=np.int64))
                     step = solved[0] - v0
                     delta = np.dot(rows.T, step)
                     class_factors = np.repeat(factors, K).reshape(p, K).T.ravel()

@@ -220,6 +220,20 @@ class Design:
         U, s, Vt = np.linalg.svd(self.Zc, full_matrices=False)
         return "svd", s, Vt.T, U.T @ self.yc
 
+    @cached_property
+    def gram_spectrum(self) -> NDArray[np.float64] | None:
+        """Eigenvalues of ``G = ZcᵀZc`` (≥ 0), or None when p > n and the design has no rows. From
+        :attr:`ridge_basis` when that is computed; else eigenvalues only (a quarter of the cost of
+        the eigenvectors an elastic-net grid does not need)."""
+        if "ridge_basis" in self.__dict__:
+            kind, spectrum, _, _ = self.ridge_basis
+            return spectrum if kind == "eig" else spectrum**2
+        if self.n_features <= self.n_samples:
+            return np.clip(np.linalg.eigvalsh(self.gram), 0.0, None)
+        if self.Zc is None:
+            return None
+        return np.linalg.svd(self.Zc, compute_uv=False) ** 2
+
     def lambda_max(self, penalty: Penalty) -> float:
         """The smallest λ at which every penalized weight is 0 for ``penalty`` on this design."""
         return penalty.lambda_max(self.null_correlation(penalty))

@@ -106,15 +106,16 @@ def path_design(
     """:func:`path` on a prepared :class:`Design` (``spec``, the whole model when the caller has it,
     is stored in the path and its fits).
 
-    ``progress``, when given, is called with the share of λ values solved (0–1): the grid
-    is then solved in ten warm-started chunks, the same solutions in about the same time.
+    ``progress``, when given, is called with the share of λ values solved (0–1): a least-squares
+    lasso or elastic-net path reports from its one compiled call as it goes (the same numbers as
+    without progress); other paths are solved in ten warm-started chunks, the same solutions in
+    about the same time.
     """
     lam_grid = lambda_grid(design, penalty, n_lambdas) if lambdas is None else np.asarray(lambdas, dtype=float)
     lam_grid = np.sort(lam_grid)[::-1]
-    closed_form = penalty.alpha == 0.0 and isinstance(design, Design)
-    if progress is None or closed_form:
-        solution = solve_with_residuals(design, penalty, lam_grid, None)
-        weights, solver_intercepts, kkt = solution
+    one_call = isinstance(design, Design) and not penalty.grouped  # closed form, or one kernel call
+    if progress is None or one_call:
+        weights, solver_intercepts, kkt = solve_with_residuals(design, penalty, lam_grid, None, progress=progress)
     else:
         parts, start = [], None
         for chunk in np.array_split(np.arange(len(lam_grid)), min(_PROGRESS_CHUNKS, len(lam_grid))):

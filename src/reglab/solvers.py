@@ -15,6 +15,7 @@ effective degrees of freedom.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -107,11 +108,7 @@ def ridge_spectrum(design: Design | RowDesign) -> NDArray[np.float64] | None:
     """
     if isinstance(design, RowDesign):
         return design.null_spectrum
-    try:
-        kind, spectrum, _, _ = design.ridge_basis
-    except ValueError:
-        return None
-    return spectrum if kind == "eig" else spectrum**2
+    return design.gram_spectrum
 
 
 def ridge_df(spectrum: NDArray[np.float64], n: int, lam_ridge: float) -> float:
@@ -184,9 +181,10 @@ def _solver_inputs(design: Design) -> tuple[NDArray[np.float64], NDArray[np.floa
 
 def _cd_weights(
     design: Design, penalty: Penalty, lambdas: NDArray[np.float64], w_init: NDArray[np.float64] | None = None,
-    kkt_tolerance: float = KKT_TOLERANCE,
+    kkt_tolerance: float = KKT_TOLERANCE, progress: Callable[[float], None] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The compiled path solver (:mod:`reglab.cd`), then every λ checked against ``kkt_tolerance``.
+    """The compiled path solver (:mod:`reglab.cd`; ``progress`` as in :func:`reglab.cd.solve_path`),
+    then every λ checked against ``kkt_tolerance``.
 
     Any λ whose KKT residual exceeds ``kkt_tolerance · λ_max`` is solved again: first along a
     path of its own from λ_max (a lone λ far below the grid — p > n, nearly interpolating — is
@@ -200,7 +198,7 @@ def _cd_weights(
     factors = penalty.factor_array(design.n_features)
     box = penalty.box(design.x_scale)
     solved, _ = cd.solve_path(design.gram, design.zy, design.n_samples, lambdas[order], penalty.alpha, factors,
-                              w_start=w_init, kkt_target=_KERNEL_MARGIN * limit, box=box)
+                              w_start=w_init, kkt_target=_KERNEL_MARGIN * limit, box=box, progress=progress)
     weights = np.empty((len(lambdas), design.n_features))
     weights[order] = solved
     kkt = kkt_residuals(design, penalty, lambdas, weights)
@@ -414,10 +412,13 @@ def solve(
 def solve_with_residuals(
     design: Design | RowDesign, penalty: Penalty, lambdas: ArrayLike,
     w_init: NDArray[np.float64] | None, kkt_tolerance: float = KKT_TOLERANCE,
+    progress: Callable[[float], None] | None = None,
 ) -> Solution:
     """:func:`solve` with the intercepts and the KKT residual of each λ (computed once, used for
     the check and the report). Dispatches on the design's datafit: least squares on the Gram,
-    the log-loss or the Poisson loss on the rows (:func:`_rows_solution`), the multinomial on its own."""
+    the log-loss or the Poisson loss on the rows (:func:`_rows_solution`), the multinomial on its own.
+    ``progress`` (share of λ solved) is reported by the least-squares lasso/elastic-net path only
+    (see :func:`reglab.fitting.path_design` for the others)."""
     lambdas = np.atleast_1d(np.asarray(lambdas, dtype=float))
     if np.any(~np.isfinite(lambdas)) or np.any(lambdas < 0):
         raise ValueError("λ must be a finite number ≥ 0.")
@@ -447,7 +448,7 @@ def solve_with_residuals(
         return Solution(weights, intercepts, kkt_residuals(design, penalty, lambdas, weights))
     if np.any(lambdas == 0):
         raise ValueError("λ must be > 0 for the l1 and elastic-net penalties.")
-    weights, kkt = _cd_weights(design, penalty, lambdas, w_init, kkt_tolerance)
+    weights, kkt = _cd_weights(design, penalty, lambdas, w_init, kkt_tolerance, progress)
     return Solution(weights, intercepts, kkt)
 
 
