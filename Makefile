@@ -30,7 +30,7 @@ venv: $(VENV)/.installed
 
 run: $(VENV)/.runtime
 	@echo "Serving on http://$(ADDRESS):$(PORT) ($(if $(filter 127.0.0.1 localhost,$(ADDRESS)),this machine only; ADDRESS=0.0.0.0 make run shares it on the network,every network interface: reachable by anyone who can reach this machine))"
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(PY) -m reglab.ui.serve app.py --server.port $(PORT) --server.address $(ADDRESS)  # streamlit run, modules warmed at start
 
 test: venv
 	$(VENV)/bin/ruff check .

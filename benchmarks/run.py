@@ -69,7 +69,7 @@ def bench_loading(repeat: int) -> list[Row]:
         size_mb = path.stat().st_size / 1e6
         ours = best_of(lambda: reglab.load_table(path), repeat)
         plain = best_of(lambda: pd.read_csv(path), repeat)
-    return [Row(f"load {size_mb:.0f} MB numeric CSV (detect + parse)", ours, "pandas.read_csv (no detection)", plain, "≤ 3 s")]
+    return [Row(f"load {size_mb:.0f} MB numeric CSV (detect + parse)", ours, "pandas.read_csv (no detection)", plain, "≤ 3×")]
 
 
 def bench_paths(n: int, p: int, repeat: int) -> list[Row]:
@@ -83,13 +83,15 @@ def bench_paths(n: int, p: int, repeat: int) -> list[Row]:
     from reglab.objective import Penalty
 
     X, y = problem(n, p)
+    wide = p >= 500  # the speed issue's goals: ≤ 0.5× on the wide design, ≤ 0.3× on the tall ones
+    path_goal, cv_goal = ("≤ 0.5×", "≤ 0.5×") if wide else ("≤ 0.3×", "≤ 0.8×")
     Z = (X - X.mean(0)) / X.std(0)
     yc = y - y.mean()
     rows = []
     grid = reglab.path(X, y, penalty="l1").lambdas
     ours = best_of(lambda: reglab.path(X, y, penalty="l1"), repeat)
     base = best_of(lambda: lasso_path(Z, yc, alphas=grid, tol=1e-6), repeat)
-    rows.append(Row(f"L1 path, 100 λ, {n:,}×{p}", ours, "lasso_path(same λ, tol=1e-6)", base, "≤ 0.3×"))
+    rows.append(Row(f"L1 path, 100 λ, {n:,}×{p}", ours, "lasso_path(same λ, tol=1e-6)", base, path_goal))
     design = reglab.prepare(X, y)
     cached = best_of(lambda: path_design(design, Penalty.of("l1")), repeat)
     rows.append(Row(f"L1 path on the dataset's cached Gram (a penalty change in the app), {n:,}×{p}", cached,
@@ -97,7 +99,7 @@ def bench_paths(n: int, p: int, repeat: int) -> list[Row]:
     enet_grid = reglab.path(X, y, penalty="elasticnet", l1_ratio=0.5).lambdas
     ours = best_of(lambda: reglab.path(X, y, penalty="elasticnet", l1_ratio=0.5), repeat)
     base = best_of(lambda: enet_path(Z, yc, l1_ratio=0.5, alphas=enet_grid, tol=1e-6), repeat)
-    rows.append(Row(f"EN path (α = 0.5), 100 λ, {n:,}×{p}", ours, "enet_path(same λ, tol=1e-6)", base, "≤ 0.3×"))
+    rows.append(Row(f"EN path (α = 0.5), 100 λ, {n:,}×{p}", ours, "enet_path(same λ, tol=1e-6)", base, path_goal))
     lambdas = reglab.path(X, y, penalty="l2").lambdas
     ours = best_of(lambda: reglab.path(X, y, penalty="l2"), repeat)
     base = best_of(lambda: [Ridge(alpha=n * lam).fit(Z, y) for lam in lambdas], max(1, repeat // 3))
@@ -106,7 +108,7 @@ def bench_paths(n: int, p: int, repeat: int) -> list[Row]:
     base = best_of(lambda: LassoCV(cv=5).fit(Z, y), repeat)
     rows.append(Row(f"5-fold CV, L1, {n:,}×{p}", ours, "LassoCV(cv=5), its defaults", base, "≤ 0.8×"))
     base = best_of(lambda: LassoCV(cv=5, alphas=grid, tol=1e-6).fit(Z, y), max(1, repeat // 2))
-    rows.append(Row(f"5-fold CV, L1, {n:,}×{p}", ours, "LassoCV(cv=5, same λ, tol=1e-6)", base, "≤ 0.8×"))
+    rows.append(Row(f"5-fold CV, L1, {n:,}×{p}", ours, "LassoCV(cv=5, same λ, tol=1e-6)", base, cv_goal))
     return rows
 
 
@@ -282,6 +284,39 @@ def bench_glmnet(X: np.ndarray, y: np.ndarray, label: str, repeat: int) -> list[
     return [Row(f"L1 path, 100 λ, {label}", ours_path, "R glmnet(same λ, thresh=1e-10)", glmnet_path, "< 1× (faster)"),
             Row(f"5-fold CV, L1, {label}", ours_cv, "R cv.glmnet(same λ and folds, thresh=1e-10)", glmnet_cv,
                 "< 1× (faster)")]
+
+
+_GLMNET_PATH_SCRIPT = _R_PRELUDE + r"""
+cat(best(function() glmnet(x, y, lambda = lambda, thresh = 1e-10)), "\n")
+"""
+
+
+def bench_wide(n: int, p: int, repeat: int) -> list[Row]:
+    """The lasso path on a wide-and-tall design (AR(1) features, ρ = 0.5, 10 informative), against
+    lasso_path (pre-standardized data, same λ, tol 1e-6) and R glmnet (same λ, thresh 1e-10). Both
+    baselines and reglab form XᵀX (glmnet's naive updates instead pay n per update); the grid reaches
+    1e-4·λ_max, where most of the 2,000 features are in the model."""
+    import shutil
+
+    rng = np.random.default_rng(0)
+    X = np.empty((n, p))
+    X[:, 0] = rng.standard_normal(n)
+    for j in range(1, p):
+        X[:, j] = 0.5 * X[:, j - 1] + np.sqrt(0.75) * rng.standard_normal(n)
+    beta = np.zeros(p)
+    beta[:10] = rng.choice([-1.0, 1.0], 10) * rng.uniform(0.5, 2.0, 10)
+    y = X @ beta + rng.standard_normal(n)
+    grid = reglab.path(X, y, penalty="l1").lambdas
+    ours = best_of(lambda: reglab.path(X, y, penalty="l1"), repeat)
+    Z = (X - X.mean(0)) / X.std(0)
+    yc = y - y.mean()
+    base = best_of(lambda: lasso_path(Z, yc, alphas=grid, tol=1e-6), repeat)
+    rows = [Row(f"L1 path, 100 λ, {n:,}×{p:,}", ours, "lasso_path(same λ, tol=1e-6)", base, "≤ 0.5×")]
+    if shutil.which("Rscript") is not None:
+        foldid = np.ones(n, dtype=np.int32)
+        glmnet_s = run_r_bench(_GLMNET_PATH_SCRIPT, X, y, grid, foldid, repeat)[0]
+        rows.append(Row(f"L1 path, 100 λ, {n:,}×{p:,}", ours, "R glmnet(same λ, thresh=1e-10)", glmnet_s, "≤ 0.5×"))
+    return rows
 
 
 _GLMNET_RELAX_SCRIPT = _R_PRELUDE + r"""
@@ -482,11 +517,15 @@ Notes
 - glmnet rows: R glmnet 4.1 (Debian), timed inside R on the same X, λ grid and fold ids, at
   thresh 1e-10 (KKT ~1e-5·λ_max, a thousand times looser than reglab's): it includes glmnet's own
   standardization, as reglab's rows include the Gram.
-- Cold L1/EN paths at 100k×100 are bound by forming XᵀX once (~27 ms of BLAS, which lasso_path
-  also pays); the app forms it once per dataset, so a penalty change costs the cached-Gram row.
-- Lasso/EN paths are one compiled call (reglab.cd: strong rules, active sets, feature-sign
-  polishing); the first call in a process loads its machine code from numba's cache. Threads (2 cores) were measured
-  slower for CV folds and bootstrap replicates, so resampling runs in-process by default.
+- Cold L1/EN paths at 100k×100 and 20,000×2,000 are bound by forming XᵀX once (BLAS syrk: ~40 ms
+  and ~1.0 s here, which lasso_path also pays: 0.6–0.7× and ~0.5× of its whole time), so the
+  ≤ 0.3× and ≤ 0.5× goals there sit below what the Gram alone costs; the app forms it once per
+  dataset, so a penalty change costs the cached-Gram row.
+- Lasso/EN paths are one compiled call (reglab.cd: strong rules, active sets, each λ started from
+  the path's linear prediction, Anderson-accelerated sweeps on a compact Gram block, an exact finish
+  on small supports); the first call in a process loads its machine code from numba's cache.
+  Threads (2 cores) were measured slower for CV folds and bootstrap replicates, so resampling runs
+  in-process by default.
 """
 
 
@@ -509,6 +548,9 @@ def main() -> None:
     for n, p in sizes:
         rows += bench_paths(n, p, args.repeat if n * p < 5e6 else 2)
         rows += bench_glmnet(*problem(n, p), f"{n:,}×{p}", args.repeat if n * p < 5e6 else 2)
+        print(render(rows).splitlines()[-1], flush=True)
+    if not args.quick:
+        rows += bench_wide(20_000, 2_000, 1)
         print(render(rows).splitlines()[-1], flush=True)
     for n, p in sizes[:2]:
         rows += bench_extensions(n, p, args.repeat)

@@ -1,4 +1,4 @@
-"""A real `streamlit run app.py` on a free loopback port, for the browser benchmarks."""
+"""A real server on a free loopback port, started as `make run` starts it, for the browser benchmarks."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def free_port() -> int:
 def start_server(port: int, log) -> subprocess.Popen:
     """Start the app on ``port`` (loopback only) and wait until its health check answers."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "reglab.ui.serve", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

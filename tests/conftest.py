@@ -93,14 +93,15 @@ def server_catalog(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def app_url(server_catalog):
-    """A freshly started `streamlit run app.py` on a free loopback port (with the operator's catalog of
-    server datasets, REGLAB_DATASETS); yields its base URL."""
+    """The app started as `make run` starts it (`python -m reglab.ui.serve app.py`: streamlit run with the
+    modules warmed) on a free loopback port, with the operator's catalog of server datasets
+    (REGLAB_DATASETS); yields its base URL."""
     port = free_port()
     artifacts = ROOT / "tests" / "artifacts"
     artifacts.mkdir(exist_ok=True)
     log = open(artifacts / "streamlit.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "reglab.ui.serve", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1", "REGLAB_DATASETS": str(server_catalog)},
