@@ -244,7 +244,10 @@ def test_data_larger_than_the_workers_memory_streams_through_them(tmp_path):
             table = reglab.read_parquet(str(folder), target="y")
             assert table.partitions >= files
             cv = reglab.cross_validate(table, folds=5, seed=0, n_lambdas=20)
-            peaks = client.run(lambda: __import__("resource").getrusage(__import__("resource").RUSAGE_SELF).ru_maxrss)
+            # VmHWM (kB): the worker's own peak. ru_maxrss is not: Linux keeps it across exec, so a worker
+            # spawned (fork + exec) from a large parent reports the parent's size at the fork.
+            peaks = client.run(lambda: int(next(line for line in open("/proc/self/status")
+                                                if line.startswith("VmHWM")).split()[1]))
             restarts = [w.get("nanny") for w in client.scheduler_info()["workers"].values()]
         assert len(stream.data) >= files, "the partitions were not processed on the cluster"
         assert cv.passes == 2 and len(restarts) == 1
