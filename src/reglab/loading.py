@@ -374,9 +374,9 @@ def _careful(text: str, delimiter: str, quotechar: str, terminator: str, notes: 
 
 def _read_fast(text: str, delimiter: str, quotechar: str, terminator: str, notes: list[str],
                raw: bytes | None = None) -> pd.DataFrame | None:
-    """A table of plain numbers (and text columns) under a header, read by pandas' C parser with
-    each column's type taken from the careful reader's reading of the first rows — numbers
-    straight to floats (~15× faster than every cell as a string) — or None when it is not one: in
+    """A table of plain numbers (and text columns) under a header, its rows parsed by pyarrow
+    (:func:`_parse_bulk`) with each column's type taken from the careful reader's reading of the
+    first rows — numbers straight to floats, not every cell as a string first — or None when it is not one: in
     a number column a cell that is no plain number, a missing-value token it does not know or an
     infinite value (a 10,000-digit cell the careful reader leaves out, or ±inf it notes); a text
     column empty in the first rows or with a cell over the length limit; a numeric header; a
