@@ -299,10 +299,8 @@ def bench_wide(n: int, p: int, repeat: int) -> list[Row]:
     import shutil
 
     rng = np.random.default_rng(0)
-    X = np.empty((n, p))
-    X[:, 0] = rng.standard_normal(n)
-    for j in range(1, p):
-        X[:, j] = 0.5 * X[:, j - 1] + np.sqrt(0.75) * rng.standard_normal(n)
+    # make_sparse_linear's features (it refuses more than 10 million values; its generator does not)
+    X = reglab.data._toeplitz_features(rng, n, p, 0.5)
     beta = np.zeros(p)
     beta[:10] = rng.choice([-1.0, 1.0], 10) * rng.uniform(0.5, 2.0, 10)
     y = X @ beta + rng.standard_normal(n)

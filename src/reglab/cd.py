@@ -247,21 +247,29 @@ def _extrapolate(active, history, w, c, gram, zy, l1, l2, factors):
     if not np.isfinite(total) or total == 0.0:
         return False
     theta = z / total
-    candidate = np.zeros(m)
-    for i in range(k_hist):
-        for a in range(m):
-            candidate[a] += theta[i] * history[i + 1, a]
-    c_new = c.copy()
     w_new = w.copy()
     for a in range(m):
-        j = active[a]
-        delta = candidate[a] - w[j]
+        w_new[active[a]] = 0.0
+        for i in range(k_hist):
+            w_new[active[a]] += theta[i] * history[i + 1, a]
+    return _keep_if_lower(w, c, w_new, gram, zy, l1, l2, factors)
+
+
+@numba.njit(cache=True, nogil=True)
+def _keep_if_lower(w, c, w_new, gram, zy, l1, l2, factors):
+    """Move to ``w_new`` (and c = zy − Gw with it, p per changed coordinate) if the objective is lower
+    there; else leave w and c as they are. Returns whether it moved. The acceptance test of every
+    extrapolated point (:func:`_extrapolate`, :func:`_predict`): never worse than not extrapolating."""
+    c_new = c.copy()
+    moved = False
+    for j in range(w.shape[0]):
+        delta = w_new[j] - w[j]
         if delta != 0.0:
-            w_new[j] = candidate[a]
+            moved = True
             row = gram[j]
             for i in range(c_new.shape[0]):
                 c_new[i] -= row[i] * delta
-    if _objective_times_n(w_new, c_new, zy, l1, l2, factors) < _objective_times_n(w, c, zy, l1, l2, factors):
+    if moved and _objective_times_n(w_new, c_new, zy, l1, l2, factors) < _objective_times_n(w, c, zy, l1, l2, factors):
         w[:] = w_new
         c[:] = c_new
         return True
@@ -277,26 +285,14 @@ def _predict(k, lambdas, weights, w, c, gram, zy, l1, l2, factors, lower, upper)
     active set is stable it leaves coordinate descent a few sweeps of work instead of dozens."""
     ratio = (lambdas[k] - lambdas[k - 1]) / (lambdas[k - 1] - lambdas[k - 2])
     w_new = w.copy()
-    c_new = c.copy()
-    moved = False
     for j in range(w.shape[0]):
         step = ratio * (weights[k - 1, j] - weights[k - 2, j])
-        if step == 0.0:
-            continue
-        guess = w[j] + step
-        if guess * w[j] < 0.0:
-            guess = 0.0
-        guess = min(max(guess, lower[j]), upper[j])
-        delta = guess - w[j]
-        if delta != 0.0:
-            moved = True
-            w_new[j] = guess
-            row = gram[j]
-            for i in range(c_new.shape[0]):
-                c_new[i] -= row[i] * delta
-    if moved and _objective_times_n(w_new, c_new, zy, l1, l2, factors) < _objective_times_n(w, c, zy, l1, l2, factors):
-        w[:] = w_new
-        c[:] = c_new
+        if step != 0.0:
+            guess = w[j] + step
+            if guess * w[j] < 0.0:
+                guess = 0.0
+            w_new[j] = min(max(guess, lower[j]), upper[j])
+    _keep_if_lower(w, c, w_new, gram, zy, l1, l2, factors)
 
 
 @numba.njit(cache=True, nogil=True)

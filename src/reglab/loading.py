@@ -356,6 +356,11 @@ def _parse_text(text: str, delimiter: str, quotechar: str, terminator: str) -> p
     return raw
 
 
+def _separator_note(delimiter: str) -> str:
+    """What the notes say of the separator found."""
+    return "One column (no separator found)." if delimiter == SINGLE_COLUMN else f"Columns separated by {_delimiter_name(delimiter)}."
+
+
 def _delimiter_name(delimiter: str | None) -> str:
     names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", SINGLE_COLUMN: "nothing (one column)"}
     return names.get(delimiter or "", repr(delimiter))
@@ -831,8 +836,7 @@ def _read_plain_ascii(data: bytes, notes: list[str]) -> Loaded | None:
         return None
     delimiter, quotechar = _detect_dialect(head)
     _check_size(head, delimiter, newlines=data.count(b"\n"))
-    found = ["One column (no separator found)." if delimiter == SINGLE_COLUMN
-             else f"Columns separated by {_delimiter_name(delimiter)}."]
+    found = [_separator_note(delimiter)]
     frame = _read_fast(head, delimiter, quotechar, "\n", found, raw=data)
     if frame is None:
         return None
@@ -879,8 +883,7 @@ def read_table(source: Source, filename: str | None = None, max_mb: float = MAX_
     text = _remove_nul(text.lstrip("\ufeff"), notes)
     text, hinted = _sep_hint(text, notes)
     delimiter, quotechar = (hinted, '"') if hinted else _detect_dialect(text)
-    notes.append("One column (no separator found)." if delimiter == SINGLE_COLUMN
-                 else f"Columns separated by {_delimiter_name(delimiter)}.")
+    notes.append(_separator_note(delimiter))
     _check_size(text, delimiter)
     text, terminator = _line_ending(text)  # once, for both readers
     unchanged = encoding == "UTF-8" and len(text) == len(data)  # ASCII, and no BOM, NUL, sep= line or CRLF removed
