@@ -54,7 +54,7 @@ def test_the_factor_stays_the_cholesky_factor_of_its_set_as_coordinates_enter_an
             i = int(rng.integers(0, m))
             outside.append(int(order[i]))
             m = cd._leave(i, factor, m, order, position, sign_at)
-            cd._project(factor, m, zy, factors, order, sign_at, projected)
+            cd._project(factor, m, zy, factors, order, sign_at, projected, i)
         members = order[:m]
         R = factor[:m, :m]
         np.testing.assert_allclose(R.T @ R, gram[np.ix_(members, members)], rtol=0, atol=1e-10 * gram.max())

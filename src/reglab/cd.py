@@ -416,16 +416,29 @@ def _forward(factor, m, x):
 
 
 @numba.njit(cache=True, nogil=True)
-def _project(factor, m, zy, factors, order, sign_at, projected):
+def _project(factor, m, zy, factors, order, sign_at, projected, start):
     """``projected`` = (R⁻ᵀ·zy_A, R⁻ᵀ·(F_A·s_A)), so that the stationarity equations at any l1 are one
     back substitution: R·w_A = projected[0] − l1·projected[1]. Kept as coordinates enter (one entry
-    each); recomputed here after a coordinate leaves."""
-    for a in range(m):
+    each); recomputed here from position ``start`` on after coordinates leave there (entries before it
+    are unchanged: R's rows above ``start`` only lost a column). A short tail is recomputed by
+    column dot products, a long one by a whole forward substitution (by rows, contiguous)."""
+    if 4 * (m - start) > m:
+        start = 0
+    for a in range(start, m):
         j = order[a]
         projected[0, a] = zy[j]
         projected[1, a] = factors[j] * sign_at[a]
-    _forward(factor, m, projected[0])
-    _forward(factor, m, projected[1])
+    if start == 0:
+        _forward(factor, m, projected[0])
+        _forward(factor, m, projected[1])
+        return
+    for a in range(start, m):
+        zy_part, sign_part = projected[0, a], projected[1, a]
+        for k in range(a):
+            zy_part -= factor[k, a] * projected[0, k]
+            sign_part -= factor[k, a] * projected[1, k]
+        projected[0, a] = zy_part / factor[a, a]
+        projected[1, a] = sign_part / factor[a, a]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -534,7 +547,7 @@ def _factor_sync(w, gram, zy, factors, factor, m, order, position, sign_at, proj
             sign_at[a] = np.sign(w[j])
             changed = True
     if changed:
-        _project(factor, m, zy, factors, order, sign_at, projected)
+        _project(factor, m, zy, factors, order, sign_at, projected, 0)
     newcomers = np.flatnonzero((w != 0.0) & (position < 0))
     return _enter(newcomers, np.sign(w[newcomers]), newcomers.size, factor, m, gram, zy, factors, order, position,
                   sign_at, projected)
@@ -579,14 +592,14 @@ def _exact_lambda(w, c, gram, zy, l1, factors, lower, upper, target, factor, m, 
         alone = False
         while True:
             solved = _back(factor, m, projected[0, :m] - l1 * projected[1, :m])
-            left = False
+            first = -1  # the lowest position left (they are visited downward)
             for a in range(m - 1, settled - 1, -1):  # entrants solving to the wrong sign leave first
                 if factors[order[a]] > 0.0 and solved[a] * sign_at[a] < 0.0:
                     m = _leave(a, factor, m, order, position, sign_at)
-                    left = True
-            if not left:
+                    first = a
+            if first < 0:
                 break
-            _project(factor, m, zy, factors, order, sign_at, projected)
+            _project(factor, m, zy, factors, order, sign_at, projected, first)
             if m == settled and not unsolved:
                 if alone:
                     return m, False
@@ -609,7 +622,7 @@ def _exact_lambda(w, c, gram, zy, l1, factors, lower, upper, target, factor, m, 
         if unsolved:
             w[order[crossing]] = 0.0
             m = _leave(crossing, factor, m, order, position, sign_at)
-            _project(factor, m, zy, factors, order, sign_at, projected)
+            _project(factor, m, zy, factors, order, sign_at, projected, crossing)
         c[:] = _residual_correlation(gram, zy, w)
     return m, False
 
