@@ -655,8 +655,9 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
         if w[j] != 0.0:
             in_set[j] = True
     lam_previous = lambdas[0]
-    # Exact steps (lasso, no box) once the support is large; the factor is allocated then.
-    exact = not bounded and alpha == 1.0
+    # Exact steps (lasso, no box) once the support is large; the factor is allocated then. A lone λ
+    # (the GLM kernels' Newton steps) would build a factor it never reuses: coordinate descent there.
+    exact = not bounded and alpha == 1.0 and k_total > 1
     misses = 0
     factor = np.zeros((0, 0))
     order = np.zeros(0, dtype=np.int64)
