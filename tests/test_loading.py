@@ -325,3 +325,11 @@ def test_a_big_plain_ascii_file_goes_to_pyarrow_as_bytes_without_decoding(monkey
     monkeypatch.setattr(loading, "_decode", no_decode)
     loaded = read_table(big_table_bytes("plain"), "big.csv")
     assert loaded.frame.shape == (50_000, 4) and loaded.notes == ("Columns separated by comma.",)
+
+
+@given(st.binary(max_size=300), st.integers(1, 64))
+def test_the_line_count_that_bounds_a_big_file_counts_every_newline(data, chunk):
+    # The size check counts a plain file's lines in chunks; a newline on a chunk's edge counts once.
+    from reglab.loading import _newlines
+
+    assert _newlines(data, chunk) == data.count(b"\n")
