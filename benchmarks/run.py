@@ -521,7 +521,8 @@ Notes
   dataset, so a penalty change costs the cached-Gram row.
 - Lasso/EN paths are one compiled call (reglab.cd: strong rules, active sets, each λ started from
   the path's linear prediction, Anderson-accelerated sweeps on a compact Gram block, an exact finish
-  on small supports); the first call in a process loads its machine code from numba's cache.
+  on small supports; a lasso path's large supports by exact steps on a Cholesky factor kept across
+  λ); the first call in a process loads its machine code from numba's cache.
   Threads (2 cores) were measured slower for CV folds and bootstrap replicates, so resampling runs
   in-process by default.
 """
