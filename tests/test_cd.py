@@ -34,16 +34,20 @@ def numpy_kkt(X, y, coefs, intercepts, lambdas, factors=None):
     return np.array(residuals)
 
 
+def empty_factor(p):
+    """The exact steps' state for p coordinates with none in the set, as the kernel allocates it:
+    (factor, order, position, sign_at, projected)."""
+    return np.zeros((p, p)), np.zeros(p, dtype=np.int64), np.full(p, -1, dtype=np.int64), np.zeros(p), np.zeros((2, p))
+
+
 def test_the_factor_stays_the_cholesky_factor_of_its_set_as_coordinates_enter_and_leave():
     rng = np.random.default_rng(0)
     X, y, _ = make_problem(300, 80, rho=0.8, seed=1)
     Z = standardize(X)
     gram, zy = Z.T @ Z, Z.T @ (y - y.mean())
     factors = rng.uniform(0.5, 2.0, size=80)
-    p = 80
-    factor, order = np.zeros((p, p)), np.zeros(p, dtype=np.int64)
-    position, sign_at, projected = np.full(p, -1, dtype=np.int64), np.zeros(p), np.zeros((2, p))
-    m = 0
+    factor, order, position, sign_at, projected = empty_factor(80)
+    p, m = 80, 0
     outside = list(rng.permutation(p))
     for step in range(12):
         batch = [outside.pop() for _ in range(int(rng.integers(1, 9)))]
@@ -71,8 +75,7 @@ def test_a_collinear_coordinate_cannot_enter_the_factor():
     Z = standardize(X)
     gram, zy = Z.T @ Z, Z.T @ (y - y.mean())
     p = 10
-    factor, order = np.zeros((p, p)), np.zeros(p, dtype=np.int64)
-    position, sign_at, projected = np.full(p, -1, dtype=np.int64), np.zeros(p), np.zeros((2, p))
+    factor, order, position, sign_at, projected = empty_factor(p)
     m = cd._enter(np.array([3, 5]), np.ones(2), 2, factor, 0, gram, zy, np.ones(p), order, position, sign_at,
                   projected)
     assert m == 2

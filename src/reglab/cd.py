@@ -575,8 +575,10 @@ def _exact_lambda(w, c, gram, zy, l1, factors, lower, upper, target, factor, m, 
         count = 0
         worst, worst_j = 0.0, -1
         for j in range(p):
+            if position[j] >= 0:  # in the set already
+                continue
             v = _violation(j, w, c, l1 * factors[j], 0.0, lower, upper)
-            if v > target and position[j] < 0:
+            if v > target:
                 entrants[count], signs[count] = j, np.sign(c[j])
                 count += 1
                 if v > worst:
@@ -586,9 +588,7 @@ def _exact_lambda(w, c, gram, zy, l1, factors, lower, upper, target, factor, m, 
             if m < 0:
                 return m, False
         if m == settled and not unsolved:
-            for j in range(p):
-                worst = max(worst, _violation(j, w, c, l1 * factors[j], 0.0, lower, upper))
-            return m, worst <= target
+            return m, _worst(np.arange(p), w, c, l1, 0.0, factors, lower, upper) <= target
         alone = False
         while True:
             solved = _back(factor, m, projected[0, :m] - l1 * projected[1, :m])
@@ -625,6 +625,7 @@ def _exact_lambda(w, c, gram, zy, l1, factors, lower, upper, target, factor, m, 
             _project(factor, m, zy, factors, order, sign_at, projected, crossing)
         c[:] = _residual_correlation(gram, zy, w)
     return m, False
+
 
 @numba.njit(cache=True, nogil=True)
 def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, max_sweeps, lower, upper, done):
@@ -700,7 +701,7 @@ def enet_path_gram(gram, zy, n, lambdas, alpha, factors, w_start, kkt_target, ma
             if size < 0:  # a collinear newcomer: the factor starts again from the next support
                 position[:] = -1
                 size = 0
-            c = _residual_correlation(gram, zy, w)
+            # (c is exact here: the exact steps end every move by recomputing it)
         elif k >= 2 and lambdas[k - 1] != lambdas[k - 2]:
             _predict(k, lambdas, weights, w, c, gram, zy, l1, l2, factors, lower, upper)
         sweeps = 0
