@@ -217,6 +217,30 @@ def test_stop_cancels_between_passes(client, tmp_path):
     assert any("types, levels and means" in what for _, _, what in seen)
 
 
+def test_a_slow_pass_ticks_and_a_pass_the_cluster_cancels_says_so(client):
+    """While a pass runs the caller hears ticks (its chance to stop) and then gets the pass's value; a pass
+    cancelled on the cluster, not by this job's Stop, ends in ``Stopped`` with a message (not in distributed's
+    internals: a timed ``result()`` could lose the value, an UnboundLocalError seen in CI)."""
+    import threading
+    import time
+
+    import dask
+
+    def sleep_then(seconds, value):
+        time.sleep(seconds)
+        return value
+
+    ticks = []
+    runner = rd.PassRunner(bound=1, progress=lambda done, bound, what: ticks.append(done), client=client)
+    assert runner.run(dask.delayed(sleep_then)(1.0, 7), "a slow pass") == 7
+    assert ticks.count(0) >= 3 and ticks[-1] == 1
+
+    task = dask.delayed(sleep_then, pure=False)(3.0, 8)
+    threading.Timer(0.5, lambda: distributed.Future(task.key, client).cancel()).start()
+    with pytest.raises(rd.Stopped, match="cluster cancelled"):
+        rd.PassRunner(client=client).run(task, "a pass the cluster cancels")
+
+
 def test_data_larger_than_the_workers_memory_streams_through_them(tmp_path):
     """1.3 GB of Parquet on a cluster whose one worker process may hold 1 GiB: the one-pass path and 5-fold CV
     finish, stay under the limit (the nanny would kill a worker that passed it) and equal the in-memory run."""

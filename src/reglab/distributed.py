@@ -70,7 +70,8 @@ _MAX_HALVINGS = 30
 
 
 class Stopped(RuntimeError):
-    """The person pressed Stop: the work on the cluster was cancelled between or within passes."""
+    """The work on the cluster was cancelled between or within passes: the person pressed Stop, or the
+    cluster itself cancelled a pass."""
 
 
 # ------------------------------------------------------------------------------------- the lazy table
@@ -224,15 +225,19 @@ class PassRunner:
         if client is None:  # threads here (a closed client may have left Dask's default scheduler pointing at it)
             return dask.compute(task, scheduler="threads")[0]
         future = client.compute(task)
+        # Wait on a done-callback, not on future.result(timeout=…): a timed result() cancels its gather at each
+        # tick, and distributed's sync() can then lose the result (an UnboundLocalError, seen in CI).
+        finished = threading.Event()
+        future.add_done_callback(lambda _future: finished.set())
         try:
-            while True:
-                try:
-                    return future.result(timeout=0.2)
-                except TimeoutError:
-                    if self.progress is not None:  # a tick: the caller may ask to stop (or its page be left)
-                        self.progress(self.passes, self.bound, self._what)
-                    if self.stop is not None and self.stop.is_set():
-                        raise Stopped("Stopped during a pass over the data.") from None
+            while not finished.wait(0.2):
+                if self.progress is not None:  # a tick: the caller may ask to stop (or its page be left)
+                    self.progress(self.passes, self.bound, self._what)
+                if self.stop is not None and self.stop.is_set():
+                    raise Stopped("Stopped during a pass over the data.")
+            if future.cancelled():  # by the scheduler or another client, not by this job
+                raise Stopped("The cluster cancelled this pass over the data; nothing was kept.")
+            return future.result()
         except BaseException:
             future.cancel()
             raise
