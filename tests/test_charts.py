@@ -244,3 +244,27 @@ def test_feature_colours_are_told_apart_and_never_grey():
     assert len(set(FEATURE_COLORS)) == 20
     for a, b in itertools.combinations(FEATURE_COLORS + [OTHER_COLOR], 2):
         assert np.linalg.norm(lab(a) - lab(b)) >= 20, (a, b)
+
+
+def test_the_lambda_label_stays_inside_the_plot_at_either_end_of_the_grid(analysis):
+    """At the grid's right end a label drawn right of the rule ran onto the path chart's right-hand y axis
+    (its top tick label): there it is drawn left of the rule, and right of it elsewhere, also after a move."""
+    import re
+
+    X, y, path, cv, fit, bv = analysis
+    spec = charts.path_chart(path.to_frame(), current_lambda=float(path.lambdas[-1]), selectable=True).to_dict()
+
+    def label_and_rule(spec: dict) -> tuple[str, float, float]:
+        svg = vlc.vegalite_to_svg(spec)
+        label = re.search(r'<text[^>]*text-anchor="(\w+)" transform="translate\(([-\d.]+),[^>]*>current λ', svg)
+        rule = re.search(r'<line [^>]*transform="translate\(([-\d.]+),[^>]*stroke-dasharray="6,4"', svg)
+        assert label and rule, "the current-λ rule and its label are drawn"
+        return label.group(1), float(label.group(2)), float(rule.group(1))
+
+    for lam, side in [(path.lambdas[-1], "right"), (path.lambdas[0], "left"), (path.lambdas[3], "left"),
+                      (path.lambdas[len(path.lambdas) // 2], "right")]:
+        anchor, at, rule = label_and_rule(charts.move_lambda(spec, float(lam)))
+        if side == "right":  # the label starts right of the rule
+            assert anchor == "start" and at > rule, lam
+        else:  # it ends left of the rule
+            assert anchor == "end" and at < rule, lam

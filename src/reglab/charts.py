@@ -121,9 +121,13 @@ def lambda_rule(lam: float, label: str = "current λ", color: str = RULE_COLOR, 
     )
     if not show_label:
         return rule
-    text = alt.Chart(frame).mark_text(align="left", dx=4, baseline="top", color=color, fontSize=11).encode(
-        x=alt.X("lambda:Q"), y=alt.value(2 + 14 * row), text="label:N"
-    )
+    # Right of the rule, or left of it in the plot's right quarter: there the label would run past the
+    # plot onto the right-hand y axis's tick labels (the path chart) or out of the chart.
+    flipped = "scale('x', datum.lambda) > 0.75 * width"
+    text = alt.Chart(frame).mark_text(
+        align=alt.ExprRef(f"{flipped} ? 'right' : 'left'"), dx=alt.ExprRef(f"{flipped} ? -4 : 4"), baseline="top",
+        color=color, fontSize=11,
+    ).encode(x=alt.X("lambda:Q"), y=alt.value(2 + 14 * row), text="label:N")
     return alt.layer(rule, text)
 
 
