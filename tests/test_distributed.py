@@ -241,6 +241,28 @@ def test_a_slow_pass_ticks_and_a_pass_the_cluster_cancels_says_so(client):
         rd.PassRunner(client=client).run(task, "a pass the cluster cancels")
 
 
+def test_a_pass_whose_client_closes_says_so():
+    """The app's cluster client closing during a pass (the scheduler went away) ends in ``Stopped`` with a message,
+    not in distributed's ClosedClientError from cancelling through the closed client."""
+    import threading
+    import time
+
+    import dask
+
+    def sleep_then(seconds, value):
+        time.sleep(seconds)
+        return value
+
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None)
+    try:
+        client = distributed.Client(cluster)
+        threading.Timer(0.5, client.close).start()
+        with pytest.raises(rd.Stopped, match="connection to the cluster closed"):
+            rd.PassRunner(client=client).run(dask.delayed(sleep_then, pure=False)(3.0, 1), "a pass")
+    finally:
+        cluster.close()
+
+
 def test_data_larger_than_the_workers_memory_streams_through_them(tmp_path):
     """1.3 GB of Parquet on a cluster whose one worker process may hold 1 GiB: the one-pass path and 5-fold CV
     finish, stay under the limit (the nanny would kill a worker that passed it) and equal the in-memory run."""

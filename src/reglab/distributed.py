@@ -229,17 +229,23 @@ class PassRunner:
         # tick, and distributed's sync() can then lose the result (an UnboundLocalError, seen in CI).
         finished = threading.Event()
         future.add_done_callback(lambda _future: finished.set())
+        closed = ("closing", "closed")
         try:
-            while not finished.wait(0.2):
+            while not finished.wait(0.2) and not future.done():
                 if self.progress is not None:  # a tick: the caller may ask to stop (or its page be left)
                     self.progress(self.passes, self.bound, self._what)
                 if self.stop is not None and self.stop.is_set():
                     raise Stopped("Stopped during a pass over the data.")
+                if client.status in closed:  # its loop may never run the callback now
+                    break
+            if client.status in closed:
+                raise Stopped("The connection to the cluster closed during a pass over the data; nothing was kept.")
             if future.cancelled():  # by the scheduler or another client, not by this job
                 raise Stopped("The cluster cancelled this pass over the data; nothing was kept.")
             return future.result()
         except BaseException:
-            future.cancel()
+            if client.status not in closed:  # a closed client cannot send the cancellation (and has dropped the work)
+                future.cancel()
             raise
 
 
