@@ -231,13 +231,12 @@ class PassRunner:
         future.add_done_callback(lambda _future: finished.set())
         closed = ("closing", "closed")
         try:
-            while not finished.wait(0.2) and not future.done():
+            # (a closed client's loop may never run the callback: its status ends the wait too)
+            while not finished.wait(0.2) and client.status not in closed:
                 if self.progress is not None:  # a tick: the caller may ask to stop (or its page be left)
                     self.progress(self.passes, self.bound, self._what)
                 if self.stop is not None and self.stop.is_set():
                     raise Stopped("Stopped during a pass over the data.")
-                if client.status in closed:  # its loop may never run the callback now
-                    break
             if client.status in closed:
                 raise Stopped("The connection to the cluster closed during a pass over the data; nothing was kept.")
             if future.cancelled():  # by the scheduler or another client, not by this job
